@@ -1,0 +1,1 @@
+"""Qt-free domain library: the project file, importers, detection, entities, labels, export."""

@@ -1,0 +1,56 @@
+"""Plain records passed between the importers, the store and the shells."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class Article:
+    """One article as an importer read it; `text` is stored as it is (offsets point into it)."""
+
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None  # ISO date (YYYY-MM-DD) or date-time, or None
+    url: str | None = None
+    language: str | None = None
+    source_path: str = ""
+    source_index: int = 0  # position inside a multi-article file
+
+    @property
+    def uid(self) -> str:
+        return text_uid(self.text)
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """Why a file (or one place in it) could not be imported, said so a person can act on it."""
+
+    path: str
+    message: str
+    line: int | None = None  # 1-based line in the file
+    row: int | None = None  # 1-based data row (CSV) or record (JSON array / JSONL line)
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.row is not None:
+            where += f", row {self.row}"
+        elif self.line is not None:
+            where += f", line {self.line}"
+        return f"{where}: {self.message}"
+
+
+def normalise_for_uid(text: str) -> str:
+    """Unicode NFKC, whitespace folded, case folded: the same article re-scraped gets the same uid."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
+
+
+def text_uid(text: str) -> str:
+    return hashlib.sha1(normalise_for_uid(text).encode("utf-8")).hexdigest()
