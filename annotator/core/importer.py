@@ -1,0 +1,252 @@
+"""Import article files into a project: read (on several cores), skip duplicates, report every file.
+
+Each file is stored whole or not at all: its articles go in under a savepoint that is rolled back if
+its reader reports a problem. Files are committed in groups, so a crash loses at most the group in
+flight, and importing again skips what is already there (same uid).
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+
+from annotator.core.ingest import ReadOptions, read_source
+from annotator.core.ingest.source import Source, iter_sources
+from annotator.core.records import Article, ImportProblem
+from annotator.core.store import Project, begin_immediate, utc_now
+
+# Files at most this big are read in worker processes and sent back whole; bigger ones stream here.
+POOL_MAX_BYTES = 4 * 1024 * 1024
+COMMIT_EVERY_ARTICLES = 2000
+_INSERT = (
+    "INSERT OR IGNORE INTO articles (uid, title, outlet, authors, published, url, language, text, "
+    "source_path, source_index, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+)
+
+Progress = Callable[[int, int, str], None]  # (files done, files in all, current path)
+
+
+@dataclass
+class FileReport:
+    path: str
+    status: str  # imported | duplicate | failed
+    message: str = ""
+    article_count: int = 0
+    duplicate_count: int = 0
+    line: int | None = None
+    row: int | None = None
+
+
+@dataclass
+class ImportReport:
+    files: list[FileReport] = field(default_factory=list)
+    cancelled: bool = False
+
+    @property
+    def imported_articles(self) -> int:
+        return sum(f.article_count for f in self.files)
+
+    @property
+    def duplicate_articles(self) -> int:
+        return sum(f.duplicate_count for f in self.files)
+
+    @property
+    def failed(self) -> list[FileReport]:
+        return [f for f in self.files if f.status == "failed"]
+
+    def count(self, status: str) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+    def to_dict(self) -> dict:
+        return {
+            "files": len(self.files),
+            "imported_files": self.count("imported"),
+            "duplicate_files": self.count("duplicate"),
+            "failed_files": self.count("failed"),
+            "articles_imported": self.imported_articles,
+            "articles_duplicate": self.duplicate_articles,
+            "cancelled": self.cancelled,
+            "failures": [asdict(f) for f in self.failed],
+            "report": [asdict(f) for f in self.files],
+        }
+
+    def summary(self) -> str:
+        text = (
+            f"{self.imported_articles} articles imported from {self.count('imported')} files; "
+            f"{self.duplicate_articles} duplicates skipped; {self.count('failed')} files failed"
+        )
+        return text + (" (cancelled)" if self.cancelled else "")
+
+
+def read_whole(source: Source, options: ReadOptions) -> tuple[Source, list[Article] | ImportProblem]:
+    """Worker side: all articles of a small file, or its problem. Module-level so a pool can pickle it."""
+    articles = []
+    for item in read_source(source, options):
+        if isinstance(item, ImportProblem):
+            return source, item
+        articles.append(item)
+    return source, articles
+
+
+def import_paths(
+    project: Project,
+    paths: Iterable[str | os.PathLike],
+    options: ReadOptions | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    workers: int | None = None,
+) -> ImportReport:
+    """Import files, folders and zip archives; returns a report with one row per file tried."""
+    options = options or ReadOptions()
+    report = ImportReport()
+    sources: list[Source] = []
+    for item in iter_sources(list(paths)):
+        if isinstance(item, ImportProblem):
+            report.files.append(FileReport(item.path, "failed", item.message))
+        else:
+            sources.append(item)
+    total = len(sources) + len(report.files)
+    writer = _Writer(project, report)
+    small = [s for s in sources if s.size <= POOL_MAX_BYTES]
+    large = [s for s in sources if s.size > POOL_MAX_BYTES]
+    done = len(report.files)
+    try:
+        for source, result in _read_many(small, options, workers, cancelled):
+            writer.add_file(source.path, result)
+            done += 1
+            if progress:
+                progress(done, total, source.path)
+        for source in large:
+            if cancelled and cancelled():
+                break
+            writer.add_stream(source.path, read_source(source, options))
+            done += 1
+            if progress:
+                progress(done, total, source.path)
+    finally:
+        writer.close()
+    report.cancelled = bool(cancelled and cancelled()) and done < total
+    return report
+
+
+def _read_many(sources: list[Source], options: ReadOptions, workers: int | None, cancelled):
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 8)
+    if workers <= 1 or len(sources) < 64:
+        for source in sources:
+            if cancelled and cancelled():
+                return
+            yield read_whole(source, options)
+        return
+    ctx = multiprocessing.get_context("spawn")  # safe from a GUI thread, unlike fork
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        results = pool.map(read_whole, sources, [options] * len(sources), chunksize=16)
+        try:
+            for item in results:
+                yield item
+                if cancelled and cancelled():
+                    break
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Writer:
+    """Stores files in grouped transactions, a savepoint per file."""
+
+    def __init__(self, project: Project, report: ImportReport):
+        self.project = project
+        self.conn = project.conn
+        self.report = report
+        self.pending_articles = 0
+        self.now = utc_now()
+
+    def _ensure_transaction(self):
+        if not self.conn.in_transaction:
+            begin_immediate(self.conn)
+
+    def _maybe_commit(self):
+        if self.pending_articles >= COMMIT_EVERY_ARTICLES:
+            self.conn.execute("COMMIT")
+            self.pending_articles = 0
+
+    def close(self):
+        if self.conn.in_transaction:
+            self.conn.execute("COMMIT")
+
+    def add_file(self, path: str, result: list[Article] | ImportProblem):
+        if isinstance(result, ImportProblem):
+            self._record(FileReport(path, "failed", result.message, line=result.line, row=result.row))
+            return
+        self.add_stream(path, iter(result))
+
+    def add_stream(self, path: str, items):
+        self._ensure_transaction()
+        self.conn.execute("SAVEPOINT import_file")
+        before = self.conn.total_changes
+        count = 0
+        batch = []
+        problem = None
+        try:
+            for item in items:
+                if isinstance(item, ImportProblem):
+                    problem = item
+                    break
+                batch.append(_row(item, self.now))
+                count += 1
+                if len(batch) >= 500:
+                    self.conn.executemany(_INSERT, batch)
+                    batch.clear()
+            if batch and problem is None:
+                self.conn.executemany(_INSERT, batch)
+        except BaseException:
+            self.conn.execute("ROLLBACK TO import_file")
+            self.conn.execute("RELEASE import_file")
+            raise
+        if problem is not None:
+            self.conn.execute("ROLLBACK TO import_file")
+            self.conn.execute("RELEASE import_file")
+            self._record(FileReport(path, "failed", problem.message, line=problem.line, row=problem.row))
+            return
+        self.conn.execute("RELEASE import_file")
+        inserted = self.conn.total_changes - before
+        duplicates = count - inserted
+        if inserted == 0:
+            status = "duplicate"
+            message = "already in the project" if count == 1 else f"all {count} articles already in the project"
+        else:
+            status = "imported"
+            message = f"{duplicates} already in the project" if duplicates else ""
+        self._record(FileReport(path, status, message, inserted, duplicates))
+        self.pending_articles += count
+
+    def _record(self, row: FileReport):
+        self._ensure_transaction()
+        self.report.files.append(row)
+        self.conn.execute(
+            "INSERT INTO imports (path, status, message, line, row, article_count, duplicate_count, time) "
+            "VALUES (?,?,?,?,?,?,?,?)",
+            (row.path, row.status, row.message, row.line, row.row, row.article_count, row.duplicate_count,
+             utc_now()),
+        )
+        self.pending_articles += 1
+        self._maybe_commit()
+
+
+def _row(article: Article, now: str) -> tuple:
+    return (
+        article.uid,
+        article.title,
+        article.outlet,
+        json.dumps(article.authors, ensure_ascii=False) if article.authors else None,
+        article.published,
+        article.url,
+        article.language,
+        article.text,
+        article.source_path,
+        article.source_index,
+        now,
+    )

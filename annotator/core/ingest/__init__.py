@@ -1,0 +1,81 @@
+"""Importers: one module per input format, each turning a Source into Article records.
+
+Every reader is a generator `read(source, options) -> Iterator[Article | ImportProblem]`. A reader
+yields an ImportProblem (naming the place) when the file cannot be imported whole and then stops;
+it never raises for bad input. The importer (annotator.core.importer) stores a file only when its
+reader finished without a problem, so a file is imported whole or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from annotator.core.ingest.options import ReadOptions
+from annotator.core.ingest.source import KNOWN_SUFFIXES, Source, iter_sources
+from annotator.core.records import Article, ImportProblem
+
+__all__ = ["KNOWN_SUFFIXES", "ReadOptions", "Source", "iter_sources", "read_source", "read_paths"]
+
+
+def read_source(source: Source, options: ReadOptions | None = None) -> Iterator[Article | ImportProblem]:
+    """Articles of one file, by its suffix; a problem value for anything that goes wrong."""
+    options = options or ReadOptions()
+    if source.size == 0:
+        yield ImportProblem(source.path, "the file is empty")
+        return
+    reader = _reader_for(source.suffix)
+    if reader is None:
+        yield ImportProblem(source.path, f"unsupported file type '{source.suffix or '(none)'}'")
+        return
+    try:
+        yield from reader(source, options)
+    except MemoryError:
+        yield ImportProblem(source.path, "the file is too large to read")
+    except OSError as exc:
+        yield ImportProblem(source.path, f"cannot be read ({exc.strerror or exc})")
+    except Exception as exc:  # a reader bug must not stop a batch of thousands of files
+        yield ImportProblem(source.path, f"unexpected error while reading: {type(exc).__name__}: {exc}")
+
+
+def read_paths(paths, options: ReadOptions | None = None) -> Iterator[tuple[str, list[Article], ImportProblem | None]]:
+    """Per file: its path, its articles, and the problem that stopped it (then no articles)."""
+    for item in iter_sources(paths):
+        if isinstance(item, ImportProblem):
+            yield item.path, [], item
+            continue
+        articles: list[Article] = []
+        problem = None
+        for got in read_source(item, options):
+            if isinstance(got, ImportProblem):
+                problem = got
+                break
+            articles.append(got)
+        yield item.path, ([] if problem else articles), problem
+
+
+def _reader_for(suffix: str):
+    if suffix in {".txt", ".text"}:
+        from annotator.core.ingest import text
+
+        return text.read
+    if suffix in {".html", ".htm"}:
+        from annotator.core.ingest import html
+
+        return html.read
+    if suffix == ".json":
+        from annotator.core.ingest import jsonfile
+
+        return jsonfile.read_json
+    if suffix in {".jsonl", ".ndjson"}:
+        from annotator.core.ingest import jsonfile
+
+        return jsonfile.read_jsonl
+    if suffix in {".csv", ".tsv"}:
+        from annotator.core.ingest import table
+
+        return table.read
+    if suffix == ".docx":
+        from annotator.core.ingest import docx
+
+        return docx.read
+    return None

@@ -1,0 +1,132 @@
+"""Bytes to text: UTF-8 (with or without BOM), UTF-16, Windows-1252/Latin-1 and others via charset-normalizer.
+
+Newlines are normalised to \\n; nothing else in the text is changed, since offsets into it are stored.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from charset_normalizer import from_bytes
+
+from annotator.core.records import ImportProblem
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+SNIFF_BYTES = 1 << 16
+
+
+class DecodeError(ValueError):
+    """The bytes are not text in any encoding we can tell."""
+
+
+def normalise_newlines(text: str) -> str:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def guess_encoding(head: bytes) -> str:
+    """The encoding of a file from its first bytes; raises DecodeError for binary data."""
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name
+    if not head:
+        return "utf-8"
+    if b"\x00" in head:
+        even_nuls = head[0::2].count(0)
+        odd_nuls = head[1::2].count(0)
+        half = len(head) // 2
+        # BOM-less UTF-16: every other byte NUL in mostly-ASCII text
+        if odd_nuls > 0.4 * half and even_nuls < 0.05 * half:
+            return "utf-16-le"
+        if even_nuls > 0.4 * half and odd_nuls < 0.05 * half:
+            return "utf-16-be"
+        raise DecodeError("binary data, not text (it holds NUL bytes)")
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 4:  # a multi-byte character cut by the sniff window
+            return "utf-8"
+    best = from_bytes(head, cp_isolation=None).best()
+    if best is None:
+        raise DecodeError("not text in any known encoding")
+    encoding = best.encoding
+    # charset-normalizer names Latin-1 lookalikes variously; cp1252 decodes a superset of them
+    if encoding in {"latin_1", "iso8859_1", "iso8859_15"}:
+        encoding = "cp1252"
+    return encoding
+
+
+def decode_bytes(data: bytes) -> str:
+    """Whole-file decode; raises DecodeError with a sentence a person can read."""
+    encoding = guess_encoding(data[:SNIFF_BYTES])
+    try:
+        return normalise_newlines(data.decode(encoding))
+    except UnicodeDecodeError:
+        if encoding == "utf-8":  # valid head, broken later: let charset-normalizer look at all of it
+            best = from_bytes(data).best()
+            if best is not None and best.encoding not in {"utf_8", "utf-8"}:
+                try:
+                    return normalise_newlines(data.decode(best.encoding))
+                except UnicodeDecodeError:
+                    pass
+        raise DecodeError(f"bytes that are not valid {encoding} text") from None
+    except LookupError:
+        raise DecodeError(f"unknown encoding {encoding}") from None
+
+
+def decode_source(data: bytes, path: str) -> str | ImportProblem:
+    try:
+        return decode_bytes(data)
+    except DecodeError as exc:
+        return ImportProblem(path, str(exc))
+
+
+def open_text_stream(binary: BinaryIO) -> Iterator[str]:
+    """Lines of a large file, decoded incrementally: memory stays flat whatever the file size.
+
+    Raises DecodeError (with the 1-based line number in its message) on bytes that do not decode.
+    """
+    head = binary.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(binary, "peek") else b""
+    if not head:
+        head = binary.read(SNIFF_BYTES)
+        binary = io.BufferedReader(_Prefixed(head, binary))
+    encoding = guess_encoding(head)
+    reader = io.TextIOWrapper(binary, encoding=encoding, errors="strict", newline=None)
+    line_no = 0
+    try:
+        for line_no, line in enumerate(reader, start=1):  # noqa: B007
+            yield line
+    except UnicodeDecodeError:
+        raise DecodeError(f"line {line_no + 1}: bytes that are not valid {encoding} text") from None
+
+
+class _Prefixed(io.RawIOBase):
+    """Puts back bytes already read from a stream that cannot peek."""
+
+    def __init__(self, prefix: bytes, rest):
+        self._prefix = prefix
+        self._rest = rest
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        if self._prefix:
+            n = min(len(buffer), len(self._prefix))
+            buffer[:n] = self._prefix[:n]
+            self._prefix = self._prefix[n:]
+            return n
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)

@@ -1,0 +1,40 @@
+"""Options every reader accepts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# A single article larger than this is refused (a 100 MB "article" is a broken export, not news).
+MAX_ARTICLE_CHARS = 5_000_000
+# Whole-file formats (one .txt article, .json, .html, .docx) larger than this are refused with a message;
+# streaming formats (.jsonl, .csv, Nexis .txt) have no file size limit.
+MAX_WHOLE_FILE_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """`field_map` maps our field names (text, title, ...) to a file's column/key names (`--map`)."""
+
+    field_map: dict[str, str] = field(default_factory=dict)
+
+
+def parse_field_map(spec: str | None) -> dict[str, str]:
+    """`text=body,title=headline` -> {"text": "body", "title": "headline"}; raises ValueError on bad specs."""
+    from annotator.core.ingest.fields import FIELDS
+
+    mapping: dict[str, str] = {}
+    if not spec:
+        return mapping
+    for part in spec.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if "=" not in part:
+            raise ValueError(f"'{part}' is not of the form field=column")
+        ours, theirs = (s.strip() for s in part.split("=", 1))
+        if ours not in FIELDS:
+            raise ValueError(f"unknown field '{ours}' (known: {', '.join(FIELDS)})")
+        if not theirs:
+            raise ValueError(f"no column named for '{ours}'")
+        mapping[ours] = theirs
+    return mapping

@@ -1,0 +1,216 @@
+"""The project file: one SQLite database per project, read and written through sqlite-utils.
+
+The schema grows by one migration function per version step (sqlite-utils `Migrations`), and
+`PRAGMA user_version` always equals the schema version so that an older app refuses a newer file
+instead of damaging it. `PRAGMA application_id` marks the file as ours.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import time
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+APPLICATION_ID = 0x414E4E4F  # "ANNO"
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 30_000
+
+migrations = Migrations("annotator")
+
+
+class ProjectError(Exception):
+    """A project file that cannot be used; the message names the file and the problem."""
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+# --- schema, one function per version step ------------------------------------------------------
+
+
+@migrations(name="0001_articles_and_imports")
+def _m0001(db: sqlite_utils.Database) -> None:
+    db["articles"].create(
+        {
+            "id": int, "uid": str, "title": str, "outlet": str, "authors": str, "published": str,
+            "url": str, "language": str, "text": str, "source_path": str, "source_index": int,
+            "imported_at": str,
+        },
+        pk="id",
+        not_null={"uid", "text"},
+    )
+    db["articles"].create_index(["uid"], unique=True)
+    db["articles"].create_index(["published"])
+    db["imports"].create(
+        {
+            "id": int, "path": str, "status": str, "message": str, "line": int, "row": int,
+            "article_count": int, "duplicate_count": int, "time": str,
+        },
+        pk="id",
+        not_null={"path", "status"},
+    )
+
+
+SCHEMA_VERSION = len(migrations._migrations)
+
+
+# --- opening ------------------------------------------------------------------------------------
+
+
+class Project:
+    """An open project file. One per thread: workers open their own with `open_project`."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection):
+        self.path = path
+        self.db = sqlite_utils.Database(conn)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite_utils.Database]:
+        """One committed transaction; taken with BEGIN IMMEDIATE so a second writer waits, not fails."""
+        if self.conn.in_transaction:
+            with self.db.atomic():
+                yield self.db
+            return
+        begin_immediate(self.conn)
+        try:
+            yield self.db
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def info(self) -> dict:
+        counts = {
+            "articles": self.db["articles"].count,
+            "imports": self.db["imports"].count,
+            "failed_imports": self.db["imports"].count_where("status = 'failed'"),
+        }
+        return {
+            "path": str(self.path),
+            "schema_version": self.schema_version,
+            **counts,
+            "outlets": self.conn.execute(
+                "SELECT count(DISTINCT outlet) FROM articles WHERE outlet IS NOT NULL"
+            ).fetchone()[0],
+        }
+
+
+def begin_immediate(conn: sqlite3.Connection) -> None:
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() > deadline:
+                raise ProjectError("the project file stayed locked by another program for 30 s") from exc
+            time.sleep(0.05)
+
+
+def check_project_file(path: Path) -> str:
+    """'new' for a file to create, 'project' for one of ours that this version can open; else ProjectError.
+
+    Reads only: a file that is not ours, or is from a newer version, is left exactly as it was.
+    """
+    if not path.exists():
+        if not path.parent.exists():
+            raise ProjectError(f"{path}: the folder {path.parent} does not exist")
+        return "new"
+    if path.is_dir():
+        raise ProjectError(f"{path}: is a folder, not a project file")
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(100)
+    except OSError as exc:
+        raise ProjectError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    if not header:
+        return "new"
+    if not header.startswith(SQLITE_HEADER):
+        raise ProjectError(f"{path}: not an annotator project (it is not an SQLite database)")
+    if len(header) < 100:
+        raise ProjectError(f"{path}: the file is truncated (shorter than an SQLite header)")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise ProjectError(f"{path}: the file is damaged or not a database ({exc})") from exc
+    if app_id != APPLICATION_ID:
+        if tables:
+            raise ProjectError(
+                f"{path}: an SQLite database, but not an annotator project (tables: {', '.join(tables[:5])})"
+            )
+        return "new"
+    if version > SCHEMA_VERSION:
+        raise ProjectError(
+            f"{path}: made by a newer version of annotator (schema {version}; this version reads up to "
+            f"{SCHEMA_VERSION}). Update annotator to open it; the file was not changed."
+        )
+    return "project"
+
+
+def open_project(path: str | Path, *, create: bool = True) -> Project:
+    """Open (and migrate) a project file, or create it; raises ProjectError with a clear sentence."""
+    path = Path(path).expanduser()
+    state = check_project_file(path)
+    if state == "new" and not create:
+        raise ProjectError(f"{path}: no such project")
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise ProjectError(f"{path}: cannot be opened ({exc})") from exc
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        project = Project(path, conn)
+        if project.db.journal_mode != "wal":
+            project.db.enable_wal()
+        conn.execute("PRAGMA synchronous = NORMAL")
+        _migrate(project)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise ProjectError(f"{path}: the file is damaged or not a database ({exc})") from exc
+    return project
+
+
+def _migrate(project: Project) -> None:
+    db = project.db
+    if not migrations.pending(db):
+        return
+    with project.write():
+        migrations.apply(db)  # each step runs in a savepoint inside this one transaction
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
