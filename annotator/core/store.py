@@ -58,6 +58,115 @@ def _m0001(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0002_quotes_entities_labels")
+def _m0002(db: sqlite_utils.Database) -> None:
+    """Detections and everything a person adds: quotes, mentions, entities, label scheme, labels."""
+    db["entities"].create(
+        {"id": int, "name": str, "norm": str, "kind": str, "role": str, "created_at": str},
+        pk="id", not_null={"name", "norm", "kind"}, defaults={"kind": "person"},
+    )
+    db["entities"].create_index(["norm"])
+    db["aliases"].create(
+        {"id": int, "entity_id": int, "alias": str, "norm": str},
+        pk="id", foreign_keys=[("entity_id", "entities", "id")], not_null={"entity_id", "alias", "norm"},
+    )
+    db["aliases"].create_index(["entity_id", "norm"], unique=True)
+    db["aliases"].create_index(["norm"])
+    # Speaker mentions: spans naming a source. origin auto (detector) or human (annotator made it).
+    db["mentions"].create(
+        {
+            "id": int, "article_id": int, "start": int, "end": int, "text": str, "name": str, "kind": str,
+            "role": str, "entity_id": int, "link_by": str, "link_score": float, "origin": str,
+            "annotator": str, "detector_version": str, "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id"), ("entity_id", "entities", "id")],
+        not_null={"article_id", "start", "end", "origin"},
+    )
+    db["mentions"].create_index(["article_id"])
+    db["mentions"].create_index(["entity_id"])
+    # Quotes: a detected (origin auto, annotator NULL) or hand-marked (origin human) span of quoted words.
+    # A person's verdict on a quote lives in quote_labels, one row per annotator.
+    db["quotes"].create(
+        {
+            "id": int, "article_id": int, "start": int, "end": int, "text": str, "kind": str,
+            "open_mark": str, "close_mark": str, "cue": str, "cue_start": int, "cue_end": int,
+            "speaker": str, "speaker_start": int, "speaker_end": int, "speaker_role": str,
+            "speaker_kind": str, "mention_id": int, "entity_id": int, "link_by": str, "link_score": float,
+            "confidence": float, "origin": str, "annotator": str, "replaces_id": int,
+            "detector_version": str, "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("article_id", "articles", "id"), ("entity_id", "entities", "id"), ("mention_id", "mentions", "id"),
+        ],
+        not_null={"article_id", "start", "end", "origin"},
+    )
+    db["quotes"].create_index(["article_id"])
+    db["quotes"].create_index(["entity_id"])
+    db["annotators"].create({"name": str, "created_at": str}, pk="name")
+    # Label scheme: tasks (stance: single choice, topic: multiple choice) and their options.
+    db["tasks"].create(
+        {"id": int, "name": str, "kind": str, "level": str, "target": str, "position": int},
+        pk="id", not_null={"name", "kind", "level"}, defaults={"level": "article", "position": 0},
+    )
+    db["tasks"].create_index(["name", "level"], unique=True)
+    db["options"].create(
+        {"id": int, "task_id": int, "name": str, "shortcut": str, "position": int},
+        pk="id", foreign_keys=[("task_id", "tasks", "id")], not_null={"task_id", "name"},
+    )
+    db["options"].create_index(["task_id", "name"], unique=True)
+    # Labels: one row per (item, annotator, task, chosen option); item is an article or a quote.
+    db["labels"].create(
+        {
+            "id": int, "article_id": int, "quote_id": int, "annotator": str, "task_id": int,
+            "option_id": int, "updated_at": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("article_id", "articles", "id"), ("quote_id", "quotes", "id"), ("task_id", "tasks", "id"),
+            ("option_id", "options", "id"),
+        ],
+        not_null={"article_id", "annotator", "task_id", "option_id"},
+    )
+    db.execute(
+        "CREATE UNIQUE INDEX idx_labels_unique ON labels "
+        "(article_id, ifnull(quote_id, 0), annotator, task_id, option_id)"
+    )
+    db["labels"].create_index(["annotator"])
+    # A person's verdict on a quote: confirmed / corrected / rejected, and the speaker they chose.
+    db["quote_labels"].create(
+        {
+            "quote_id": int, "annotator": str, "status": str, "entity_id": int, "speaker": str,
+            "updated_at": str,
+        },
+        pk=("quote_id", "annotator"),
+        foreign_keys=[("quote_id", "quotes", "id"), ("entity_id", "entities", "id")],
+        not_null={"status"},
+    )
+    # Per article and annotator: workflow status (todo / labelled / reviewed) and a note.
+    db["article_status"].create(
+        {"article_id": int, "annotator": str, "status": str, "note": str, "updated_at": str},
+        pk=("article_id", "annotator"),
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["adjudications"].create(
+        {
+            "id": int, "article_id": int, "quote_id": int, "task_id": int, "option_id": int, "value": str,
+            "adjudicator": str, "updated_at": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id"), ("task_id", "tasks", "id")],
+    )
+    db["settings"].create({"key": str, "value": str}, pk="key")
+
+
+@migrations(name="0003_article_search")
+def _m0003(db: sqlite_utils.Database) -> None:
+    """Full-text search over titles and texts, kept current by triggers."""
+    db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61")
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 
