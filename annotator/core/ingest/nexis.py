@@ -1,0 +1,305 @@
+"""LexisNexis / Nexis Uni text exports: many articles in one file, read one document at a time.
+
+Two layouts are understood, also mixed:
+- classic LexisNexis: "1 of 25 DOCUMENTS", outlet, date, edition, title, upper-case header fields
+  (BYLINE:, SECTION:, LENGTH:), body, trailer fields (LOAD-DATE:, LANGUAGE:, URL:), copyright line;
+- Nexis Uni: optional "Document 1 of 25", title, outlet, date, copyright, Title-case fields (Byline:),
+  a "Body" line, body, "Classification", trailer fields, "End of Document".
+Only the current document is held in memory, so export files of any size stream through.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from annotator.core.ingest.dates import to_iso
+from annotator.core.ingest.decode import DecodeError, open_text_stream
+from annotator.core.ingest.options import MAX_ARTICLE_CHARS, ReadOptions
+from annotator.core.ingest.source import Source
+from annotator.core.records import Article, ImportProblem
+
+_CLASSIC_SEPARATOR = re.compile(r"^\s*(\d+)\s+of\s+\d+\s+DOCUMENTS?\s*$", re.I)
+_UNI_SEPARATOR = re.compile(r"^\s*Document\s+(\d+)\s+of\s+\d+\s*$", re.I)
+_END = re.compile(r"^\s*End of Document\s*$", re.I)
+_FIELD = re.compile(r"^([A-Za-z][A-Za-z-]{1,29}):(?:\s+(.*)|\s*)$")
+_COPYRIGHT = re.compile(r"^\s*(?:copyright\b|\u00a9|\(c\)\s*\d{4}|all rights reserved)", re.I)
+_EDITION = re.compile(r"\b(?:edition|final|late|early|ausgabe|edici\u00f3n|\u00e9dition)\b", re.I)
+_DECODE_LINE = re.compile(r"^line (\d+): (.*)$", re.S)
+
+# Fields before the body. A non-field line after a blank line ends the header and starts the body.
+HEADER_FIELDS = {
+    "byline", "author", "section", "length", "dateline", "headline", "highlight", "body", "edition",
+    "column", "series", "type", "source", "version",
+}
+# Fields after the body. Upper-case ones end the body; Title-case ones only when unlikely as prose.
+TRAILER_FIELDS = {
+    "load-date", "language", "publication-type", "url", "graphic", "correction-date", "correction",
+    "notes", "document-type", "subject", "organization", "geographic", "person", "city", "state",
+    "country", "ticker", "industry", "journal-code", "distribution", "acc-no", "company", "terms",
+}
+_TITLE_CASE_TRAILER = {
+    "load-date", "language", "publication-type", "url", "graphic", "correction-date", "document-type",
+    "journal-code", "acc-no",
+}
+LANGUAGE_CODES = {
+    "english": "en", "german": "de", "deutsch": "de", "french": "fr", "spanish": "es", "italian": "it",
+    "dutch": "nl", "portuguese": "pt", "russian": "ru", "chinese": "zh", "japanese": "ja", "arabic": "ar",
+    "polish": "pl", "swedish": "sv", "danish": "da", "norwegian": "no", "finnish": "fi", "turkish": "tr",
+    "greek": "el", "czech": "cs", "hungarian": "hu", "korean": "ko", "hebrew": "he", "romanian": "ro",
+    "ukrainian": "uk", "catalan": "ca", "croatian": "hr", "slovak": "sk", "slovenian": "sl",
+    "bulgarian": "bg", "indonesian": "id", "malay": "ms", "vietnamese": "vi", "thai": "th", "hindi": "hi",
+    "persian": "fa", "farsi": "fa", "urdu": "ur",
+}
+
+
+def looks_like_nexis(head: str) -> bool:
+    """Whether the start of a text (about 64 KB) is a Nexis batch export rather than one article."""
+    head = head[: 1 << 16]
+    separators = re.search(r"^\s*\d+\s+of\s+\d+\s+DOCUMENTS?\s*$", head, re.I | re.M) or re.search(
+        r"^\s*Document\s+\d+\s+of\s+\d+\s*$", head, re.I | re.M
+    )
+    fields = re.search(r"^(?:LENGTH|Length):\s*\d+\s+words\b|^(?:LOAD-DATE|Load-Date):", head, re.M)
+    ends = re.search(r"^\s*End of Document\s*$", head, re.I | re.M)
+    return bool((separators or ends) and (fields or (separators and ends)))
+
+
+def read(source: Source, options: ReadOptions) -> Iterator[Article | ImportProblem]:
+    """Articles of a Nexis .txt export, decoded and parsed line by line (no file size limit)."""
+    with source.open_binary() as binary:
+        try:
+            yield from parse_nexis_lines(open_text_stream(binary), source.path)
+        except DecodeError as exc:
+            found = _DECODE_LINE.match(str(exc))
+            if found:
+                yield ImportProblem(source.path, found.group(2), line=int(found.group(1)))
+            else:
+                yield ImportProblem(source.path, str(exc))
+
+
+def parse_nexis_lines(lines: Iterable[str], path: str) -> Iterator[Article | ImportProblem]:
+    """One Article per document, in order; stops after the first ImportProblem it yields.
+
+    Text before the first "N of M" separator that no "End of Document" closes is the export's
+    cover page and is dropped.
+    """
+    document: _Document | None = None
+    index = 0
+    started = False  # a separator or an "End of Document" has been seen
+    for line_no, raw in enumerate(lines, start=1):
+        line = raw.rstrip("\r\n")
+        separator = _CLASSIC_SEPARATOR.match(line) or _UNI_SEPARATOR.match(line)
+        if separator or _END.match(line):
+            if document is not None and document.has_content() and (started or not separator):
+                got = document.finish(path, index)
+                yield got
+                if isinstance(got, ImportProblem):
+                    return
+                index += 1
+            started = True
+            document = _Document(int(separator.group(1)), line_no) if separator else None
+            continue
+        if document is None:
+            if not line.strip():
+                continue
+            document = _Document(index + 1, line_no)
+        document.add(line)
+        if document.chars > MAX_ARTICLE_CHARS:
+            yield ImportProblem(
+                path,
+                f"document {document.number} is longer than {MAX_ARTICLE_CHARS:,} characters; "
+                "the export may be damaged (a missing document separator?)",
+                line=document.line,
+            )
+            return
+    if document is not None and document.has_content():
+        got = document.finish(path, index)
+        yield got
+
+
+@dataclass
+class _Document:
+    """The lines of one document, sorted into preamble blocks, header fields, body and trailer."""
+
+    number: int
+    line: int
+    state: str = "preamble"
+    blocks: list[list[str]] = field(default_factory=lambda: [[]])
+    fields: dict[str, str] = field(default_factory=dict)
+    body: list[str] = field(default_factory=list)
+    last_field: str | None = None
+    header_seen: bool = False
+    chars: int = 0
+
+    def has_content(self) -> bool:
+        return any(self.blocks) or bool(self.fields) or any(s.strip() for s in self.body)
+
+    def add(self, line: str) -> None:
+        self.chars += len(line) + 1
+        stripped = line.strip()
+        name, value = _field_of(line)
+        if self.state == "preamble":
+            if not stripped:
+                if self.blocks[-1]:
+                    self.blocks.append([])
+            elif _COPYRIGHT.match(line):
+                pass
+            elif stripped.lower() == "body" or name in HEADER_FIELDS:
+                self.state, self.header_seen = "header", True
+                self._header_line(line, stripped, name, value)
+            elif self._ends_body(name, stripped):
+                self.state = "trailer"
+                self._trailer_line(stripped, name, value)
+            else:
+                self.blocks[-1].append(stripped)
+        elif self.state == "header":
+            self._header_line(line, stripped, name, value)
+        elif self.state == "body":
+            if self._ends_body(name, stripped):
+                self.state = "trailer"
+                self._trailer_line(stripped, name, value)
+            else:
+                self.body.append(line.rstrip())
+        else:
+            self._trailer_line(stripped, name, value)
+
+    def _header_line(self, line: str, stripped: str, name: str | None, value: str) -> None:
+        if not stripped:
+            self.last_field = None
+        elif stripped.lower() == "body" or name == "body":
+            self.state, self.last_field = "body", None
+        elif name in HEADER_FIELDS:
+            self.fields.setdefault(name, value)
+            self.last_field = name
+        elif self._ends_body(name, stripped):
+            self.state = "trailer"
+            self._trailer_line(stripped, name, value)
+        elif self.last_field is not None:  # a long field value wrapped onto the next line
+            self.fields[self.last_field] = f"{self.fields[self.last_field]} {stripped}".strip()
+        elif not _COPYRIGHT.match(line):
+            self.state = "body"
+            self.body.append(line.rstrip())
+
+    def _trailer_line(self, stripped: str, name: str | None, value: str) -> None:
+        if not stripped:
+            self.last_field = None
+        elif name in TRAILER_FIELDS or name in HEADER_FIELDS:
+            self.fields.setdefault(name, value)
+            self.last_field = name
+        elif self.last_field is not None and not _COPYRIGHT.match(stripped):
+            self.fields[self.last_field] = f"{self.fields[self.last_field]} {stripped}".strip()
+
+    @staticmethod
+    def _ends_body(name: str | None, stripped: str) -> bool:
+        if stripped == "Classification":
+            return True
+        if name not in TRAILER_FIELDS:
+            return False
+        written = stripped.split(":", 1)[0]
+        return written.isupper() or (name in _TITLE_CASE_TRAILER and written[:1].isupper())
+
+    def finish(self, path: str, index: int) -> Article | ImportProblem:
+        """The Article, or a problem naming the document when it has no body text."""
+        outlet, published, title, rest = _read_preamble([b for b in self.blocks if b])
+        if not self.header_seen:  # no header fields: the blocks after the title are the body
+            body = _trim_body([line for block in rest for line in (*block, "")])
+        else:
+            body = _trim_body(self.body)
+        if not body:
+            return ImportProblem(
+                path,
+                f"document {self.number} has no body text (only its header"
+                f"{': ' + repr(title) if title else ''}); remove it from the export or export it again",
+                line=self.line,
+            )
+        if self.fields.get("headline"):
+            title = self.fields["headline"]
+        return Article(
+            text="\n".join(body),
+            title=title,
+            outlet=outlet,
+            authors=_authors(self.fields.get("byline") or self.fields.get("author") or ""),
+            published=published,
+            url=(self.fields.get("url") or "").split()[0] if self.fields.get("url") else None,
+            language=_language(self.fields.get("language")),
+            source_path=path,
+            source_index=index,
+        )
+
+
+def _field_of(line: str) -> tuple[str | None, str]:
+    found = _FIELD.match(line)
+    if not found:
+        return None, ""
+    return found.group(1).lower(), (found.group(2) or "").strip()
+
+
+def _read_preamble(blocks: list[list[str]]) -> tuple[str | None, str | None, str | None, list[list[str]]]:
+    """(outlet, ISO date, title, blocks after the title) from the lines before the header fields.
+
+    Classic order is outlet, date (+ edition), title; Nexis Uni puts the title before the outlet.
+    """
+    date_at = None
+    for b, block in enumerate(blocks):
+        for i, line in enumerate(block):
+            if len(line) <= 80 and to_iso(_date_text(line)):
+                date_at = (b, i)
+                break
+        if date_at:
+            break
+    if date_at is None:
+        outlet = blocks[0][0] if blocks else None
+        title = " ".join(blocks[1]) if len(blocks) > 1 else None
+        return outlet, None, title, blocks[2:]
+    b, i = date_at
+    before = [line for block in blocks[:b] for line in block] + blocks[b][:i]
+    outlet = before[-1] if before else None
+    title = " ".join(before[:-1]) or None
+    after = blocks[b][i + 1 :]
+    while after and _EDITION.search(after[0]):
+        after = after[1:]
+    rest = blocks[b + 1 :]
+    if title is None:
+        if after:
+            title = " ".join(after)
+        elif rest:
+            title, rest = " ".join(rest[0]), rest[1:]
+    return outlet, to_iso(_date_text(blocks[b][i])), title, rest
+
+
+def _date_text(line: str) -> str:
+    """'12. November 2024' (German exports) read as '12 November 2024'."""
+    return re.sub(r"^(\d{1,2})\.\s", r"\1 ", line.strip())
+
+
+def _trim_body(body: list[str]) -> list[str]:
+    """Body lines without blank lines or copyright notices at either end."""
+    start, end = 0, len(body)
+    while start < end and not body[start].strip():
+        start += 1
+    while end > start and (not body[end - 1].strip() or _COPYRIGHT.match(body[end - 1])):
+        end -= 1
+    return body[start:end]
+
+
+def _authors(byline: str) -> list[str]:
+    """'By JANE ROE and John Doe in Berlin' -> ['JANE ROE', 'John Doe']; job titles are dropped."""
+    byline = re.sub(r"^\s*by\s+", "", byline, flags=re.I)
+    names = []
+    for part in re.split(r";|,|\s+and\s+|\s+&\s+|\s+und\s+", byline):
+        part = re.sub(r"\s+in\s+[A-Z][\w .'-]*$", "", part.strip())
+        part = re.sub(r"^\s*by\s+", "", part, flags=re.I).strip()
+        if not part or part.islower() or re.search(
+            r"\b(?:correspondent|editor|reporter|writer|staff|columnist|bureau|chief|contributor)\b", part, re.I
+        ):
+            continue
+        names.append(part)
+    return names
+
+
+def _language(value: str | None) -> str | None:
+    if not value:
+        return None
+    word = re.split(r"[;,\s]+", value.strip())[0]
+    return LANGUAGE_CODES.get(word.lower(), value.strip())
