@@ -26,6 +26,7 @@ _END = re.compile(r"^\s*End of Document\s*$", re.I)
 _FIELD = re.compile(r"^([A-Za-z][A-Za-z-]{1,29}):(?:\s+(.*)|\s*)$")
 _COPYRIGHT = re.compile(r"^\s*(?:copyright\b|\u00a9|\(c\)\s*\d{4}|all rights reserved)", re.I)
 _EDITION = re.compile(r"\b(?:edition|final|late|early|ausgabe|edici\u00f3n|\u00e9dition)\b", re.I)
+_JOB_TITLE = re.compile(r"\b(?:correspondent|editor|reporter|writer|staff|columnist|bureau|chief)\b", re.I)
 _DECODE_LINE = re.compile(r"^line (\d+): (.*)$", re.S)
 
 # Fields before the body. A non-field line after a blank line ends the header and starts the body.
@@ -290,9 +291,7 @@ def _authors(byline: str) -> list[str]:
     for part in re.split(r";|,|\s+and\s+|\s+&\s+|\s+und\s+", byline):
         part = re.sub(r"\s+in\s+[A-Z][\w .'-]*$", "", part.strip())
         part = re.sub(r"^\s*by\s+", "", part, flags=re.I).strip()
-        if not part or part.islower() or re.search(
-            r"\b(?:correspondent|editor|reporter|writer|staff|columnist|bureau|chief|contributor)\b", part, re.I
-        ):
+        if not part or part.islower() or _JOB_TITLE.search(part):
             continue
         names.append(part)
     return names
