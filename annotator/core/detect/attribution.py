@@ -1,0 +1,206 @@
+"""Tie each quoted span to its cue and source.
+
+Order of evidence, strongest first: a cue right after the quote ("...," Bruce said /
+said Bruce / according to X), a cue right before it (Bruce said: "..." / he called it
+"..."), an introduction ending the previous paragraph with a colon, then continuation
+(another quote of the same paragraph or of a multi-paragraph quote, or a quote
+paragraph that follows a paragraph whose speaker is clear).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, replace
+from typing import Optional
+
+from annotator.core.detect.cues import Cue, CueIndex
+from annotator.core.detect.marks import MarkSpan
+from annotator.core.detect.speakers import Resolver, Source, np_after, np_before
+
+_SENT_END_RE = re.compile(
+    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bSen)(?<!\bGov)(?<!\bRep)(?<!\bGen)(?<!\bJr)(?<!\bLt)"
+    r"(?<!\b[A-Z])(?<!\bNo)(?<!\bvs)[.!?]+[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
+_WORD_RE = re.compile(r"\w+")
+_ONLY_PUNCT_RE = re.compile(r"[\s,;:\u2014\u2013\-]*$")
+_INTRO_GAP_RE = re.compile(r"[\s,:\u2014\u2013\-]*(?:that\s*)?$")
+
+
+@dataclass
+class Link:
+    """What attribution found for one span."""
+    span: MarkSpan
+    para: int
+    cue: Optional[Cue] = None
+    source: Optional[Source] = None
+    how: str = ""             # "after" | "before" | "colon" | "same-paragraph" | "continued" | "next-paragraph"
+
+
+def _words_between(text: str, a: int, b: int) -> int:
+    return len(_WORD_RE.findall(text, a, b)) if b > a else 0
+
+
+class Attributor:
+    def __init__(self, text: str, spans: list[MarkSpan], resolver: Resolver, cues: CueIndex):
+        self.text = text
+        self.spans = spans
+        self.resolver = resolver
+        self.cues = cues
+        self.paras = [(m.start(), m.end()) for m in re.finditer(r"[^\r\n]+", text)]
+        self._para_starts = [p[0] for p in self.paras]
+
+    def para_of(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self._para_starts, pos) - 1)
+
+    def _sentence_start(self, lo: int, pos: int) -> int:
+        start = lo
+        for m in _SENT_END_RE.finditer(self.text, lo, pos):
+            start = m.end()
+        return start
+
+    def _sentence_end(self, pos: int, hi: int) -> int:
+        m = _SENT_END_RE.search(self.text, pos, hi)
+        return m.start() + 1 if m else hi
+
+    def link_all(self) -> list[Link]:
+        links = [Link(s, self.para_of(s.start)) for s in self.spans]
+        for k, link in enumerate(links):
+            prev_end = self._outer_end(links[k - 1]) if k and links[k - 1].para == link.para else self.paras[link.para][0]
+            next_start = self._outer_start(links[k + 1]) if k + 1 < len(links) and links[k + 1].para == link.para \
+                else self.paras[link.para][1]
+            found = self._after(link, next_start) or self._before(link, prev_end) or self._colon(link)
+            if found:
+                link.cue, link.source, link.how = found
+                if link.source.name:
+                    self.resolver.remember(link.span.start, link.source)
+        self._propagate(links)
+        return links
+
+    def _outer_end(self, link: Link) -> int:
+        return link.span.end + len(link.span.close_mark)
+
+    def _outer_start(self, link: Link) -> int:
+        return link.span.start - len(link.span.open_mark)
+
+    def _floor(self, link: Link) -> int:
+        return self.paras[max(0, link.para - 12)][0]
+
+    # -- cue after the quote -------------------------------------------------------------
+    def _after(self, link: Link, next_start: int):
+        span, text = link.span, self.text
+        if not span.close_mark:
+            return None
+        after = span.end + len(span.close_mark)
+        inner = text[span.start:span.end].rstrip()
+        follow = text[after:next_start].lstrip()
+        if not follow:
+            return None
+        ends_sentence = inner[-1:] in ".!?" or inner.endswith(("!\u201d", "?\u201d", ".\u201d"))
+        if ends_sentence and inner[-1:] == "." and not follow[0].islower() and follow[0] not in ",;":
+            return None
+        hi = self._sentence_end(after, next_start)
+        for cue in self.cues.between(after, min(hi, after + 160)):
+            gap = text[after:cue.start]
+            if cue.according:
+                np = np_after(text, cue.end, hi)
+                if np and _ONLY_PUNCT_RE.match(gap[-3:]) is not None:
+                    return cue, self._resolve(np, link), "after"
+                continue
+            if _ONLY_PUNCT_RE.match(gap):
+                np = np_after(text, cue.end, hi)
+                if np and not cue.weak:
+                    return cue, self._resolve(np, link), "after"
+                continue
+            np = np_before(text, after, cue.start)
+            if np and _ONLY_PUNCT_RE.match(text[after:np[0]]):
+                return cue, self._resolve(np, link), "after"
+            if _words_between(text, after, cue.start) > 14:
+                break
+        return None
+
+    # -- cue before the quote ------------------------------------------------------------
+    def _before(self, link: Link, prev_end: int):
+        span, text = link.span, self.text
+        open_at = span.start - len(span.open_mark)
+        lo = self._sentence_start(prev_end, open_at)
+        cues = self.cues.between(lo, open_at)
+        for cue in reversed(cues):
+            gap_words = _words_between(text, cue.end, open_at)
+            if gap_words > 12:
+                break
+            if cue.according:
+                np = np_after(text, cue.end, open_at)
+                if np:
+                    return cue, self._resolve(np, link), "before"
+                continue
+            if cue.weak and not _INTRO_GAP_RE.match(text[cue.end:open_at]):
+                continue
+            np = np_before(text, lo, cue.start)
+            if np:
+                return cue, self._resolve(np, link), "before"
+            np = np_after(text, cue.end, open_at)
+            if np and _INTRO_GAP_RE.match(text[np[1]:open_at]):
+                return cue, self._resolve(np, link), "before"
+        return None
+
+    # -- introduction ending the previous paragraph with a colon ----------------------------
+    def _colon(self, link: Link):
+        span, text = link.span, self.text
+        ps, pe = self.paras[link.para]
+        if text[ps:span.start - len(span.open_mark)].strip() or link.para == 0:
+            return None
+        qs, qe = self.paras[link.para - 1]
+        prev = text[qs:qe].rstrip()
+        if not prev.endswith(":"):
+            return None
+        lo = self._sentence_start(qs, qs + len(prev))
+        for cue in reversed(self.cues.between(lo, qs + len(prev))):
+            np = np_before(text, lo, cue.start)
+            if np:
+                return cue, self._resolve(np, link), "colon"
+        return None
+
+    def _resolve(self, np: tuple[int, int], link: Link) -> Source:
+        return self.resolver.resolve(np, self._floor(link))
+
+    # -- continuation ----------------------------------------------------------------------
+    def _propagate(self, links: list[Link]) -> None:
+        # the paragraphs of one long quote share a source
+        for k in range(1, len(links)):
+            a, b = links[k - 1], links[k]
+            if b.source is None and a.source is not None and b.span.continued and a.span.continued \
+                    and b.para > a.para and not a.span.close_mark:
+                b.source, b.how = a.source, "continued"
+        for k in range(len(links) - 2, -1, -1):
+            a, b = links[k], links[k + 1]
+            if a.source is None and b.source is not None and a.span.continued and b.span.continued \
+                    and b.para > a.para and not a.span.close_mark:
+                a.source, a.how = b.source, "continued"
+        # other quotes in the same paragraph
+        by_para: dict[int, list[Link]] = {}
+        for link in links:
+            by_para.setdefault(link.para, []).append(link)
+        for group in by_para.values():
+            for k, link in enumerate(group):
+                if link.source is not None:
+                    continue
+                prev = next((g for g in reversed(group[:k]) if g.source is not None), None)
+                nxt = next((g for g in group[k + 1:] if g.source is not None), None)
+                pick = prev or nxt
+                if pick is not None:
+                    link.source, link.how = pick.source, "same-paragraph"
+        # a quote paragraph right after a paragraph whose speaker is clear
+        last_para_source: dict[int, Source] = {}
+        for link in links:
+            if link.source is not None:
+                last_para_source[link.para] = link.source
+        for link in links:
+            if link.source is not None:
+                continue
+            ps, _ = self.paras[link.para]
+            if self.text[ps:link.span.start - len(link.span.open_mark)].strip():
+                continue
+            prev_src = last_para_source.get(link.para - 1)
+            if prev_src is not None and prev_src.name:
+                link.source, link.how = prev_src, "next-paragraph"
+                last_para_source[link.para] = prev_src

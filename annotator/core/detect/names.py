@@ -1,0 +1,218 @@
+"""Names in an article: runs of capitalised words, the role written before them, and
+the cast of people and organisations the article introduces (so that a surname alone
+or a pronoun can be resolved to the most complete name)."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from annotator.core.resources import read_word_list
+
+
+def _words(name: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in read_word_list("cues", name))
+
+
+TITLES = _words("titles.txt")
+ROLE_MODIFIERS = _words("role_modifiers.txt")
+ORG_WORDS = _words("org_words.txt")
+DOCUMENT_WORDS = _words("document_words.txt")
+PERSON_NOUNS = _words("person_nouns.txt")
+FIRST_NAMES: dict[str, str] = {}
+for _line in read_word_list("cues", "first_names.txt"):
+    _name, _, _gender = _line.partition(" ")
+    FIRST_NAMES[_name.lower()] = _gender.strip()
+
+HONORIFIC_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "sir": "m", "lord": "m", "lady": "f",
+                    "dame": "f", "king": "m", "queen": "f", "prince": "m", "princess": "f", "father": "m"}
+_ROLE_GENDER_RE = re.compile(r"(?:wo)?man\b|(?:wo)?men\b|actress|mother|sister|wife|daughter|queen")
+
+# Capitalised words that start sentences or name times and places, not people.
+STOP_CAPS = frozenset("""The A An But And Or So In On At For If When While As It He She They We I You This That
+These Those There Here His Her Their Our My Your Its After Before Since Although Though Because With Without
+During Meanwhile However Still Yet Also Then Now Today Tonight Yesterday Tomorrow Monday Tuesday Wednesday
+Thursday Friday Saturday Sunday January February March April May June July August September October November
+December What Who Why How Where Which Not No Yes All Some Many Most More One Two Three Both Each Every Last
+Next First According Asked Despite Even Just Only Under Over From To By Of Like Than Until Unlike Among Between
+Other Another Such Do Does Did Is Are Was Were Has Have Had Will Would Can Could Should Might Must Let Said
+Says Told Well Oh Please Thank Thanks Instead Indeed Still Whether Once Later Earlier Soon
+Asked Speaking Writing Nor Any Few Several Much Very Again Perhaps Maybe Sometimes Often Never Always
+Ever Though Whatever Whoever Amid Against Through Across Toward Towards Into Onto Upon Within Per Via
+""".split())
+PLACE_STARTS = frozenset("""New United North South East West San Santa Los Las Saint St. Fort Great Middle Central
+Supreme Federal National European American Democratic Republican Wall White Silicon Hong Puerto Capitol
+Lake Mount Mt. Port Cape Gulf Air Fox Air Prime""".split())
+
+_TOKEN = (r"(?:[A-Z]\.(?:\s?[A-Z]\.)*(?!\w)"
+          r"|(?:Mr|Mrs|Ms|Dr|Jr|Sr|St|Gov|Sen|Sens|Rep|Reps|Gen|Lt|Col|Capt|Sgt|Rev|Prof|Adm|Maj|Del|Atty|Supt|Cmdr|Gov)\."
+          r"|(?:Mc|Mac|O['\u2019]|D['\u2019]|L['\u2019])?[A-Z\u00c0-\u00de][\w\-]*(?:['\u2019][A-Z][\w\-]*)?)")
+_CONNECT = r"(?:\s(?:de|del|der|van|von|bin|al|da|di|du|dos|le|la|of))?"
+NAME_RUN_RE = re.compile(r"(?<![\w'\u2019])" + _TOKEN + r"(?:" + _CONNECT + r"\s" + _TOKEN + r")*")
+_SPLIT_RE = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class NameRun:
+    """A capitalised run split into role and name ("US Commerce Secretary" + "Howard Lutnick")."""
+    start: int              # of the name part
+    end: int
+    name: str
+    role: Optional[str]
+    role_start: int         # where the role (or the name, if no role) begins
+    kind: str               # "person" | "organisation" | "unknown"
+    gender: Optional[str]   # "m" | "f" | None
+
+
+def _clean(token: str) -> str:
+    return token.lower().rstrip(".")
+
+
+def _kind_and_gender(tokens: list[str], role: Optional[str]) -> tuple[str, Optional[str]]:
+    low = [_clean(t) for t in tokens]
+    if any(t in ORG_WORDS for t in low) or tokens[-1].endswith(("Department", "Ministry")):
+        return "organisation", None
+    gender = None
+    if role:
+        first_role = _clean(role.split()[0]) if role.split() else ""
+        gender = HONORIFIC_GENDER.get(first_role)
+        if gender is None and _ROLE_GENDER_RE.search(role.lower()):
+            g = _ROLE_GENDER_RE.search(role.lower()).group()
+            gender = "f" if g.startswith(("wo", "actress", "mother", "sister", "wife", "daughter", "queen")) else "m"
+    first = FIRST_NAMES.get(low[0])
+    gender = gender or first
+    if role or first:
+        return "person", gender
+    if len(tokens) >= 2 and tokens[0] not in PLACE_STARTS and not any(t.isupper() and len(t) > 1 for t in tokens):
+        return "person", gender
+    return "unknown", gender
+
+
+def split_run(text: str, start: int, end: int) -> list[NameRun]:
+    """Split one capitalised run into name runs, dropping sentence words and splitting off roles."""
+    pieces: list[list[tuple[int, int, str]]] = [[]]
+    for m in _SPLIT_RE.finditer(text, start, end):
+        tok = m.group()
+        if tok.rstrip(".") in STOP_CAPS and not (tok in ("Mr.", "Mrs.", "Ms.", "Dr.") or tok == "May" and pieces[-1]):
+            pieces.append([])
+        else:
+            pieces[-1].append((m.start(), m.end(), tok))
+    runs = []
+    for toks in pieces:
+        while toks and toks[0][2] in ("of", "de", "van", "von", "al", "bin", "da", "di", "du", "le", "la", "dos", "der", "del"):
+            toks = toks[1:]
+        while toks and toks[-1][2].islower():
+            toks = toks[:-1]
+        if not toks:
+            continue
+        cut = -1
+        for i, (_, _, tok) in enumerate(toks):
+            if _clean(tok) in TITLES and i < len(toks) - 1:
+                cut = i
+        if cut >= 0 and cut + 1 < len(toks) and toks[cut + 1][2] == "of" and cut + 2 < len(toks) - 1:
+            cut += 2
+        name_toks = toks[cut + 1:]
+        while name_toks and name_toks[0][2].islower():
+            name_toks = name_toks[1:]
+        if not name_toks:
+            continue
+        role = text[toks[0][0]:toks[cut][1]] if cut >= 0 else None
+        kind, gender = _kind_and_gender([t for _, _, t in name_toks], role)
+        runs.append(NameRun(name_toks[0][0], name_toks[-1][1], text[name_toks[0][0]:name_toks[-1][1]],
+                            role, toks[0][0], kind, gender))
+    return runs
+
+
+_ROLE_BACK_RE = re.compile(r"([\w\u2019'.\-]+)\s+$")
+_ROLE_STOP = frozenset("the a an and but or that when as said says with for of in on at by to from who which while "
+                       "after before since if than then told his her their its".split())
+
+
+def role_before(text: str, start: int, floor: int) -> tuple[Optional[str], int]:
+    """A lowercase role written before a name ("spokeswoman", "China's top trade negotiator")."""
+    pos = start
+    words: list[tuple[int, str]] = []
+    while len(words) < 6:
+        m = _ROLE_BACK_RE.search(text, max(floor, pos - 40), pos)
+        if not m:
+            break
+        w = m.group(1)
+        if w.lower() in _ROLE_STOP or w.rstrip(".").lower() in ("mr", "mrs", "ms", "dr"):
+            break
+        words.append((m.start(1), w))
+        pos = m.start(1)
+    if not words or _clean(words[0][1]) not in TITLES and _clean(words[0][1]) not in PERSON_NOUNS:
+        return None, start
+    s = words[-1][0]
+    return text[s:start].strip(), s
+
+
+class Cast:
+    """The people and organisations an article names, in order, with surname lookup."""
+
+    def __init__(self, text: str, skip: list[tuple[int, int]]):
+        self.runs: list[NameRun] = []
+        for m in NAME_RUN_RE.finditer(text):
+            if _inside(m.start(), skip):
+                continue
+            for run in split_run(text, m.start(), m.end()):
+                if run.role is None and run.kind != "organisation":
+                    role, rs = role_before(text, run.start, max(0, run.start - 80))
+                    if role:
+                        kind, gender = _kind_and_gender(run.name.split(), role)
+                        run = NameRun(run.start, run.end, run.name, role, rs, kind, gender)
+                self.runs.append(run)
+        self.full_names: dict[str, str] = {}
+        self.genders: dict[str, str] = {}
+        for run in self.runs:
+            if run.kind == "person" and len(run.name.split()) >= 2:
+                key = surname_key(run.name)
+                known = self.full_names.get(key)
+                if known is None or len(run.name) > len(known):
+                    self.full_names[key] = run.name
+                if run.gender:
+                    self.genders.setdefault(self.full_names[key], run.gender)
+        self.persons: list[tuple[int, int, str, Optional[str]]] = []
+        for run in self.runs:
+            name = self.resolve_name(run.name)
+            if run.kind == "person" or name != run.name:
+                g = run.gender or self.genders.get(name)
+                if g and name not in self.genders:
+                    self.genders[name] = g
+                self.persons.append((run.start, run.end, name, g))
+        self._starts = [p[0] for p in self.persons]
+        self._run_starts = [r.start for r in self.runs]
+
+    def resolve_name(self, name: str) -> str:
+        """The most complete name the article gives for a person ("Bruce" -> "Tammy Bruce")."""
+        return self.full_names.get(surname_key(name), name)
+
+    def gender_of(self, name: str) -> Optional[str]:
+        return self.genders.get(name)
+
+    def persons_before(self, pos: int, floor: int):
+        """Person mentions ending before pos, nearest first."""
+        i = bisect.bisect_left(self._starts, pos)
+        for start, end, name, gender in reversed(self.persons[:i]):
+            if start < floor:
+                break
+            if end <= pos:
+                yield start, end, name, gender or self.genders.get(name)
+
+    def runs_between(self, start: int, end: int) -> list[NameRun]:
+        """Name runs lying inside [start, end), in order."""
+        i = bisect.bisect_left(self._run_starts, start)
+        j = bisect.bisect_left(self._run_starts, end)
+        return [r for r in self.runs[i:j] if r.end <= end]
+
+
+def surname_key(name: str) -> str:
+    toks = [t for t in name.replace("\u2019", "'").split() if t.rstrip(".").lower() not in ("jr", "sr", "ii", "iii", "iv")]
+    return toks[-1].lower() if toks else ""
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    i = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]

@@ -1,0 +1,59 @@
+"""The rule detector's steps, from marks to finished Quote and Mention records."""
+
+from __future__ import annotations
+
+from annotator.core.detect.attribution import Attributor
+from annotator.core.detect.confidence import confidence, quote_kind
+from annotator.core.detect.cues import CueIndex
+from annotator.core.detect.marks import find_mark_spans
+from annotator.core.detect.model import Detection, Mention, Quote
+from annotator.core.detect.names import Cast
+from annotator.core.detect.speakers import Resolver
+
+VERSION = "rules-1"
+
+
+def run_rules(text: str) -> Detection:
+    spans = find_mark_spans(text)
+    inside = [(s.start, s.end) for s in spans]
+    cast = Cast(text, inside)
+    cues = CueIndex(text, inside)
+    resolver = Resolver(text, cast)
+    links = Attributor(text, spans, resolver, cues).link_all()
+
+    quotes = []
+    for link in links:
+        span, src, cue = link.span, link.source, link.cue
+        kind = quote_kind(text, link)
+        direct = link.how in ("after", "before", "colon")
+        quotes.append(Quote(
+            start=span.start, end=span.end, open_mark=span.open_mark, close_mark=span.close_mark, kind=kind,
+            cue=cue.word if cue and direct else None,
+            cue_start=cue.start if cue and direct else None,
+            cue_end=cue.end if cue and direct else None,
+            speaker=src.name if src else None,
+            speaker_start=src.start if src and direct else None,
+            speaker_end=src.end if src and direct else None,
+            role=src.role if src else None,
+            speaker_kind=src.kind if src and src.name else "unknown",
+            confidence=confidence(text, link, kind),
+        ))
+    return Detection(quotes=quotes, mentions=_mentions(text, cast, links), detector=VERSION)
+
+
+def _mentions(text: str, cast: Cast, links) -> list[Mention]:
+    found: dict[int, Mention] = {}
+    for run in cast.runs:
+        if run.kind in ("person", "organisation"):
+            name = cast.resolve_name(run.name) if run.kind == "person" else run.name
+            found[run.start] = Mention(run.start, run.end, text[run.start:run.end], name, run.kind, run.role)
+    for link in links:
+        src = link.source
+        if src is not None and link.how in ("after", "before", "colon") and src.start not in found:
+            found[src.start] = Mention(src.start, src.end, text[src.start:src.end], src.name, src.kind, src.role)
+    out: list[Mention] = []
+    for m in sorted(found.values(), key=lambda m: (m.start, -m.end)):
+        if out and m.start < out[-1].end:
+            continue
+        out.append(m)
+    return out

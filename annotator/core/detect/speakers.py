@@ -1,0 +1,252 @@
+"""Who a cue points at: the noun phrase before or after a speech verb, and its
+resolution to the most complete name the article gives (pronouns and descriptions
+to the nearest fitting person, a surname to the full name)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from annotator.core.detect.names import (DOCUMENT_WORDS, ORG_WORDS, PERSON_NOUNS, ROLE_MODIFIERS, TITLES,
+                                         Cast, NameRun)
+
+
+@dataclass(frozen=True)
+class Source:
+    """The mention a cue points at, resolved."""
+    start: int
+    end: int
+    text: str                 # as written
+    name: Optional[str]       # resolved name, None when unknown
+    kind: str                 # person | organisation | document | unknown
+    role: Optional[str] = None
+    pronoun: bool = False
+
+
+_TOK_RE = re.compile(r"[\w\u00c0-\u024f](?:[\w\u00c0-\u024f\-]|[.'\u2019](?=[\w\u00c0-\u024f]))*\.?|[^\w\s]")
+_ABBREV = frozenset("mr mrs ms dr jr sr st gov sen rep gen lt col capt sgt rev prof adm maj sens reps del atty".split())
+
+PRONOUNS = {"he": "m", "she": "f", "they": "p", "we": "p", "i": "", "it": "n"}
+DETERMINERS = frozenset("the a an his her their its one another our my this that these those some two three "
+                        "several many".split())
+_SKIP_BEFORE_VERB = frozenset("has have had was is were are also later then once previously recently further "
+                              "simply earlier reportedly repeatedly often again would will may might could can "
+                              "should just been still even already never always did does do not too however "
+                              "had once first last finally".split())
+_PREPOSITIONS = frozenset("with of for at from in on".split())
+_DAYS = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday Today Yesterday".split())
+
+
+def tokens(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+    out = []
+    for m in _TOK_RE.finditer(text, lo, hi):
+        s, e, tok = m.start(), m.end(), m.group()
+        if tok.endswith(".") and len(tok) > 1 and tok[:-1].lower() not in _ABBREV and not (len(tok) == 2 and tok[0].isupper()) \
+                and "." not in tok[:-1]:
+            e -= 1
+            tok = tok[:-1]
+        out.append((s, e, tok))
+    return out
+
+
+def _is_cap(tok: str) -> bool:
+    return tok[:1].isupper()
+
+
+def _base(tok: str) -> str:
+    t = tok.lower().rstrip(".")
+    for suffix in ("'s", "\u2019s", "'", "\u2019"):
+        if t.endswith(suffix):
+            return t[: -len(suffix)]
+    return t
+
+
+def _nounish(tok: str) -> bool:
+    b = _base(tok)
+    sing = b[:-1] if b.endswith("s") else b
+    return any(w in s for s in (ORG_WORDS, DOCUMENT_WORDS, PERSON_NOUNS, TITLES) for w in (b, sing))
+
+
+def _modifier(tok: str) -> bool:
+    return _is_cap(tok) or _nounish(tok) or tok.lower() in ROLE_MODIFIERS or tok.endswith(("'s", "\u2019s"))
+
+
+def _collect_back(toks: list, i: int) -> int:
+    """Index of the first token of the noun phrase whose head is toks[i]."""
+    a = i
+    loose = 0
+    while a - 1 >= 0:
+        t = toks[a - 1][2]
+        if t == "of" and a - 2 >= 0 and _is_cap(toks[a - 2][2]) and _is_cap(toks[a][2]):
+            a -= 1
+            continue
+        if t.isalpha() or "'" in t or "\u2019" in t or "-" in t or t.endswith("."):
+            low = t.lower()
+            if low in DETERMINERS:
+                return a - 1
+            if _modifier(t) and low not in _PREPOSITIONS:
+                a -= 1
+                continue
+            if t.islower() and loose < 1 and a - 2 >= 0 and toks[a - 2][2].lower() in DETERMINERS:
+                loose += 1
+                a -= 1
+                continue
+        break
+    return a
+
+
+def np_before(text: str, lo: int, hi: int) -> Optional[tuple[int, int]]:
+    """The subject noun phrase ending just before a verb at hi: (start, end) or None."""
+    toks = tokens(text, lo, hi)
+    i = len(toks) - 1
+    while i >= 0 and (toks[i][2].lower() in _SKIP_BEFORE_VERB or (toks[i][2].islower() and toks[i][2].endswith("ly"))
+                      or toks[i][2] in _DAYS):
+        i -= 1
+    if i < 0:
+        return None
+    if toks[i][2] in (",", ")", "\u2014", "--") and i > 0:
+        closing = toks[i][2]
+        opener = {",": ",", ")": "(", "\u2014": "\u2014", "--": "--"}[closing]
+        j = i - 1
+        while j >= 0 and toks[j][2] != opener and not (closing == "," and toks[j][2] in "\"\u201c\u201d"):
+            j -= 1
+        inner = toks[j + 1:i]
+        if not inner:
+            return None
+        first = inner[0][2]
+        if first[0].islower() or first[0].isdigit() or first.lower() in DETERMINERS or closing != ",":
+            if j < 1 or toks[j][2] != opener:
+                return None
+            i = j - 1
+        else:
+            i -= 1
+            lo_idx = j + 1
+            head = i
+            start = max(_collect_back(toks, head), lo_idx)
+            return toks[start][0], toks[head][1]
+    tok = toks[i][2]
+    if tok.lower() in PRONOUNS and (i == 0 or not toks[i - 1][2].isalpha() or toks[i - 1][2].lower() in
+                                    ("and", "but", "so", "as", "then", "that", "because", "when", "while", "if")):
+        return toks[i][0], toks[i][1]
+    if not (_is_cap(tok) or _nounish(tok)) or not tok[0].isalpha():
+        return None
+    start = _collect_back(toks, i)
+    # "James Hall with the New York Police Department said": the subject is the name before the preposition
+    if start >= 2 and toks[start - 1][2] in _PREPOSITIONS and (_is_cap(toks[start - 2][2]) or _nounish(toks[start - 2][2])):
+        inner_start = _collect_back(toks, start - 2)
+        if not toks[inner_start][2].lower() in ("one",):
+            return toks[inner_start][0], toks[start - 2][1]
+    return toks[start][0], toks[i][1]
+
+
+def np_after(text: str, lo: int, hi: int) -> Optional[tuple[int, int]]:
+    """The noun phrase starting just after a verb or "according to" at lo."""
+    toks = tokens(text, lo, hi)
+    if not toks:
+        return None
+    i = 0
+    if toks[0][2].lower() in PRONOUNS and toks[0][2].lower() != "it":
+        return toks[0][0], toks[0][1]
+    if toks[0][2].lower() in DETERMINERS:
+        i = 1
+    j = i
+    loose = 0
+    while j < len(toks):
+        t = toks[j][2]
+        if t == "of" and j + 1 < len(toks) and _is_cap(toks[j + 1][2]) and j > i and _is_cap(toks[j - 1][2]):
+            j += 1
+            continue
+        if not t[0].isalpha():
+            break
+        if _modifier(t) and t.lower() not in _PREPOSITIONS and t not in _DAYS:
+            j += 1
+            continue
+        if t.islower() and loose < 1 and j == i and i > 0:
+            loose += 1
+            j += 1
+            continue
+        break
+    if j == i:
+        return None
+    # "said the White House spokesman, Josh Earnest,": prefer the name in apposition
+    if not any(_is_cap(t[2]) for t in toks[i:j]) and j + 1 < len(toks) and toks[j][2] == "," and _is_cap(toks[j + 1][2]):
+        k = j + 1
+        while k < len(toks) and (_is_cap(toks[k][2]) or toks[k][2] in ("of", "de", "van")):
+            k += 1
+        return toks[j + 1][0], toks[k - 1][1]
+    return toks[0][0], toks[j - 1][1]
+
+
+class Resolver:
+    """Turns a noun phrase into a Source, using the article's cast for names and pronouns."""
+
+    def __init__(self, text: str, cast: Cast):
+        self.text = text
+        self.cast = cast
+        self.speakers: list[tuple[int, Source]] = []   # resolved sources in order, for they/it/descriptions
+
+    def resolve(self, span: tuple[int, int], floor: int = 0) -> Source:
+        s, e = span
+        written = self.text[s:e]
+        low = written.lower()
+        if low in PRONOUNS:
+            return self._pronoun(s, e, written, PRONOUNS[low], floor)
+        head = written.split()[-1]
+        head_base = _base(head)
+        run = self._name_in(s, e)
+        if head_base in DOCUMENT_WORDS or head_base.rstrip("s") in DOCUMENT_WORDS and not _is_cap(head):
+            return Source(s, e, written, written, "document")
+        if not _is_cap(head) and (head_base in ORG_WORDS or head_base.rstrip("s") in ORG_WORDS):
+            return Source(s, e, written, _strip_det(written), "organisation")
+        if run is not None and run.end == e or (run is not None and _is_cap(head)):
+            if run.kind == "organisation":
+                return Source(s, e, written, _strip_det(self.text[run.role_start:run.end]) if run.role_start >= s
+                              else run.name, "organisation")
+            name = self.cast.resolve_name(run.name)
+            kind = "person" if run.kind != "organisation" else run.kind
+            if run.kind == "unknown" and name == run.name and len(run.name.split()) == 1:
+                kind = "person" if run.name[:1].isupper() and not run.name.isupper() else "organisation"
+            return Source(run.start, run.end, written, name, kind, run.role)
+        if _is_cap(head):
+            return Source(s, e, written, _strip_det(written), "unknown")
+        if head_base in PERSON_NOUNS or head_base.rstrip("s") in PERSON_NOUNS or head_base in TITLES:
+            return self._description(s, e, written, head_base, floor)
+        return Source(s, e, written, _strip_det(written), "unknown")
+
+    def _name_in(self, s: int, e: int) -> Optional[NameRun]:
+        best = None
+        for run in self.cast.runs_between(s, e):
+            if run.kind == "person" or best is None:
+                best = run
+                if run.kind == "person":
+                    break
+        return best
+
+    def _pronoun(self, s: int, e: int, written: str, gender: str, floor: int) -> Source:
+        if gender in ("m", "f"):
+            for _, _, name, g in self.cast.persons_before(s, floor):
+                if g is None or g == gender:
+                    return Source(s, e, written, name, "person", pronoun=True)
+            return Source(s, e, written, None, "person", pronoun=True)
+        if gender in ("p", "n"):
+            for _, src in reversed(self.speakers):
+                if src.kind in ("organisation", "document") and src.start >= floor:
+                    return Source(s, e, written, src.name, src.kind, pronoun=True)
+        return Source(s, e, written, None, "unknown", pronoun=True)
+
+    def _description(self, s: int, e: int, written: str, head: str, floor: int) -> Source:
+        for run in reversed(self.cast.runs_between(floor, s)):
+            if run.kind == "person" and run.role and head in run.role.lower():
+                return Source(s, e, written, self.cast.resolve_name(run.name), "person", run.role)
+        return Source(s, e, written, written, "person")
+
+    def remember(self, pos: int, src: Source) -> None:
+        self.speakers.append((pos, src))
+
+
+def _strip_det(phrase: str) -> str:
+    first, _, rest = phrase.partition(" ")
+    if first.lower() in ("the", "a", "an") and rest:
+        return rest
+    return phrase
