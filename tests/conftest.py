@@ -1,7 +1,6 @@
 """Shared fixtures. Qt runs headless: the platform is set before anything imports Qt."""
 
 import os
-from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
@@ -10,11 +9,7 @@ import pytest  # noqa: E402
 
 from annotator.core.store import open_project  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
-FIXTURES = REPO / "tests" / "fixtures"
-SHARED = REPO.parent / "shared"
-DEV_CORPUS = SHARED / "corpus" / "dev"
-POLNEAR = SHARED / "corpus" / "polnear-train"
+from tests.paths import DEV_CORPUS, FIXTURES, POLNEAR, REPO, SHARED  # noqa: E402,F401 (re-exported)
 
 
 @pytest.fixture(autouse=True)

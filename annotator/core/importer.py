@@ -33,7 +33,7 @@ Progress = Callable[[int, int, str], None]  # (files done, files in all, current
 @dataclass
 class FileReport:
     path: str
-    status: str  # imported | duplicate | failed
+    status: str  # imported | duplicate | failed | skipped (a folder's non-article file, e.g. a manifest)
     message: str = ""
     article_count: int = 0
     duplicate_count: int = 0
@@ -67,6 +67,7 @@ class ImportReport:
             "imported_files": self.count("imported"),
             "duplicate_files": self.count("duplicate"),
             "failed_files": self.count("failed"),
+            "skipped_files": self.count("skipped"),
             "articles_imported": self.imported_articles,
             "articles_duplicate": self.duplicate_articles,
             "cancelled": self.cancelled,
@@ -79,6 +80,8 @@ class ImportReport:
             f"{self.imported_articles} articles imported from {self.count('imported')} files; "
             f"{self.duplicate_articles} duplicates skipped; {self.count('failed')} files failed"
         )
+        if self.count("skipped"):
+            text += f"; {self.count('skipped')} non-article files skipped"
         return text + (" (cancelled)" if self.cancelled else "")
 
 
@@ -179,14 +182,15 @@ class _Writer:
 
     def add_file(self, path: str, result: list[Article] | ImportProblem):
         if isinstance(result, ImportProblem):
-            self._record(FileReport(path, "failed", result.message, line=result.line, row=result.row))
+            status = "skipped" if result.skipped else "failed"
+            self._record(FileReport(path, status, result.message, line=result.line, row=result.row))
             return
         self.add_stream(path, iter(result))
 
     def add_stream(self, path: str, items):
         self._ensure_transaction()
         self.conn.execute("SAVEPOINT import_file")
-        before = self.conn.total_changes
+        inserted = 0  # cursor.rowcount: rows this statement inserted, not counting FTS trigger writes
         count = 0
         batch = []
         problem = None
@@ -198,10 +202,10 @@ class _Writer:
                 batch.append(_row(item, self.now))
                 count += 1
                 if len(batch) >= 500:
-                    self.conn.executemany(_INSERT, batch)
+                    inserted += self.conn.executemany(_INSERT, batch).rowcount
                     batch.clear()
             if batch and problem is None:
-                self.conn.executemany(_INSERT, batch)
+                inserted += self.conn.executemany(_INSERT, batch).rowcount
         except BaseException:
             self.conn.execute("ROLLBACK TO import_file")
             self.conn.execute("RELEASE import_file")
@@ -209,10 +213,10 @@ class _Writer:
         if problem is not None:
             self.conn.execute("ROLLBACK TO import_file")
             self.conn.execute("RELEASE import_file")
-            self._record(FileReport(path, "failed", problem.message, line=problem.line, row=problem.row))
+            status = "skipped" if problem.skipped else "failed"
+            self._record(FileReport(path, status, problem.message, line=problem.line, row=problem.row))
             return
         self.conn.execute("RELEASE import_file")
-        inserted = self.conn.total_changes - before
         duplicates = count - inserted
         if inserted == 0:
             status = "duplicate"

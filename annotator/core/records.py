@@ -37,6 +37,7 @@ class ImportProblem:
     message: str
     line: int | None = None  # 1-based line in the file
     row: int | None = None  # 1-based data row (CSV) or record (JSON array / JSONL line)
+    skipped: bool = False  # not an error: a file in a folder that holds no article data (e.g. a manifest)
 
     def __str__(self) -> str:
         where = self.path

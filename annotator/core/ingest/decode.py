@@ -57,14 +57,23 @@ def guess_encoding(head: bytes) -> str:
     except UnicodeDecodeError as exc:
         if exc.start >= len(head) - 4:  # a multi-byte character cut by the sniff window
             return "utf-8"
-    best = from_bytes(head, cp_isolation=None).best()
-    if best is None:
+    return _best_single_byte(head)
+
+
+# Short texts fit several single-byte code pages equally well; news in Western languages is far
+# more often Windows-1252 than, say, Baltic cp1257, so prefer it when it reads as cleanly.
+_WESTERN = {"cp1252", "latin_1", "iso8859_1", "iso8859_15"}
+
+
+def _best_single_byte(data: bytes) -> str:
+    matches = list(from_bytes(data))
+    if not matches:
         raise DecodeError("not text in any known encoding")
-    encoding = best.encoding
-    # charset-normalizer names Latin-1 lookalikes variously; cp1252 decodes a superset of them
-    if encoding in {"latin_1", "iso8859_1", "iso8859_15"}:
-        encoding = "cp1252"
-    return encoding
+    best = matches[0]
+    for match in matches:
+        if match.encoding in _WESTERN and match.chaos <= best.chaos + 0.05:
+            return "cp1252"
+    return best.encoding
 
 
 def decode_bytes(data: bytes) -> str:
@@ -74,12 +83,11 @@ def decode_bytes(data: bytes) -> str:
         return normalise_newlines(data.decode(encoding))
     except UnicodeDecodeError:
         if encoding == "utf-8":  # valid head, broken later: let charset-normalizer look at all of it
-            best = from_bytes(data).best()
-            if best is not None and best.encoding not in {"utf_8", "utf-8"}:
-                try:
-                    return normalise_newlines(data.decode(best.encoding))
-                except UnicodeDecodeError:
-                    pass
+            try:
+                fallback = _best_single_byte(data)
+                return normalise_newlines(data.decode(fallback))
+            except (DecodeError, UnicodeDecodeError, LookupError):
+                pass
         raise DecodeError(f"bytes that are not valid {encoding} text") from None
     except LookupError:
         raise DecodeError(f"unknown encoding {encoding}") from None

@@ -45,6 +45,10 @@ def read_json(source: Source, options: ReadOptions) -> Iterator[Article | Import
     if not records:
         yield ImportProblem(source.path, "the JSON list is empty")
         return
+    if not source.explicit and "text" not in options.field_map and not _has_text_field(records[0], options):
+        keys = ", ".join(map(str, records[0])) if isinstance(records[0], dict) else type(records[0]).__name__
+        yield ImportProblem(source.path, f"not article data, skipped (no text field; keys: {keys})", skipped=True)
+        return
     yield from _articles(records, source.path, options, start_row=1)
 
 
@@ -87,6 +91,10 @@ def read_jsonl(source: Source, options: ReadOptions) -> Iterator[Article | Impor
             return
     if index == 0:
         yield ImportProblem(source.path, "no records (only blank lines)")
+
+
+def _has_text_field(record, options: ReadOptions) -> bool:
+    return isinstance(record, dict) and "text" in resolve_columns(list(record), options.field_map)
 
 
 def _records_in(data) -> list | None:

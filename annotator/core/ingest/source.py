@@ -28,6 +28,7 @@ class Source:
     fs_path: str | None = None  # on disk
     zip_path: str | None = None  # archive on disk, with `member` inside it
     member: str | None = None
+    explicit: bool = True  # named by the user, not found by walking a folder or an archive
 
     def open_binary(self) -> BinaryIO:
         if self.fs_path is not None:
@@ -69,7 +70,7 @@ def iter_sources(paths: list[str | os.PathLike]) -> Iterator[Source | ImportProb
                 for name in sorted(files):
                     if name.startswith(".") or suffix_of(name) not in KNOWN_SUFFIXES:
                         continue
-                    yield from _file_sources(Path(root) / name)
+                    yield from _file_sources(Path(root) / name, explicit=False)
         elif path.is_file():
             yield from _file_sources(path)
         elif path.exists():
@@ -78,7 +79,7 @@ def iter_sources(paths: list[str | os.PathLike]) -> Iterator[Source | ImportProb
             yield ImportProblem(str(path), "no such file or folder")
 
 
-def _file_sources(path: Path) -> Iterator[Source | ImportProblem]:
+def _file_sources(path: Path, explicit: bool = True) -> Iterator[Source | ImportProblem]:
     suffix = suffix_of(path.name)
     try:
         size = path.stat().st_size
@@ -88,7 +89,7 @@ def _file_sources(path: Path) -> Iterator[Source | ImportProblem]:
     if suffix == ".zip":
         yield from _zip_sources(path)
         return
-    yield Source(path=str(path), suffix=suffix, size=size, fs_path=str(path))
+    yield Source(path=str(path), suffix=suffix, size=size, fs_path=str(path), explicit=explicit)
 
 
 def _zip_sources(path: Path) -> Iterator[Source | ImportProblem]:
@@ -107,5 +108,6 @@ def _zip_sources(path: Path) -> Iterator[Source | ImportProblem]:
         if suffix not in KNOWN_SUFFIXES or suffix == ".zip":
             continue
         yield Source(
-            path=f"{path}!{name}", suffix=suffix, size=info.file_size, zip_path=str(path), member=name
+            path=f"{path}!{name}", suffix=suffix, size=info.file_size, zip_path=str(path), member=name,
+            explicit=False,
         )
