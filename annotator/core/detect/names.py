@@ -28,6 +28,7 @@ for _line in read_word_list("cues", "first_names.txt"):
 
 HONORIFIC_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "sir": "m", "lord": "m", "lady": "f",
                     "dame": "f", "king": "m", "queen": "f", "prince": "m", "princess": "f", "father": "m"}
+_GROUP_WORDS = frozenset("democrats republicans americans democrat republican american".split())
 _ROLE_GENDER_RE = re.compile(r"(?:wo)?man\b|(?:wo)?men\b|actress|mother|sister|wife|daughter|queen")
 
 # Capitalised words that start sentences or name times and places, not people.
@@ -46,11 +47,11 @@ PLACE_STARTS = frozenset("""New United North South East West San Santa Los Las S
 Supreme Federal National European American Democratic Republican Wall White Silicon Hong Puerto Capitol
 Lake Mount Mt. Port Cape Gulf Air Fox Air Prime""".split())
 
-_TOKEN = (r"(?:[A-Z]\.(?:\s?[A-Z]\.)*(?!\w)"
+_TOKEN = (r"(?:[A-Z]\.(?:[ ]?[A-Z]\.)*(?!\w)"
           r"|(?:Mr|Mrs|Ms|Dr|Jr|Sr|St|Gov|Sen|Sens|Rep|Reps|Gen|Lt|Col|Capt|Sgt|Rev|Prof|Adm|Maj|Del|Atty|Supt|Cmdr|Gov)\."
           r"|(?:Mc|Mac|O['\u2019]|D['\u2019]|L['\u2019])?[A-Z\u00c0-\u00de][\w\-]*(?:['\u2019][A-Z][\w\-]*)?)")
-_CONNECT = r"(?:\s(?:de|del|der|van|von|bin|al|da|di|du|dos|le|la|of))?"
-NAME_RUN_RE = re.compile(r"(?<![\w'\u2019])" + _TOKEN + r"(?:" + _CONNECT + r"\s" + _TOKEN + r")*")
+_CONNECT = r"(?:[ \u00a0](?:de|del|der|van|von|bin|al|da|di|du|dos|le|la|of))?"
+NAME_RUN_RE = re.compile(r"(?<![\w'\u2019])" + _TOKEN + r"(?:" + _CONNECT + r"[ \u00a0]" + _TOKEN + r")*")
 _SPLIT_RE = re.compile(r"\S+")
 
 
@@ -72,6 +73,8 @@ def _clean(token: str) -> str:
 
 def _kind_and_gender(tokens: list[str], role: Optional[str]) -> tuple[str, Optional[str]]:
     low = [_clean(t) for t in tokens]
+    if low[-1] in PERSON_NOUNS or low[-1] in TITLES or low[-1] in _GROUP_WORDS:
+        return "unknown", None
     if any(t in ORG_WORDS for t in low) or tokens[-1].endswith(("Department", "Ministry")):
         return "organisation", None
     gender = None
@@ -96,6 +99,9 @@ def split_run(text: str, start: int, end: int) -> list[NameRun]:
     for m in _SPLIT_RE.finditer(text, start, end):
         tok = m.group()
         if tok.rstrip(".") in STOP_CAPS and not (tok in ("Mr.", "Mrs.", "Ms.", "Dr.") or tok == "May" and pieces[-1]):
+            pieces.append([])
+        elif tok == "of" and pieces[-1] and _clean(pieces[-1][-1][2]) not in TITLES \
+                and _clean(pieces[-1][-1][2]) not in ORG_WORDS:
             pieces.append([])
         else:
             pieces[-1].append((m.start(), m.end(), tok))
@@ -149,10 +155,26 @@ def role_before(text: str, start: int, floor: int) -> tuple[Optional[str], int]:
     return text[s:start].strip(), s
 
 
-class Cast:
-    """The people and organisations an article names, in order, with surname lookup."""
+_PRONOUN_AFTER_RE = re.compile(r"\b(he|his|him|himself|she|her|hers|herself)\b|[.!?](?=\s)")
+_SUBJECT_GAP_RE = re.compile(r"(?:^|[.!?:;,\u2014\u201d\u201c\"]|\b(?:and|but|as|when|while|that|because|so|then|if|though|although))"
+                             r"[\s\"'\u201c\u201d\u2019]*$")
+_NEXT_WORD_RE = re.compile(r"(?:,[^,.;]{0,80},)?\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?([a-z]+)")
 
-    def __init__(self, text: str, skip: list[tuple[int, int]]):
+
+@dataclass(frozen=True)
+class PersonMention:
+    start: int
+    end: int
+    name: str                 # resolved
+    subject: bool             # stands where a clause's subject stands
+
+
+class Cast:
+    """The people and organisations an article names, in order, with surname lookup,
+    a guessed gender per person and which mentions stand in subject position."""
+
+    def __init__(self, text: str, skip: list[tuple[int, int]], speech_words: frozenset[str] = frozenset()):
+        self.text = text
         self.runs: list[NameRun] = []
         for m in NAME_RUN_RE.finditer(text):
             if _inside(m.start(), skip):
@@ -165,28 +187,61 @@ class Cast:
                         run = NameRun(run.start, run.end, run.name, role, rs, kind, gender)
                 self.runs.append(run)
         self.full_names: dict[str, str] = {}
-        self.genders: dict[str, str] = {}
+        single_keys: set[str] = set()
         for run in self.runs:
             if run.kind == "person" and len(run.name.split()) >= 2:
                 key = surname_key(run.name)
                 known = self.full_names.get(key)
                 if known is None or len(run.name) > len(known):
                     self.full_names[key] = run.name
-                if run.gender:
-                    self.genders.setdefault(self.full_names[key], run.gender)
-        self.persons: list[tuple[int, int, str, Optional[str]]] = []
+            elif len(run.name.split()) == 1:
+                single_keys.add(surname_key(run.name))
+        votes: dict[str, list[int]] = {}
+        self.genders: dict[str, str] = {}
+        self.persons: list[PersonMention] = []
         for run in self.runs:
             name = self.resolve_name(run.name)
-            if run.kind == "person" or name != run.name:
-                g = run.gender or self.genders.get(name)
-                if g and name not in self.genders:
-                    self.genders[name] = g
-                self.persons.append((run.start, run.end, name, g))
-        self._starts = [p[0] for p in self.persons]
+            followed_by_cue = self._cue_follows(run.end, speech_words)
+            confirmed = (run.kind == "person" and (run.role is not None or run.gender is not None
+                                                   or surname_key(run.name) in single_keys)) \
+                or name != run.name or (followed_by_cue and run.kind != "organisation")
+            if not confirmed:
+                continue
+            subject = followed_by_cue or self._subject_position(run)
+            if run.gender:
+                votes.setdefault(name, [0, 0])[0 if run.gender == "m" else 1] += 3
+            if subject:
+                g = self._pronoun_after(run.end)
+                if g:
+                    votes.setdefault(name, [0, 0])[0 if g == "m" else 1] += 1
+            self.persons.append(PersonMention(run.start, run.end, name, subject))
+        for name, (m, f) in votes.items():
+            if m != f:
+                self.genders[name] = "m" if m > f else "f"
+        self._starts = [p.start for p in self.persons]
         self._run_starts = [r.start for r in self.runs]
+
+    def _cue_follows(self, end: int, speech_words: frozenset[str]) -> bool:
+        m = _NEXT_WORD_RE.match(self.text, end, end + 120)
+        return bool(m) and m.group(1) in speech_words
+
+    def _subject_position(self, run: NameRun) -> bool:
+        after = self.text[run.end:run.end + 2]
+        if after[:1] in ("'", "\u2019"):
+            return False
+        start = run.role_start
+        return _SUBJECT_GAP_RE.search(self.text, max(0, start - 12), start) is not None
+
+    def _pronoun_after(self, end: int) -> Optional[str]:
+        m = _PRONOUN_AFTER_RE.search(self.text, end, end + 120)
+        if not m or not m.group(1):
+            return None
+        return "m" if m.group(1) in ("he", "his", "him", "himself") else "f"
 
     def resolve_name(self, name: str) -> str:
         """The most complete name the article gives for a person ("Bruce" -> "Tammy Bruce")."""
+        if " " in name:
+            return name
         return self.full_names.get(surname_key(name), name)
 
     def gender_of(self, name: str) -> Optional[str]:
@@ -195,11 +250,11 @@ class Cast:
     def persons_before(self, pos: int, floor: int):
         """Person mentions ending before pos, nearest first."""
         i = bisect.bisect_left(self._starts, pos)
-        for start, end, name, gender in reversed(self.persons[:i]):
-            if start < floor:
+        for p in reversed(self.persons[:i]):
+            if p.start < floor:
                 break
-            if end <= pos:
-                yield start, end, name, gender or self.genders.get(name)
+            if p.end <= pos:
+                yield p
 
     def runs_between(self, start: int, end: int) -> list[NameRun]:
         """Name runs lying inside [start, end), in order."""

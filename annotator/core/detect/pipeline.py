@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from annotator.core.detect.attribution import Attributor
 from annotator.core.detect.confidence import confidence, quote_kind
-from annotator.core.detect.cues import CueIndex
+from annotator.core.detect.cues import SPEECH_CUES, CueIndex
 from annotator.core.detect.marks import find_mark_spans
 from annotator.core.detect.model import Detection, Mention, Quote
 from annotator.core.detect.names import Cast
@@ -16,7 +16,7 @@ VERSION = "rules-1"
 def run_rules(text: str) -> Detection:
     spans = find_mark_spans(text)
     inside = [(s.start, s.end) for s in spans]
-    cast = Cast(text, inside)
+    cast = Cast(text, inside, SPEECH_CUES)
     cues = CueIndex(text, inside)
     resolver = Resolver(text, cast)
     links = Attributor(text, spans, resolver, cues).link_all()

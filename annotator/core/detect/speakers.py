@@ -148,7 +148,7 @@ def np_after(text: str, lo: int, hi: int) -> Optional[tuple[int, int]]:
     i = 0
     if toks[0][2].lower() in PRONOUNS and toks[0][2].lower() != "it":
         return toks[0][0], toks[0][1]
-    if toks[0][2].lower() in DETERMINERS:
+    if toks[0][2].lower() in DETERMINERS and toks[0][2].lower() not in ("that", "this", "these", "those"):
         i = 1
     j = i
     loose = 0
@@ -225,15 +225,40 @@ class Resolver:
 
     def _pronoun(self, s: int, e: int, written: str, gender: str, floor: int) -> Source:
         if gender in ("m", "f"):
-            for _, _, name, g in self.cast.persons_before(s, floor):
-                if g is None or g == gender:
-                    return Source(s, e, written, name, "person", pronoun=True)
-            return Source(s, e, written, None, "person", pronoun=True)
+            name = self.antecedent(s, gender, floor)
+            return Source(s, e, written, name, "person", pronoun=True)
         if gender in ("p", "n"):
             for _, src in reversed(self.speakers):
                 if src.kind in ("organisation", "document") and src.start >= floor:
                     return Source(s, e, written, src.name, src.kind, pronoun=True)
         return Source(s, e, written, None, "unknown", pronoun=True)
+
+    def antecedent(self, pos: int, gender: str, floor: int) -> Optional[str]:
+        """The person a he/she at pos most likely means: near, a clause subject, a recent speaker."""
+        spoke = {src.name: i for i, (_, src) in enumerate(self.speakers) if src.kind == "person"}
+        last_speaker = self.speakers[-1][1].name if self.speakers else None
+        para_start = self.text.rfind("\n", 0, pos) + 1
+        best, best_score = None, float("-inf")
+        for k, p in enumerate(self.cast.persons_before(pos, floor)):
+            if k > 25:
+                break
+            g = self.cast.gender_of(p.name)
+            if g and g != gender:
+                continue
+            score = -(pos - p.end) / 300
+            if p.subject:
+                score += 1.0
+            if p.name in spoke:
+                score += 0.8
+                if p.name == last_speaker:
+                    score += 0.4
+            if p.start >= para_start:
+                score += 0.3
+            if g == gender:
+                score += 0.3
+            if score > best_score:
+                best, best_score = p.name, score
+        return best
 
     def _description(self, s: int, e: int, written: str, head: str, floor: int) -> Source:
         for run in reversed(self.cast.runs_between(floor, s)):
