@@ -76,13 +76,6 @@ def test_classic_cp1252_export_gives_two_documents_with_their_fields():
         assert article.source_path.endswith("nexis_two_docs_cp1252.txt")
 
 
-CP1252_TIE = pytest.mark.xfail(
-    reason="decode.guess_encoding takes cp1250/cp1257 when charset-normalizer ties them with cp1252",
-    strict=False,
-)
-
-
-@CP1252_TIE
 def test_cp1252_letters_outside_cp1250_survive():
     first, _ = read_file(FIXTURES / "nexis_two_docs_cp1252.txt")
     assert first.authors == ["JANE ROE", "Tomás Ibáñez"]
@@ -108,7 +101,7 @@ def test_nexis_uni_export_gives_three_documents_and_drops_the_cover_page():
         assert "Client/Matter" not in article.text and "Search Terms" not in article.title
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", pytest.param("cp1252", marks=CP1252_TIE)])
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "cp1252"])
 def test_encodings_decode_to_the_same_articles(tmp_path, encoding):
     text = (FIXTURES / "nexis_uni_three_docs.txt").read_text(encoding="utf-8")
     path = tmp_path / f"export_{encoding}.txt"

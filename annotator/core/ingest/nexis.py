@@ -27,6 +27,12 @@ _FIELD = re.compile(r"^([A-Za-z][A-Za-z-]{1,29}):(?:\s+(.*)|\s*)$")
 _COPYRIGHT = re.compile(r"^\s*(?:copyright\b|\u00a9|\(c\)\s*\d{4}|all rights reserved)", re.I)
 _EDITION = re.compile(r"\b(?:edition|final|late|early|ausgabe|edici\u00f3n|\u00e9dition)\b", re.I)
 _JOB_TITLE = re.compile(r"\b(?:correspondent|editor|reporter|writer|staff|columnist|bureau|chief)\b", re.I)
+# Lines of the search summary a Nexis Uni export starts with
+_COVER = re.compile(
+    r"^(?:Documents \(\d+\)|(?:Client/Matter|Search Terms|Search Type|Narrowed by|Content Type|Job Number"
+    r"|Download Request|Sent On|Results? list)\b.*)$",
+    re.I,
+)
 _DECODE_LINE = re.compile(r"^line (\d+): (.*)$", re.S)
 
 # Fields before the body. A non-field line after a blank line ends the header and starts the body.
@@ -254,9 +260,12 @@ def _read_preamble(blocks: list[list[str]]) -> tuple[str | None, str | None, str
         title = " ".join(blocks[1]) if len(blocks) > 1 else None
         return outlet, None, title, blocks[2:]
     b, i = date_at
-    before = [line for block in blocks[:b] for line in block] + blocks[b][:i]
+    before = blocks[b][:i] or (blocks[b - 1] if b > 0 else [])  # the outlet line is right above the date
     outlet = before[-1] if before else None
-    title = " ".join(before[:-1]) or None
+    title_lines = before[:-1]
+    if not title_lines and blocks[b][:i] and b > 0:  # Nexis Uni: title, blank line, outlet, date
+        title_lines = blocks[b - 1]
+    title = " ".join(line for line in title_lines if not _COVER.match(line)) or None
     after = blocks[b][i + 1 :]
     while after and _EDITION.search(after[0]):
         after = after[1:]

@@ -1,0 +1,116 @@
+"""Word .docx files: a Nexis export (one article a document) or one article for the whole file.
+
+For a single article, as for plain .txt, the text is every paragraph joined by "\\n" with the title
+line kept in it (the title is also its first non-empty paragraph), so the text reads as the file does.
+Table cells are read in document order; soft line breaks become "\\n".
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from collections.abc import Iterator
+
+import docx as python_docx
+from docx.opc.exceptions import PackageNotFoundError
+from docx.table import Table
+from lxml import etree
+
+from annotator.core.ingest.nexis import looks_like_nexis, parse_nexis_lines
+from annotator.core.ingest.options import MAX_ARTICLE_CHARS, MAX_WHOLE_FILE_BYTES, ReadOptions
+from annotator.core.ingest.source import Source
+from annotator.core.records import Article, ImportProblem
+
+# What python-docx writes into every file made from its default template: no person, no real date.
+_TEMPLATE_AUTHORS = {"python-docx", ""}
+_TEMPLATE_CREATED = "2013-12-23T23:15:00"
+_BROKEN_DOCX = (
+    zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError, zlib.error, PackageNotFoundError, EOFError,
+    NotImplementedError,
+)
+
+
+def read(source: Source, options: ReadOptions) -> Iterator[Article | ImportProblem]:
+    """Articles of one .docx, or one problem saying why it cannot be read."""
+    if source.size > MAX_WHOLE_FILE_BYTES:
+        yield ImportProblem(
+            source.path,
+            f"too large for a Word file ({source.size / 1e6:.0f} MB; the limit is "
+            f"{MAX_WHOLE_FILE_BYTES / 1e6:.0f} MB). Split it, or save it as plain text.",
+        )
+        return
+    yield from parse_docx(source.read_bytes(), source.path)
+
+
+def parse_docx(data: bytes, path: str) -> Iterator[Article | ImportProblem]:
+    """Articles of a .docx's bytes; stops after the first ImportProblem it yields."""
+    if not data.startswith(b"PK"):
+        yield ImportProblem(
+            path, "not a Word .docx file (it is not a zip package); an old .doc must be saved as .docx first"
+        )
+        return
+    try:
+        document = python_docx.Document(io.BytesIO(data))
+        lines = _lines(document)
+    except _BROKEN_DOCX as exc:
+        yield ImportProblem(path, f"a damaged .docx file that Word parts cannot be read from ({exc})")
+        return
+    if looks_like_nexis("\n".join(lines[:5000])):
+        yield from parse_nexis_lines(lines, path)
+        return
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if not lines:
+        yield ImportProblem(path, "no text in this document")
+        return
+    text = "\n".join(lines)
+    if len(text) > MAX_ARTICLE_CHARS:
+        yield ImportProblem(path, f"article text longer than {MAX_ARTICLE_CHARS:,} characters")
+        return
+    properties = document.core_properties
+    author = (properties.author or "").strip()
+    yield Article(
+        text=text,
+        title=lines[0].strip(),
+        authors=[] if author in _TEMPLATE_AUTHORS else [a.strip() for a in author.split(";") if a.strip()],
+        published=_created_date(properties.created),
+        language=_language(properties.language),
+        source_path=path,
+        source_index=0,
+    )
+
+
+def _lines(document) -> list[str]:
+    """Paragraph texts in document order (table cells included), split at soft line breaks."""
+    lines: list[str] = []
+    for block in document.iter_inner_content():
+        paragraphs = _table_paragraphs(block) if isinstance(block, Table) else [block]
+        for paragraph in paragraphs:
+            lines.extend(paragraph.text.replace("\r", "\n").split("\n"))
+    return lines
+
+
+def _table_paragraphs(table: Table):
+    seen = set()
+    for row in table.rows:
+        for cell in row.cells:
+            if id(cell._tc) in seen:  # a merged cell is returned once per grid column it spans
+                continue
+            seen.add(id(cell._tc))
+            yield from cell.paragraphs
+
+
+def _created_date(created) -> str | None:
+    if created is None or created.strftime("%Y-%m-%dT%H:%M:%S") == _TEMPLATE_CREATED:
+        return None
+    return created.date().isoformat()
+
+
+def _language(value: str | None) -> str | None:
+    """'en-GB' -> 'en'."""
+    if not value:
+        return None
+    return value.strip().split("-")[0].lower() or None
