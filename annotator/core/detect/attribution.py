@@ -24,6 +24,15 @@ _SENT_END_RE = re.compile(
 _WORD_RE = re.compile(r"\w+")
 _ONLY_PUNCT_RE = re.compile(r"[\s,;:\u2014\u2013\-]*$")
 _INTRO_GAP_RE = re.compile(r"[\s,:\u2014\u2013\-]*(?:that\s*)?$")
+_INFINITIVE_RE = re.compile(r"\b(?:to|not|n't|never)\s+$")
+_DETERMINER_BEFORE_RE = re.compile(r"\b(?:the|a|an|his|her|their|its|our|this|that|[\w]+['\u2019]s)\s+$", re.I)
+_COMMA_BEFORE_RE = re.compile(r"[,\u2014]\s*$")
+_INTRO_PHRASE_RE = re.compile(r"\s*(?:(?:In|On|At|After|Before|During|Speaking|Asked|Later|Earlier|Since|While|When|"
+                              r"Although|As|Though|Despite|If|Meanwhile|But|And|Still|Yet|Then|Also|However|Instead|"
+                              r"Separately|Now|Today|Last|This)\b[^,.;]{0,120},\s*|(?:But|And|So|Yet|Still)\s+)")
+MAX_REPORTED_GAP = 30
+_REPORTING_STEMS = ("said", "say", "told", "tell", "wrote", "writ", "add", "argu", "insist", "claim", "warn",
+                    "explain", "declar", "stat", "not", "tweet", "assert", "contend", "maintain", "suggest")
 
 
 @dataclass
@@ -126,22 +135,38 @@ class Attributor:
         cues = self.cues.between(lo, open_at)
         for cue in reversed(cues):
             gap_words = _words_between(text, cue.end, open_at)
-            if gap_words > 12:
+            if gap_words > MAX_REPORTED_GAP:
                 break
+            lead = text[max(lo, cue.start - 12):cue.start]
             if cue.according:
                 np = np_after(text, cue.end, open_at)
                 if np:
                     return cue, self._resolve(np, link), "before"
                 continue
-            if cue.weak and not _INTRO_GAP_RE.match(text[cue.end:open_at]):
+            if _INFINITIVE_RE.search(lead) or (cue.weak and _DETERMINER_BEFORE_RE.search(lead)):
                 continue
+            if cue.weak and gap_words > 3 and not _INTRO_GAP_RE.match(text[cue.end:open_at]):
+                continue
+            if gap_words > 12 and not cue.word.startswith(_REPORTING_STEMS):
+                continue
+            if cue.word.endswith("ing") and _COMMA_BEFORE_RE.search(lead):
+                np = self._sentence_subject(lo, cue.start)
+                if np:
+                    return cue, self._resolve(np, link), "before"
             np = np_before(text, lo, cue.start)
             if np:
                 return cue, self._resolve(np, link), "before"
             np = np_after(text, cue.end, open_at)
-            if np and _INTRO_GAP_RE.match(text[np[1]:open_at]):
+            if np and (_INTRO_GAP_RE.match(text[np[1]:open_at])
+                       or (_COMMA_BEFORE_RE.search(lead) and text[np[1]:np[1] + 1] == ",")):
                 return cue, self._resolve(np, link), "before"
         return None
+
+    def _sentence_subject(self, lo: int, hi: int) -> Optional[tuple[int, int]]:
+        """The noun phrase a sentence opens with, after an introductory phrase ("In a statement, X ...")."""
+        m = _INTRO_PHRASE_RE.match(self.text, lo, hi)
+        pos = m.end() if m else lo
+        return np_after(self.text, pos, hi)
 
     # -- introduction ending the previous paragraph with a colon ----------------------------
     def _colon(self, link: Link):

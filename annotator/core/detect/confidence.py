@@ -38,6 +38,8 @@ def confidence(text: str, link: Link, kind: str) -> float:
     if n == 0:
         return 0.0
     titled = _title_case(words) and n <= 8 and not inner.rstrip().endswith((",", ".", "?", "!"))
+    if titled and kind != "paragraph":
+        return 0.2 if link.how else 0.1
     if link.how in _STRONG:
         if kind == "fragment":
             score = 0.8 if n >= 3 else 0.6
