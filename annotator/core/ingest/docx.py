@@ -26,8 +26,8 @@ from annotator.core.records import Article, ImportProblem
 _TEMPLATE_AUTHORS = {"python-docx", ""}
 _TEMPLATE_CREATED = "2013-12-23T23:15:00"
 _BROKEN_DOCX = (
-    zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError, zlib.error, PackageNotFoundError, EOFError,
-    NotImplementedError,
+    zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError, zlib.error, PackageNotFoundError,
+    EOFError, NotImplementedError,
 )
 
 
