@@ -26,6 +26,7 @@ _ONLY_PUNCT_RE = re.compile(r"[\s,;:\u2014\u2013\-]*$")
 _INTRO_GAP_RE = re.compile(r"[\s,:\u2014\u2013\-]*(?:that\s*)?$")
 _INFINITIVE_RE = re.compile(r"\b(?:to|not|n't|never)\s+$")
 _DETERMINER_BEFORE_RE = re.compile(r"\b(?:the|a|an|his|her|their|its|our|this|that|[\w]+['\u2019]s)\s+$", re.I)
+_COORD_BEFORE_RE = re.compile(r"\b(?:and|but|then)\s+(?:also\s+|later\s+)?$")
 _COMMA_BEFORE_RE = re.compile(r"[,\u2014]\s*$")
 _INTRO_PHRASE_RE = re.compile(r"\s*(?:(?:In|On|At|After|Before|During|Speaking|Asked|Later|Earlier|Since|While|When|"
                               r"Although|As|Though|Despite|If|Meanwhile|But|And|Still|Yet|Then|Also|However|Instead|"
@@ -123,6 +124,11 @@ class Attributor:
             np = np_before(text, after, cue.start)
             if np and _ONLY_PUNCT_RE.match(text[after:np[0]]):
                 return cue, self._resolve(np, link), "after"
+            if not cue.weak and _COMMA_BEFORE_RE.search(gap):
+                # '"..." about the decision, said Jane Doe'
+                np = np_after(text, cue.end, hi)
+                if np and text[np[1]:np[1] + 1] in (",", ".", "") and _words_between(text, after, cue.start) <= 10:
+                    return cue, self._resolve(np, link), "after"
             if _words_between(text, after, cue.start) > 14:
                 break
         return None
@@ -153,6 +159,10 @@ class Attributor:
                 np = self._sentence_subject(lo, cue.start)
                 if np:
                     return cue, self._resolve(np, link), "before"
+            if _COORD_BEFORE_RE.search(lead):
+                np = self._sentence_subject(lo, cue.start)
+                if np:
+                    return cue, self._resolve(np, link), "before"
             np = np_before(text, lo, cue.start)
             if np:
                 return cue, self._resolve(np, link), "before"
@@ -160,6 +170,11 @@ class Attributor:
             if np and (_INTRO_GAP_RE.match(text[np[1]:open_at])
                        or (_COMMA_BEFORE_RE.search(lead) and text[np[1]:np[1] + 1] == ",")):
                 return cue, self._resolve(np, link), "before"
+        if text[lo:open_at].rstrip().endswith(":"):
+            # "Mr. Smith shot back: '...'" -- a colon introduces the words of the sentence's subject
+            np = self._sentence_subject(lo, open_at)
+            if np:
+                return None, self._resolve(np, link), "before"
         return None
 
     def _sentence_subject(self, lo: int, hi: int) -> Optional[tuple[int, int]]:

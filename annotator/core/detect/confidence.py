@@ -42,22 +42,24 @@ def confidence(text: str, link: Link, kind: str) -> float:
         return 0.2 if link.how else 0.1
     if link.how in _STRONG:
         if kind == "fragment":
-            score = 0.8 if n >= 3 else 0.6
-            if titled:
-                score = 0.35
+            score = 0.8 if n >= 2 else 0.6
+        elif kind == "paragraph" and n < 8:
+            score = 0.6
         else:
-            score = 0.95
-        if link.cue is not None and link.cue.weak and kind == "fragment":
-            score -= 0.2
+            score = 0.95 if n >= 4 else 0.75
+        if link.cue is None:
+            score -= 0.1
         return round(score, 2)
     if link.how:  # continuation of a known speaker
         if kind == "fragment":
-            return 0.55 if n >= 4 and not titled else 0.3
+            return 0.55 if n >= 4 else 0.45
+        if n < 4:
+            return 0.45
         return 0.85
     if kind == "paragraph":
-        return 0.7
-    if kind == "sentence" and n >= 5 and not titled:
+        return 0.7 if n >= 8 else 0.3
+    if kind == "sentence" and n >= 5:
         return 0.6
-    if n >= 6 and not titled:
+    if n >= 4:
         return 0.5
-    return 0.25 if not titled else 0.15
+    return 0.25
