@@ -1,0 +1,12 @@
+"""The bundle's one executable: `annotator` with no arguments opens the window, otherwise the CLI."""
+
+import multiprocessing
+import sys
+
+if __name__ == "__main__":
+    # The importer reads files in spawned worker processes; a frozen app must
+    # let those children run the worker instead of starting the app again.
+    multiprocessing.freeze_support()
+    from annotator.cli import main
+
+    sys.exit(main())
