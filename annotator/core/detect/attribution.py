@@ -27,6 +27,8 @@ _INTRO_GAP_RE = re.compile(r"[\s,:\u2014\u2013\-]*(?:that\s*)?$")
 _INFINITIVE_RE = re.compile(r"\b(?:to|not|n't|never)\s+$")
 _DETERMINER_BEFORE_RE = re.compile(r"\b(?:the|a|an|his|her|their|its|our|this|that|[\w]+['\u2019]s)\s+$", re.I)
 _COORD_BEFORE_RE = re.compile(r"\b(?:and|but|then)\s+(?:also\s+|later\s+)?$")
+_ABOUT_AFTER_RE = re.compile(r"\s+(?:about|whether|if|why|how)\b")
+_MODAL_BEFORE_RE = re.compile(r"\b(?:might|would|could|may|should|will|to)\s+$")
 _COMMA_BEFORE_RE = re.compile(r"[,\u2014]\s*$")
 _INTRO_PHRASE_RE = re.compile(r"\s*(?:(?:In|On|At|After|Before|During|Speaking|Asked|Later|Earlier|Since|While|When|"
                               r"Although|As|Though|Despite|If|Meanwhile|But|And|Still|Yet|Then|Also|However|Instead|"
@@ -118,7 +120,7 @@ class Attributor:
                 continue
             if _ONLY_PUNCT_RE.match(gap):
                 np = np_after(text, cue.end, hi)
-                if np and not cue.weak:
+                if np:
                     return cue, self._resolve(np, link), "after"
                 continue
             np = np_before(text, after, cue.start)
@@ -151,7 +153,12 @@ class Attributor:
                 continue
             if _INFINITIVE_RE.search(lead) or (cue.weak and _DETERMINER_BEFORE_RE.search(lead)):
                 continue
+            if _ABOUT_AFTER_RE.match(text, cue.end) or (cue.weak and _MODAL_BEFORE_RE.search(lead)):
+                continue
             if cue.weak and gap_words > 3 and not _INTRO_GAP_RE.match(text[cue.end:open_at]):
+                np = np_before(text, lo, cue.start)
+                if gap_words <= 8 and np and (text[np[0]].isupper() or text[np[0]:np[1]].lower() in ("he", "she")):
+                    return cue, self._resolve(np, link), "before"
                 continue
             if gap_words > 12 and not cue.word.startswith(_REPORTING_STEMS):
                 continue
@@ -170,10 +177,11 @@ class Attributor:
             if np and (_INTRO_GAP_RE.match(text[np[1]:open_at])
                        or (_COMMA_BEFORE_RE.search(lead) and text[np[1]:np[1] + 1] == ",")):
                 return cue, self._resolve(np, link), "before"
-        if text[lo:open_at].rstrip().endswith(":"):
+        intro = text[lo:open_at].rstrip()
+        if intro.endswith((":", ",")):
             # "Mr. Smith shot back: '...'" -- a colon introduces the words of the sentence's subject
             np = self._sentence_subject(lo, open_at)
-            if np:
+            if np and (intro.endswith(":") or _words_between(text, np[1], open_at) <= 2):
                 return None, self._resolve(np, link), "before"
         return None
 

@@ -124,17 +124,18 @@ def _single_spans(text: str, ls: int, le: int, blocked: list[MarkSpan]) -> list[
             closes.append((pos, strong))
     spans: list[MarkSpan] = []
     last_end = ls
-    for op in opens:
+    for k, op in enumerate(opens):
         if op < last_end:
             continue
         cands = [(p, s) for p, s in closes if p > op + 1]
         if not cands:
             continue
-        strong = [p for p, s in cands if s]
-        close = strong[0] if strong else cands[0][0]
-        nxt_open = [o for o in opens if op < o < close]
-        if nxt_open and not strong:
-            continue
+        # a closing mark before the next opening mark wins: quotes in quotes of the same kind are rare
+        nxt = next((o for o in opens[k + 1:] if o > op), None)
+        before_next = [(p, s) for p, s in cands if nxt is None or p < nxt]
+        pool = before_next or cands
+        strong = [p for p, s in pool if s]
+        close = strong[0] if strong else pool[0][0]
         spans.append(MarkSpan(op + 1, close, text[op], text[close], False))
         last_end = close + 1
     return spans

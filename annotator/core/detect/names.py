@@ -158,6 +158,7 @@ def role_before(text: str, start: int, floor: int) -> tuple[Optional[str], int]:
 _PRONOUN_AFTER_RE = re.compile(r"\b(he|his|him|himself|she|her|hers|herself)\b|[.!?](?=\s)")
 _SUBJECT_GAP_RE = re.compile(r"(?:^|[.!?:;,\u2014\u201d\u201c\"]|\b(?:and|but|as|when|while|that|because|so|then|if|though|although))"
                              r"[\s\"'\u201c\u201d\u2019]*$")
+_AFTER_CUE_RE = re.compile(r"\b(?:said|says|added|told|wrote|asked|explained|noted|according to)\s+(?:the\s+)?$")
 _NEXT_WORD_RE = re.compile(r"(?:,[^,.;]{0,80},)?\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?([a-z]+)")
 
 
@@ -230,6 +231,8 @@ class Cast:
         if after[:1] in ("'", "\u2019"):
             return False
         start = run.role_start
+        if _AFTER_CUE_RE.search(self.text, max(0, start - 12), start):
+            return True
         return _SUBJECT_GAP_RE.search(self.text, max(0, start - 12), start) is not None
 
     def _pronoun_after(self, end: int) -> Optional[str]:

@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from annotator.core.detect.names import (DOCUMENT_WORDS, ORG_WORDS, PERSON_NOUNS, ROLE_MODIFIERS, TITLES,
-                                         Cast, NameRun)
+from annotator.core.detect.names import (DOCUMENT_WORDS, ORG_WORDS, PERSON_NOUNS, ROLE_MODIFIERS, STOP_CAPS,
+                                         TITLES, Cast, NameRun)
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ _SKIP_BEFORE_VERB = frozenset("has have had was is were are also later then once
                               "should just been still even already never always did does do not too however "
                               "had once first last finally".split())
 _PREPOSITIONS = frozenset("with of for at from in on".split())
+_PARTICLES = frozenset("van von de del der da di du le la al bin ben".split())
 _DAYS = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday Today Yesterday".split())
 
 
@@ -129,7 +130,7 @@ def np_before(text: str, lo: int, hi: int) -> Optional[tuple[int, int]]:
     if tok.lower() in PRONOUNS and (i == 0 or not toks[i - 1][2].isalpha() or toks[i - 1][2].lower() in
                                     ("and", "but", "so", "as", "then", "that", "because", "when", "while", "if")):
         return toks[i][0], toks[i][1]
-    if not (_is_cap(tok) or _nounish(tok)) or not tok[0].isalpha():
+    if not (_is_cap(tok) or _nounish(tok)) or not tok[0].isalpha() or tok in STOP_CAPS:
         return None
     start = _collect_back(toks, i)
     # "James Hall with the New York Police Department said": the subject is the name before the preposition
@@ -162,12 +163,15 @@ def np_after(text: str, lo: int, hi: int) -> Optional[tuple[int, int]]:
         if _modifier(t) and t.lower() not in _PREPOSITIONS and t not in _DAYS:
             j += 1
             continue
+        if t in _PARTICLES and j + 1 < len(toks) and _is_cap(toks[j + 1][2]):
+            j += 1
+            continue
         if t.islower() and loose < 1 and j == i and i > 0:
             loose += 1
             j += 1
             continue
         break
-    if j == i:
+    if j == i or toks[j - 1][2] in STOP_CAPS:
         return None
     # "said the White House spokesman, Josh Earnest,": prefer the name in apposition
     if not any(_is_cap(t[2]) for t in toks[i:j]) and j + 1 < len(toks) and toks[j][2] == "," and _is_cap(toks[j + 1][2]):
