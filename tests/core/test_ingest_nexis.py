@@ -184,6 +184,29 @@ def test_classic_headline_field_and_wrapped_field_values():
     assert article.text == "UPDATE: the central bank raised rates."
 
 
+def test_body_right_after_the_header_without_a_blank_line():
+    """Word exports often have no empty paragraphs: the body follows LENGTH: directly."""
+    lines = [
+        "1 of 1 DOCUMENT",
+        "The Example Times",
+        "June 1, 2020 Monday",
+        "Late Edition",
+        "Rates rise again",
+        "BYLINE: Ann Lee",
+        "LENGTH: 30 words",
+        "The central bank raised its main rate for the third time this year.",
+        "Economists had expected the move, which the bank said would curb prices rising faster than wages.",
+        "LOAD-DATE: June 2, 2020",
+    ]
+    (article,) = nexis.parse_nexis_lines(lines, "x.txt")
+    assert (article.title, article.outlet, article.authors) == (
+        "Rates rise again",
+        "The Example Times",
+        ["Ann Lee"],
+    )
+    assert article.text.startswith("The central bank raised") and article.text.endswith("faster than wages.")
+
+
 def test_looks_like_nexis():
     assert nexis.looks_like_nexis((FIXTURES / "nexis_uni_three_docs.txt").read_text(encoding="utf-8"))
     assert nexis.looks_like_nexis((FIXTURES / "nexis_two_docs_cp1252.txt").read_text(encoding="cp1252"))

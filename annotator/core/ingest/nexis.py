@@ -182,7 +182,7 @@ class _Document:
         elif self._ends_body(name, stripped):
             self.state = "trailer"
             self._trailer_line(stripped, name, value)
-        elif self.last_field is not None:  # a long field value wrapped onto the next line
+        elif self.last_field not in (None, "length") and len(stripped) <= 100:  # a field value wrapped
             self.fields[self.last_field] = f"{self.fields[self.last_field]} {stripped}".strip()
         elif not _COPYRIGHT.match(line):
             self.state = "body"
