@@ -1,0 +1,173 @@
+"""A person's labels: choices per task, notes and workflow status, per article and per quote.
+
+Every setter writes one committed transaction and returns the value it replaced, so an undo can put
+it back by calling the same setter with that value. Labels point at option ids (see scheme.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from annotator.core.store import Project, utc_now
+
+STATUSES = ("todo", "labelled", "reviewed")
+DONE_STATUSES = ("labelled", "reviewed")
+
+
+# --- annotators -----------------------------------------------------------------------------------
+
+
+def ensure_annotator(project: Project, name: str) -> str:
+    """Register an annotator name (trimmed); returns it. An empty name is a ValueError."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValueError("an annotator needs a name")
+    with project.write() as db:
+        db.execute("INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)", [name, utc_now()])
+    return name
+
+
+def list_annotators(project: Project) -> list[str]:
+    return [r[0] for r in project.conn.execute("SELECT name FROM annotators ORDER BY name COLLATE NOCASE")]
+
+
+# --- choices --------------------------------------------------------------------------------------
+
+
+def _item_where(quote_id: int | None) -> str:
+    return "quote_id IS NULL" if quote_id is None else "quote_id = ?"
+
+
+def _item_params(quote_id: int | None) -> list:
+    return [] if quote_id is None else [quote_id]
+
+
+def chosen_options(project: Project, article_id: int, annotator: str, task_id: int,
+                   quote_id: int | None = None) -> list[int]:
+    """Option ids this annotator chose for a task on an article (or on one of its quotes)."""
+    rows = project.conn.execute(
+        f"SELECT option_id FROM labels WHERE article_id = ? AND annotator = ? AND task_id = ? "
+        f"AND {_item_where(quote_id)} ORDER BY option_id",
+        [article_id, annotator, task_id, *_item_params(quote_id)],
+    )
+    return [r[0] for r in rows]
+
+
+def item_labels(project: Project, article_id: int, annotator: str, quote_id: int | None = None) -> dict[int, list[int]]:
+    """{task_id: [option ids]} for one article (quote_id None) or one quote."""
+    out: dict[int, list[int]] = {}
+    rows = project.conn.execute(
+        f"SELECT task_id, option_id FROM labels WHERE article_id = ? AND annotator = ? AND {_item_where(quote_id)} "
+        "ORDER BY task_id, option_id",
+        [article_id, annotator, *_item_params(quote_id)],
+    )
+    for task_id, option_id in rows:
+        out.setdefault(task_id, []).append(option_id)
+    return out
+
+
+def quote_choices(project: Project, article_id: int, annotator: str, task_id: int) -> dict[int, int]:
+    """{quote_id: option_id} of a single-choice quote task for all quotes of an article."""
+    rows = project.conn.execute(
+        "SELECT quote_id, option_id FROM labels WHERE article_id = ? AND annotator = ? AND task_id = ? "
+        "AND quote_id IS NOT NULL",
+        [article_id, annotator, task_id],
+    )
+    return dict(rows.fetchall())
+
+
+def set_options(project: Project, article_id: int, annotator: str, task_id: int, option_ids: list[int],
+                quote_id: int | None = None) -> list[int]:
+    """Make exactly these options the chosen ones for a task; returns the ones chosen before."""
+    now = utc_now()
+    with project.write() as db:
+        before = chosen_options(project, article_id, annotator, task_id, quote_id)
+        db.execute(
+            f"DELETE FROM labels WHERE article_id = ? AND annotator = ? AND task_id = ? AND {_item_where(quote_id)}",
+            [article_id, annotator, task_id, *_item_params(quote_id)],
+        )
+        for option_id in dict.fromkeys(option_ids):
+            db.execute(
+                "INSERT INTO labels (article_id, quote_id, annotator, task_id, option_id, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [article_id, quote_id, annotator, task_id, option_id, now],
+            )
+    return before
+
+
+def set_choice(project: Project, article_id: int, annotator: str, task_id: int, option_id: int | None,
+               quote_id: int | None = None) -> int | None:
+    """Single choice: choose one option (None clears); returns the option chosen before, or None."""
+    before = set_options(project, article_id, annotator, task_id, [] if option_id is None else [option_id], quote_id)
+    return before[0] if before else None
+
+
+def set_option(project: Project, article_id: int, annotator: str, task_id: int, option_id: int, on: bool,
+               quote_id: int | None = None) -> bool:
+    """Multiple choice: tick or untick one option; returns whether it was ticked before."""
+    with project.write():
+        before = chosen_options(project, article_id, annotator, task_id, quote_id)
+        after = [o for o in before if o != option_id] + ([option_id] if on else [])
+        set_options(project, article_id, annotator, task_id, after, quote_id)
+    return option_id in before
+
+
+# --- status and note ------------------------------------------------------------------------------
+
+
+def article_state(project: Project, article_id: int, annotator: str) -> tuple[str, str]:
+    """(status, note) of an article for an annotator; ('todo', '') when never touched."""
+    row = project.conn.execute(
+        "SELECT status, note FROM article_status WHERE article_id = ? AND annotator = ?", [article_id, annotator]
+    ).fetchone()
+    return (row[0] or "todo", row[1] or "") if row else ("todo", "")
+
+
+def _upsert_state(project: Project, article_id: int, annotator: str, **values) -> None:
+    with project.write() as db:
+        status, note = article_state(project, article_id, annotator)
+        row = {"status": status, "note": note, **values}
+        db.execute(
+            "INSERT INTO article_status (article_id, annotator, status, note, updated_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (article_id, annotator) DO UPDATE SET status = excluded.status, note = excluded.note, "
+            "updated_at = excluded.updated_at",
+            [article_id, annotator, row["status"], row["note"] or None, utc_now()],
+        )
+
+
+def set_status(project: Project, article_id: int, annotator: str, status: str) -> str:
+    """Set todo / labelled / reviewed; returns the status before."""
+    if status not in STATUSES:
+        raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+    before = article_state(project, article_id, annotator)[0]
+    _upsert_state(project, article_id, annotator, status=status)
+    return before
+
+
+def set_note(project: Project, article_id: int, annotator: str, note: str) -> str:
+    """Set the annotator's free-text note on an article; returns the note before ('' for none)."""
+    before = article_state(project, article_id, annotator)[1]
+    _upsert_state(project, article_id, annotator, note=note)
+    return before
+
+
+# --- progress -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    done: int
+    total: int
+
+    def text(self, who: str = "you") -> str:
+        """'312 of 5,000 labelled by you'."""
+        return f"{self.done:,} of {self.total:,} labelled by {who}"
+
+
+def progress(project: Project, annotator: str) -> Progress:
+    done = project.conn.execute(
+        "SELECT count(*) FROM article_status WHERE annotator = ? AND status IN ('labelled', 'reviewed')",
+        [annotator],
+    ).fetchone()[0]
+    total = project.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    return Progress(done, total)
