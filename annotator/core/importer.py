@@ -27,6 +27,11 @@ _INSERT = (
     "source_path, source_index, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
 )
 
+_INSERT_REPORT = (
+    "INSERT INTO imports (path, status, message, line, row, article_count, duplicate_count, time) "
+    "VALUES (?,?,?,?,?,?,?,?)"
+)
+
 Progress = Callable[[int, int, str], None]  # (files done, files in all, current path)
 
 
@@ -91,6 +96,7 @@ def read_whole(source: Source, options: ReadOptions) -> tuple[Source, list[Artic
     for item in read_source(source, options):
         if isinstance(item, ImportProblem):
             return source, item
+        item.uid  # noqa: B018 (hash here, on the worker's core, not in the writer)
         articles.append(item)
     return source, articles
 
@@ -147,7 +153,7 @@ def _read_many(sources: list[Source], options: ReadOptions, workers: int | None,
         return
     ctx = multiprocessing.get_context("spawn")  # safe from a GUI thread, unlike fork
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        results = pool.map(read_whole, sources, [options] * len(sources), chunksize=16)
+        results = pool.map(read_whole, sources, [options] * len(sources), chunksize=32)
         try:
             for item in results:
                 yield item
@@ -165,6 +171,7 @@ class _Writer:
         self.conn = project.conn
         self.report = report
         self.pending_articles = 0
+        self.pending_reports: list[tuple] = []
         self.now = utc_now()
 
     def _ensure_transaction(self):
@@ -173,19 +180,30 @@ class _Writer:
 
     def _maybe_commit(self):
         if self.pending_articles >= COMMIT_EVERY_ARTICLES:
-            self.conn.execute("COMMIT")
-            self.pending_articles = 0
+            self._commit()
 
-    def close(self):
+    def _commit(self):
+        if self.pending_reports:
+            self.conn.executemany(_INSERT_REPORT, self.pending_reports)
+            self.pending_reports.clear()
         if self.conn.in_transaction:
             self.conn.execute("COMMIT")
+        self.pending_articles = 0
+
+    def close(self):
+        if self.pending_reports and not self.conn.in_transaction:
+            self._ensure_transaction()
+        self._commit()
 
     def add_file(self, path: str, result: list[Article] | ImportProblem):
         if isinstance(result, ImportProblem):
             status = "skipped" if result.skipped else "failed"
             self._record(FileReport(path, status, result.message, line=result.line, row=result.row))
             return
-        self.add_stream(path, iter(result))
+        # A read-whole file is complete already: one statement stores it, no savepoint needed.
+        self._ensure_transaction()
+        inserted = self.conn.executemany(_INSERT, [_row(a, self.now) for a in result]).rowcount
+        self._record_stored(path, len(result), inserted)
 
     def add_stream(self, path: str, items):
         self._ensure_transaction()
@@ -217,6 +235,9 @@ class _Writer:
             self._record(FileReport(path, status, problem.message, line=problem.line, row=problem.row))
             return
         self.conn.execute("RELEASE import_file")
+        self._record_stored(path, count, inserted)
+
+    def _record_stored(self, path: str, count: int, inserted: int):
         duplicates = count - inserted
         if inserted == 0:
             status = "duplicate"
@@ -224,17 +245,14 @@ class _Writer:
         else:
             status = "imported"
             message = f"{duplicates} already in the project" if duplicates else ""
-        self._record(FileReport(path, status, message, inserted, duplicates))
         self.pending_articles += count
+        self._record(FileReport(path, status, message, inserted, duplicates))
 
     def _record(self, row: FileReport):
         self._ensure_transaction()
         self.report.files.append(row)
-        self.conn.execute(
-            "INSERT INTO imports (path, status, message, line, row, article_count, duplicate_count, time) "
-            "VALUES (?,?,?,?,?,?,?,?)",
-            (row.path, row.status, row.message, row.line, row.row, row.article_count, row.duplicate_count,
-             utc_now()),
+        self.pending_reports.append(
+            (row.path, row.status, row.message, row.line, row.row, row.article_count, row.duplicate_count, self.now)
         )
         self.pending_articles += 1
         self._maybe_commit()

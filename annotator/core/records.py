@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass
@@ -24,7 +23,7 @@ class Article:
     source_path: str = ""
     source_index: int = 0  # position inside a multi-article file
 
-    @property
+    @cached_property
     def uid(self) -> str:
         return text_uid(self.text)
 
@@ -49,8 +48,8 @@ class ImportProblem:
 
 
 def normalise_for_uid(text: str) -> str:
-    """Unicode NFKC, whitespace folded, case folded: the same article re-scraped gets the same uid."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
+    """Unicode NFKC, lower case, whitespace folded: the same article re-scraped gets the same uid."""
+    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
 
 
 def text_uid(text: str) -> str:

@@ -93,6 +93,11 @@ def decode_bytes(data: bytes) -> str:
         raise DecodeError(f"unknown encoding {encoding}") from None
 
 
+def sniff_text(head: bytes) -> str:
+    """Lossy decode of a file's first bytes, to recognise its layout; raises DecodeError for binary."""
+    return normalise_newlines(head.decode(guess_encoding(head), errors="replace"))
+
+
 def decode_source(data: bytes, path: str) -> str | ImportProblem:
     try:
         return decode_bytes(data)

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from annotator.core.ingest.decode import SNIFF_BYTES, decode_source
+from annotator.core.ingest.decode import SNIFF_BYTES, DecodeError, decode_source, sniff_text
 from annotator.core.ingest.options import MAX_ARTICLE_CHARS, MAX_WHOLE_FILE_BYTES, ReadOptions
 from annotator.core.ingest.source import Source
 from annotator.core.records import Article, ImportProblem
@@ -44,12 +44,19 @@ def read(source: Source, options: ReadOptions) -> Iterator[Article | ImportProbl
     from annotator.core.ingest import nexis
 
     with source.open_binary() as fh:
-        head = fh.read(SNIFF_BYTES)
-    head_text = decode_source(head, source.path)
-    if isinstance(head_text, ImportProblem):
-        yield head_text
-        return
-    if nexis.looks_like_nexis(head_text):
+        data = fh.read(SNIFF_BYTES if source.size > MAX_WHOLE_FILE_BYTES else MAX_WHOLE_FILE_BYTES + 1)
+    if len(data) <= SNIFF_BYTES:
+        head_text = decode_source(data, source.path)
+        if isinstance(head_text, ImportProblem):
+            yield head_text
+            return
+    else:
+        try:
+            head_text = sniff_text(data[:SNIFF_BYTES])
+        except DecodeError as exc:
+            yield ImportProblem(source.path, str(exc))
+            return
+    if ("DOCUMENT" in head_text or "Document" in head_text) and nexis.looks_like_nexis(head_text):
         yield from nexis.read(source, options)  # streams: no size limit
         return
     if source.size > MAX_WHOLE_FILE_BYTES:
@@ -59,7 +66,7 @@ def read(source: Source, options: ReadOptions) -> Iterator[Article | ImportProbl
             f"{MAX_WHOLE_FILE_BYTES / 1e6:.0f} MB). Split it, or export it as JSONL or CSV.",
         )
         return
-    text = decode_source(source.read_bytes(), source.path)
+    text = head_text if len(data) <= SNIFF_BYTES else decode_source(data, source.path)
     if isinstance(text, ImportProblem):
         yield text
         return

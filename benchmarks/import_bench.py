@@ -1,0 +1,149 @@
+"""Import throughput and peak memory per input format, beside the ceilings measured in the same run.
+
+    python benchmarks/import_bench.py [--n 10000] [--formats txt,json,jsonl,csv,nexis,html]
+
+For each format it writes N synthetic articles (txt and html: one file each; json: 100 a file;
+jsonl, csv, nexis: 1,000 a file), runs `annotator import` in a child process, and prints
+articles/s and the child's peak RSS. Ceilings: raw sqlite-utils insert_all of the same rows, and
+trafilatura's own single-core extraction speed on the HTML pages. Prints figures only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synthetic import article  # noqa: E402
+
+PER_FILE = {"txt": 1, "html": 1, "json": 100, "jsonl": 1000, "csv": 1000, "nexis": 1000}
+
+
+def write_corpus(fmt: str, n: int, folder: Path) -> list[dict]:
+    rng = random.Random(42)
+    rows = [article(rng, i) for i in range(n)]
+    folder.mkdir(parents=True)
+    per = PER_FILE[fmt]
+    for start in range(0, n, per):
+        chunk = rows[start : start + per]
+        name = folder / f"part{start:07d}"
+        if fmt == "txt":
+            name.with_suffix(".txt").write_text(chunk[0]["text"], encoding="utf-8")
+        elif fmt == "html":
+            a = chunk[0]
+            paras = "".join(f"<p>{p}</p>\n" for p in a["text"].split("\n\n")[1:])
+            name.with_suffix(".html").write_text(
+                f"<html><head><meta charset='utf-8'><title>{a['title']}</title>"
+                f"<meta property='og:site_name' content='{a['outlet']}'>"
+                f"<meta name='author' content='{a['author']}'>"
+                f"<meta property='article:published_time' content='{a['published']}'></head><body>"
+                f"<nav><a href='/'>Home</a> <a href='/world'>World</a></nav><article><h1>{a['title']}</h1>"
+                f"{paras}</article><footer>Copyright</footer></body></html>",
+                encoding="utf-8",
+            )
+        elif fmt == "json":
+            name.with_suffix(".json").write_text(json.dumps(chunk), encoding="utf-8")
+        elif fmt == "jsonl":
+            with open(name.with_suffix(".jsonl"), "w", encoding="utf-8") as fh:
+                for a in chunk:
+                    fh.write(json.dumps(a) + "\n")
+        elif fmt == "csv":
+            with open(name.with_suffix(".csv"), "w", encoding="utf-8", newline="") as fh:
+                writer = csv.DictWriter(fh, fieldnames=list(chunk[0]))
+                writer.writeheader()
+                writer.writerows(chunk)
+        elif fmt == "nexis":
+            with open(name.with_suffix(".txt"), "w", encoding="utf-8") as fh:
+                for i, a in enumerate(chunk, 1):
+                    fh.write(
+                        f"                {i} of {len(chunk)} DOCUMENTS\n\n\n"
+                        f"                              {a['outlet']}\n\n"
+                        f"                          March 3, 2026 Tuesday\n\n{a['title']}\n\n"
+                        f"SECTION: NEWS; Pg. 3\n\nLENGTH: 700 words\n\nBYLINE: {a['author']}\n\n"
+                        + a["text"].split("\n\n", 1)[1]
+                        + "\n\n\nLOAD-DATE: March 4, 2026\n\nLANGUAGE: ENGLISH\n\n"
+                        "PUBLICATION-TYPE: Newspaper\n\nCopyright 2026 Example Ltd.\n\n\n"
+                    )
+    return rows
+
+
+def run_import(folder: Path, project: Path) -> tuple[float, int, dict]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-m", "annotator", "import", str(project), str(folder), "--json"],
+        capture_output=True, text=True,
+    )
+    elapsed = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    report = json.loads(out.stdout) if out.stdout.strip().startswith("{") else {"error": out.stderr[-500:]}
+    return elapsed, max(peak, before), report
+
+
+def raw_insert_ceiling(rows: list[dict], tmp: Path) -> float:
+    import sqlite_utils
+
+    db = sqlite_utils.Database(tmp / "raw.db")
+    db.enable_wal()
+    start = time.perf_counter()
+    with db.atomic():
+        db["articles"].insert_all(rows, batch_size=500)
+    elapsed = time.perf_counter() - start
+    db.close()
+    return len(rows) / elapsed
+
+
+def trafilatura_ceiling(folder: Path, limit: int = 300) -> float:
+    import trafilatura
+
+    files = sorted(folder.glob("*.html"))[:limit]
+    start = time.perf_counter()
+    for f in files:
+        trafilatura.bare_extraction(f.read_text(encoding="utf-8"), with_metadata=True)
+    return len(files) / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--formats", default="txt,json,jsonl,csv,nexis,html")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="import_bench_"))
+    print(f"cores: {os.cpu_count()}  articles per format: {args.n}")
+    print(f"{'format':<7} {'files':>6} {'articles/s':>11} {'ceiling/s':>10} {'peak MB':>8}  result")
+    try:
+        for fmt in args.formats.split(","):
+            folder = tmp / fmt
+            rows = write_corpus(fmt, args.n, folder)
+            files = len(list(folder.iterdir()))
+            elapsed, peak_kb, report = run_import(folder, tmp / f"{fmt}.db")
+            rate = report.get("articles_imported", 0) / elapsed
+            if fmt == "html":
+                ceiling = trafilatura_ceiling(folder)
+                label = "trafilatura 1 core"
+            else:
+                ceiling = raw_insert_ceiling(rows, tmp / "raw" if False else tmp)
+                (tmp / "raw.db").unlink(missing_ok=True)
+                label = "raw insert_all"
+            ok = f"{report.get('articles_imported')} imported, {report.get('failed_files')} failed"
+            if "error" in report:
+                ok = "ERROR " + report["error"]
+            print(f"{fmt:<7} {files:>6} {rate:>11.0f} {ceiling:>10.0f} {peak_kb / 1024:>8.0f}  {ok} "
+                  f"({label}; ratio {rate / ceiling:.2f})")
+            shutil.rmtree(folder)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
