@@ -29,6 +29,7 @@ _DETERMINER_BEFORE_RE = re.compile(r"\b(?:the|a|an|his|her|their|its|our|this|th
 _COORD_BEFORE_RE = re.compile(r"\b(?:and|but|then)\s+(?:also\s+|later\s+)?$")
 _ABOUT_AFTER_RE = re.compile(r"\s+(?:about|whether|if|why|how)\b")
 _MODAL_BEFORE_RE = re.compile(r"\b(?:might|would|could|may|should|will|to)\s+$")
+_WHO_BEFORE_RE = re.compile(r",\s*who\s+(?:also\s+|has\s+|had\s+)?$")
 _COMMA_BEFORE_RE = re.compile(r"[,\u2014]\s*$")
 _INTRO_PHRASE_RE = re.compile(r"\s*(?:(?:In|On|At|After|Before|During|Speaking|Asked|Later|Earlier|Since|While|When|"
                               r"Although|As|Though|Despite|If|Meanwhile|But|And|Still|Yet|Then|Also|However|Instead|"
@@ -170,6 +171,12 @@ class Attributor:
                 np = self._sentence_subject(lo, cue.start)
                 if np:
                     return cue, self._resolve(np, link), "before"
+            if _WHO_BEFORE_RE.search(lead):
+                # "Sanders, who says it's ..."
+                m = _WHO_BEFORE_RE.search(lead)
+                np = np_before(text, lo, max(lo, cue.start - 12) + m.start())
+                if np:
+                    return cue, self._resolve(np, link), "before"
             np = np_before(text, lo, cue.start)
             if np:
                 return cue, self._resolve(np, link), "before"
@@ -189,7 +196,15 @@ class Attributor:
         """The noun phrase a sentence opens with, after an introductory phrase ("In a statement, X ...")."""
         m = _INTRO_PHRASE_RE.match(self.text, lo, hi)
         pos = m.end() if m else lo
-        return np_after(self.text, pos, hi)
+        for _ in range(3):
+            np = np_after(self.text, pos, hi)
+            if np is not None:
+                return np
+            comma = self.text.find(",", pos, hi)   # skip an introductory phrase ("Reached by phone, ...")
+            if comma < 0:
+                return None
+            pos = comma + 1
+        return None
 
     # -- introduction ending the previous paragraph with a colon ----------------------------
     def _colon(self, link: Link):
@@ -209,7 +224,7 @@ class Attributor:
         return None
 
     def _resolve(self, np: tuple[int, int], link: Link) -> Source:
-        return self.resolver.resolve(np, self._floor(link))
+        return self.resolver.resolve(np, self._floor(link), link.span.start)
 
     # -- continuation ----------------------------------------------------------------------
     def _propagate(self, links: list[Link]) -> None:

@@ -159,7 +159,7 @@ _PRONOUN_AFTER_RE = re.compile(r"\b(he|his|him|himself|she|her|hers|herself)\b|[
 _SUBJECT_GAP_RE = re.compile(r"(?:^|[.!?:;,\u2014\u201d\u201c\"]|\b(?:and|but|as|when|while|that|because|so|then|if|though|although))"
                              r"[\s\"'\u201c\u201d\u2019]*$")
 _AFTER_CUE_RE = re.compile(r"\b(?:said|says|added|told|wrote|asked|explained|noted|according to)\s+(?:the\s+)?$")
-_NEXT_WORD_RE = re.compile(r"(?:,[^,.;]{0,80},)?\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?([a-z]+)")
+_NEXT_WORD_RE = re.compile(r"(?:,[^;\n]{0,80}?,)?\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?([a-z]+)")
 
 
 @dataclass(frozen=True)
@@ -168,6 +168,8 @@ class PersonMention:
     end: int
     name: str                 # resolved
     subject: bool             # stands where a clause's subject stands
+    speaks: bool = False      # followed by a speech verb
+    confirmed: bool = True    # known to be a person (role, first name, surname used alone, speech verb)
 
 
 class Cast:
@@ -206,16 +208,16 @@ class Cast:
             confirmed = (run.kind == "person" and (run.role is not None or run.gender is not None
                                                    or surname_key(run.name) in single_keys)) \
                 or name != run.name or (followed_by_cue and run.kind != "organisation")
-            if not confirmed:
-                continue
             subject = followed_by_cue or self._subject_position(run)
+            if not confirmed and not (run.kind == "person" and subject):
+                continue
             if run.gender:
                 votes.setdefault(name, [0, 0])[0 if run.gender == "m" else 1] += 3
             if subject:
                 g = self._pronoun_after(run.end)
                 if g:
                     votes.setdefault(name, [0, 0])[0 if g == "m" else 1] += 1
-            self.persons.append(PersonMention(run.start, run.end, name, subject))
+            self.persons.append(PersonMention(run.start, run.end, name, subject, followed_by_cue, confirmed))
         for name, (m, f) in votes.items():
             if m != f:
                 self.genders[name] = "m" if m > f else "f"

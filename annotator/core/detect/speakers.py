@@ -70,7 +70,7 @@ def _nounish(tok: str) -> bool:
 
 
 def _modifier(tok: str) -> bool:
-    return _is_cap(tok) or _nounish(tok) or tok.lower() in ROLE_MODIFIERS or tok.endswith(("'s", "\u2019s"))
+    return _is_cap(tok) or _nounish(tok) or tok.lower() in ROLE_MODIFIERS
 
 
 def _collect_back(toks: list, i: int) -> int:
@@ -174,7 +174,8 @@ def np_after(text: str, lo: int, hi: int) -> Optional[tuple[int, int]]:
     if j == i or toks[j - 1][2] in STOP_CAPS:
         return None
     # "said the White House spokesman, Josh Earnest,": prefer the name in apposition
-    if not any(_is_cap(t[2]) for t in toks[i:j]) and j + 1 < len(toks) and toks[j][2] == "," and _is_cap(toks[j + 1][2]):
+    if toks[j - 1][2].islower() and j + 1 < len(toks) and toks[j][2] == "," and _is_cap(toks[j + 1][2]) \
+            and toks[j + 1][2] not in STOP_CAPS:
         k = j + 1
         while k < len(toks) and (_is_cap(toks[k][2]) or toks[k][2] in ("of", "de", "van")):
             k += 1
@@ -190,12 +191,12 @@ class Resolver:
         self.cast = cast
         self.speakers: list[tuple[int, Source]] = []   # resolved sources in order, for they/it/descriptions
 
-    def resolve(self, span: tuple[int, int], floor: int = 0) -> Source:
+    def resolve(self, span: tuple[int, int], floor: int = 0, anchor: Optional[int] = None) -> Source:
         s, e = span
         written = self.text[s:e]
         low = written.lower()
         if low in PRONOUNS:
-            return self._pronoun(s, e, written, PRONOUNS[low], floor)
+            return self._pronoun(s, e, written, PRONOUNS[low], floor, anchor)
         head = written.split()[-1]
         head_base = _base(head)
         run = self._name_in(s, e)
@@ -227,9 +228,9 @@ class Resolver:
                     break
         return best
 
-    def _pronoun(self, s: int, e: int, written: str, gender: str, floor: int) -> Source:
+    def _pronoun(self, s: int, e: int, written: str, gender: str, floor: int, anchor: Optional[int]) -> Source:
         if gender in ("m", "f"):
-            name = self.antecedent(s, gender, floor)
+            name = self.antecedent(s, gender, floor, anchor)
             return Source(s, e, written, name, "person", pronoun=True)
         if gender in ("p", "n"):
             for _, src in reversed(self.speakers):
@@ -237,11 +238,13 @@ class Resolver:
                     return Source(s, e, written, src.name, src.kind, pronoun=True)
         return Source(s, e, written, None, "unknown", pronoun=True)
 
-    def antecedent(self, pos: int, gender: str, floor: int) -> Optional[str]:
-        """The person a he/she at pos most likely means: near, a clause subject, a recent speaker."""
+    def antecedent(self, pos: int, gender: str, floor: int, anchor: Optional[int] = None) -> Optional[str]:
+        """The person a he/she at pos most likely means: near, a clause subject, a recent speaker.
+        Distance is measured from anchor (the quote's start when the pronoun follows the quote)."""
+        anchor = pos if anchor is None else anchor
         spoke = {src.name: i for i, (_, src) in enumerate(self.speakers) if src.kind == "person"}
         last_speaker = self.speakers[-1][1].name if self.speakers else None
-        para_start = self.text.rfind("\n", 0, pos) + 1
+        para_start = self.text.rfind("\n", 0, anchor) + 1
         best, best_score = None, float("-inf")
         for k, p in enumerate(self.cast.persons_before(pos, floor)):
             if k > 25:
@@ -249,9 +252,13 @@ class Resolver:
             g = self.cast.gender_of(p.name)
             if g and g != gender:
                 continue
-            score = -(pos - p.end) / 300
+            score = -max(0, min(anchor, pos) - p.end) / 300
             if p.subject:
                 score += 1.0
+            if p.speaks:
+                score += 0.5
+            if not p.confirmed:
+                score -= 0.3
             if p.name in spoke:
                 score += 0.8
                 if p.name == last_speaker:
