@@ -27,8 +27,8 @@ fi
 echo "build: installing pyinstaller and the project"
 "$PY" -m pip install -q --disable-pip-version-check "pyinstaller>=6.5"
 if [[ -z "${ANNOTATOR_BUILD_PYTHON:-}" ]]; then
-    # A plain (not editable) install, as a user would get it.
-    "$PY" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$REPO"
+    # The project's dependencies, as a user's install gets them. PyInstaller reads our own
+    # code from the checkout itself (pathex in the spec), so the bundle is always this tree.
     "$PY" -m pip install -q --disable-pip-version-check "$REPO"
 fi
 
