@@ -9,17 +9,21 @@ _MONTHS = {
     m: i
     for i, names in enumerate(
         [
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
-            ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
-            ("oct", "october"), ("nov", "november"), ("dec", "december"),
+            # English, then German and French names as news databases print them
+            ("jan", "january", "januar", "janvier", "jänner"), ("feb", "february", "februar", "février"),
+            ("mar", "march", "märz", "maerz", "mars"), ("apr", "april", "avril"), ("may", "mai"),
+            ("jun", "june", "juni", "juin"), ("jul", "july", "juli", "juillet"),
+            ("aug", "august", "août"), ("sep", "sept", "september", "septembre"),
+            ("oct", "october", "oktober", "okt", "octobre"), ("nov", "november", "novembre"),
+            ("dec", "december", "dezember", "dez", "décembre"),
         ],
         start=1,
     )
     for m in names
 }
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
-_MONTH_FIRST = re.compile(r"^(?:[A-Za-z]+,?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})\b")
-_DAY_FIRST = re.compile(r"^(?:[A-Za-z]+,?\s+)?(\d{1,2})\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})\b")
+_MONTH_FIRST = re.compile(r"^(?:\w+,?\s+)?(\w{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})\b")
+_DAY_FIRST = re.compile(r"^(?:\w+,?\s+)?(\d{1,2})\.?\s+(\w{3,9})\.?,?\s+(\d{4})\b")
 _SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _EPOCH = re.compile(r"^\d{9,13}$")
 

@@ -1,0 +1,76 @@
+"""The CLI as a researcher uses it: exit codes, JSON output, help for every command."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from annotator import __version__
+from annotator.cli import build_parser, main
+from tests.paths import FIXTURES
+
+INGEST = FIXTURES / "ingest"
+
+
+def run(*args, **kw):
+    return subprocess.run([sys.executable, "-m", "annotator", *map(str, args)], capture_output=True, text=True, **kw)
+
+
+def test_version_and_help():
+    out = run("--version")
+    assert out.returncode == 0 and __version__ in out.stdout
+    out = run("--help")
+    assert out.returncode == 0 and "import" in out.stdout
+
+
+def test_every_subcommand_has_help(capsys):
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices
+    assert {"import", "info", "articles", "gui"} <= set(commands)
+    for name in commands:
+        with pytest.raises(SystemExit) as exc:
+            main([name, "--help"])
+        assert exc.value.code == 0
+        assert "usage: annotator " + name in capsys.readouterr().out
+
+
+def test_import_exit_codes_and_json_report(tmp_path):
+    project = tmp_path / "my project.db"  # spaces in names work
+    out = run("import", project, INGEST / "plain_article.txt", INGEST / "news_please_records.json", "--json")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["articles_imported"] == 3 and report["failed_files"] == 0
+
+    out = run("import", project, INGEST / "plain_article.txt", INGEST / "broken_row.csv")
+    assert out.returncode == 1
+    assert "0 articles imported" in out.stdout and "1 duplicates skipped" in out.stdout
+    assert "broken_row.csv, row 2" in out.stdout
+
+    out = run("info", project, "--json")
+    info = json.loads(out.stdout)
+    assert info["articles"] == 3 and info["schema_version"] >= 1 and info["path"].endswith("my project.db")
+
+    out = run("articles", project, "--json", "--limit", "2")
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert len(rows) == 2 and rows[0]["title"] == "Council approves night bus pilot"
+    out = run("articles", project)
+    assert len(out.stdout.splitlines()) == 3
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run("import").returncode == 2
+    assert run("import", tmp_path / "p.db", INGEST / "plain_article.txt", "--map", "nonsense").returncode == 2
+    bad = tmp_path / "notes.db"
+    bad.write_text("not a project")
+    out = run("info", bad)
+    assert out.returncode == 2 and "not an annotator project" in out.stderr
+    assert bad.read_text() == "not a project"
+
+
+def test_map_option_and_leading_dash_file_names(tmp_path):
+    weird = tmp_path / "-odd name ü.csv"
+    weird.write_bytes((INGEST / "custom_columns.csv").read_bytes())
+    out = run("import", tmp_path / "p.db", "--map", "text=Volltext,title=Ueberschrift", "--", weird)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "2 articles imported" in out.stdout
