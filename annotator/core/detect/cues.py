@@ -24,9 +24,28 @@ WEAK_CUES = frozenset({"state", "states", "post", "posts", "report", "reports", 
                        "stress", "stresses", "repeat", "agree", "agrees", "agreed", "disagree", "disagreed",
                        "demand", "demands", "pledge", "promise", "vow", "predict", "reveal", "deny"})
 
-_words = sorted(SPEECH_CUES, key=len, reverse=True)
-CUE_RE = re.compile(r"(?<![\w'\u2019-])(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in _words)
-                    + r")(?![\w-])|(?<![\w])According\s+to\b")
+def _trie_pattern(words: list[str]) -> str:
+    """One regex for many words, branching letter by letter (a plain alternation is slow)."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        ends = "" in node
+        alts = [(r"\s+" if ch == " " else re.escape(ch)) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return "(?:" + body + ")?" if ends else body
+
+    return build(trie)
+
+
+CUE_RE = re.compile(r"(?<![\w'\u2019-])(?=[a-zA-Z])(?:" + _trie_pattern(sorted(SPEECH_CUES))
+                    + r"|According\s+to)(?![\w-])")
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,12 @@ def _kind_and_gender(tokens: list[str], role: Optional[str]) -> tuple[str, Optio
 
 def split_run(text: str, start: int, end: int) -> list[NameRun]:
     """Split one capitalised run into name runs, dropping sentence words and splitting off roles."""
+    if text.find(" ", start, end) < 0 and text.find("\u00a0", start, end) < 0:   # one word: the common case
+        tok = text[start:end]
+        if tok.rstrip(".") in STOP_CAPS or _clean(tok) in TITLES:
+            return []
+        kind, gender = _kind_and_gender([tok], None)
+        return [NameRun(start, end, tok, None, start, kind, gender)]
     pieces: list[list[tuple[int, int, str]]] = [[]]
     for m in _SPLIT_RE.finditer(text, start, end):
         tok = m.group()
@@ -138,6 +144,11 @@ _ROLE_STOP = frozenset("the a an and but or that when as said says with for of i
 
 def role_before(text: str, start: int, floor: int) -> tuple[Optional[str], int]:
     """A lowercase role written before a name ("spokeswoman", "China's top trade negotiator")."""
+    if start < 2 or text[start - 1] != " ":
+        return None, start
+    prev = text[max(floor, text.rfind(" ", max(floor, start - 40), start - 1) + 1):start - 1]
+    if _clean(prev) not in TITLES and _clean(prev) not in PERSON_NOUNS:
+        return None, start
     pos = start
     words: list[tuple[int, str]] = []
     while len(words) < 6:
