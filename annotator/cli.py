@@ -47,7 +47,22 @@ def build_parser() -> argparse.ArgumentParser:
                    help="which JSON key / CSV column holds a field, e.g. text=body,title=headline")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--workers", type=int, default=None, help="reader processes (default: all cores)")
+    p.add_argument("--no-detect", dest="detect", action="store_false",
+                   help="do not detect quotes now (run `annotator detect` later)")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("detect", help="re-run quote and speaker detection; keeps what a person confirmed or corrected")
+    p.add_argument("project")
+    p.add_argument("--workers", type=int, default=None, help="detector processes (default: all cores)")
+    p.set_defaults(func=cmd_detect)
+
+    p = sub.add_parser("quotes", help="detect quotes in article files without a project (JSON lines with --jsonl)")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or .zip archives, read by the importers")
+    p.add_argument("--jsonl", action="store_true", help="one JSON object a quote")
+    p.add_argument("--map", dest="field_map", metavar="FIELD=COLUMN,...", help="as for import")
+    p.add_argument("--min-confidence", type=float, default=0.5,
+                   help="leave out quotes the detector is less sure of (default 0.5; 0 shows all)")
+    p.set_defaults(func=cmd_quotes)
 
     p = sub.add_parser("info", help="counts, schema version and path of a project")
     p.add_argument("project")
@@ -84,7 +99,9 @@ def cmd_import(args) -> int:
     project = _open(args.project)
     bar = _TerminalProgress() if sys.stderr.isatty() and not args.json else None
     try:
-        report = import_paths(project, args.paths, options, progress=bar, workers=args.workers)
+        report = import_paths(
+            project, args.paths, options, progress=bar, workers=args.workers, detect=args.detect
+        )
     finally:
         if bar:
             bar.finish()
@@ -97,6 +114,56 @@ def cmd_import(args) -> int:
             where = f", row {f.row}" if f.row else (f", line {f.line}" if f.line else "")
             print(f"  failed: {f.path}{where}: {f.message}")
     return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def cmd_detect(args) -> int:
+    from annotator.core.quotes import run_detection
+
+    project = _open(args.project, create=False)
+    bar = _TerminalProgress() if sys.stderr.isatty() else None
+    try:
+        report = run_detection(project, progress=bar, workers=args.workers)
+    finally:
+        if bar:
+            bar.finish()
+        project.close()
+    print(report.summary())
+    return EXIT_OK
+
+
+def cmd_quotes(args) -> int:
+    from annotator.core.detect import detect
+    from annotator.core.ingest import read_paths
+    from annotator.core.ingest.options import ReadOptions, parse_field_map
+
+    try:
+        options = ReadOptions(field_map=parse_field_map(args.field_map))
+    except ValueError as exc:
+        print(f"annotator quotes: --map: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    failed = False
+    for path, articles, problem in read_paths(args.paths, options):
+        if problem is not None:
+            if not problem.skipped:
+                failed = True
+                print(f"annotator quotes: {problem}", file=sys.stderr)
+            continue
+        for article in articles:
+            for q in detect(article.text).quotes:
+                if q.confidence < args.min_confidence:
+                    continue
+                row = {
+                    "file": path, "article": article.source_index, "title": article.title,
+                    "start": q.start, "end": q.end, "text": article.text[q.start : q.end],
+                    "speaker": q.speaker, "speaker_start": q.speaker_start, "speaker_end": q.speaker_end,
+                    "cue": q.cue, "confidence": round(q.confidence, 3),
+                }
+                if args.jsonl:
+                    print(json.dumps(row, ensure_ascii=False))
+                else:
+                    print(f"{Path(path).name}#{article.source_index} [{q.start}:{q.end}] "
+                          f"{row['speaker'] or '?'}: \u201c{row['text']}\u201d")
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def cmd_info(args) -> int:

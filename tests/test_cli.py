@@ -74,3 +74,27 @@ def test_map_option_and_leading_dash_file_names(tmp_path):
     out = run("import", tmp_path / "p.db", "--map", "text=Volltext,title=Ueberschrift", "--", weird)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "2 articles imported" in out.stdout
+
+
+def test_quotes_jsonl_gives_offsets_into_each_article_of_a_multi_article_file():
+    out = run("quotes", INGEST / "aggregator_two_related.txt", "--jsonl")
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert {r["article"] for r in rows} >= {0, 1}
+    keys = {"file", "article", "title", "start", "end", "text", "speaker", "speaker_start", "speaker_end", "cue",
+            "confidence"}
+    assert all(keys <= set(r) for r in rows)
+    ekberg = [r for r in rows if r["text"].startswith("We share one river")]
+    assert ekberg and ekberg[0]["speaker"] == "Jonas Ekberg" and ekberg[0]["article"] == 0
+    from annotator.core.ingest.text import parse_text
+
+    articles = list(parse_text((INGEST / "aggregator_two_related.txt").read_text(encoding="utf-8"), "x"))
+    for r in rows:
+        assert articles[r["article"]].text[r["start"] : r["end"]] == r["text"]
+
+
+def test_detect_command_reruns_on_a_project(tmp_path):
+    project = tmp_path / "p.db"
+    assert run("import", project, INGEST / "plain_article.txt", "--no-detect").returncode == 0
+    out = run("detect", project)
+    assert out.returncode == 0 and "1 quotes" in out.stdout

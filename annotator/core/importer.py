@@ -50,6 +50,7 @@ class FileReport:
 class ImportReport:
     files: list[FileReport] = field(default_factory=list)
     cancelled: bool = False
+    detection: object | None = None  # quotes.DetectReport when detection ran
 
     @property
     def imported_articles(self) -> int:
@@ -76,6 +77,7 @@ class ImportReport:
             "articles_imported": self.imported_articles,
             "articles_duplicate": self.duplicate_articles,
             "cancelled": self.cancelled,
+            "quotes_detected": getattr(self.detection, "quotes", 0),
             "failures": [asdict(f) for f in self.failed],
             "report": [asdict(f) for f in self.files],
         }
@@ -85,6 +87,8 @@ class ImportReport:
             f"{self.imported_articles} articles imported from {self.count('imported')} files; "
             f"{self.duplicate_articles} duplicates skipped; {self.count('failed')} files failed"
         )
+        if self.detection is not None:
+            text += f"; {self.detection.quotes} quotes detected"
         if self.count("skipped"):
             text += f"; {self.count('skipped')} non-article files skipped"
         return text + (" (cancelled)" if self.cancelled else "")
@@ -108,10 +112,15 @@ def import_paths(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
     workers: int | None = None,
+    detect: bool = True,
 ) -> ImportReport:
-    """Import files, folders and zip archives; returns a report with one row per file tried."""
+    """Import files, folders and zip archives; returns a report with one row per file tried.
+
+    With `detect`, quotes and speakers of the new articles are detected afterwards (stored as auto).
+    """
     options = options or ReadOptions()
     report = ImportReport()
+    last_id_before = project.conn.execute("SELECT ifnull(max(id), 0) FROM articles").fetchone()[0]
     sources: list[Source] = []
     for item in iter_sources(list(paths)):
         if isinstance(item, ImportProblem):
@@ -139,6 +148,11 @@ def import_paths(
     finally:
         writer.close()
     report.cancelled = bool(cancelled and cancelled()) and done < total
+    if detect and not report.cancelled and report.imported_articles:
+        from annotator.core.quotes import run_detection
+
+        new_ids = [r[0] for r in project.conn.execute("SELECT id FROM articles WHERE id > ?", (last_id_before,))]
+        report.detection = run_detection(project, new_ids, progress=progress, cancelled=cancelled, workers=workers)
     return report
 
 
