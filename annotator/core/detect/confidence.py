@@ -12,6 +12,24 @@ from annotator.core.detect.attribution import Link
 
 _WORD_RE = re.compile(r"[\w\u2019']+")
 _STRONG = ("after", "before", "colon")
+_SO_CALLED_RE = re.compile(r"(?:so-called|so called|dubbed the|known as|titled|entitled)\s*$", re.I)
+_DET_BEFORE_RE = re.compile(r"\b(?:the|a|an|this|that|its|his|her|their|our)\s*$", re.I)
+_NOUN_AFTER_RE = re.compile(r"\s*([a-z]+)")
+_FUNCTION_WORDS = frozenset("and or but to of in on for that which is was are were as with by at from than "
+                            "he she they it we who has have had will would can could".split())
+
+
+def _is_term(text: str, link: Link, n: int, has_cue: bool) -> bool:
+    """A word or two in marks used as a name or label: 'the so-called "reform"', 'the "cliff" talk'."""
+    span = link.span
+    open_at = span.start - len(span.open_mark)
+    lead = text[max(0, open_at - 20):open_at]
+    if _SO_CALLED_RE.search(lead):
+        return True
+    if n > 2 or has_cue or not _DET_BEFORE_RE.search(lead):
+        return False
+    m = _NOUN_AFTER_RE.match(text, span.end + len(span.close_mark))
+    return bool(m) and m.group(1) not in _FUNCTION_WORDS
 
 
 def quote_kind(text: str, link: Link) -> str:
@@ -38,6 +56,8 @@ def confidence(text: str, link: Link, kind: str) -> float:
     if n == 0:
         return 0.0
     titled = _title_case(words) and n <= 8 and not inner.rstrip().endswith((",", ".", "?", "!"))
+    if kind == "fragment" and _is_term(text, link, n, link.how in _STRONG):
+        return 0.15
     if titled and kind != "paragraph":
         return 0.2 if link.how else 0.1
     if link.how in _STRONG:

@@ -166,7 +166,8 @@ def np_after(text: str, lo: int, hi: int) -> Optional[tuple[int, int]]:
         if t in _PARTICLES and j + 1 < len(toks) and _is_cap(toks[j + 1][2]):
             j += 1
             continue
-        if t.islower() and loose < 1 and j == i and i > 0:
+        if t.islower() and loose < 1 and j == i and (i > 0 or (j + 1 < len(toks) and _is_cap(toks[j + 1][2])
+                                                                and toks[j + 1][2] not in STOP_CAPS)):
             loose += 1
             j += 1
             continue

@@ -1,0 +1,109 @@
+"""Cues and speakers: who said the quoted words, in every order news writing uses."""
+
+from annotator.core.detect import DETECTOR_VERSION, detect
+
+
+def first(text):
+    det = detect(text)
+    assert det.quotes, "no quote found"
+    return det.quotes[0]
+
+
+def test_quote_then_name_then_verb():
+    q = first('"Prices will fall," Bruce said.')
+    assert q.speaker == "Bruce" and q.cue == "said" and q.confidence >= 0.5
+
+
+def test_verb_then_name():
+    q = first('"Prices will fall," said Dana Whitfield, an economist at the bank.')
+    assert q.speaker == "Dana Whitfield"
+
+
+def test_name_said_colon():
+    text = 'Dana Whitfield said: "Prices will fall."'
+    q = first(text)
+    assert text[q.start:q.end] == "Prices will fall."
+    assert q.speaker == "Dana Whitfield"
+
+
+def test_name_said_that():
+    assert first('Dana Whitfield said that "prices will fall soon."').speaker == "Dana Whitfield"
+
+
+def test_according_to():
+    text = '"The vote was close," according to the election commission.'
+    q = first(text)
+    assert q.cue.lower() == "according to"
+    assert "election commission" in q.speaker
+
+
+def test_title_before_name_is_kept_as_role():
+    q = first('"Talks went well," US Trade Secretary Alan Brody said.')
+    assert q.speaker == "Alan Brody"
+    assert q.role == "US Trade Secretary"
+    assert q.speaker_kind == "person"
+
+
+def test_surname_resolves_to_full_name():
+    text = ('Agency spokeswoman Carla Mendes spoke on Tuesday.\n\n'
+            '"Nothing has changed," Mendes said.')
+    q = first(text)
+    assert q.speaker == "Carla Mendes"
+    assert text[q.speaker_start:q.speaker_end] == "Mendes"
+
+
+def test_pronoun_resolves_to_last_person():
+    text = ('Peter Novak, the team coach, arrived late.\n\n'
+            '"We trained hard all week," he said.')
+    assert first(text).speaker == "Peter Novak"
+
+
+def test_pronoun_respects_gender():
+    text = ('Mr. Hugo Brandt met Sarah Lind on Monday. Mr. Brandt left early.\n\n'
+            '"It was a long day," she said.')
+    assert first(text).speaker == "Sarah Lind"
+
+
+def test_organisation_as_source():
+    q = first('In a statement on Friday, Norway\'s foreign ministry said the talks had been "constructive and open".')
+    assert q.speaker == "Norway's foreign ministry"
+    assert q.speaker_kind == "organisation"
+
+
+def test_document_as_source():
+    q = first('"The two sides will meet again," the statement said.')
+    assert q.speaker == "the statement"
+    assert q.speaker_kind == "document"
+
+
+def test_next_paragraph_continues_the_speaker():
+    text = ('"The harvest was poor," said farmer Jonas Aalto.\n\n'
+            '"We lost half of the wheat to the rain and the rest to the mice."')
+    det = detect(text)
+    assert [q.speaker for q in det.quotes] == ["Jonas Aalto", "Jonas Aalto"]
+
+
+def test_scare_quotes_get_low_confidence():
+    text = 'The so-called "reform" plan was shelved, and the "cliff" talk faded over the summer.'
+    assert all(q.confidence < 0.5 for q in detect(text).quotes)
+
+
+def test_so_called_term_is_low_even_next_to_a_speech_verb():
+    text = 'Critics said the so-called "reform" would fail.'
+    assert all(q.confidence < 0.5 for q in detect(text).quotes)
+
+
+def test_title_of_a_work_gets_low_confidence():
+    text = 'The film "A Long Way Home" opens in March.'
+    assert all(q.confidence < 0.5 for q in detect(text).quotes)
+
+
+def test_version_is_a_string():
+    assert isinstance(DETECTOR_VERSION, str) and DETECTOR_VERSION
+    assert detect("").quotes == []
+
+
+def test_mentions_are_reported():
+    text = '"Prices will fall," said Dana Whitfield.'
+    names = [m.name for m in detect(text).mentions]
+    assert "Dana Whitfield" in names
