@@ -38,7 +38,7 @@ FILLER = ["The council met on Tuesday to discuss the budget for next year.",
 def paragraph(rng: random.Random) -> str:
     name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
     clause = rng.choice(CLAUSES)
-    style = rng.randrange(10)
+    style = rng.randrange(24)   # about a third of paragraphs quote someone, as in real news
     if style == 0:
         return f'"{clause.capitalize()}," {rng.choice(ROLES)} {name} {rng.choice(VERBS)}.'
     if style == 1:
@@ -55,7 +55,7 @@ def paragraph(rng: random.Random) -> str:
         return f"{name} said:\n\n\u201c{clause.capitalize()}.\n\n\u201c{rng.choice(CLAUSES).capitalize()}.\u201d"
     if style == 7:
         return f"According to {rng.choice(ORGS)}, the project is \u201c{clause}\u201d."
-    return rng.choice(FILLER) + " " + rng.choice(FILLER)
+    return " ".join(rng.choice(FILLER) for _ in range(rng.randint(2, 4)))
 
 
 def article(rng: random.Random, size: int = 5000) -> str:
