@@ -74,6 +74,52 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object a line")
     p.add_argument("--limit", type=int, default=None)
     p.set_defaults(func=cmd_articles)
+    # -- issue 6: export, import-labels, merge, agreement, disagreements, adjudicate --
+    p = sub.add_parser("export", help="write labels as CSV or JSON lines, per article or per quote")
+    p.add_argument("project")
+    p.add_argument("--out", required=True, metavar="FILE", help="file to write (replaced when complete)")
+    p.add_argument("--level", choices=("article", "quote"), default="article")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--annotator", metavar="NAME", help="only this annotator's rows")
+    who.add_argument("--all", action="store_true", help="every annotator's rows (the default)")
+    who.add_argument("--adjudicated", action="store_true", help="adjudicated values, else what annotators agree on")
+    p.add_argument("--format", dest="fmt", choices=("csv", "jsonl"), default="csv")
+    p.add_argument("--excel", action="store_true", help="start the CSV with a BOM so Excel reads it as UTF-8")
+    p.add_argument("--no-neutralise", dest="neutralise", action="store_false",
+                   help="keep cells starting with = + - @ as they are (by default they get a leading ')")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import-labels", help="read labels from a CSV file shaped like an export")
+    p.add_argument("project")
+    p.add_argument("file")
+    p.add_argument("--annotator", metavar="NAME", help="the coder of every row (else the annotator column)")
+    p.set_defaults(func=cmd_import_labels)
+
+    p = sub.add_parser("merge", help="copy colleagues' annotations from their project files into this one")
+    p.add_argument("project")
+    p.add_argument("others", nargs="+", metavar="OTHER")
+    p.set_defaults(func=cmd_merge)
+
+    p = sub.add_parser("agreement", help="inter-annotator agreement per task and on quotes")
+    p.add_argument("project")
+    p.add_argument("--task", metavar="NAME")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_agreement)
+
+    p = sub.add_parser("disagreements", help="items where annotators differ, per task")
+    p.add_argument("project")
+    p.add_argument("--task", metavar="NAME")
+    p.add_argument("--json", action="store_true", help="one JSON object a line")
+    p.set_defaults(func=cmd_disagreements)
+
+    p = sub.add_parser("adjudicate", help="store the adjudicated value of a task on an article")
+    p.add_argument("project")
+    p.add_argument("article_id", type=int)
+    p.add_argument("task", help="task name (article level unless --quote is given)")
+    p.add_argument("option", help="option name; several for a multiple-choice task as 'a; b'")
+    p.add_argument("--quote", type=int, metavar="QUOTE_ID", help="adjudicate a quote's label instead")
+    p.add_argument("--adjudicator", required=True, metavar="NAME")
+    p.set_defaults(func=cmd_adjudicate)
     return parser
 
 
@@ -199,6 +245,104 @@ def cmd_gui(args) -> int:
     from annotator.gui.launch import run_gui
 
     return run_gui(args.project)
+
+
+def cmd_export(args) -> int:
+    from annotator.core.export import write_export
+
+    project = _open(args.project, create=False)
+    with project:
+        result = write_export(project, args.out, level=args.level, annotator=args.annotator,
+                              adjudicated=args.adjudicated, fmt=args.fmt, excel=args.excel,
+                              neutralise=args.neutralise)
+    print(f"{result.rows} {args.level} rows written to {result.path}")
+    return EXIT_OK
+
+
+def cmd_import_labels(args) -> int:
+    from annotator.core.import_labels import import_labels
+
+    project = _open(args.project, create=False)
+    with project:
+        report = import_labels(project, args.file, annotator=args.annotator)
+    print(report.summary())
+    for problem in report.problems:
+        print(f"  {problem}", file=sys.stderr)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def cmd_merge(args) -> int:
+    from annotator.core.merge import merge_project
+
+    project = _open(args.project)
+    refused = False
+    with project:
+        for other in args.others:
+            report = merge_project(project, other)
+            refused = refused or bool(report.refused)
+            print("\n".join(report.lines()), file=sys.stderr if report.refused else sys.stdout)
+    return EXIT_FAILED if refused else EXIT_OK
+
+
+def cmd_agreement(args) -> int:
+    from annotator.core.agreement import project_agreement
+
+    project = _open(args.project, create=False)
+    with project:
+        report = project_agreement(project, args.task)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(report.lines()))
+    return EXIT_OK
+
+
+def cmd_disagreements(args) -> int:
+    from dataclasses import asdict
+
+    from annotator.core.adjudicate import disagreements
+
+    project = _open(args.project, create=False)
+    with project:
+        items = disagreements(project, args.task)
+    for d in items:
+        if args.json:
+            print(json.dumps(asdict(d), ensure_ascii=False))
+        else:
+            where = f"article {d.article_id}" + (f" quote {d.quote_id}" if d.quote_id else "")
+            values = ", ".join(f"{a}: {v or '-'}" for a, v in d.values.items())
+            done = f"  => {d.adjudicated!r} ({d.adjudicator})" if d.adjudicator else ""
+            print(f"{d.task}\t{where}\t{d.title}\t{values}{done}")
+    return EXIT_OK
+
+
+def cmd_adjudicate(args) -> int:
+    from annotator.core.adjudicate import set_adjudication
+    from annotator.core.scheme import load_scheme
+
+    project = _open(args.project, create=False)
+    with project:
+        level = "quote" if args.quote is not None else "article"
+        task = next((t for t in load_scheme(project).tasks if t.name == args.task and t.level == level), None)
+        if task is None:
+            print(f"annotator adjudicate: no {level} task {args.task!r}", file=sys.stderr)
+            return EXIT_USAGE
+        names = [v.strip() for v in args.option.split(";") if v.strip()]
+        unknown = [n for n in names if n not in {o.name for o in task.options}]
+        if unknown:
+            print(f"annotator adjudicate: task {task.name!r} has no option {', '.join(map(repr, unknown))} "
+                  f"(options: {', '.join(o.name for o in task.options)})", file=sys.stderr)
+            return EXIT_USAGE
+        if project.conn.execute("SELECT 1 FROM articles WHERE id = ?", [args.article_id]).fetchone() is None:
+            print(f"annotator adjudicate: no article {args.article_id}", file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            set_adjudication(project, args.article_id, task.id, names, args.adjudicator, quote_id=args.quote)
+        except ValueError as exc:
+            print(f"annotator adjudicate: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    print(f"article {args.article_id}: {task.name} adjudicated as {'; '.join(names) or '(none)'} by {args.adjudicator}")
+    return EXIT_OK
 
 
 class _TerminalProgress:

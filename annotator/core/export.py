@@ -1,0 +1,397 @@
+"""Labelled data out of the project: one row per article and annotator, or per quote and annotator.
+
+Rows are streamed from one SQL query per level (labels pivoted with GROUP BY in SQLite), so a
+300,000-row export never sits in memory; `write_export` writes them as CSV (RFC 4180, UTF-8,
+optionally with a BOM for Excel, formula-like cells neutralised) or as JSON lines.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import groupby
+from pathlib import Path
+
+from annotator.core.csvsafe import sql_neutralise
+from annotator.core.scheme import MULTI, Scheme, Task, load_scheme
+from annotator.core.store import Project
+
+LEVELS = ("article", "quote")
+FORMATS = ("csv", "jsonl")
+ADJUDICATED = "adjudicated"  # the annotator column of an --adjudicated export
+
+ARTICLE_HEAD = ["article_id", "uid", "title", "outlet", "published", "url", "annotator"]
+ARTICLE_TAIL = ["note", "status", "labelled_at"]
+QUOTE_HEAD = ["article_id", "quote_id", "quote", "start", "end", "speaker", "entity_id", "entity_name"]
+QUOTE_TAIL = ["annotator", "origin"]
+TEXT_COLUMNS = {"uid", "title", "outlet", "published", "url", "annotator", "note", "status", "labelled_at",
+                "quote", "speaker", "entity_name", "origin"}
+
+
+# --- columns of the label scheme ----------------------------------------------------------------
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "_", name.casefold()).strip("_") or "option"
+
+
+@dataclass
+class TaskColumns:
+    """How one task appears in a file: a value column and, for multiple choice, one 0/1 column per option."""
+
+    task: Task
+    column: str
+    option_columns: dict[int, str] = field(default_factory=dict)  # option id -> column name
+
+
+def task_columns(scheme: Scheme, level: str) -> list[TaskColumns]:
+    """The label columns of a level. Single choice: the task's name ('stance'); multiple choice: the
+    plural ('topics', options joined with '; ') and `<task>_<option>` 0/1 columns ('topic_economy')."""
+    fixed = set(ARTICLE_HEAD + ARTICLE_TAIL if level == "article" else QUOTE_HEAD + QUOTE_TAIL)
+    taken = set(fixed)
+    out = []
+
+    def unique(name: str) -> str:
+        base, n = name, 2
+        while name in taken:
+            name = f"{base}_{n}"
+            n += 1
+        taken.add(name)
+        return name
+
+    for task in scheme.at_level(level):
+        if task.kind == MULTI:
+            plural = task.name if task.name.endswith("s") else task.name + "s"
+            tc = TaskColumns(task, unique(plural if plural not in fixed else f"{plural}_label"))
+            for option in task.options:
+                tc.option_columns[option.id] = unique(f"{_slug(task.name)}_{_slug(option.name)}")
+        else:
+            tc = TaskColumns(task, unique(task.name if task.name not in fixed else f"{task.name}_label"))
+        out.append(tc)
+    return out
+
+
+def column_names(scheme: Scheme, level: str) -> list[str]:
+    cols = task_columns(scheme, level)
+    labels = [c for tc in cols for c in [tc.column, *tc.option_columns.values()]]
+    if level == "article":
+        return ARTICLE_HEAD + labels + ARTICLE_TAIL
+    return QUOTE_HEAD + labels + QUOTE_TAIL
+
+
+# --- rows ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Rows:
+    """A header and the rows under it (a one-pass iterator of tuples)."""
+
+    columns: list[str]
+    rows: Iterator[tuple]
+
+
+def _pivot_sql(cols: list[TaskColumns], alias: str = "lab") -> str:
+    parts = []
+    for tc in cols:
+        parts.append(f"group_concat(CASE WHEN {alias}.task_id = {int(tc.task.id)} THEN {alias}.oname END, '; ')")
+        for option_id in tc.option_columns:
+            parts.append(f"max({alias}.option_id = {int(option_id)})")
+    return "".join(f", {p} AS c{i}" for i, p in enumerate(parts))
+
+
+def _label_cells(cols: list[TaskColumns], neutral: bool) -> list[str]:
+    """The select-list entries for the pivoted label columns of `agg`."""
+    out, i = [], 0
+    for tc in cols:
+        out.append(sql_neutralise(f"agg.c{i}") if neutral else f"agg.c{i}")
+        i += 1
+        for _ in tc.option_columns:
+            out.append(f"ifnull(agg.c{i}, 0)")
+            i += 1
+    return out
+
+
+def article_rows(project: Project, *, annotator: str | None = None, adjudicated: bool = False,
+                 neutralise: bool = True) -> Rows:
+    """One row per article and annotator who labelled it or gave it a status or note (all annotators
+    when `annotator` is None); `adjudicated`: one row per labelled article with the adjudicated or
+    agreed value of each task."""
+    scheme = load_scheme(project)
+    cols = task_columns(scheme, "article")
+    columns = column_names(scheme, "article")
+    if adjudicated:
+        return Rows(columns, _adjudicated_article_rows(project, cols, neutralise))
+    who = "AND annotator = :who" if annotator is not None else ""
+    n = sql_neutralise if neutralise else (lambda c: c)
+    sql = f"""
+    WITH pairs AS (
+        SELECT article_id, annotator FROM labels WHERE quote_id IS NULL {who}
+        UNION SELECT article_id, annotator FROM article_status WHERE 1 {who}
+    ),
+    lab AS (
+        SELECT l.article_id, l.annotator, l.task_id, l.option_id, l.updated_at, o.name AS oname
+        FROM labels l JOIN options o ON o.id = l.option_id
+        WHERE l.quote_id IS NULL {who.replace('annotator', 'l.annotator')}
+        ORDER BY l.article_id, l.annotator, l.task_id, o.position, o.id
+    ),
+    agg AS (
+        SELECT lab.article_id, lab.annotator, max(lab.updated_at) AS lat {_pivot_sql(cols)}
+        FROM lab GROUP BY lab.article_id, lab.annotator
+    )
+    SELECT a.id, a.uid, {n('a.title')}, {n('a.outlet')}, {n('a.published')}, {n('a.url')}, {n('p.annotator')},
+        {''.join(c + ', ' for c in _label_cells(cols, neutralise))}
+        {n('s.note')}, s.status,
+        nullif(max(ifnull(agg.lat, ''), ifnull(s.updated_at, '')), '')
+    FROM pairs p
+    JOIN articles a ON a.id = p.article_id
+    LEFT JOIN agg ON agg.article_id = p.article_id AND agg.annotator = p.annotator
+    LEFT JOIN article_status s ON s.article_id = p.article_id AND s.annotator = p.annotator
+    ORDER BY p.article_id, p.annotator
+    """
+    cursor = project.conn.execute(sql, {"who": annotator} if annotator is not None else {})
+    return Rows(columns, _stream(cursor))
+
+
+def _stream(cursor) -> Iterator[tuple]:
+    while True:
+        chunk = cursor.fetchmany(5000)
+        if not chunk:
+            return
+        yield from chunk
+
+
+def quote_rows(project: Project, *, annotator: str | None = None, adjudicated: bool = False,
+               neutralise: bool = True) -> Rows:
+    """One row per quote and annotator: detected quotes in articles the annotator worked on (minus
+    those they rejected) and the quotes they marked; origin auto / confirmed / corrected / human."""
+    scheme = load_scheme(project)
+    cols = task_columns(scheme, "quote")
+    columns = column_names(scheme, "quote")
+    if adjudicated:
+        return Rows(columns, _adjudicated_quote_rows(project, cols, neutralise))
+    who = "AND annotator = :who" if annotator is not None else ""
+    n = sql_neutralise if neutralise else (lambda c: c)
+    sql = f"""
+    WITH worked AS (
+        SELECT article_id, annotator FROM article_status WHERE 1 {who}
+        UNION SELECT article_id, annotator FROM labels WHERE 1 {who}
+        UNION SELECT q.article_id, ql.annotator FROM quote_labels ql JOIN quotes q ON q.id = ql.quote_id
+              WHERE 1 {who.replace('annotator', 'ql.annotator')}
+        UNION SELECT article_id, annotator FROM quotes WHERE origin = 'human' {who}
+    ),
+    items AS (
+        SELECT q.id AS qid, w.annotator AS ann FROM worked w
+        JOIN quotes q ON q.article_id = w.article_id AND q.origin = 'auto'
+        UNION ALL
+        SELECT id, annotator FROM quotes WHERE origin = 'human' {who}
+    ),
+    lab AS (
+        SELECT l.quote_id, l.annotator, l.task_id, l.option_id, o.name AS oname
+        FROM labels l JOIN options o ON o.id = l.option_id
+        WHERE l.quote_id IS NOT NULL {who.replace('annotator', 'l.annotator')}
+        ORDER BY l.quote_id, l.annotator, l.task_id, o.position, o.id
+    ),
+    agg AS (
+        SELECT lab.quote_id, lab.annotator {_pivot_sql(cols)} FROM lab GROUP BY lab.quote_id, lab.annotator
+    ),
+    resolved AS (
+        SELECT q.article_id, q.id, q.text, q.start, q."end",
+            CASE WHEN ql.status = 'corrected' THEN ql.speaker ELSE q.speaker END AS speaker,
+            CASE WHEN ql.status = 'corrected' THEN ql.entity_id ELSE q.entity_id END AS entity_id,
+            i.ann,
+            CASE WHEN q.origin = 'human' THEN 'human' ELSE ifnull(ql.status, 'auto') END AS origin
+        FROM items i
+        JOIN quotes q ON q.id = i.qid
+        LEFT JOIN quote_labels ql ON ql.quote_id = q.id AND ql.annotator = i.ann
+        WHERE ifnull(ql.status, '') != 'rejected'
+          AND NOT EXISTS (SELECT 1 FROM quotes h WHERE h.replaces_id = q.id AND h.annotator = i.ann)
+    )
+    SELECT r.article_id, r.id, {n('r.text')}, r.start, r."end", {n('r.speaker')}, r.entity_id, {n('e.name')},
+        {''.join(c + ', ' for c in _label_cells(cols, neutralise))}
+        {n('r.ann')}, r.origin
+    FROM resolved r
+    LEFT JOIN entities e ON e.id = r.entity_id
+    LEFT JOIN agg ON agg.quote_id = r.id AND agg.annotator = r.ann
+    ORDER BY r.article_id, r.start, r.id, r.ann
+    """
+    cursor = project.conn.execute(sql, {"who": annotator} if annotator is not None else {})
+    return Rows(columns, _stream(cursor))
+
+
+# --- adjudicated rows ---------------------------------------------------------------------------
+
+
+def _resolved_values(label_rows, adjudications: dict, key_prefix) -> tuple[dict[int, list[str]], str | None]:
+    """{task_id: [option names]} for one item: the adjudication, else what all its annotators agree on."""
+    by_task: dict[int, dict[str, tuple]] = {}
+    latest = None
+    for _item, ann, task_id, oname, position, updated in label_rows:
+        by_task.setdefault(task_id, {}).setdefault(ann, ())
+        by_task[task_id][ann] += ((position, oname),)
+        latest = max(latest or "", updated or "") or None
+    values = {}
+    for task_id, per_ann in by_task.items():
+        sets = {tuple(sorted(v)) for v in per_ann.values()}
+        if len(sets) == 1:
+            values[task_id] = [name for _, name in next(iter(sets))]
+    for (prefix, task_id), (names, updated) in adjudications.items():
+        if prefix == key_prefix:
+            values[task_id] = names
+            latest = max(latest or "", updated or "") or None
+    return values, latest
+
+
+def _adjudications(project: Project, level: str) -> dict:
+    """{(item id, task_id): ([names], latest time)} of adjudicated labels; item = article or quote id."""
+    item = "a.article_id" if level == "article" else "a.quote_id"
+    where = "a.quote_id IS NULL" if level == "article" else "a.quote_id IS NOT NULL"
+    out: dict = {}
+    for item_id, task_id, name, updated in project.conn.execute(
+        f"SELECT {item}, a.task_id, coalesce(o.name, a.value), a.updated_at FROM adjudications a "
+        f"LEFT JOIN options o ON o.id = a.option_id WHERE {where} AND a.task_id IS NOT NULL "
+        f"ORDER BY {item}, a.task_id, o.position, a.id"
+    ):
+        names, latest = out.setdefault((item_id, task_id), ([], None))
+        if name:
+            names.append(name)
+        out[(item_id, task_id)] = (names, max(latest or "", updated or "") or None)
+    return out
+
+
+def _cells(cols: list[TaskColumns], values: dict[int, list[str]], neutral: bool) -> list:
+    from annotator.core.csvsafe import neutralise as neut
+
+    out: list = []
+    for tc in cols:
+        names = values.get(tc.task.id)
+        text = "; ".join(names) if names else None
+        out.append(neut(text) if neutral else text)
+        if tc.option_columns:
+            chosen = set(names or ())
+            out.extend(int(o.name in chosen) for o in tc.task.options if o.id in tc.option_columns)
+    return out
+
+
+def _adjudicated_article_rows(project: Project, cols: list[TaskColumns], neutral: bool) -> Iterator[tuple]:
+    from annotator.core.csvsafe import neutralise as neut
+
+    n = neut if neutral else (lambda v: v)
+    adjudicated = _adjudications(project, "article")
+    by_article: dict = {}
+    for (item_id, task_id), value in adjudicated.items():
+        by_article.setdefault(item_id, {})[(item_id, task_id)] = value
+    labels = project.conn.execute(
+        "SELECT l.article_id, l.annotator, l.task_id, o.name, o.position, l.updated_at FROM labels l "
+        "JOIN options o ON o.id = l.option_id WHERE l.quote_id IS NULL ORDER BY l.article_id"
+    )
+    grouped = {k: list(g) for k, g in groupby(_stream(labels), key=lambda r: r[0])}
+    article_ids = sorted(set(grouped) | set(by_article))
+    for article_id in article_ids:
+        values, latest = _resolved_values(grouped.get(article_id, []), by_article.get(article_id, {}), article_id)
+        a = project.conn.execute(
+            "SELECT id, uid, title, outlet, published, url FROM articles WHERE id = ?", [article_id]).fetchone()
+        yield (a[0], a[1], *(n(v) for v in a[2:]), ADJUDICATED, *_cells(cols, values, neutral), None, None, latest)
+
+
+def _adjudicated_quote_rows(project: Project, cols: list[TaskColumns], neutral: bool) -> Iterator[tuple]:
+    """Quotes at least one annotator kept, with adjudicated (else agreed) labels and speaker."""
+    from annotator.core.csvsafe import neutralise as neut
+
+    n = neut if neutral else (lambda v: v)
+    adjudicated = _adjudications(project, "quote")
+    speakers = {
+        quote_id: value for quote_id, value in project.conn.execute(
+            "SELECT quote_id, value FROM adjudications WHERE task_id IS NULL AND quote_id IS NOT NULL ORDER BY id")
+    }
+    by_quote: dict = {}
+    for (item_id, task_id), value in adjudicated.items():
+        by_quote.setdefault(item_id, {})[(item_id, task_id)] = value
+    labels = {k: list(g) for k, g in groupby(_stream(project.conn.execute(
+        "SELECT l.quote_id, l.annotator, l.task_id, o.name, o.position, l.updated_at FROM labels l "
+        "JOIN options o ON o.id = l.option_id WHERE l.quote_id IS NOT NULL ORDER BY l.quote_id")), key=lambda r: r[0])}
+    rows = Rows(column_names(load_scheme(project), "quote"),
+                quote_rows(project, neutralise=False).rows)
+    for quote_id, group in groupby(rows.rows, key=lambda r: r[1]):
+        group = list(group)
+        first = group[0]
+        values, _ = _resolved_values(labels.get(quote_id, []), by_quote.get(quote_id, {}), quote_id)
+        entities = {(r[5], r[6], r[7]) for r in group}
+        speaker, entity_id, entity_name = next(iter(entities)) if len(entities) == 1 else (None, None, None)
+        if quote_id in speakers:
+            speaker = speakers[quote_id]
+            found = project.conn.execute("SELECT id, name FROM entities WHERE name = ? LIMIT 1", [speaker]).fetchone()
+            entity_id, entity_name = found if found else (None, None)
+        origins = {r[-1] for r in group}
+        origin = "human" if origins == {"human"} else ("auto" if origins == {"auto"} else "confirmed")
+        yield (first[0], quote_id, n(first[2]), first[3], first[4], n(speaker), entity_id, n(entity_name),
+               *_cells(cols, values, neutral), ADJUDICATED, origin)
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    rows: int
+    columns: list[str]
+
+
+def export_rows(project: Project, *, level: str = "article", annotator: str | None = None,
+                adjudicated: bool = False, neutralise: bool = True) -> Rows:
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+    fn = article_rows if level == "article" else quote_rows
+    return fn(project, annotator=annotator, adjudicated=adjudicated, neutralise=neutralise)
+
+
+def write_export(project: Project, out: str | Path, *, level: str = "article", annotator: str | None = None,
+                 adjudicated: bool = False, fmt: str = "csv", excel: bool = False, neutralise: bool = True,
+                 cancelled=None) -> ExportResult:
+    """Write an export file (replacing it only once complete); returns how many rows it holds.
+    JSON lines are never neutralised (no spreadsheet opens them). `cancelled()` may stop it early."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    out = Path(out)
+    rows = export_rows(project, level=level, annotator=annotator, adjudicated=adjudicated,
+                       neutralise=neutralise and fmt == "csv")
+    tmp = out.with_name(out.name + ".part")
+    count = 0
+    try:
+        with open(tmp, "w", encoding="utf-8-sig" if excel else "utf-8", newline="") as fh:
+            if fmt == "csv":
+                writer = csv.writer(fh, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+                writer.writerow(rows.columns)
+                for chunk in _chunks(rows.rows, cancelled):
+                    writer.writerows(chunk)
+                    count += len(chunk)
+            else:
+                cols = rows.columns
+                dumps = json.dumps
+                for chunk in _chunks(rows.rows, cancelled):
+                    fh.write("".join(dumps(dict(zip(cols, r, strict=True)), ensure_ascii=False) + "\n" for r in chunk))
+                    count += len(chunk)
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return ExportResult(out, count, rows.columns)
+
+
+class ExportCancelled(Exception):
+    """The person stopped the export; no file was written."""
+
+
+def _chunks(rows: Iterator[tuple], cancelled, size: int = 5000) -> Iterator[list]:
+    chunk: list = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            if cancelled is not None and cancelled():
+                raise ExportCancelled()
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
