@@ -1,0 +1,102 @@
+"""Long work off the GUI thread: import and export run in a QThread that opens its own connection to
+the project file, reports progress by signal and stops when Cancel is pressed."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QThread, Signal
+from PySide6.QtWidgets import (
+    QDialog, QDialogButtonBox, QHeaderView, QLabel, QProgressDialog, QTableWidget, QTableWidgetItem, QVBoxLayout,
+)
+
+from annotator.core.importer import ImportReport, import_paths
+from annotator.core.store import open_project
+
+
+class ProjectJob(QThread):
+    """Runs `work(project, progress, cancelled)` on its own connection; `done` carries the result,
+    `failed` a message (the traceback of a bug) instead."""
+
+    progressed = Signal(int, int, str)
+    done = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, project_path: Path, work: Callable, parent=None):
+        super().__init__(parent)
+        self.project_path = Path(project_path)
+        self.work = work
+        self._cancel = False
+
+    def cancel(self) -> None:
+        self._cancel = True
+
+    def cancelled(self) -> bool:
+        return self._cancel
+
+    def run(self) -> None:
+        try:
+            with open_project(self.project_path) as project:
+                result = self.work(project, self.progressed.emit, self.cancelled)
+        except Exception as exc:  # reported to the person in a dialog, never lost silently
+            self.failed.emit(f"{exc}\n\n{traceback.format_exc()}")
+            return
+        self.done.emit(result)
+
+
+def import_job(project_path: Path, paths: list[str], parent=None, workers: int | None = None) -> ProjectJob:
+    def work(project, progress, cancelled) -> ImportReport:
+        return import_paths(project, paths, progress=progress, cancelled=cancelled, workers=workers)
+
+    return ProjectJob(project_path, work, parent)
+
+
+def progress_dialog(parent, title: str, job: ProjectJob) -> QProgressDialog:
+    """A window-modal progress dialog wired to a job: its Cancel stops the job."""
+    dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
+    dialog.setWindowTitle(title)
+    dialog.setMinimumDuration(300)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.canceled.connect(job.cancel)
+
+    def step(done: int, total: int, path: str) -> None:
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(done)
+        dialog.setLabelText(f"{title}: {done} of {total} files\n{Path(path).name}")
+
+    job.progressed.connect(step)
+    job.finished.connect(dialog.close)
+    return dialog
+
+
+class ImportReportDialog(QDialog):
+    """After an import: the summary line, then one row per file with what happened to it."""
+
+    def __init__(self, report: ImportReport, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Import report")
+        self.resize(760, 420)
+        layout = QVBoxLayout(self)
+        summary = QLabel(report.summary() + ("  (cancelled)" if report.cancelled else ""))
+        summary.setWordWrap(True)
+        layout.addWidget(summary)
+        table = QTableWidget(len(report.files), 4)
+        table.setHorizontalHeaderLabels(["File", "Result", "Articles", "Message"])
+        for row, item in enumerate(report.files):
+            where = f" (row {item.row})" if item.row else (f" (line {item.line})" if item.line else "")
+            cells = [item.path, item.status, str(item.article_count), (item.message or "") + where]
+            for column, text in enumerate(cells):
+                table.setItem(row, column, QTableWidgetItem(text))
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table = table
+        layout.addWidget(table, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)

@@ -1,0 +1,689 @@
+"""The main window: article list (left), reader (centre), labels and quotes (right).
+
+Every edit is pushed onto one QUndoStack as a command that commits at once; navigation, search and
+the list's sort order are not edits and are not undone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QIcon, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
+    QMainWindow, QMessageBox, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
+)
+
+from annotator.core import articles, labels
+from annotator.core.articles import ArticleQuery, ArticleView
+from annotator.core.resources import resource_path
+from annotator.core.scheme import SINGLE, load_scheme
+from annotator.core.store import Project
+from annotator.gui import commands
+from annotator.gui.article_list import COL_DATE, COL_OUTLET, COL_STANCE, COL_STATUS, COL_TITLE, ArticleListModel
+from annotator.gui.jobs import ImportReportDialog, ProjectJob, import_job, progress_dialog
+from annotator.gui.labels_panel import LabelsPanel
+from annotator.gui.reader import ReaderView
+from annotator.gui.speaker_names import SpeakerNames
+
+STATUS_FILTERS = [("All articles", None), ("To do", "todo"), ("Labelled", "labelled"), ("Reviewed", "reviewed")]
+SEARCH_DELAY_MS = 250
+WELCOME = (
+    "<b>Welcome.</b> This is the demo project: {count} news articles with their quotes and speakers "
+    "highlighted. Start with the first article on the left (it is open), or press <b>N</b> for the next one "
+    "you have not labelled. Press <b>1</b>-<b>4</b> for the stance, a letter for a topic, <b>Ctrl+Enter</b> "
+    "to mark it labelled and move on, and <b>?</b> for every key. Select words and press <b>Q</b> to mark a "
+    "quote, <b>S</b> a speaker."
+)
+EMPTY = "This project has no articles yet: use File > Import, or drop files and folders on this window."
+
+
+class MainWindow(QMainWindow):
+    article_shown = Signal(int)
+    import_finished = Signal(object)
+
+    def __init__(self, project: Project, annotator: str, settings: QSettings | None = None,
+                 welcome: bool = False, parent=None):
+        super().__init__(parent)
+        self.project = project
+        self.annotator = labels.ensure_annotator(project, annotator)
+        self.settings = settings if settings is not None else QSettings("annotator", "annotator")
+        self.undo_stack = QUndoStack(self)
+        self.scheme = load_scheme(project)
+        self.article: ArticleView | None = None
+        self.zoom_steps = 0
+        self.jobs: list[ProjectJob] = []
+        self.last_import_report = None
+        self.show_report_dialogs = True
+        self.speaker_names = SpeakerNames(project)
+        self.setWindowTitle(f"News Annotator: {Path(project.path).name}")
+        icon = resource_path("icons", "annotator.svg")
+        if icon.exists():
+            self.setWindowIcon(QIcon(str(icon)))
+        self.setAcceptDrops(True)
+
+        self._build_list()
+        self.reader = ReaderView()
+        self.reader.text.quote_clicked.connect(self._quote_clicked_in_text)
+        self.panel = LabelsPanel(self.speaker_names)
+        self.panel.set_scheme(self.scheme)
+        self._connect_panel()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.list_side)
+        self.splitter.addWidget(self.reader)
+        self.splitter.addWidget(self.panel)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setSizes([470, 560, 410])
+        self.setCentralWidget(self.splitter)
+        self._build_actions()
+        self._build_status_bar()
+        self._restore_settings()
+        self._update_progress()
+
+        start = articles.last_position(project, self.annotator)
+        if start is None and self.list_model.ids:
+            start = self.list_model.ids[0]
+        if start is not None:
+            self.go_to(start)
+        else:
+            self.reader.show_article(None)
+        if not self.list_model.ids:
+            self.show_banner(EMPTY)
+        elif welcome and not self.settings.value("seen_welcome", False, type=bool):
+            self.show_banner(WELCOME.format(count=len(self.list_model.ids)))
+
+    # --- building ---------------------------------------------------------------------------------
+
+    def _query(self) -> ArticleQuery:
+        stance = self.scheme.stance_task("article")
+        return ArticleQuery(annotator=self.annotator, stance_task_id=stance.id if stance else None)
+
+    def _build_list(self) -> None:
+        self.list_side = QWidget()
+        layout = QVBoxLayout(self.list_side)
+        layout.setContentsMargins(6, 6, 0, 0)
+        row = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search titles and texts (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAcceptDrops(False)
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _t: self.search_timer.start())
+        self.search.returnPressed.connect(self.apply_filter)
+        self.status_filter = QComboBox()
+        for text, value in STATUS_FILTERS:
+            self.status_filter.addItem(text, value)
+        self.status_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        row.addWidget(self.search, 1)
+        row.addWidget(self.status_filter)
+        layout.addLayout(row)
+        self.list_model = ArticleListModel(self.project, self._query(), self)
+        self.list_view = QTableView()
+        self.list_view.setModel(self.list_model)
+        self.list_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list_view.setSortingEnabled(True)
+        self.list_view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.list_view.verticalHeader().hide()
+        self.list_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.list_view.setWordWrap(False)
+        self.list_view.setAlternatingRowColors(True)
+        header = self.list_view.horizontalHeader()
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((COL_OUTLET, 100), (COL_DATE, 84), (COL_STATUS, 66), (COL_STANCE, 70)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        self.list_view.selectionModel().currentRowChanged.connect(self._list_row_changed)
+        layout.addWidget(self.list_view, 1)
+        self.list_count = QLabel()
+        layout.addWidget(self.list_count)
+        self._update_list_count()
+
+    def _connect_panel(self) -> None:
+        p = self.panel
+        p.choice_clicked.connect(lambda t, o, on: self.label_option(t, o, on))
+        p.quote_choice_clicked.connect(lambda t, o, on: self.label_option(t, o, on, quote=True))
+        p.status_chosen.connect(self.set_status)
+        p.note_edited.connect(self.set_note)
+        p.quote_selected.connect(self._quote_selected)
+        p.confirm_requested.connect(self.confirm_quote)
+        p.reject_requested.connect(self.reject_quote)
+        p.speaker_entered.connect(self.set_speaker_name)
+
+    def _action(self, text: str, keys, slot, menu=None, context=Qt.ShortcutContext.WindowShortcut,
+                widgets=()) -> QAction:
+        action = QAction(text, self)
+        if keys:
+            seqs = [QKeySequence(k) for k in (keys if isinstance(keys, (list, tuple)) else [keys])]
+            action.setShortcuts(seqs)
+        action.setShortcutContext(context)
+        action.triggered.connect(slot)
+        if menu is not None:
+            menu.addAction(action)
+        for widget in widgets:
+            widget.addAction(action)
+        if not widgets:
+            self.addAction(action)
+        self.shortcut_actions.append(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.shortcut_actions: list[QAction] = []
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action("Import files…", QKeySequence.StandardKey.Open, self.import_files_dialog, file_menu)
+        self._action("Import a folder…", "Ctrl+Shift+O", self.import_folder_dialog, file_menu)
+        self.export_actions = self._build_export(file_menu)
+        file_menu.addSeparator()
+        self._action("Switch annotator…", None, self.switch_annotator_dialog, file_menu)
+        file_menu.addSeparator()
+        self._action("Quit", QKeySequence.StandardKey.Quit, self.close, file_menu)
+
+        edit_menu = bar.addMenu("&Edit")
+        undo = self.undo_stack.createUndoAction(self, "Undo")
+        undo.setShortcut(QKeySequence("Ctrl+Z"))
+        redo = self.undo_stack.createRedoAction(self, "Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for action in (undo, redo):
+            edit_menu.addAction(action)
+            self.addAction(action)
+            self.shortcut_actions.append(action)
+        edit_menu.addSeparator()
+        self._action("Label scheme…", None, self.edit_scheme, edit_menu)
+        self._action("Search", "Ctrl+F", lambda: (self.search.setFocus(), self.search.selectAll()), edit_menu)
+
+        go = bar.addMenu("&Go")
+        self._action("Label and next", ["Ctrl+Return", "Ctrl+Enter"], self.label_and_next, go)
+        self._action("Next unlabelled", "N", self.next_unlabelled, go)
+        self._action("Previous article", "P", self.previous_article, go)
+        self._action("Next article", "Ctrl+Down", lambda: self.step_article(1), go)
+        self._action("Previous article in list", "Ctrl+Up", lambda: self.step_article(-1), go)
+        self._action("Read the text", "Ctrl+R", self.reader.text.setFocus, go)
+        self._action("Quote list", "Ctrl+L", self.panel.quotes_view.setFocus, go)
+
+        annotate_menu = bar.addMenu("&Annotate")
+        self._action("Mark selection as a quote", "Q", self.mark_quote, annotate_menu)
+        self._action("Mark selection as a speaker", "S", self.mark_speaker, annotate_menu)
+        targets = (self.reader.text, self.panel.quotes_view)
+        ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        self._action("Confirm the selected quote", ["Return", "Enter"], self.confirm_quote, annotate_menu, ctx, targets)
+        self._action("Reject the selected quote", "Delete", self.reject_quote, annotate_menu, ctx, targets)
+        self._action("Next quote", "]", lambda: self.step_quote(1), annotate_menu)
+        self._action("Previous quote", "[", lambda: self.step_quote(-1), annotate_menu)
+        self._action("Set the quote's speaker", "Ctrl+K", self._focus_speaker, annotate_menu)
+
+        view = bar.addMenu("&View")
+        self._action("Zoom in", ["Ctrl++", "Ctrl+="], lambda: self.zoom(1), view)
+        self._action("Zoom out", "Ctrl+-", lambda: self.zoom(-1), view)
+        self._action("Normal size", "Ctrl+0", lambda: self.zoom(-self.zoom_steps), view)
+
+        help_menu = bar.addMenu("&Help")
+        self._action("Keyboard shortcuts", ["?", "F1"], self.show_cheat_sheet, help_menu)
+        self.label_key_actions: list[QAction] = []
+        self._build_label_keys()
+
+    def _build_export(self, menu) -> list[QAction]:
+        try:
+            from annotator.core import export  # noqa: F401, PLC0415
+        except ImportError:
+            action = QAction("Export…", self)
+            action.setEnabled(False)
+            action.setToolTip("coming")
+            menu.addAction(action)
+            return [action]
+        return [
+            self._action("Export article labels (CSV)…", "Ctrl+E", lambda: self.export_dialog("article"), menu),
+            self._action("Export quote labels (CSV)…", "Ctrl+Shift+E", lambda: self.export_dialog("quote"), menu),
+        ]
+
+    def _build_label_keys(self) -> None:
+        """One action per option key of the scheme; digits act on the selected quote when the quote list
+        has focus, on the article otherwise."""
+        for action in self.label_key_actions:
+            self.removeAction(action)
+            self.shortcut_actions.remove(action)
+            action.deleteLater()
+        self.label_key_actions = []
+        keys = sorted({o.shortcut.upper() for t in self.scheme.tasks for o in t.options if o.shortcut})
+        for key in keys:
+            action = self._action(f"label {key}", key, lambda _c=False, k=key: self.label_key(k))
+            self.label_key_actions.append(action)
+
+    def _build_status_bar(self) -> None:
+        self.annotator_button = QPushButton()
+        self.annotator_button.setFlat(True)
+        self.annotator_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.annotator_button.setToolTip("Click to switch annotator")
+        self.annotator_button.clicked.connect(self.switch_annotator_dialog)
+        self.progress_label = QLabel()
+        self.statusBar().addPermanentWidget(self.progress_label)
+        self.statusBar().addPermanentWidget(self.annotator_button)
+        self._show_annotator()
+
+    def _show_annotator(self) -> None:
+        self.annotator_button.setText(f"Annotator: {self.annotator}")
+
+    # --- settings ---------------------------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1440, 880)
+        splitter = self.settings.value("window/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        self.zoom(int(self.settings.value("reader/zoom", 0)))
+
+    def save_settings(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("reader/zoom", self.zoom_steps)
+        self.settings.setValue("annotator", self.annotator)
+        self.settings.sync()
+
+    def closeEvent(self, event):  # noqa: N802 (Qt override)
+        self.panel.note.clearFocus()  # a note being typed is kept
+        self.save_settings()
+        for job in list(self.jobs):
+            job.cancel()
+            job.wait()
+        super().closeEvent(event)
+
+    def zoom(self, steps: int) -> None:
+        if not steps or not (-6 <= self.zoom_steps + steps <= 20):
+            return
+        self.zoom_steps += steps
+        self.reader.zoom(steps)
+
+    # --- navigation -------------------------------------------------------------------------------
+
+    def current_id(self) -> int | None:
+        return self.article.id if self.article else None
+
+    def go_to(self, article_id: int) -> None:
+        """Show an article and select it in the list (when the list holds it)."""
+        self._show(article_id)
+        row = self.list_model.row_of(article_id)
+        selection = self.list_view.selectionModel()
+        selection.blockSignals(True)
+        if row is None:
+            self.list_view.clearSelection()
+        else:
+            index = self.list_model.index(row, 0)
+            self.list_view.setCurrentIndex(index)
+            self.list_view.selectRow(row)
+            self.list_view.scrollTo(index)
+        selection.blockSignals(False)
+        self.list_view.viewport().update()
+
+    def _list_row_changed(self, current, _previous) -> None:
+        article_id = self.list_model.article_id(current.row()) if current.isValid() else None
+        if article_id is not None and article_id != self.current_id():
+            self._show(article_id)
+
+    def _show(self, article_id: int) -> None:
+        self.panel.note.clearFocus()
+        self.article = articles.get_article(self.project, article_id, self.annotator)
+        if self.article is None:
+            return
+        self.reader.show_article(self.article)
+        self.speaker_names.set_article(article_id)
+        self._refresh_panel(keep_quote_id=None)
+        articles.remember_position(self.project, self.annotator, article_id)
+        self.article_shown.emit(article_id)
+
+    def _refresh_panel(self, keep_quote_id: int | None) -> None:
+        article = self.article
+        chosen = labels.item_labels(self.project, article.id, self.annotator)
+        status, note = labels.article_state(self.project, article.id, self.annotator)
+        self.panel.show_article_labels(chosen, status, note)
+        quote_stance = self.scheme.stance_task("quote")
+        names: dict[int, str] = {}
+        if quote_stance:
+            for quote_id, option_id in labels.quote_choices(self.project, article.id, self.annotator,
+                                                              quote_stance.id).items():
+                names[quote_id] = quote_stance.option(option_id).name if quote_stance.option(option_id) else ""
+        self.panel.show_quotes(article.quotes, names, keep_quote_id)
+        self._refresh_quote_labels()
+
+    def _refresh_quote_labels(self) -> None:
+        quote_id = self.panel.current_quote_id()
+        chosen = {} if quote_id is None else labels.item_labels(self.project, self.article.id, self.annotator, quote_id)
+        self.panel.show_quote_labels(chosen)
+
+    def step_article(self, delta: int) -> None:
+        row = self.list_model.row_of(self.current_id()) if self.article else None
+        target = self.list_model.article_id((row if row is not None else -1) + delta)
+        if target is not None:
+            self.go_to(target)
+
+    def previous_article(self) -> None:
+        self.step_article(-1)
+
+    def next_unlabelled(self) -> bool:
+        """Go to the next article (list order) you have not labelled; False when there is none."""
+        target = articles.next_unlabelled(self.project, self.annotator, self.list_model.ids, self.current_id())
+        if target is None:
+            self.statusBar().showMessage("Every article in the list is labelled by you.", 5000)
+            return False
+        self.go_to(target)
+        return True
+
+    def label_and_next(self) -> None:
+        if self.article is None:
+            return
+        status, _note = labels.article_state(self.project, self.article.id, self.annotator)
+        if status not in labels.DONE_STATUSES:
+            self.push(commands.SetStatus(self.project, self.annotator, self.article.id, "labelled", self.changed))
+        if self.reader.banner.isVisible():
+            self.hide_banner()
+        self.next_unlabelled()
+
+    def apply_filter(self) -> None:
+        """Apply the search box and status filter to the list (the open article stays open)."""
+        self.search_timer.stop()
+        query = self.list_model.query
+        query.search = self.search.text()
+        query.status = self.status_filter.currentData()
+        self.list_model.set_query(query)
+        self._update_list_count()
+        if self.article is not None:
+            row = self.list_model.row_of(self.article.id)
+            if row is not None:
+                self.list_view.selectionModel().blockSignals(True)
+                self.list_view.selectRow(row)
+                self.list_view.selectionModel().blockSignals(False)
+
+    def _update_list_count(self) -> None:
+        shown = len(self.list_model.ids)
+        filtered = bool(self.list_model.query.search.strip() or self.list_model.query.status)
+        self.list_count.setText(f"{shown:,} articles" + (" match" if filtered else ""))
+
+    # --- edits ------------------------------------------------------------------------------------
+
+    def push(self, command) -> None:
+        self.undo_stack.push(command)
+
+    def changed(self, article_id: int, spans: bool) -> None:
+        """After a command ran (or was undone): redraw what it touched, going to its article if needed."""
+        if self.current_id() != article_id:
+            self.go_to(article_id)
+        else:
+            keep = self.panel.current_quote_id()
+            self.article = articles.get_article(self.project, article_id, self.annotator)
+            if spans:
+                self.reader.show_article(self.article, keep, keep_scroll=True)
+                self.speaker_names.set_article(article_id)
+            self._refresh_panel(keep_quote_id=keep)
+        self.list_model.refresh_article(article_id)
+        self._update_progress()
+
+    def _update_progress(self) -> None:
+        self.progress_label.setText(labels.progress(self.project, self.annotator).text())
+
+    def label_key(self, key: str) -> None:
+        if self.article is None:
+            return
+        on_quote = self.panel.quotes_view.hasFocus() and self.panel.current_quote_id() is not None
+        found = self.scheme.option_for_key(key, "quote" if on_quote else "article")
+        if found is None and on_quote:
+            found, on_quote = self.scheme.option_for_key(key, "article"), False
+        if found is None:
+            return
+        task, option = found
+        quote_id = self.panel.current_quote_id() if on_quote else None
+        chosen = labels.chosen_options(self.project, self.article.id, self.annotator, task.id, quote_id)
+        self.label_option(task.id, option.id, option.id not in chosen, quote=on_quote)
+
+    def label_option(self, task_id: int, option_id: int, on: bool, quote: bool = False) -> None:
+        """Choose (on) or clear an option for the article or the selected quote."""
+        if self.article is None:
+            return
+        task = self.scheme.task(task_id)
+        quote_id = self.panel.current_quote_id() if quote else None
+        if quote and quote_id is None:
+            return
+        option = task.option(option_id)
+        text = f"{task.name}: {option.name}" if on else f"{task.name}: clear {option.name}"
+        if task.kind == SINGLE:
+            self.push(commands.SetChoice(self.project, self.annotator, self.article.id, task_id,
+                                         option_id if on else None, self.changed, quote_id, text))
+        else:
+            self.push(commands.SetOption(self.project, self.annotator, self.article.id, task_id, option_id, on,
+                                         self.changed, quote_id, text))
+
+    def set_status(self, status: str) -> None:
+        if self.article and status != labels.article_state(self.project, self.article.id, self.annotator)[0]:
+            self.push(commands.SetStatus(self.project, self.annotator, self.article.id, status, self.changed))
+
+    def set_note(self, note: str) -> None:
+        if self.article and note != labels.article_state(self.project, self.article.id, self.annotator)[1]:
+            self.push(commands.SetNote(self.project, self.annotator, self.article.id, note, self.changed))
+
+    def _current_quote(self) -> dict | None:
+        quote_id = self.panel.current_quote_id()
+        if quote_id is None or self.article is None:
+            return None
+        return next((q for q in self.article.quotes if q["id"] == quote_id), None)
+
+    def confirm_quote(self) -> None:
+        quote = self._current_quote()
+        if quote is None:
+            self.statusBar().showMessage("Select a quote first (click it in the text or the list).", 4000)
+            return
+        self.push(commands.ConfirmQuote(self.project, self.annotator, self.article.id, quote["id"], self.changed))
+        self.step_quote(1)
+
+    def reject_quote(self) -> None:
+        quote = self._current_quote()
+        if quote is None:
+            self.statusBar().showMessage("Select a quote first (click it in the text or the list).", 4000)
+            return
+        if quote["status"] == "added":
+            self.push(commands.DeleteQuote(self.project, self.annotator, self.article.id, quote["id"], self.changed))
+        else:
+            self.push(commands.RejectQuote(self.project, self.annotator, self.article.id, quote["id"], self.changed))
+            self.step_quote(1)
+
+    def set_speaker_name(self, name: str) -> None:
+        quote = self._current_quote()
+        if quote is None:
+            return
+        mention = next((m for m in self.article.mentions if (m["name"] or m["text"]) == name), None)
+        self.push(commands.SetSpeaker(self.project, self.annotator, self.article.id, quote["id"], self.changed,
+                                      mention_id=mention["id"] if mention else None,
+                                      name=None if mention else name))
+        self.speaker_names.entity_added()
+        self.reader.text.setFocus()
+
+    def mark_quote(self) -> None:
+        span = self.reader.text.selected_span()
+        if span is None or self.article is None:
+            self.statusBar().showMessage("Select the quoted words in the text first, then press Q.", 4000)
+            return
+        command = commands.MarkQuote(self.project, self.annotator, self.article.id, *span, self.changed)
+        self.push(command)
+        self.panel.select_quote(command.quote_id)
+
+    def mark_speaker(self) -> None:
+        span = self.reader.text.selected_span()
+        if span is None or self.article is None:
+            self.statusBar().showMessage("Select the speaker's name in the text first, then press S.", 4000)
+            return
+        quote_id = self.panel.current_quote_id()
+        self.push(commands.MarkSpeaker(self.project, self.annotator, self.article.id, *span, self.changed,
+                                       quote_id=quote_id))
+        if quote_id is not None:
+            self.statusBar().showMessage("Marked a speaker and made it the selected quote's speaker.", 4000)
+
+    def _quote_selected(self, quote_id) -> None:
+        self.reader.text.highlighter.set_current_quote(quote_id)
+        self._refresh_quote_labels()
+        if quote_id is not None:
+            quote = self._current_quote()
+            if quote and not self.reader.text.textCursor().hasSelection():
+                self.reader.text.show_offset(quote["start"])
+
+    def _quote_clicked_in_text(self, quote_id: int) -> None:
+        self.panel.select_quote(quote_id, emit=False)
+        self.reader.text.highlighter.set_current_quote(quote_id)
+        self._refresh_quote_labels()
+
+    def step_quote(self, delta: int) -> None:
+        count = self.panel.quotes_model.rowCount()
+        if not count:
+            return
+        quote_id = self.panel.current_quote_id()
+        row = self.panel.quotes_model.row_of(quote_id) if quote_id is not None else None
+        row = 0 if row is None else min(max(row + delta, 0), count - 1)
+        self.panel.select_quote(self.panel.quotes_model.quote(row)["id"])
+
+    def _focus_speaker(self) -> None:
+        if self.panel.current_quote_id() is not None:
+            self.panel.speaker.setFocus()
+            self.panel.speaker.selectAll()
+
+    # --- banner, dialogs --------------------------------------------------------------------------
+
+    def show_banner(self, html: str) -> None:
+        self.reader.banner.setText(html)
+        self.reader.banner.show()
+
+    def hide_banner(self) -> None:
+        self.reader.banner.hide()
+        self.settings.setValue("seen_welcome", True)
+
+    def show_cheat_sheet(self) -> None:
+        from annotator.gui.cheat_sheet import CheatSheet  # noqa: PLC0415
+
+        self.cheat_sheet = CheatSheet(self, self.scheme)
+        self.cheat_sheet.open()
+
+    def edit_scheme(self) -> None:
+        from annotator.gui.scheme_dialog import SchemeDialog  # noqa: PLC0415
+
+        self.scheme_dialog = SchemeDialog(self.project, self)
+        self.scheme_dialog.finished.connect(lambda _r: self.reload_scheme())
+        self.scheme_dialog.open()
+
+    def reload_scheme(self) -> None:
+        """The scheme changed: rebuild the label groups and keys; undo history about labels goes."""
+        self.scheme = load_scheme(self.project)
+        self.undo_stack.clear()
+        self.panel.set_scheme(self.scheme)
+        self._build_label_keys()
+        self.list_model.query.stance_task_id = self.scheme.stance_task("article").id \
+            if self.scheme.stance_task("article") else None
+        self.list_model.refresh_all()
+        if self.article:
+            self._refresh_panel(self.panel.current_quote_id())
+
+    def switch_annotator_dialog(self) -> None:
+        names = labels.list_annotators(self.project)
+        name, ok = QInputDialog.getItem(self, "Annotator", "Who is annotating? (type a new name or pick one)",
+                                        names or [self.annotator], max(0, names.index(self.annotator))
+                                        if self.annotator in names else 0, True)
+        if ok and name.strip():
+            self.switch_annotator(name)
+
+    def switch_annotator(self, name: str) -> None:
+        """Everything shown (statuses, labels, verdicts, progress) becomes this annotator's."""
+        self.annotator = labels.ensure_annotator(self.project, name)
+        self.settings.setValue("annotator", self.annotator)
+        self.undo_stack.clear()
+        query = self.list_model.query
+        query.annotator = self.annotator
+        self.list_model.set_query(query)
+        self._show_annotator()
+        self._update_progress()
+        if self.article:
+            self.go_to(self.article.id)
+
+    # --- import and export ------------------------------------------------------------------------
+
+    def import_files_dialog(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Import articles", "", "Articles (*.txt *.csv *.tsv *.json *.jsonl *.html *.htm *.zip *.docx);;"
+            "All files (*)")
+        if paths:
+            self.import_paths(paths)
+
+    def import_folder_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import a folder of articles")
+        if folder:
+            self.import_paths([folder])
+
+    def import_paths(self, paths: list[str], workers: int | None = None) -> ProjectJob:
+        """Import in a worker thread with a progress dialog; the report shows when it is done."""
+        job = import_job(self.project.path, list(paths), self, workers=workers)
+        dialog = progress_dialog(self, "Importing", job)
+        job.done.connect(self._import_done)
+        job.failed.connect(lambda message: QMessageBox.critical(self, "Import failed", message))
+        self._run(job)
+        dialog.show()
+        return job
+
+    def _run(self, job: ProjectJob) -> None:
+        self.jobs.append(job)
+        job.finished.connect(lambda: self.jobs.remove(job) if job in self.jobs else None)
+        job.start()
+
+    def _import_done(self, report) -> None:
+        self.last_import_report = report
+        self.apply_filter()
+        self._update_progress()
+        if self.article is None and self.list_model.ids:
+            self.go_to(self.list_model.ids[0])
+        if self.list_model.ids and self.reader.banner.text() == EMPTY:
+            self.reader.banner.hide()
+        if self.show_report_dialogs:
+            self.report_dialog = ImportReportDialog(report, self)
+            self.report_dialog.open()
+        self.statusBar().showMessage(report.summary(), 10000)
+        self.import_finished.emit(report)
+
+    def export_dialog(self, level: str) -> None:
+        from annotator.core.export import write_export  # noqa: PLC0415
+
+        default = str(Path(self.project.path).with_name(f"{Path(self.project.path).stem}-{level}s.csv"))
+        out, _ = QFileDialog.getSaveFileName(self, f"Export {level} labels", default, "CSV (*.csv);;JSON lines (*.jsonl)")
+        if not out:
+            return
+        fmt = "jsonl" if out.endswith(".jsonl") else "csv"
+
+        def work(project, _progress, cancelled):
+            return write_export(project, out, level=level, fmt=fmt, cancelled=cancelled)
+
+        job = ProjectJob(self.project.path, work, self)
+        dialog = progress_dialog(self, "Exporting", job)
+        job.done.connect(lambda result: self.statusBar().showMessage(
+            f"Exported {result.rows:,} rows to {result.path}", 10000))
+        job.failed.connect(lambda message: QMessageBox.warning(self, "Export stopped", message.split("\n\n")[0]))
+        self._run(job)
+        dialog.show()
+
+    # --- drag and drop ----------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event):  # noqa: N802 (Qt override)
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event):  # noqa: N802 (Qt override)
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event):  # noqa: N802 (Qt override)
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)

@@ -1,0 +1,204 @@
+"""The reader: an article's title, outlet and date above its text, shown as plain text with highlights.
+
+Markup inside an article is never rendered (QPlainTextEdit); positions a person selects come back as
+offsets into the stored text, whatever characters it holds.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFont, QTextCursor
+from PySide6.QtWidgets import (
+    QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QSizePolicy, QToolTip, QVBoxLayout, QWidget,
+)
+
+from annotator.core.articles import ArticleView
+from annotator.gui import palette
+from annotator.gui.highlight import CUE, QUOTE, SPEAKER, OffsetMap, Span, SpanHighlighter
+
+STATE_WORDS = {"auto": "automatic, not checked", "confirmed": "confirmed", "corrected": "corrected",
+               "rejected": "rejected", "added": "marked by you"}
+
+
+class ArticleText(QPlainTextEdit):
+    """Read-only, selectable text; tells which quote is under the mouse or the caret."""
+
+    quote_clicked = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF(), 10.5) + 1)
+        self.setFont(font)
+        self.document().setDocumentMargin(14)
+        self.highlighter = SpanHighlighter(self.document())
+        self.offsets = OffsetMap("")
+
+    def viewportEvent(self, event):  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.ToolTip:
+            span = self.highlighter.quote_at(self.cursorForPosition(event.pos()).position())
+            if span is not None:
+                QToolTip.showText(event.globalPos(), span.tip, self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+    def mouseReleaseEvent(self, event):  # noqa: N802 (Qt override)
+        super().mouseReleaseEvent(event)
+        if not self.textCursor().hasSelection():
+            span = self.highlighter.quote_at(self.textCursor().position())
+            if span is not None and span.quote_id is not None:
+                self.quote_clicked.emit(span.quote_id)
+
+    def selected_span(self) -> tuple[int, int] | None:
+        """The selection as (start, end) offsets into the article text, trimmed of spaces; None if empty."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start, end = self.offsets.from_qt(cursor.selectionStart()), self.offsets.from_qt(cursor.selectionEnd())
+        text = self.toPlainText()
+        qs, qe = cursor.selectionStart(), cursor.selectionEnd()
+        while qs < qe and text[qs].isspace():
+            qs += 1
+            start += 1
+        while qe > qs and text[qe - 1].isspace():
+            qe -= 1
+            end -= 1
+        return (start, end) if end > start else None
+
+    def select_offsets(self, start: int, end: int) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.offsets.to_qt(start))
+        cursor.setPosition(self.offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def show_offset(self, start: int) -> None:
+        """Scroll so that a position is visible, without selecting anything."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.offsets.to_qt(start))
+        self.setTextCursor(cursor)
+        self.centerCursor()
+
+
+def spans_for(article: ArticleView, offsets: OffsetMap) -> list[Span]:
+    """The highlight spans of an article: quotes, their cues and speakers, and speaker mentions."""
+    spans: list[Span] = []
+    q = offsets.to_qt
+    for quote in article.quotes:
+        state = quote["status"]
+        speaker = quote["shown_speaker"] or "unknown speaker"
+        tip = f"Speaker: {speaker}\n{STATE_WORDS.get(state, state)}"
+        if quote.get("confidence") is not None and state == "auto":
+            tip += f" (confidence {quote['confidence']:.2f})"
+        spans.append(Span(q(quote["start"]), q(quote["end"]), QUOTE, state, quote["id"], tip))
+        if quote.get("cue_start") is not None and quote.get("cue_end") is not None and state != "rejected":
+            spans.append(Span(q(quote["cue_start"]), q(quote["cue_end"]), CUE, state, None, ""))
+        if quote.get("speaker_start") is not None and quote.get("speaker_end") is not None and state != "rejected":
+            spans.append(Span(q(quote["speaker_start"]), q(quote["speaker_end"]), SPEAKER, state, None, ""))
+    for mention in article.mentions:
+        state = "added" if mention["origin"] == "human" else "auto"
+        spans.append(Span(q(mention["start"]), q(mention["end"]), SPEAKER, state, None, ""))
+    return spans
+
+
+def _swatch(text: str, hue: str, dashed: bool, background: bool = True) -> QLabel:
+    label = QLabel(text)
+    style = "dashed" if dashed else "solid"
+    color = palette.line(hue).name()
+    bg = palette.translucent(hue, 70, 110)
+    bg_css = f"background: rgba({bg.red()},{bg.green()},{bg.blue()},{bg.alpha()});" if background else ""
+    label.setStyleSheet(f"{bg_css} border-bottom: 2px {style} {color}; padding: 1px 4px;")
+    return label
+
+
+class Legend(QWidget):
+    """What the colours and lines in the text mean."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(8)
+        row.addWidget(_swatch("quote (automatic)", palette.QUOTE_HUE, True))
+        row.addWidget(_swatch("quote (checked)", palette.QUOTE_HUE, False))
+        row.addWidget(_swatch("speaker", palette.SPEAKER_HUE, False))
+        row.addWidget(_swatch("cue", palette.CUE_HUE, True, background=False))
+        rejected = QLabel("rejected")
+        rejected.setStyleSheet(f"color: {palette.REJECTED_HUE}; border-bottom: 2px dotted {palette.REJECTED_HUE};")
+        row.addWidget(rejected)
+        row.addStretch(1)
+
+
+class ReaderView(QWidget):
+    """Header (title, outlet, date), legend and the article text."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.setSpacing(4)
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setObjectName("banner")
+        self.banner.setStyleSheet(
+            "QLabel#banner { background: rgba(0,158,115,40); border: 1px solid #009E73; border-radius: 4px;"
+            " padding: 8px; }")
+        self.banner.hide()
+        layout.addWidget(self.banner)
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        title_font = QFont(self.title.font())
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.45)
+        title_font.setBold(True)
+        self.title.setFont(title_font)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.meta = QLabel()
+        self.meta.setTextFormat(Qt.TextFormat.PlainText)
+        self.meta.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        layout.addWidget(self.title)
+        layout.addWidget(self.meta)
+        self.legend = Legend()
+        layout.addWidget(self.legend)
+        self.text = ArticleText()
+        layout.addWidget(self.text, 1)
+        self.article: ArticleView | None = None
+
+    def show_article(self, article: ArticleView | None, current_quote_id: int | None = None,
+                     keep_scroll: bool = False) -> None:
+        """Show an article (None: an empty reader); keep_scroll redraws the same one in place."""
+        self.article = article
+        if article is None:
+            self.title.setText("No article")
+            self.meta.setText("")
+            self.text.setPlainText("")
+            self.text.highlighter.set_spans([])
+            return
+        bar = self.text.verticalScrollBar()
+        scroll = bar.value()
+        self.title.setText(article.title)
+        self.meta.setText("  ·  ".join(x for x in (article.outlet, article.published[:10], article.authors.strip("[]")
+                                                    .replace('"', ""), f"#{article.id}") if x))
+        highlighter = self.text.highlighter
+        if keep_scroll:
+            highlighter.set_spans(spans_for(article, self.text.offsets), current_quote_id)
+        else:
+            self.text.offsets = OffsetMap(article.text)
+            highlighter.setDocument(None)  # no highlighting pass while the text is replaced
+            self.text.setPlainText(article.text)
+            highlighter.set_spans(spans_for(article, self.text.offsets), current_quote_id, self.text.document())
+        if keep_scroll:
+            bar.setValue(scroll)
+
+    def zoom(self, steps: int) -> None:
+        if steps > 0:
+            self.text.zoomIn(steps)
+        elif steps < 0:
+            self.text.zoomOut(-steps)

@@ -1,0 +1,88 @@
+"""Save screenshots of the window on the demo project (offscreen): main window, one article under
+review with its quotes, and the label scheme dialog, into docs/screenshots/.
+
+    python docs/screenshots.py [OUT_DIR]
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+WORK = Path(tempfile.mkdtemp(prefix="annotator-shots-"))
+os.environ["ANNOTATOR_DATA_DIR"] = str(WORK / "data")  # a fresh demo project, not the user's
+
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from annotator.core import labels  # noqa: E402
+from annotator.core.demo import open_default_project  # noqa: E402
+from annotator.gui.main_window import MainWindow  # noqa: E402
+
+SIZE = (1440, 880)
+
+
+def settle(app: QApplication) -> None:
+    for _ in range(5):
+        app.processEvents()
+
+
+def main(out: Path) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication([])
+    project = open_default_project()
+    settings = QSettings(str(WORK / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(project, "Maria", settings, welcome=True)
+    window.resize(*SIZE)
+    window.show()
+    settle(app)
+    # A little labelling done, so the list and the status bar show real states.
+    ids = list(window.list_model.ids)
+    stance = window.scheme.stance_task("article")
+    topic = next(t for t in window.scheme.tasks if t.kind == "multi")
+    for n, article_id in enumerate(ids[:3]):
+        labels.set_choice(project, article_id, "Maria", stance.id, stance.options[n % 3].id)
+        labels.set_option(project, article_id, "Maria", topic.id, topic.options[n].id, True)
+        labels.set_status(project, article_id, "Maria", "labelled")
+    window.list_model.refresh_all()
+    window.go_to(ids[0])
+    window._update_progress()
+    settle(app)
+    window.grab().save(str(out / "main-window.png"))
+
+    # The article with the most quotes, one of them confirmed, one rejected, the next one selected.
+    best = max(ids, key=lambda i: len(window.project.db.execute(
+        "SELECT id FROM quotes WHERE article_id = ?", [i]).fetchall()))
+    window.hide_banner()
+    window.go_to(best)
+    settle(app)
+    window.step_quote(1)
+    window.confirm_quote()
+    if window.panel.quotes_model.rowCount() > 2:
+        window.reject_quote()
+    window.label_key("2")
+    settle(app)
+    window.grab().save(str(out / "article-review.png"))
+
+    window.edit_scheme()
+    settle(app)
+    window.scheme_dialog.grab().save(str(out / "scheme-dialog.png"))
+    window.scheme_dialog.close()
+
+    window.show_cheat_sheet()
+    settle(app)
+    window.cheat_sheet.grab().save(str(out / "keyboard-shortcuts.png"))
+    window.cheat_sheet.close()
+    window.close()
+    project.close()
+    print(f"screenshots in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent / "screenshots"
+    sys.exit(main(target))
