@@ -35,6 +35,8 @@ _SKIP_BEFORE_VERB = frozenset("has have had was is were are also later then once
                               "should just been still even already never always did does do not too however "
                               "had once first last finally".split())
 _PREPOSITIONS = frozenset("with of for at from in on".split())
+_FUNCTION_WORDS = frozenset("who which that and or but to of in on for at by with from as is was are were has have had "
+                            "will would said says told".split())
 _PARTICLES = frozenset("van von de del der da di du le la al bin ben".split())
 _DAYS = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday Today Yesterday".split())
 
@@ -106,6 +108,17 @@ def np_before(text: str, lo: int, hi: int) -> Optional[tuple[int, int]]:
         i -= 1
     if i < 0:
         return None
+    if toks[i][2] == ")" and i > 0:
+        # "Gov. John Kasich (R-OH) said"
+        k = i - 1
+        while k >= 0 and toks[k][2] != "(" and i - k < 8:
+            k -= 1
+        if k > 0 and toks[k][2] == "(":
+            i = k - 1
+            if toks[i][2] == ",":
+                pass
+            elif not toks[i][2][0].isalpha():
+                return None
     if toks[i][2] in (",", ")", "\u2014", "--") and i > 0:
         closing = toks[i][2]
         opener = {",": ",", ")": "(", "\u2014": "\u2014", "--": "--"}[closing]
@@ -166,14 +179,22 @@ def np_after(text: str, lo: int, hi: int) -> Optional[tuple[int, int]]:
         if t in _PARTICLES and j + 1 < len(toks) and _is_cap(toks[j + 1][2]):
             j += 1
             continue
-        if t.islower() and loose < 1 and j == i and (i > 0 or (j + 1 < len(toks) and _is_cap(toks[j + 1][2])
-                                                                and toks[j + 1][2] not in STOP_CAPS)):
+        if t.islower() and loose < 2 and t not in _FUNCTION_WORDS and any(
+                _is_cap(x[2]) and x[2] not in STOP_CAPS or _nounish(x[2]) for x in toks[j + 1:j + 3] if x[2].isalpha()):
             loose += 1
             j += 1
             continue
         break
     if j == i or toks[j - 1][2] in STOP_CAPS:
         return None
+    # "a spokesman for Platte River": a description keeps the organisation it speaks for
+    if toks[j - 1][2].islower() and _nounish(toks[j - 1][2]) and j + 1 < len(toks) and toks[j][2] in ("for", "at", "of", "to") \
+            and (_is_cap(toks[j + 1][2]) or toks[j + 1][2] == "the" and j + 2 < len(toks) and _is_cap(toks[j + 2][2])):
+        k = j + 1 if _is_cap(toks[j + 1][2]) else j + 2
+        while k < len(toks) and (_is_cap(toks[k][2]) or toks[k][2] == "of" and k + 1 < len(toks) and _is_cap(toks[k + 1][2])):
+            k += 1
+        if not (j + 1 < len(toks) and toks[j + 1][2] in STOP_CAPS):
+            return toks[0][0], toks[k - 1][1]
     # "said the White House spokesman, Josh Earnest,": prefer the name in apposition
     if toks[j - 1][2].islower() and j + 1 < len(toks) and toks[j][2] == "," and _is_cap(toks[j + 1][2]) \
             and toks[j + 1][2] not in STOP_CAPS:
@@ -182,6 +203,9 @@ def np_after(text: str, lo: int, hi: int) -> Optional[tuple[int, int]]:
             k += 1
         return toks[j + 1][0], toks[k - 1][1]
     return toks[0][0], toks[j - 1][1]
+
+
+_PP_SPLIT_RE = re.compile(r"\s(?:for|at|of|to|with|from)\s")
 
 
 class Resolver:
@@ -198,8 +222,12 @@ class Resolver:
         low = written.lower()
         if low in PRONOUNS:
             return self._pronoun(s, e, written, PRONOUNS[low], floor, anchor)
-        head = written.split()[-1]
+        core = _PP_SPLIT_RE.split(written, 1)[0]
+        head = core.split()[-1] if core.split() else written.split()[-1]
         head_base = _base(head)
+        if core != written and head.islower() and (head_base in PERSON_NOUNS or head_base.rstrip("s") in PERSON_NOUNS
+                                                   or head_base in TITLES):
+            return Source(s, e, written, _strip_det(written), "person")
         run = self._name_in(s, e)
         if head_base in DOCUMENT_WORDS or head_base.rstrip("s") in DOCUMENT_WORDS and not _is_cap(head):
             return Source(s, e, written, written, "document")
@@ -221,13 +249,12 @@ class Resolver:
         return Source(s, e, written, _strip_det(written), "unknown")
 
     def _name_in(self, s: int, e: int) -> Optional[NameRun]:
-        best = None
-        for run in self.cast.runs_between(s, e):
-            if run.kind == "person" or best is None:
-                best = run
-                if run.kind == "person":
-                    break
-        return best
+        """The name the phrase is about: the last person named in it, else its first name run."""
+        runs = self.cast.runs_between(s, e)
+        people = [r for r in runs if r.kind == "person"]
+        if people:
+            return people[-1]
+        return runs[0] if runs else None
 
     def _pronoun(self, s: int, e: int, written: str, gender: str, floor: int, anchor: Optional[int]) -> Source:
         if gender in ("m", "f"):
