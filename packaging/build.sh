@@ -40,6 +40,9 @@ echo "build: pyinstaller (one folder)"
 BUNDLE="$REPO/dist/annotator"
 EXE="$BUNDLE/annotator"
 [[ -x "$EXE" ]] || { echo "build: FAILED, no $EXE" >&2; exit 1; }
+# What a user needs to install the unpacked folder on Linux without the checkout.
+cp "$REPO/packaging/install-linux.sh" "$REPO/packaging/annotator.desktop" \
+   "$REPO/packaging/io.github.newsannotator.Annotator.metainfo.xml" "$BUNDLE/"
 built=$(date +%s)
 echo "build: built $BUNDLE in $((built - started)) s"
 
@@ -62,14 +65,23 @@ seconds() {  # run a command, print its wall time in seconds
 }
 
 echo "start: --version $(seconds "$EXE" --version) s"
-if grep -qs ANNOTATOR_EXIT_AFTER_SHOW "$REPO"/annotator/gui/*.py; then
-    # The first start also creates the demo project; the second is a plain start.
-    first=$(ANNOTATOR_EXIT_AFTER_SHOW=1 seconds "$EXE")
-    second=$(ANNOTATOR_EXIT_AFTER_SHOW=1 seconds "$EXE")
-    echo "start: to a usable window (offscreen) ${first} s first run (creates demo project), ${second} s next run; goal < 2 s"
+if grep -qs ANNOTATOR_EXIT_AFTER_SHOW "$REPO/annotator/gui/launch.py"; then
+    # The GUI shows its window, paints it, prints "time since start to window: N s" and exits.
+    # The first start also creates the demo project in the data folder; the next ones open it.
+    window_time() {
+        local t0 t1 said
+        t0=$(date +%s.%N)
+        said=$(ANNOTATOR_EXIT_AFTER_SHOW=1 "$EXE" 2>"$scratch/stderr") \
+            || { echo "FAILED: window start" >&2; cat "$scratch/stderr" >&2; return 1; }
+        t1=$(date +%s.%N)
+        awk -v a="$t0" -v b="$t1" -v s="$said" 'BEGIN { n = split(s, w, " "); \
+            printf "%.2f s to a painted window, %.2f s until the process ended", w[n-1], b - a }'
+    }
+    echo "start (first run, creates the demo project): $(window_time)"
+    echo "start (cold start of the app, offscreen):     $(window_time)   goal: < 2 s to the window"
 else
     "$EXE" import "$scratch/p.db" "$REPO/resources/demo" >/dev/null
-    echo "start: window not timed (the GUI does not honour ANNOTATOR_EXIT_AFTER_SHOW yet);" \
+    echo "start: window not timed (annotator/gui/launch.py does not honour ANNOTATOR_EXIT_AFTER_SHOW);" \
          "info on the demo project $(seconds "$EXE" info "$scratch/p.db") s"
 fi
 

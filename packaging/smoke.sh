@@ -93,17 +93,29 @@ else
     bad "import of the demo HTML page $demo_html"; show "$work/out"; show "$work/err"
 fi
 
-# 6. CSV export, when this build has the export command
+# 6. CSV export, when this build has the export command: a note and status given through
+#    import-labels (when present) must come back out as a row.
 if run export --help; then
     csv="$work/out.csv"
-    if run export "$project" "$csv" || run export "$project" --output "$csv" || run export "$project" -o "$csv"; then
-        if [[ -s "$csv" ]] && [[ $(wc -l <"$csv") -ge 2 ]]; then
-            ok "export: $(wc -l <"$csv") CSV lines"
+    want_row=no
+    if run import-labels --help; then
+        printf 'article_id,annotator,status,note\n1,smoke,labelled,"read, checked"\n' >"$work/labels.csv"
+        if run import-labels "$project" "$work/labels.csv"; then
+            want_row=yes
         else
-            bad "export ran but $csv has no rows"
+            bad "import-labels of one note"; show "$work/out"; show "$work/err"
+        fi
+    fi
+    if run export "$project" --out "$csv" && head -1 "$csv" | grep -q "article_id"; then
+        if [[ $want_row == no ]]; then
+            ok "export: CSV header written (no labels to export)"
+        elif grep -q "read, checked" "$csv"; then
+            ok "export: $(($(wc -l <"$csv") - 1)) labelled row(s) in the CSV, note intact"
+        else
+            bad "export: the imported note is not in the CSV"; show "$csv"
         fi
     else
-        bad "export"; show "$work/err"
+        bad "export"; show "$work/out"; show "$work/err"
     fi
 else
     skip "export: this build has no export command yet"
