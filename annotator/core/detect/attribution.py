@@ -30,6 +30,8 @@ _COORD_BEFORE_RE = re.compile(r"\b(?:and|but|then)\s+(?:also\s+|later\s+)?$")
 _ABOUT_AFTER_RE = re.compile(r"\s+(?:about|whether|if|why|how)\b")
 _MODAL_BEFORE_RE = re.compile(r"\b(?:might|would|could|may|should|will|to)\s+$")
 _WHO_BEFORE_RE = re.compile(r",\s*who\s+(?:also\s+|has\s+|had\s+)?$")
+_VERB_AFTER_RE = re.compile(r"\s+(?:also\s+|then\s+|later\s+|has\s+|had\s+)?([a-z]+(?:ed|es|s))\b")
+_NOT_VERBS = frozenset("was is has does its this his as us yes was news times less ness".split())
 _COMMA_BEFORE_RE = re.compile(r"[,\u2014]\s*$")
 _INTRO_PHRASE_RE = re.compile(r"\s*(?:(?:In|On|At|After|Before|During|Speaking|Asked|Later|Earlier|Since|While|When|"
                               r"Although|As|Though|Despite|If|Meanwhile|But|And|Still|Yet|Then|Also|However|Instead|"
@@ -81,7 +83,8 @@ class Attributor:
             prev_end = self._outer_end(links[k - 1]) if k and links[k - 1].para == link.para else self.paras[link.para][0]
             next_start = self._outer_start(links[k + 1]) if k + 1 < len(links) and links[k + 1].para == link.para \
                 else self.paras[link.para][1]
-            found = self._after(link, next_start) or self._before(link, prev_end) or self._colon(link)
+            found = self._after(link, next_start) or self._before(link, prev_end) or self._colon(link) \
+                or self._after_any_verb(link, next_start) or self._subject(link, prev_end)
             if found:
                 link.cue, link.source, link.how = found
                 if link.source.name:
@@ -205,6 +208,38 @@ class Attributor:
                 return None
             pos = comma + 1
         return None
+
+    # -- no speech verb: '"Go home," Smith barked' / 'Smith blamed the "four liberal justices"' --------------
+    def _after_any_verb(self, link: Link, next_start: int):
+        span, text = link.span, self.text
+        inner = text[span.start:span.end].rstrip()
+        if not span.close_mark or inner[-1:] not in ",?!":
+            return None
+        after = span.end + len(span.close_mark)
+        np = np_after(text, after, min(next_start, after + 80))
+        if not np or not _ONLY_PUNCT_RE.match(text[after:np[0]]):
+            return None
+        m = _VERB_AFTER_RE.match(text, np[1])
+        if not m or m.group(1) in _NOT_VERBS:
+            return None
+        src = self._resolve(np, link)
+        if src.kind not in ("person", "organisation") or not src.name:
+            return None
+        return None, src, "after"
+
+    def _subject(self, link: Link, prev_end: int):
+        span, text = link.span, self.text
+        open_at = span.start - len(span.open_mark)
+        lo = self._sentence_start(prev_end, open_at)
+        if not text[lo:open_at].strip():
+            return None
+        np = self._sentence_subject(lo, open_at)
+        if not np or np[1] >= open_at or not _VERB_AFTER_RE.match(text, np[1]):
+            return None
+        src = self._resolve(np, link)
+        if src.kind != "person" or not src.name:
+            return None
+        return None, src, "subject"
 
     # -- introduction ending the previous paragraph with a colon ----------------------------
     def _colon(self, link: Link):
