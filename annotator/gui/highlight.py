@@ -62,8 +62,10 @@ def span_format(kind: str, state: str, current: bool = False) -> QTextCharFormat
     fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline if solid
                           else QTextCharFormat.UnderlineStyle.DashUnderline)
     fmt.setUnderlineColor(palette.line(hue))
-    if kind == CUE:
+    if kind == CUE:  # lightly: coloured words, no background
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+        fmt.setForeground(palette.line(palette.CUE_HUE).darker(115) if not palette.is_dark()
+                          else palette.line(palette.CUE_HUE))
         return fmt
     alpha = (110, 150) if current else (45, 80)
     fmt.setBackground(palette.translucent(hue, *alpha))

@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
         self._action("Previous article", "P", self.previous_article, go)
         self._action("Next article", "Ctrl+Down", lambda: self.step_article(1), go)
         self._action("Previous article in list", "Ctrl+Up", lambda: self.step_article(-1), go)
+        self._action("Back to the text (leave a box)", "Escape", self.reader.text.setFocus, go)
         self._action("Read the text", "Ctrl+R", self.reader.text.setFocus, go)
         self._action("Quote list", "Ctrl+L", self.panel.quotes_view.setFocus, go)
 
