@@ -45,7 +45,7 @@ def quote_kind(text: str, link: Link) -> str:
 
 def _title_case(words: list[str]) -> bool:
     content = [w for w in words if len(w) > 3]
-    return bool(content) and all(w[:1].isupper() for w in content)
+    return bool(content) and all(w[:1].isupper() or w[:1].isdigit() for w in content)
 
 
 def confidence(text: str, link: Link, kind: str) -> float:
@@ -55,7 +55,9 @@ def confidence(text: str, link: Link, kind: str) -> float:
     n = len(words)
     if n == 0:
         return 0.0
-    titled = _title_case(words) and n <= 8 and not inner.rstrip().endswith((",", ".", "?", "!"))
+    stripped = inner.rstrip()
+    titled = _title_case(words) and (n <= 14 and not stripped.endswith((",", ".", "?", "!"))
+                                     or n <= 5 and stripped.endswith("."))
     if kind == "fragment" and _is_term(text, link, n, link.how in _STRONG):
         return 0.15
     if titled and kind != "paragraph":
@@ -72,11 +74,11 @@ def confidence(text: str, link: Link, kind: str) -> float:
         return round(score, 2)
     if link.how == "subject":  # the sentence's subject, no speech verb
         if kind == "fragment":
-            return 0.6 if n >= 2 else 0.5
+            return 0.6 if n >= 2 else 0.45
         return 0.7 if n >= 4 else 0.45
     if link.how:  # continuation of a known speaker
         if kind == "fragment":
-            return 0.55 if n >= 4 else 0.45
+            return 0.55 if n >= 4 else 0.5
         if n < 4:
             return 0.45
         return 0.85
