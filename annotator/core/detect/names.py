@@ -7,6 +7,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 from annotator.core.resources import read_word_list
@@ -67,11 +68,17 @@ class NameRun:
     gender: Optional[str]   # "m" | "f" | None
 
 
+@lru_cache(maxsize=65536)
 def _clean(token: str) -> str:
     return token.lower().rstrip(".")
 
 
-def _kind_and_gender(tokens: list[str], role: Optional[str]) -> tuple[str, Optional[str]]:
+def _kind_and_gender(tokens, role: Optional[str]) -> tuple[str, Optional[str]]:
+    return _kind_and_gender_cached(tuple(tokens), role)
+
+
+@lru_cache(maxsize=65536)
+def _kind_and_gender_cached(tokens: tuple[str, ...], role: Optional[str]) -> tuple[str, Optional[str]]:
     low = [_clean(t) for t in tokens]
     if low[-1] in PERSON_NOUNS or low[-1] in TITLES or low[-1] in _GROUP_WORDS:
         return "unknown", None
@@ -214,8 +221,12 @@ class Cast:
         self.genders: dict[str, str] = {}
         self.persons: list[PersonMention] = []
         for run in self.runs:
+            if run.kind == "organisation":
+                continue
             name = self.resolve_name(run.name)
             followed_by_cue = self._cue_follows(run.end, speech_words)
+            if run.kind == "unknown" and name == run.name and not followed_by_cue:
+                continue
             confirmed = (run.kind == "person" and (run.role is not None or run.gender is not None
                                                    or surname_key(run.name) in single_keys)) \
                 or name != run.name or (followed_by_cue and run.kind != "organisation")
@@ -279,6 +290,7 @@ class Cast:
         return [r for r in self.runs[i:j] if r.end <= end]
 
 
+@lru_cache(maxsize=65536)
 def surname_key(name: str) -> str:
     toks = [t for t in name.replace("\u2019", "'").split() if t.rstrip(".").lower() not in ("jr", "sr", "ii", "iii", "iv")]
     return toks[-1].lower() if toks else ""
