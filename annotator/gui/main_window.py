@@ -129,8 +129,8 @@ class MainWindow(QMainWindow):
         self.list_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list_view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # import order
         self.list_view.setSortingEnabled(True)
-        self.list_view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.list_view.verticalHeader().hide()
         self.list_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.list_view.setWordWrap(False)
@@ -385,7 +385,7 @@ class MainWindow(QMainWindow):
         status, _note = labels.article_state(self.project, self.article.id, self.annotator)
         if status not in labels.DONE_STATUSES:
             self.push(commands.SetStatus(self.project, self.annotator, self.article.id, "labelled", self.changed))
-        if self.reader.banner.isVisible():
+        if not self.reader.banner.isHidden():
             self.hide_banner()
         self.next_unlabelled()
 
