@@ -107,3 +107,34 @@ def test_mentions_are_reported():
     text = '"Prices will fall," said Dana Whitfield.'
     names = [m.name for m in detect(text).mentions]
     assert "Dana Whitfield" in names
+
+
+def test_participle_cue_points_at_the_sentence_subject():
+    text = 'Governor Ellen Marsh vetoed the bill on Friday, saying it was "a gift to the landlords."'
+    assert first(text).speaker == "Ellen Marsh"
+
+
+def test_relative_clause_speaker():
+    text = 'The plan was backed by Omar Haddad, who says it is "long overdue."'
+    assert first(text).speaker == "Omar Haddad"
+
+
+def test_party_tag_in_parentheses_is_skipped():
+    text = '"We need the votes," Sen. Lena Fischer (D-Ore.) said.'
+    assert first(text).speaker == "Lena Fischer"
+
+
+def test_quote_followed_by_any_verb_of_the_speaker():
+    text = '"Get out of my office," Victor Lund snapped.'
+    q = first(text)
+    assert q.speaker == "Victor Lund" and q.confidence >= 0.5
+
+
+def test_fragment_in_a_sentence_goes_to_its_subject():
+    text = 'Mayor Ruth Okafor blamed the "endless paperwork of the state agencies" for the delay.'
+    assert first(text).speaker == "Ruth Okafor"
+
+
+def test_description_keeps_the_organisation_it_speaks_for():
+    text = '"We are reviewing the claim," said a spokesman for Harbor Freight Lines.'
+    assert first(text).speaker == "spokesman for Harbor Freight Lines"

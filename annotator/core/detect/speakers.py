@@ -179,7 +179,8 @@ def np_after(text: str, lo: int, hi: int) -> Optional[tuple[int, int]]:
         if t in _PARTICLES and j + 1 < len(toks) and _is_cap(toks[j + 1][2]):
             j += 1
             continue
-        if t.islower() and loose < 2 and t not in _FUNCTION_WORDS and any(
+        if t.islower() and loose < 2 and t not in _FUNCTION_WORDS and t not in DETERMINERS \
+                and not (i == 0 and j > 0 and _is_cap(toks[j - 1][2])) and any(
                 _is_cap(x[2]) and x[2] not in STOP_CAPS or _nounish(x[2]) for x in toks[j + 1:j + 3] if x[2].isalpha()):
             loose += 1
             j += 1
