@@ -40,7 +40,7 @@ fi
 ANNOTATOR_EXIT_AFTER_SHOW=1 run; rc=$?
 if [[ $rc -eq 0 ]]; then
     if [[ -n "$(find "$ANNOTATOR_DATA_DIR" -name '*.db' 2>/dev/null)" ]]; then
-        ok "window opened offscreen on the demo project and closed ($(find "$ANNOTATOR_DATA_DIR" -name '*.db' | head -1 | xargs basename) created)"
+        ok "window opened offscreen on the demo project ($(find "$ANNOTATOR_DATA_DIR" -name '*.db' | head -1 | xargs basename) created), $(tail -1 "$work/out")"
     else
         bad "window opened but no demo project was created in ANNOTATOR_DATA_DIR"
     fi
@@ -50,6 +50,18 @@ elif [[ $rc -eq 124 ]]; then
     bad "window did not close within 120 s (does the GUI honour ANNOTATOR_EXIT_AFTER_SHOW=1?)"
 else
     bad "window on the demo project"; show "$work/err"
+fi
+
+# 2b. the same on a real X server (Xvfb), where installed: catches a missing X11 library.
+if ! grep -qs "time since start to window" "$work/out"; then
+    skip "window under X11: the offscreen window check did not pass"
+elif ! command -v xvfb-run >/dev/null; then
+    skip "window under X11: xvfb-run not installed (Debian: apt-get install xvfb)"
+elif QT_QPA_PLATFORM=xcb ANNOTATOR_EXIT_AFTER_SHOW=1 timeout 120 xvfb-run -a -s "-screen 0 1280x800x24" \
+        "$EXE" >"$work/out" 2>"$work/err"; then
+    ok "window under X11 (Xvfb): $(tail -1 "$work/out")"
+else
+    bad "window under X11 (Xvfb)"; show "$work/err"
 fi
 
 # 3. import: one hand-written article, plus 70 small ones so the importer uses worker processes.
