@@ -120,6 +120,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quote", type=int, metavar="QUOTE_ID", help="adjudicate a quote's label instead")
     p.add_argument("--adjudicator", required=True, metavar="NAME")
     p.set_defaults(func=cmd_adjudicate)
+
+    p = sub.add_parser("entities", help="list entities (sources) with their aliases and how often they are linked")
+    p.add_argument("project")
+    p.add_argument("--json", action="store_true", help="one JSON object a line")
+    p.set_defaults(func=cmd_entities)
+
+    p = sub.add_parser("suggest", help="entities matching what you would type (prefixes, initials, typos)")
+    p.add_argument("project")
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--json", action="store_true", help="one JSON object a line")
+    p.set_defaults(func=cmd_suggest)
+
+    p = sub.add_parser("entities-import", help="add entities from a CSV list (name, kind, aliases separated by |)")
+    p.add_argument("project")
+    p.add_argument("file", metavar="FILE.csv")
+    p.set_defaults(func=cmd_entities_import)
+
+    p = sub.add_parser("entities-export", help="write all entities as CSV (name, kind, aliases, role)")
+    p.add_argument("project")
+    p.add_argument("file", metavar="FILE.csv")
+    p.set_defaults(func=cmd_entities_export)
+
+    p = sub.add_parser("entities-merge", help="merge entity OTHER_ID into KEEP_ID (aliases and links move)")
+    p.add_argument("project")
+    p.add_argument("keep_id", type=int)
+    p.add_argument("other_id", type=int)
+    p.set_defaults(func=cmd_entities_merge)
+
+    p = sub.add_parser("link", help="link every speaker mention and quote to an entity (keeps links a person made)")
+    p.add_argument("project")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=cmd_link)
     return parser
 
 
@@ -342,6 +375,99 @@ def cmd_adjudicate(args) -> int:
             print(f"annotator adjudicate: {exc}", file=sys.stderr)
             return EXIT_USAGE
     print(f"article {args.article_id}: {task.name} adjudicated as {'; '.join(names) or '(none)'} by {args.adjudicator}")
+    return EXIT_OK
+
+
+def cmd_entities(args) -> int:
+    from annotator.core.entities import list_entities
+
+    project = _open(args.project, create=False)
+    with project:
+        entities = list_entities(project)
+    for e in entities:
+        if args.json:
+            print(json.dumps(e.to_dict(), ensure_ascii=False))
+        else:
+            aliases = f"\t({' | '.join(e.aliases)})" if e.aliases else ""
+            print(f"{e.id}\t{e.links}\t{e.kind}\t{e.name}{aliases}")
+    return EXIT_OK
+
+
+def cmd_suggest(args) -> int:
+    from annotator.core.suggest import suggest
+
+    project = _open(args.project, create=False)
+    with project:
+        found = suggest(project, args.query, limit=args.limit)
+    for s in found:
+        if args.json:
+            print(json.dumps(s.to_dict(), ensure_ascii=False))
+        else:
+            via = f"\t(as {s.alias})" if s.alias != s.name else ""
+            print(f"{s.entity_id}\t{s.score:.0f}\t{s.kind}\t{s.name}{via}")
+    return EXIT_OK
+
+
+def cmd_entities_import(args) -> int:
+    from annotator.core.entities import import_entities_csv
+
+    project = _open(args.project, create=False)
+    with project:
+        report = import_entities_csv(project, args.file)
+    print(report.summary())
+    for problem in report.problems:
+        print(f"  {problem}", file=sys.stderr)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def cmd_entities_export(args) -> int:
+    from annotator.core.entities import export_entities_csv
+
+    project = _open(args.project, create=False)
+    with project:
+        try:
+            count = export_entities_csv(project, args.file)
+        except OSError as exc:
+            print(f"annotator entities-export: {args.file}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_FAILED
+    print(f"{args.file}: {count} entities written")
+    return EXIT_OK
+
+
+def cmd_entities_merge(args) -> int:
+    from annotator.core.entities import EntityError, get_entity, merge_entities
+
+    project = _open(args.project, create=False)
+    with project:
+        try:
+            record = merge_entities(project, args.keep_id, args.other_id)
+        except EntityError as exc:
+            print(f"annotator entities-merge: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        kept = get_entity(project, args.keep_id)
+    print(f"merged {record.other['name']!r} ({args.other_id}) into {kept.name!r} ({kept.id}): "
+          f"{len(record.mention_ids)} mentions and {len(record.quote_ids)} quotes moved; "
+          f"{kept.links} links, {len(kept.aliases)} aliases now")
+    return EXIT_OK
+
+
+def cmd_link(args) -> int:
+    from annotator.core.linking import link_all
+
+    project = _open(args.project, create=False)
+    bar = _TerminalProgress() if sys.stderr.isatty() and not args.json else None
+    with project:
+        try:
+            report = link_all(project, progress=(lambda done, total: bar(done, total, "linking")) if bar else None)
+        finally:
+            if bar:
+                bar.finish()
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        print(f"{report.articles} articles: {report.linked} mentions and quotes linked "
+              f"({report.exact} names by alias, {report.fuzzy} by similarity, {report.created} new entities); "
+              f"{report.kept} links made by people kept")
     return EXIT_OK
 
 

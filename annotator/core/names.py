@@ -112,3 +112,15 @@ def initials(norm: str) -> str:
 def has_capital(text: str) -> bool:
     """Whether a name is written with a capital letter (a proper name, not "the spokeswoman")."""
     return any(ch.isupper() for ch in text)
+
+
+_ROLE_EDGE_RE = re.compile(r"^[^\w]+|[^\w.)]+$")
+
+
+def clean_role(role: str | None) -> str | None:
+    """A role as one line without stray punctuation: "she said.\\n\\nUnion official" -> "Union official"."""
+    if not role:
+        return None
+    last = re.split(r"\n\s*\n|(?<=[a-z]{2})[.!?]\s+(?=[A-Z])", role.strip())[-1]
+    last = _ROLE_EDGE_RE.sub("", " ".join(last.split()))
+    return last or None
