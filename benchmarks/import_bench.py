@@ -5,7 +5,9 @@
 For each format it writes N synthetic articles (txt and html: one file each; json: 100 a file;
 jsonl, csv, nexis: 1,000 a file), runs `annotator import` in a child process, and prints
 articles/s and the child's peak RSS. Ceilings: raw sqlite-utils insert_all of the same rows, and
-trafilatura's own single-core extraction speed on the HTML pages. Prints figures only.
+trafilatura's own single-core extraction speed on the HTML pages. `--with-detect` also times
+each import with quote detection on (as `annotator import` does by default; the first figures are
+`--no-detect`: reading, checking and storing). Prints figures only.
 """
 
 from __future__ import annotations
@@ -77,11 +79,12 @@ def write_corpus(fmt: str, n: int, folder: Path) -> list[dict]:
     return rows
 
 
-def run_import(folder: Path, project: Path) -> tuple[float, int, dict]:
+def run_import(folder: Path, project: Path, detect: bool = False) -> tuple[float, int, dict]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
+    flags = [] if detect else ["--no-detect"]
     out = subprocess.run(
-        [sys.executable, "-m", "annotator", "import", str(project), str(folder), "--json"],
+        [sys.executable, "-m", "annotator", "import", str(project), str(folder), "--json", *flags],
         capture_output=True, text=True,
     )
     elapsed = time.perf_counter() - start
@@ -117,6 +120,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--formats", default="txt,json,jsonl,csv,nexis,html")
+    parser.add_argument("--with-detect", action="store_true",
+                        help="also time each import with quote detection on (the default of `annotator import`)")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="import_bench_"))
     print(f"cores: {os.cpu_count()}  articles per format: {args.n}")
@@ -140,6 +145,11 @@ def main() -> None:
                 ok = "ERROR " + report["error"]
             print(f"{fmt:<7} {files:>6} {rate:>11.0f} {ceiling:>10.0f} {peak_kb / 1024:>8.0f}  {ok} "
                   f"({label}; ratio {rate / ceiling:.2f})")
+            if args.with_detect:
+                elapsed, peak_kb, report = run_import(folder, tmp / f"{fmt}-detect.db", detect=True)
+                rate = report.get("articles_imported", 0) / elapsed
+                print(f"{fmt + '+det':<7} {files:>6} {rate:>11.0f} {'':>10} {peak_kb / 1024:>8.0f}  "
+                      f"{report.get('quotes_detected')} quotes detected")
             shutil.rmtree(folder)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterable
+from itertools import islice
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 
@@ -22,6 +24,7 @@ from annotator.core.store import Project, begin_immediate, utc_now
 # Files at most this big are read in worker processes and sent back whole; bigger ones stream here.
 POOL_MAX_BYTES = 4 * 1024 * 1024
 COMMIT_EVERY_ARTICLES = 2000
+POOL_CHUNK = 32  # files a worker reads per task
 _INSERT = (
     "INSERT OR IGNORE INTO articles (uid, title, outlet, authors, published, url, language, text, "
     "source_path, source_index, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
@@ -105,6 +108,10 @@ def read_whole(source: Source, options: ReadOptions) -> tuple[Source, list[Artic
     return source, articles
 
 
+def read_chunk(sources: list[Source], options: ReadOptions) -> list[tuple[Source, list[Article] | ImportProblem]]:
+    return [read_whole(source, options) for source in sources]
+
+
 def import_paths(
     project: Project,
     paths: Iterable[str | os.PathLike],
@@ -166,11 +173,19 @@ def _read_many(sources: list[Source], options: ReadOptions, workers: int | None,
             yield read_whole(source, options)
         return
     ctx = multiprocessing.get_context("spawn")  # safe from a GUI thread, unlike fork
+    chunks = (sources[i : i + POOL_CHUNK] for i in range(0, len(sources), POOL_CHUNK))
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        results = pool.map(read_whole, sources, [options] * len(sources), chunksize=32)
+        # A bounded window of chunks in flight: memory stays flat however many files there are,
+        # even when the readers outpace the writer.
+        pending = deque(pool.submit(read_chunk, chunk, options) for chunk in islice(chunks, workers * 3))
         try:
-            for item in results:
-                yield item
+            while pending:
+                results = pending.popleft().result()
+                nxt = next(chunks, None)
+                if nxt is not None:
+                    pending.append(pool.submit(read_chunk, nxt, options))
+                for item in results:
+                    yield item
                 if cancelled and cancelled():
                     break
         finally:
