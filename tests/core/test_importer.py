@@ -125,3 +125,15 @@ def test_whole_shared_dev_corpus_imports_without_failure(tmp_project):
     assert report.failed == [], [str(f) for f in report.failed]
     titles = _titles(tmp_project)
     assert sum(t.startswith("China, US top negotiators") for t in titles) == 2
+
+
+def test_huge_single_article_file_is_refused_by_name_and_others_go_on(tmp_project, tmp_path):
+    huge = tmp_path / "huge.txt"
+    with open(huge, "wb") as fh:  # 100 MB of text that is not one article
+        line = b"This line repeats in a broken export. " * 26 + b"\n"
+        for _ in range(100 * 1024 * 1024 // len(line) + 1):
+            fh.write(line)
+    report = import_paths(tmp_project, [huge, INGEST / "plain_article.txt"], workers=1, detect=False)
+    failed = {f.path: f.message for f in report.failed}
+    assert "too large for one article" in failed[str(huge)]
+    assert report.imported_articles == 1
