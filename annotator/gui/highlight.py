@@ -84,12 +84,15 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._quotes: list[Span] = []
         self.current_quote_id: int | None = None
 
-    def set_spans(self, spans: list[Span], current_quote_id: int | None = None,
-                  document: QTextDocument | None = None) -> None:
-        """Replace all spans and redraw; with `document`, attach to it (drawing it once) instead."""
+    def clear(self) -> None:
+        """Forget all spans without redrawing (the text is about to be replaced)."""
+        self.spans, self._by_block, self._quotes, self._quote_starts = [], {}, [], []
+
+    def set_spans(self, spans: list[Span], current_quote_id: int | None = None) -> None:
+        """Replace all spans and redraw every block now."""
         self.spans = spans
         self.current_quote_id = current_quote_id
-        doc = document or self.document()
+        doc = self.document()
         starts, block = [], doc.begin()
         while block.isValid():
             starts.append(block.position())
@@ -98,10 +101,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._quotes = sorted((s for s in spans if s.kind == QUOTE), key=lambda s: s.start)
         self._quote_starts = [s.start for s in self._quotes]
         self._build_table()
-        if document is not None:
-            self.setDocument(document)  # highlights every block once
-        else:
-            self.rehighlight()
+        self.rehighlight()
 
     def _build_table(self) -> None:
         order = {QUOTE: 0, CUE: 1, SPEAKER: 2}  # later formats win where spans overlap

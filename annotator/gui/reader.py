@@ -63,13 +63,10 @@ class ArticleText(QPlainTextEdit):
         if not cursor.hasSelection():
             return None
         start, end = self.offsets.from_qt(cursor.selectionStart()), self.offsets.from_qt(cursor.selectionEnd())
-        text = self.toPlainText()
-        qs, qe = cursor.selectionStart(), cursor.selectionEnd()
-        while qs < qe and text[qs].isspace():
-            qs += 1
+        text = self.toPlainText()  # a Python str: indexed by the same offsets as the stored text
+        while start < end and text[start].isspace():
             start += 1
-        while qe > qs and text[qe - 1].isspace():
-            qe -= 1
+        while end > start and text[end - 1].isspace():
             end -= 1
         return (start, end) if end > start else None
 
@@ -193,9 +190,9 @@ class ReaderView(QWidget):
             highlighter.set_spans(spans_for(article, self.text.offsets), current_quote_id)
         else:
             self.text.offsets = OffsetMap(article.text)
-            highlighter.setDocument(None)  # no highlighting pass while the text is replaced
+            highlighter.clear()  # the pass made while the text is replaced finds nothing to do
             self.text.setPlainText(article.text)
-            highlighter.set_spans(spans_for(article, self.text.offsets), current_quote_id, self.text.document())
+            highlighter.set_spans(spans_for(article, self.text.offsets), current_quote_id)
         if keep_scroll:
             bar.setValue(scroll)
 
