@@ -206,6 +206,10 @@ def np_after(text: str, lo: int, hi: int) -> Optional[tuple[int, int]]:
     return toks[0][0], toks[j - 1][1]
 
 
+# weights for choosing the person a he/she means (set on the PolNeAR training split)
+W = {"scale": 200, "near_chars": 250, "near": 0.5, "subject": 1.0, "speaks": 0.5, "unconfirmed": 0.3,
+     "spoke": 0.5, "last": 0.2, "para": 0.3, "gender": 0.3}
+
 _PP_SPLIT_RE = re.compile(r"\s(?:for|at|of|to|with|from)\s")
 
 
@@ -281,21 +285,24 @@ class Resolver:
             g = self.cast.gender_of(p.name)
             if g and g != gender:
                 continue
-            score = -max(0, min(anchor, pos) - p.end) / 300
+            dist = max(0, min(anchor, pos) - p.end)
+            score = -dist / W["scale"]
+            if dist < W["near_chars"]:
+                score += W["near"]
             if p.subject:
-                score += 1.0
+                score += W["subject"]
             if p.speaks:
-                score += 0.5
+                score += W["speaks"]
             if not p.confirmed:
-                score -= 0.3
+                score -= W["unconfirmed"]
             if p.name in spoke:
-                score += 0.8
+                score += W["spoke"]
                 if p.name == last_speaker:
-                    score += 0.4
+                    score += W["last"]
             if p.start >= para_start:
-                score += 0.3
+                score += W["para"]
             if g == gender:
-                score += 0.3
+                score += W["gender"]
             if score > best_score:
                 best, best_score = p.name, score
         return best
