@@ -75,8 +75,9 @@ class Linker:
                 for eid, norms in self.norms_of.items())
         return self._index
 
-    def resolve(self, norms: list[str], kind: str) -> tuple[int | None, float, str]:
-        """(entity id, score, how) for a group of names, longest first; (None, 0, "new") if none fits."""
+    def resolve(self, norms: list[str], kind: str) -> tuple[int | None, float, str, int]:
+        """(entity id, score, how, words of role before the name) for a group of names, longest first;
+        (None, 0, "new", 0) if none fits."""
         allowed = _COMPATIBLE[kind]
         for norm in norms:
             eids = [e for e in self.by_alias.get(norm, ()) if self.kinds.get(e) in allowed]
@@ -84,15 +85,22 @@ class Linker:
                 continue
             named = [e for e in eids if self.canonical.get(e) == norm]
             if named:
-                return min(named), EXACT_SCORE, "exact"
+                return min(named), EXACT_SCORE, "exact", 0
             if len(set(eids)) == 1:
-                return eids[0], EXACT_SCORE, "exact"
+                return eids[0], EXACT_SCORE, "exact", 0
+        # "harbour master marisol quennell": an unknown role before a known full name.
+        for norm in norms:
+            words = norm.split()
+            for cut in range(1, len(words) - 1):
+                eids = {e for e in self.by_alias.get(" ".join(words[cut:]), ()) if self.kinds.get(e) in allowed}
+                if len(eids) == 1:
+                    return eids.pop(), EXACT_SCORE, "suffix", cut
         best = norms[0]
         if len(best.split()) >= 2:
             found = self.index().best_match(best, FUZZY_LINK_SCORE, allowed)
             if found is not None:
-                return found[0], round(found[1], 1), "fuzzy"
-        return None, 0.0, "new"
+                return found[0], round(found[1], 1), "fuzzy", 0
+        return None, 0.0, "new", 0
 
     def learn(self, entity_id: int, kind: str, canonical: str | None, norms: list[str]) -> None:
         """Take in an entity just created (with its canonical name) or aliases just added to one."""
@@ -239,6 +247,21 @@ def cluster_items(items: list[_Item]) -> list[list[_Item]]:
     return [g for g in groups.values() if any(it.norm for it in g) or any(it.by_person for it in g)]
 
 
+def _drop_role_forms(named: list[_Item]) -> tuple[list[_Item], str | None]:
+    """Names longest first, without those that are a role plus another name of the group
+    ("Harbour Master Marisol Quennell" beside "Marisol Quennell"), and the role words so dropped."""
+    kept, role = [], None
+    for it in named:
+        words = it.norm.split()
+        shorter = next((o for o in named if 2 <= len(o.norm.split()) < len(words)
+                        and words[-len(o.norm.split()):] == o.norm.split()), None)
+        if shorter is None:
+            kept.append(it)
+        elif role is None:
+            role = " ".join(it.name.split()[:len(words) - len(shorter.norm.split())]) or None
+    return kept or named, role
+
+
 def _group_kind(group: list[_Item]) -> str:
     kinds = Counter(it.kind for it in group if it.norm and it.kind != "other")
     return kinds.most_common(1)[0][0] if kinds else "other"
@@ -267,17 +290,18 @@ def _link_in_transaction(project: Project, article_id: int, linker: Linker, repo
     for group in groups:
         named = sorted({it.norm: it for it in group if it.norm}.values(),
                        key=lambda it: (-len(it.norm.split()), -len(it.norm)))
+        named, unknown_roles = _drop_role_forms(named)
         kind = _group_kind(group)
         people = Counter(it.entity_id for it in group if it.by_person)
         if people:
-            eid, score, how = people.most_common(1)[0][0], EXACT_SCORE, "person"
+            eid, score, how, role_words = people.most_common(1)[0][0], EXACT_SCORE, "person", 0
         elif named:
-            eid, score, how = linker.resolve([it.norm for it in named], kind)
+            eid, score, how, role_words = linker.resolve([it.norm for it in named], kind)
         else:
             continue
         if how == "new":
             head = named[0]
-            role = next((it.role for it in group if it.role), None)
+            role = next((it.role for it in group if it.role), None) or unknown_roles
             eid = insert_entity(conn, head.name, head.norm, kind, role, [it.name for it in named[1:]])
             linker.learn(eid, kind, head.norm, [it.norm for it in named])
             score = EXACT_SCORE
@@ -287,6 +311,13 @@ def _link_in_transaction(project: Project, article_id: int, linker: Linker, repo
                 report.exact += 1
             elif how == "fuzzy":
                 report.fuzzy += 1
+            role = next((it.role for it in group if it.role), None) or unknown_roles
+            if how == "suffix":  # the role-and-name form is no alias; the shorter forms are
+                head = named[0]
+                role = role or " ".join(head.name.split()[:role_words]) or None
+                named = named[1:]
+            if role:
+                conn.execute("UPDATE entities SET role = ? WHERE id = ? AND role IS NULL", [role, eid])
             added = add_alias_rows(conn, eid, [it.name for it in named])
             if added:
                 linker.learn(eid, linker.kinds.get(eid, kind), None, [normalise_name(a) for a in added])
