@@ -153,6 +153,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_link)
+    # -- issue 7: backups --
+    p = sub.add_parser("restore", help="list a project's backup copies, or put one back (the current file is saved first)")
+    p.add_argument("project")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("backup", nargs="?", metavar="BACKUP_NAME", help="a name as --list shows it, or a path")
+    which.add_argument("--latest", action="store_true", help="restore the newest backup")
+    p.add_argument("--list", action="store_true", help="list the backups (the default with no backup named)")
+    p.set_defaults(func=cmd_restore)
     return parser
 
 
@@ -468,6 +476,35 @@ def cmd_link(args) -> int:
         print(f"{report.articles} articles: {report.linked} mentions and quotes linked "
               f"({report.exact} names by alias, {report.fuzzy} by similarity, {report.created} new entities); "
               f"{report.kept} links made by people kept")
+    return EXIT_OK
+
+
+def cmd_restore(args) -> int:
+    from annotator.core.backup import backup_dir, find_backup, list_backups, restore_backup
+    from annotator.core.store import ProjectError
+
+    backups = list_backups(args.project)
+    if args.list or not (args.backup or args.latest):
+        if not backups:
+            print(f"no backups of {args.project} (they are kept in {backup_dir(args.project)})")
+        for b in backups:
+            print(b.describe())
+        return EXIT_OK
+    try:
+        if args.latest:
+            if not backups:
+                print(f"annotator restore: no backups of {args.project}", file=sys.stderr)
+                return EXIT_FAILED
+            chosen = backups[0].path
+        else:
+            chosen = find_backup(args.project, args.backup)
+        saved = restore_backup(args.project, chosen)
+    except ProjectError as exc:
+        print(f"annotator restore: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"{args.project} restored from {chosen.name}")
+    if saved:
+        print(f"the file it replaced was saved as {saved}")
     return EXIT_OK
 
 

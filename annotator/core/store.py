@@ -20,6 +20,7 @@ from sqlite_utils import Migrations
 APPLICATION_ID = 0x414E4E4F  # "ANNO"
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
+QUICK_CHECK_MAX_BYTES = 256 * 1024**2  # about 0.5 s of checking on open; bigger files are checked daily
 
 migrations = Migrations("annotator")
 
@@ -179,6 +180,7 @@ class Project:
     def __init__(self, path: Path, conn: sqlite3.Connection):
         self.path = path
         self.db = sqlite_utils.Database(conn)
+        self.backup_warning: str | None = None  # why today's backup copy could not be made, if so
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -245,10 +247,12 @@ def begin_immediate(conn: sqlite3.Connection) -> None:
             time.sleep(0.05)
 
 
-def check_project_file(path: Path) -> str:
+def check_project_file(path: Path, thorough: bool | None = None) -> str:
     """'new' for a file to create, 'project' for one of ours that this version can open; else ProjectError.
 
-    Reads only: a file that is not ours, or is from a newer version, is left exactly as it was.
+    Reads only: a file that is not ours, is from a newer version or is damaged is left exactly as it
+    was. `thorough` runs SQLite's quick_check over every page (default: for files up to 256 MB; the
+    daily backup checks bigger ones).
     """
     if not path.exists():
         if not path.parent.exists():
@@ -288,7 +292,29 @@ def check_project_file(path: Path) -> str:
             f"{path}: made by a newer version of annotator (schema {version}; this version reads up to "
             f"{SCHEMA_VERSION}). Update annotator to open it; the file was not changed."
         )
+    if thorough is None:
+        thorough = path.stat().st_size <= QUICK_CHECK_MAX_BYTES
+    if thorough:
+        problem = _damage(path)
+        if problem:
+            raise ProjectError(
+                f"{path}: the file is damaged ({problem}); it was not changed. Earlier copies are listed by "
+                f"`annotator restore {path} --list`."
+            )
     return "project"
+
+
+def _damage(path: Path) -> str | None:
+    """What PRAGMA quick_check finds wrong with a project (read-only), or None when it is sound."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return None if rows == ["ok"] else "; ".join(rows)
 
 
 def open_project(path: str | Path, *, create: bool = True) -> Project:
@@ -305,14 +331,44 @@ def open_project(path: str | Path, *, create: bool = True) -> Project:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         project = Project(path, conn)
+        if state == "project":
+            _backup_if_due(project)
         if project.db.journal_mode != "wal":
             project.db.enable_wal()
         conn.execute("PRAGMA synchronous = NORMAL")
         _migrate(project)
+    except ProjectError:
+        conn.close()
+        raise
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise ProjectError(f"{path}: the file is damaged or not a database ({exc})") from exc
     return project
+
+
+def _backup_if_due(project: Project) -> None:
+    """A copy before migrating (refusing to migrate without one), else the day's first copy.
+
+    A project with no articles has nothing to lose and gets none. A daily copy that cannot be written
+    (disk full, read-only folder) does not stop the project from opening: `backup_warning` says why.
+    """
+    from annotator.core.backup import backup_project, daily_backup_due
+
+    if project.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles'").fetchone() is None or \
+            project.conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is None:
+        return
+    if migrations.pending(project.db):
+        try:
+            backup_project(project, "migration")
+        except ProjectError as exc:
+            raise ProjectError(f"{exc}. The project was not updated to this version's schema.") from exc
+    elif daily_backup_due(project.path):
+        try:
+            backup_project(project, "daily")
+        except ProjectError as exc:
+            if "damaged" in str(exc):
+                raise
+            project.backup_warning = str(exc)
 
 
 def _migrate(project: Project) -> None:
@@ -320,6 +376,8 @@ def _migrate(project: Project) -> None:
     if not migrations.pending(db):
         return
     with project.write():
+        if not migrations.pending(db):  # another process migrated it while this one waited
+            return
         migrations.apply(db)  # each step runs in a savepoint inside this one transaction
         db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
