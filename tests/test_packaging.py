@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import configparser
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -163,3 +164,18 @@ def test_metainfo_passes_appstreamcli_validate():
     done = subprocess.run(["appstreamcli", "validate", "--no-net", str(METAINFO)],
                           capture_output=True, text=True, env={**os.environ, "LC_ALL": "C.UTF-8"})
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_bundle_keeps_every_qt_module_the_app_imports():
+    """The spec leaves most of Qt out of the bundle; a module the app starts using must not be among them."""
+    spec = (PACKAGING / "annotator.spec").read_text(encoding="utf-8")
+    block = spec[spec.index("QT_EXCLUDES = [") : spec.index("EXCLUDES = QT_EXCLUDES")]
+    excluded = set(re.findall(r"\bQt[A-Za-z0-9]+\b", block))
+    used = set()
+    for path in (REPO / "annotator").rglob("*.py"):
+        used |= set(re.findall(r"PySide6\.(Qt[A-Za-z0-9]+)", path.read_text(encoding="utf-8")))
+    assert used, "found no Qt imports at all: the scan is broken"
+    assert not used & excluded, (
+        f"{sorted(used & excluded)} imported by the app but left out of the bundle: "
+        "take them out of QT_EXCLUDES and UNUSED_FILES in packaging/annotator.spec"
+    )
