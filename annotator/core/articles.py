@@ -169,23 +169,29 @@ def get_article(project: Project, article_id: int, annotator: str | None = None)
         return None
     view = ArticleView(row[0], row[1] or "(untitled)", row[2] or "", row[3] or "", row[4] or "",
                        row[5] or "", row[6] or "")
-    view.quotes = list(project.db.query(
+    view.quotes = _dicts(project, (
         "SELECT q.id, q.start, q.end, q.text, q.kind, q.cue, q.cue_start, q.cue_end, q.speaker, q.speaker_start, "
         "q.speaker_end, q.mention_id, q.entity_id, q.confidence, q.origin, q.annotator, "
         "ql.status AS verdict, ql.speaker AS verdict_speaker, ql.entity_id AS verdict_entity_id "
         "FROM quotes q LEFT JOIN quote_labels ql ON ql.quote_id = q.id AND ql.annotator = ? "
-        "WHERE q.article_id = ? AND (q.origin != 'human' OR q.annotator = ?) ORDER BY q.start, q.id",
+        "WHERE q.article_id = ? AND (q.origin != 'human' OR q.annotator = ?) ORDER BY q.start, q.id"),
         [annotator, article_id, annotator],
-    ))
+    )
     for quote in view.quotes:
         quote["status"] = quote_status(quote)
         quote["shown_speaker"] = quote["verdict_speaker"] or quote["speaker"] or ""
-    view.mentions = list(project.db.query(
+    view.mentions = _dicts(project, (
         "SELECT id, start, end, text, name, kind, entity_id, origin, annotator FROM mentions "
-        "WHERE article_id = ? AND (origin != 'human' OR annotator = ?) ORDER BY start, id",
+        "WHERE article_id = ? AND (origin != 'human' OR annotator = ?) ORDER BY start, id"),
         [article_id, annotator],
-    ))
+    )
     return view
+
+
+def _dicts(project: Project, sql: str, params: list) -> list[dict]:
+    cursor = project.conn.execute(sql, params)
+    columns = [c[0] for c in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor]
 
 
 def quote_status(quote: dict) -> str:

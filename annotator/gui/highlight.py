@@ -2,27 +2,29 @@
 
 Spans are mapped to blocks once when an article is shown; `highlightBlock` only looks up the spans of
 the block being drawn, so a 20,000-word article with 2,000 quotes shows in milliseconds (thousands of
-ExtraSelections would take half a second).
+ExtraSelections would take half a second). Selecting another quote redraws only its blocks.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
 from annotator.gui import palette
 
 QUOTE, SPEAKER, CUE = "quote", "speaker", "cue"
+KIND_ORDER = (QUOTE, CUE, SPEAKER)  # later kinds are drawn over earlier ones where spans overlap
 CONFIRMED_STATES = ("confirmed", "corrected", "added")
+
+Spans = dict[tuple[str, str], list[tuple[int, int]]]  # (kind, state) -> [(start, end)] in document positions
 
 
 class OffsetMap:
     """Python string offsets <-> QTextDocument positions (UTF-16 units: they differ after an emoji)."""
 
     def __init__(self, text: str):
-        self.identity = all(ord(c) < 0x10000 for c in text) if not text.isascii() else True
+        self.identity = text.isascii() or all(ord(c) < 0x10000 for c in text)
         if not self.identity:
             self._to_qt = [0] * (len(text) + 1)
             pos = 0
@@ -36,16 +38,6 @@ class OffsetMap:
 
     def from_qt(self, position: int) -> int:
         return position if self.identity else bisect_left(self._to_qt, position)
-
-
-@dataclass
-class Span:
-    start: int  # document positions
-    end: int
-    kind: str  # quote | speaker | cue
-    state: str  # auto | confirmed | corrected | rejected | added
-    quote_id: int | None = None
-    tip: str = ""
 
 
 def span_format(kind: str, state: str, current: bool = False) -> QTextCharFormat:
@@ -78,69 +70,101 @@ class SpanHighlighter(QSyntaxHighlighter):
     def __init__(self, document: QTextDocument):
         super().__init__(document)
         self._by_block: dict[int, list[tuple[int, int, QTextCharFormat]]] = {}
+        self._current_by_block: dict[int, list[tuple[int, int, QTextCharFormat]]] = {}
         self._block_starts: list[int] = []
-        self.spans: list[Span] = []
+        self._quotes: list[tuple[int, int, int, str]] = []  # (start, end, quote id, state), by start
         self._quote_starts: list[int] = []
-        self._quotes: list[Span] = []
+        self.span_count = 0
         self.current_quote_id: int | None = None
 
     def clear(self) -> None:
         """Forget all spans without redrawing (the text is about to be replaced)."""
-        self.spans, self._by_block, self._quotes, self._quote_starts = [], {}, [], []
+        self._by_block, self._current_by_block, self._quotes, self._quote_starts = {}, {}, [], []
+        self.span_count = 0
 
-    def set_spans(self, spans: list[Span], current_quote_id: int | None = None) -> None:
-        """Replace all spans and redraw every block now."""
-        self.spans = spans
-        self.current_quote_id = current_quote_id
+    def set_spans(self, spans: Spans, quotes: list[tuple[int, int, int, str]],
+                  current_quote_id: int | None = None) -> None:
+        """Replace all spans and redraw every block now. `quotes` are (start, end, id, state) for lookups."""
         doc = self.document()
         starts, block = [], doc.begin()
         while block.isValid():
             starts.append(block.position())
             block = block.next()
         self._block_starts = starts
-        self._quotes = sorted((s for s in spans if s.kind == QUOTE), key=lambda s: s.start)
-        self._quote_starts = [s.start for s in self._quotes]
-        self._build_table()
+        self._quotes = sorted(quotes)
+        self._quote_starts = [q[0] for q in self._quotes]
+        table: dict[int, list] = {}
+        count = 0
+        for kind in KIND_ORDER:
+            for (k, state), ranges in spans.items():
+                if k == kind:
+                    self._add(table, ranges, span_format(kind, state))
+                    count += len(ranges)
+        self._by_block = table
+        self.span_count = count
+        self.current_quote_id = None
+        self._current_by_block = {}
+        self._set_current(current_quote_id)
         self.rehighlight()
 
-    def _build_table(self) -> None:
-        order = {QUOTE: 0, CUE: 1, SPEAKER: 2}  # later formats win where spans overlap
-        table: dict[int, list] = {}
+    def _add(self, table: dict, ranges: list[tuple[int, int]], fmt: QTextCharFormat) -> set[int]:
+        """Cut ranges at block boundaries into the table; returns the blocks touched."""
         starts = self._block_starts
-        formats: dict[tuple, QTextCharFormat] = {}
-        for span in sorted(self.spans, key=lambda s: (order[s.kind], s.start)):
-            key = (span.kind, span.state, span.quote_id is not None and span.quote_id == self.current_quote_id
-                   and span.kind == QUOTE)
-            fmt = formats.get(key) or formats.setdefault(key, span_format(*key))
-            b = max(0, bisect_right(starts, span.start) - 1)
-            while b < len(starts) and starts[b] < span.end:
+        last = len(starts) - 1
+        touched = set()
+        for start, end in ranges:
+            b = bisect_right(starts, start) - 1
+            if b < 0:
+                b = 0
+            while b <= last and starts[b] < end:
                 block_start = starts[b]
-                block_end = starts[b + 1] - 1 if b + 1 < len(starts) else span.end
-                lo, hi = max(span.start, block_start), min(span.end, block_end)
+                block_end = starts[b + 1] - 1 if b < last else end
+                lo = start if start > block_start else block_start
+                hi = end if end < block_end else block_end
                 if hi > lo:
-                    table.setdefault(b, []).append((lo - block_start, hi - lo, fmt))
+                    entry = (lo - block_start, hi - lo, fmt)
+                    found = table.get(b)
+                    if found is None:
+                        table[b] = [entry]
+                    else:
+                        found.append(entry)
+                    touched.add(b)
                 b += 1
-        self._by_block = table
+        return touched
+
+    def _set_current(self, quote_id: int | None) -> set[int]:
+        before = set(self._current_by_block)
+        self.current_quote_id = quote_id
+        self._current_by_block = {}
+        quote = self.quote_span(quote_id) if quote_id is not None else None
+        if quote is None:
+            return before
+        start, end, _id, state = quote
+        return before | self._add(self._current_by_block, [(start, end)], span_format(QUOTE, state, current=True))
 
     def set_current_quote(self, quote_id: int | None) -> None:
+        """Show one quote as selected; only the blocks it (and the one before) covers are redrawn."""
         if quote_id == self.current_quote_id:
             return
-        self.current_quote_id = quote_id
-        self._build_table()
-        self.rehighlight()
+        doc = self.document()
+        for b in sorted(self._set_current(quote_id)):
+            self.rehighlightBlock(doc.findBlockByNumber(b))
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
-        for start, length, fmt in self._by_block.get(self.currentBlock().blockNumber(), ()):
+        number = self.currentBlock().blockNumber()
+        for start, length, fmt in self._by_block.get(number, ()):
+            self.setFormat(start, length, fmt)
+        for start, length, fmt in self._current_by_block.get(number, ()):
             self.setFormat(start, length, fmt)
 
-    def quote_at(self, position: int) -> Span | None:
-        """The quote span covering a document position (the innermost when they nest)."""
+    def quote_at(self, position: int) -> tuple[int, int, int, str] | None:
+        """The quote (start, end, id, state) covering a document position; the innermost when they nest."""
         i = bisect_right(self._quote_starts, position)
         best = None
-        for span in reversed(self._quotes[max(0, i - 50):i]):
-            if span.start <= position < span.end and (best is None or span.start > best.start):
-                best = span
+        for quote in reversed(self._quotes[max(0, i - 50):i]):
+            if quote[0] <= position < quote[1] and (best is None or quote[0] > best[0]):
+                best = quote
         return best
 
-    def quote_span(self, quote_id: int) -> Span | None:
-        return next((s for s in self._quotes if s.quote_id == quote_id), None)
+    def quote_span(self, quote_id: int) -> tuple[int, int, int, str] | None:
+        return next((q for q in self._quotes if q[2] == quote_id), None)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.articles import ArticleView
 from annotator.gui import palette
-from annotator.gui.highlight import CUE, QUOTE, SPEAKER, OffsetMap, Span, SpanHighlighter
+from annotator.gui.highlight import CUE, QUOTE, SPEAKER, OffsetMap, SpanHighlighter, Spans
 
 STATE_WORDS = {"auto": "automatic, not checked", "confirmed": "confirmed", "corrected": "corrected",
                "rejected": "rejected", "added": "marked by you"}
@@ -38,12 +38,13 @@ class ArticleText(QPlainTextEdit):
         self.document().setDocumentMargin(14)
         self.highlighter = SpanHighlighter(self.document())
         self.offsets = OffsetMap("")
+        self.quotes_by_id: dict[int, dict] = {}
 
     def viewportEvent(self, event):  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.ToolTip:
             span = self.highlighter.quote_at(self.cursorForPosition(event.pos()).position())
-            if span is not None:
-                QToolTip.showText(event.globalPos(), span.tip, self.viewport())
+            if span is not None and span[2] in self.quotes_by_id:
+                QToolTip.showText(event.globalPos(), quote_tip(self.quotes_by_id[span[2]]), self.viewport())
             else:
                 QToolTip.hideText()
                 event.ignore()
@@ -54,8 +55,8 @@ class ArticleText(QPlainTextEdit):
         super().mouseReleaseEvent(event)
         if not self.textCursor().hasSelection():
             span = self.highlighter.quote_at(self.textCursor().position())
-            if span is not None and span.quote_id is not None:
-                self.quote_clicked.emit(span.quote_id)
+            if span is not None:
+                self.quote_clicked.emit(span[2])
 
     def selected_span(self) -> tuple[int, int] | None:
         """The selection as (start, end) offsets into the article text, trimmed of spaces; None if empty."""
@@ -84,25 +85,36 @@ class ArticleText(QPlainTextEdit):
         self.centerCursor()
 
 
-def spans_for(article: ArticleView, offsets: OffsetMap) -> list[Span]:
-    """The highlight spans of an article: quotes, their cues and speakers, and speaker mentions."""
-    spans: list[Span] = []
+def spans_for(article: ArticleView, offsets: OffsetMap) -> tuple[Spans, list[tuple[int, int, int, str]]]:
+    """The highlight spans of an article, grouped by (kind, state): quotes, their cues and speakers,
+    and speaker mentions; plus the quotes as (start, end, id, state) for lookups under the mouse."""
+    spans: Spans = {}
+    quotes = []
     q = offsets.to_qt
     for quote in article.quotes:
         state = quote["status"]
-        speaker = quote["shown_speaker"] or "unknown speaker"
-        tip = f"Speaker: {speaker}\n{STATE_WORDS.get(state, state)}"
-        if quote.get("confidence") is not None and state == "auto":
-            tip += f" (confidence {quote['confidence']:.2f})"
-        spans.append(Span(q(quote["start"]), q(quote["end"]), QUOTE, state, quote["id"], tip))
-        if quote.get("cue_start") is not None and quote.get("cue_end") is not None and state != "rejected":
-            spans.append(Span(q(quote["cue_start"]), q(quote["cue_end"]), CUE, state, None, ""))
-        if quote.get("speaker_start") is not None and quote.get("speaker_end") is not None and state != "rejected":
-            spans.append(Span(q(quote["speaker_start"]), q(quote["speaker_end"]), SPEAKER, state, None, ""))
+        start, end = q(quote["start"]), q(quote["end"])
+        spans.setdefault((QUOTE, state), []).append((start, end))
+        quotes.append((start, end, quote["id"], state))
+        if state == "rejected":
+            continue
+        if quote["cue_start"] is not None and quote["cue_end"] is not None:
+            spans.setdefault((CUE, state), []).append((q(quote["cue_start"]), q(quote["cue_end"])))
+        if quote["speaker_start"] is not None and quote["speaker_end"] is not None:
+            spans.setdefault((SPEAKER, state), []).append((q(quote["speaker_start"]), q(quote["speaker_end"])))
     for mention in article.mentions:
         state = "added" if mention["origin"] == "human" else "auto"
-        spans.append(Span(q(mention["start"]), q(mention["end"]), SPEAKER, state, None, ""))
-    return spans
+        spans.setdefault((SPEAKER, state), []).append((q(mention["start"]), q(mention["end"])))
+    return spans, quotes
+
+
+def quote_tip(quote: dict) -> str:
+    """What hovering a quote shows: its speaker and whether a person checked it."""
+    state = quote["status"]
+    tip = f"Speaker: {quote['shown_speaker'] or 'unknown speaker'}\n{STATE_WORDS.get(state, state)}"
+    if quote.get("confidence") is not None and state == "auto":
+        tip += f" (confidence {quote['confidence']:.2f})"
+    return tip
 
 
 def _swatch(text: str, hue: str, dashed: bool, background: bool = True) -> QLabel:
@@ -178,7 +190,8 @@ class ReaderView(QWidget):
             self.title.setText("No article")
             self.meta.setText("")
             self.text.setPlainText("")
-            self.text.highlighter.set_spans([])
+            self.text.quotes_by_id = {}
+            self.text.highlighter.set_spans({}, [])
             return
         bar = self.text.verticalScrollBar()
         scroll = bar.value()
@@ -186,13 +199,12 @@ class ReaderView(QWidget):
         self.meta.setText("  ·  ".join(x for x in (article.outlet, article.published[:10], article.authors.strip("[]")
                                                     .replace('"', ""), f"#{article.id}") if x))
         highlighter = self.text.highlighter
-        if keep_scroll:
-            highlighter.set_spans(spans_for(article, self.text.offsets), current_quote_id)
-        else:
+        self.text.quotes_by_id = {q["id"]: q for q in article.quotes}
+        if not keep_scroll:
             self.text.offsets = OffsetMap(article.text)
             highlighter.clear()  # the pass made while the text is replaced finds nothing to do
             self.text.setPlainText(article.text)
-            highlighter.set_spans(spans_for(article, self.text.offsets), current_quote_id)
+        highlighter.set_spans(*spans_for(article, self.text.offsets), current_quote_id)
         if keep_scroll:
             bar.setValue(scroll)
 

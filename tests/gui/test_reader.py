@@ -6,7 +6,7 @@ from PySide6.QtGui import QTextCharFormat
 
 from annotator.core.articles import get_article
 from annotator.gui.highlight import OffsetMap
-from annotator.gui.reader import ReaderView, spans_for
+from annotator.gui.reader import ReaderView, quote_tip, spans_for
 
 
 def formats_at(reader, position):
@@ -48,8 +48,9 @@ def test_hover_tip_and_quote_lookup(qtbot, small_project):
     article = get_article(small_project, 1, "ana")
     reader.show_article(article)
     span = reader.text.highlighter.quote_at(article.quotes[1]["start"] + 3)
-    assert span.quote_id == article.quotes[1]["id"]
-    assert "Marcus Wren" in span.tip and "automatic" in span.tip
+    assert span[2] == article.quotes[1]["id"]
+    tip = quote_tip(reader.text.quotes_by_id[span[2]])
+    assert "Marcus Wren" in tip and "automatic" in tip
     assert reader.text.highlighter.quote_at(len(article.text) - 1) is None
 
 
@@ -76,5 +77,18 @@ def test_offset_map_identity_for_plain_text():
 
 def test_spans_cover_quotes_cues_speakers_and_mentions(small_project):
     article = get_article(small_project, 1, "ana")
-    kinds = sorted(s.kind for s in spans_for(article, OffsetMap(article.text)))
-    assert kinds.count("quote") == 2 and kinds.count("cue") == 1 and kinds.count("speaker") == 4
+    spans, quotes = spans_for(article, OffsetMap(article.text))
+    count = {kind: sum(len(r) for (k, _state), r in spans.items() if k == kind) for kind in ("quote", "cue", "speaker")}
+    assert count == {"quote": 2, "cue": 1, "speaker": 4} and len(quotes) == 2
+
+
+def test_selecting_a_quote_strengthens_only_its_background(qtbot, small_project):
+    reader = ReaderView()
+    qtbot.addWidget(reader)
+    article = get_article(small_project, 1, "ana")
+    reader.show_article(article)
+    first, second = article.quotes
+    plain = formats_at(reader, second["start"] + 1)[0].background().color().alpha()
+    reader.text.highlighter.set_current_quote(second["id"])
+    assert formats_at(reader, second["start"] + 1)[-1].background().color().alpha() > plain
+    assert formats_at(reader, first["start"] + 1)[-1].background().color().alpha() == plain
