@@ -310,7 +310,8 @@ def merge_entities(project: Project, keep_id: int, other_id: int) -> MergeRecord
         _, _, _, keep_role = _require(project, keep_id)
         _require(project, other_id)
         other = dict(zip(("id", "name", "norm", "kind", "role", "created_at"), conn.execute(
-            "SELECT id, name, norm, kind, role, created_at FROM entities WHERE id = ?", [other_id]).fetchone()))
+            "SELECT id, name, norm, kind, role, created_at FROM entities WHERE id = ?", [other_id]).fetchone(),
+            strict=True))
         keep_norms = {n for (n,) in conn.execute("SELECT norm FROM aliases WHERE entity_id = ?", [keep_id])}
         moved, dropped = [], []
         for alias_id, alias, norm in conn.execute(
@@ -473,21 +474,17 @@ def _read_entity_rows(path: Path) -> tuple[list[tuple[int, str, str, list[str], 
         if len(cells) > len(header):
             problems.append(RowProblem(number, f"{len(cells)} cells but the header has {len(header)} columns"))
             continue
-
-        def cell(name: str) -> str:
-            i = col.get(name)
-            return cells[i].strip() if i is not None and i < len(cells) else ""
-
-        name = " ".join(cell("name").split())
+        values = {key: cells[i].strip() if i < len(cells) else "" for key, i in col.items()}
+        name = " ".join(values.get("name", "").split())
         if not normalise_name(name):
             problems.append(RowProblem(number, "the name is empty"))
             continue
-        kind = entity_kind(cell("kind"), default="person")
+        kind = entity_kind(values.get("kind"), default="person")
         if kind is None:
-            problems.append(RowProblem(number, f"unknown kind {cell('kind')!r} (use {', '.join(ENTITY_KINDS)})"))
+            problems.append(RowProblem(number, f"unknown kind {values['kind']!r} (use {', '.join(ENTITY_KINDS)})"))
             continue
-        aliases = [a.strip() for a in cell("aliases").split(ALIAS_SEPARATOR) if normalise_name(a)]
-        rows.append((number, name, kind, aliases, cell("role") or None))
+        aliases = [a.strip() for a in values.get("aliases", "").split(ALIAS_SEPARATOR) if normalise_name(a)]
+        rows.append((number, name, kind, aliases, values.get("role") or None))
     return rows, problems
 
 

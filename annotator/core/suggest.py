@@ -69,6 +69,7 @@ class SuggestIndex:
         self._sid_weight = array("i")         # string id -> its entity's weight (-1 once removed)
         self._by_weight: array | None = None
         self._top_cache: dict[str, list[int]] = {}  # short prefix -> heaviest string ids
+        self._counts: dict[str, int] = {}           # prefix -> string ids having a word with it
 
     # --- building and updating -------------------------------------------------------------------
 
@@ -117,6 +118,7 @@ class SuggestIndex:
         for word in new_words:
             bisect.insort(self._sorted_words, word)
         self._top_cache.clear()
+        self._counts.clear()
 
     def remove_entity(self, entity_id: int) -> bool:
         found = self._entities.pop(entity_id, None)
@@ -126,6 +128,7 @@ class SuggestIndex:
             self._dead.add(sid)
             self._sid_weight[sid] = -1
         self._top_cache.clear()
+        self._counts.clear()
         return True
 
     def __contains__(self, entity_id: int) -> bool:
@@ -232,44 +235,54 @@ class SuggestIndex:
                                  score_cutoff=70)
         return [w for w, _, _ in ranked]
 
-    def _word_candidates(self, word: str, complete: bool, want: int) -> list[int]:
+    def _prefix_count(self, prefix: str, enough: int = 50_000) -> int:
+        lo, hi = self._prefix_range(prefix)
+        total = 0
+        for i in range(lo, hi):
+            total += len(self._postings[self._sorted_words[i]])
+            if total > enough:
+                break
+        return total
+
+    def _word_candidates(self, word: str, complete: bool, want: int, count_all: bool = False
+                         ) -> tuple[list[int], int, list[int]]:
+        """(string ids for the word as typed, how many there are in all, string ids of words like it
+        when the word as typed finds fewer than `want` entities, as a typo would)."""
         if complete:
-            found = list(self._postings.get(word, ())[:CANDIDATE_CAP])
+            posting = self._postings.get(word, ())
+            found, total = list(posting[:CANDIDATE_CAP]), len(posting)
         else:
             found = self._prefix_sids(word)
-        if len(word) < 3 or len({self._sid_entity[s] for s in found[:want * 4]}) >= want:
-            return found
-        # Few or no hits: perhaps a typo, so add words like it.
-        extra: list[int] = list(found)
-        for near in self._similar_words(word, complete):
-            extra.extend(self._postings[near][:20])
-        return extra
+            total = len(found)
+            if count_all and total >= CANDIDATE_CAP:
+                total = self._counts.get(word) or self._counts.setdefault(word, self._prefix_count(word))
+        similar: list[int] = []
+        if len(word) >= 3 and len({self._sid_entity[s] for s in found[:want * 4]}) < want:
+            for near in self._similar_words(word, complete):
+                similar.extend(self._postings[near][:20])
+        return found, total, similar
 
     def _candidates(self, qnorm: str, words: list[str], want: int) -> set[int]:
         per_word = []
         for i, word in enumerate(words):
             complete = i < len(words) - 1 and len(word) > 1
-            per_word.append(self._word_candidates(word, complete, want))
-        nonempty = [c for c in per_word if c]
+            per_word.append(self._word_candidates(word, complete, want, count_all=len(words) > 1))
         chosen: set[int] = set()
-        if not nonempty:
-            pass
-        elif len(words) == 1:
-            chosen = set(nonempty[0])
-        else:
-            # The most selective word brings the candidates; the others are checked when scoring.
-            nonempty.sort(key=len)
-            chosen = set(nonempty[0])
-            if len(chosen) < want:
-                for more in nonempty[1:]:
-                    chosen.update(more[:CANDIDATE_CAP])
+        # The most selective word as typed brings the candidates; the others are checked when scoring.
+        typed = sorted(((total, found) for found, total, _ in per_word if total), key=lambda tf: tf[0])
+        for _, found in typed:
+            chosen.update(found)
+            if len(chosen) >= want:
+                break
+        for _, _, similar in per_word:
+            chosen.update(similar[:CANDIDATE_CAP])
         if len(words) == 1 and 2 <= len(qnorm) <= 5 and qnorm.isalpha():
             by_initials = self._initials.get(qnorm, ())
             if len(by_initials) > CANDIDATE_CAP:
                 key = "#" + qnorm
                 top = self._top_cache.get(key)
                 if top is None:
-                    top = self._top_cache[key] = heapq.nlargest(CANDIDATE_CAP, by_initials, key=self._sid_weight.__getitem__)
+                    top = self._top_cache[key] = self._heaviest(by_initials, CANDIDATE_CAP)
                 by_initials = top
             chosen.update(by_initials)
         return chosen
@@ -313,7 +326,9 @@ class SuggestIndex:
             return None
         sids: set[int] = set()
         for word in words:
-            sids.update(self._word_candidates(word, True, 1))
+            found, _, similar = self._word_candidates(word, True, 1)
+            sids.update(found)
+            sids.update(similar)
         allowed = set(kinds) if kinds else None
         choices = {}
         for sid in sids:
