@@ -138,3 +138,45 @@ def test_fragment_in_a_sentence_goes_to_its_subject():
 def test_description_keeps_the_organisation_it_speaks_for():
     text = '"We are reviewing the claim," said a spokesman for Harbor Freight Lines.'
     assert first(text).speaker == "spokesman for Harbor Freight Lines"
+
+
+def test_lowercase_role_between_quote_and_name_goes_to_role():
+    q = first('"People who walk to work deserve a safe crossing," councillor Mira Hale said.')
+    assert q.speaker == "Mira Hale" and q.role == "councillor" and q.speaker_kind == "person"
+
+
+def test_capitalised_title_is_stripped_into_role():
+    q = first('Councillor Marcus Wren, who voted against the plan, said it was "a waste of good money."')
+    assert q.speaker == "Marcus Wren" and q.role == "Councillor"
+
+
+def test_role_after_quote_wins_over_an_organisation_named_earlier():
+    text = ("Vesta, the shipping firm, opened a new dock.\n\n"
+            "'We have the cranes, we only need the permits,' port director Ilse Moreau told reporters.")
+    q = first(text)
+    assert q.speaker == "Ilse Moreau" and q.role == "port director"
+
+
+def test_said_then_lowercase_role_then_name():
+    q = first('"The bill will pass," said Republican political consultant Chris Russell.')
+    assert q.speaker == "Chris Russell"
+
+
+def test_middle_initial_keeps_the_name_whole():
+    q = first('"The audit is finished," Chief Counsel Nora B. Feld wrote in a letter.')
+    assert q.speaker == "Nora B. Feld"
+
+
+def test_name_before_a_description_in_commas_is_the_speaker():
+    text = '"We raised more than we hoped," Lena Ortiz, the mayor\'s campaign manager, said.'
+    assert first(text).speaker == "Lena Ortiz"
+
+
+def test_party_tag_followed_by_comma():
+    q = first('Gov. Paul Rendle (R-Utah), said, "We will rebuild the road."')
+    assert q.speaker == "Paul Rendle"
+
+
+def test_weak_cue_with_an_object_is_not_speech():
+    text = "Rival unions agree on 'truce' before the strike vote"
+    assert all(q.confidence < 0.5 for q in detect(text).quotes)

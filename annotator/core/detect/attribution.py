@@ -28,6 +28,7 @@ _INFINITIVE_RE = re.compile(r"\b(?:to|not|n't|never)\s+$")
 _DETERMINER_BEFORE_RE = re.compile(r"\b(?:the|a|an|his|her|their|its|our|this|that|[\w]+['\u2019]s)\s+$", re.I)
 _COORD_BEFORE_RE = re.compile(r"\b(?:and|but|then)\s+(?:also\s+|later\s+)?$")
 _ABOUT_AFTER_RE = re.compile(r"\s+(?:about|whether|if|why|how)\b")
+_TO_AFTER_RE = re.compile(r"\s+(?:to|on|upon|with)\b")   # "agree on", "call to": an object follows
 _MODAL_BEFORE_RE = re.compile(r"\b(?:might|would|could|may|should|will|to)\s+$")
 _WHO_BEFORE_RE = re.compile(r",\s*who\s+(?:also\s+|has\s+|had\s+)?$")
 _VERB_AFTER_RE = re.compile(r"\s+(?:also\s+|then\s+|later\s+|has\s+|had\s+)?([a-z]+(?:ed|es|s))\b")
@@ -128,7 +129,7 @@ class Attributor:
                     return cue, self._resolve(np, link), "after"
                 continue
             np = np_before(text, after, cue.start)
-            if np and _ONLY_PUNCT_RE.match(text[after:np[0]]):
+            if np and (_ONLY_PUNCT_RE.match(text[after:np[0]]) or self._role_reaches(after, np)):
                 return cue, self._resolve(np, link), "after"
             if not cue.weak and _COMMA_BEFORE_RE.search(gap):
                 # '"..." about the decision, said Jane Doe'
@@ -138,6 +139,14 @@ class Attributor:
             if _words_between(text, after, cue.start) > 14:
                 break
         return None
+
+    def _role_reaches(self, after: int, np: tuple[int, int]) -> bool:
+        """'"...," councillor Mira Hale said': a lowercase role fills the gap between quote and name."""
+        for run in self.resolver.cast.runs_between(np[0], np[1]):
+            if run.role and run.role_start < run.start and _ONLY_PUNCT_RE.match(self.text, after, run.role_start) \
+                    and run.role_start >= after:
+                return True
+        return False
 
     # -- cue before the quote ------------------------------------------------------------
     def _before(self, link: Link, prev_end: int):
@@ -157,7 +166,8 @@ class Attributor:
                 continue
             if _INFINITIVE_RE.search(lead) or (cue.weak and _DETERMINER_BEFORE_RE.search(lead)):
                 continue
-            if _ABOUT_AFTER_RE.match(text, cue.end) or (cue.weak and _MODAL_BEFORE_RE.search(lead)):
+            if _ABOUT_AFTER_RE.match(text, cue.end) or (cue.weak and (_MODAL_BEFORE_RE.search(lead)
+                                                                      or _TO_AFTER_RE.match(text, cue.end))):
                 continue
             if cue.weak and gap_words > 3 and not _INTRO_GAP_RE.match(text[cue.end:open_at]):
                 np = np_before(text, lo, cue.start)

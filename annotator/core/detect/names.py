@@ -111,7 +111,8 @@ def split_run(text: str, start: int, end: int) -> list[NameRun]:
     pieces: list[list[tuple[int, int, str]]] = [[]]
     for m in _SPLIT_RE.finditer(text, start, end):
         tok = m.group()
-        if tok.rstrip(".") in STOP_CAPS and not (tok in ("Mr.", "Mrs.", "Ms.", "Dr.") or tok == "May" and pieces[-1]):
+        if tok.rstrip(".") in STOP_CAPS and not (tok in ("Mr.", "Mrs.", "Ms.", "Dr.") or tok == "May" and pieces[-1]
+                                                  or len(tok) == 2 and tok[1] == "." and pieces[-1]):
             pieces.append([])
         elif tok == "of" and pieces[-1] and _clean(pieces[-1][-1][2]) not in TITLES \
                 and _clean(pieces[-1][-1][2]) not in ORG_WORDS:
@@ -163,7 +164,7 @@ def role_before(text: str, start: int, floor: int) -> tuple[Optional[str], int]:
         if not m:
             break
         w = m.group(1)
-        if w.lower() in _ROLE_STOP or w.rstrip(".").lower() in ("mr", "mrs", "ms", "dr"):
+        if not w[0].isalnum() or w.lower() in _ROLE_STOP or w.rstrip(".").lower() in ("mr", "mrs", "ms", "dr"):
             break
         words.append((m.start(1), w))
         pos = m.start(1)

@@ -108,6 +108,8 @@ def np_before(text: str, lo: int, hi: int) -> Optional[tuple[int, int]]:
         i -= 1
     if i < 0:
         return None
+    if toks[i][2] == "," and i > 1 and toks[i - 1][2] == ")":
+        i -= 1   # "Gov. John Kasich (R-OH), said"
     if toks[i][2] == ")" and i > 0:
         # "Gov. John Kasich (R-OH) said"
         k = i - 1
@@ -132,6 +134,11 @@ def np_before(text: str, lo: int, hi: int) -> Optional[tuple[int, int]]:
         if first[0].islower() or first[0].isdigit() or first.lower() in DETERMINERS or closing != ",":
             if j < 1 or toks[j][2] != opener:
                 return None
+            i = j - 1
+        elif j >= 1 and toks[j][2] == "," and _is_cap(toks[j - 1][2]) and toks[j - 1][2].isalpha() \
+                and toks[j - 1][2] not in STOP_CAPS and any(t.islower() and t.isalpha() and t not in _PARTICLES
+                                                            for _, _, t in inner):
+            # "Jeff Weaver, Sanders' campaign manager, said": the name, not the description after it
             i = j - 1
         else:
             i -= 1
@@ -180,7 +187,8 @@ def np_after(text: str, lo: int, hi: int) -> Optional[tuple[int, int]]:
             j += 1
             continue
         if t.islower() and loose < 2 and t not in _FUNCTION_WORDS and t not in DETERMINERS \
-                and not (i == 0 and j > 0 and _is_cap(toks[j - 1][2])) and any(
+                and not (i == 0 and j > 0 and _is_cap(toks[j - 1][2])
+                         and not (j + 1 < len(toks) and toks[j + 1][2].islower() and _nounish(toks[j + 1][2]))) and any(
                 _is_cap(x[2]) and x[2] not in STOP_CAPS or _nounish(x[2]) for x in toks[j + 1:j + 3] if x[2].isalpha()):
             loose += 1
             j += 1
