@@ -34,8 +34,9 @@ fi
 
 if [[ "$(uname -s)" == Linux ]] && command -v ldconfig >/dev/null; then
     # Qt's X11 plugin needs these; PyInstaller bundles them only when the build machine has them.
+    known_libs="$(ldconfig -p)"
     for lib in libxcb-icccm.so.4 libxcb-keysyms.so.1 libxcb-cursor.so.0; do
-        ldconfig -p | grep -q "$lib" || echo "build: WARNING: $lib is not installed here, so the bundle will" \
+        [[ "$known_libs" == *"$lib"* ]] || echo "build: WARNING: $lib is not installed here, so the bundle will" \
             "need it on the user's machine for X11 (Debian/Ubuntu: apt-get install libxcb-icccm4" \
             "libxcb-keysyms1 libxcb-cursor0 before building)" >&2
     done
