@@ -161,6 +161,22 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--latest", action="store_true", help="restore the newest backup")
     p.add_argument("--list", action="store_true", help="list the backups (the default with no backup named)")
     p.set_defaults(func=cmd_restore)
+    p = sub.add_parser("scheme", help="show the label scheme: tasks, options and their shortcut keys")
+    p.add_argument("project")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_scheme)
+
+    p = sub.add_parser("label", help="label an article (or one of its quotes) as the window does")
+    p.add_argument("project")
+    p.add_argument("article_id", type=int)
+    p.add_argument("task", help="task name, e.g. stance or topic")
+    p.add_argument("option", nargs="?", help="option name or its key; omit with --clear")
+    p.add_argument("--annotator", required=True)
+    p.add_argument("--quote", type=int, metavar="QUOTE_ID", help="label this quote instead of the article")
+    p.add_argument("--clear", action="store_true", help="remove the task's label(s)")
+    p.add_argument("--off", action="store_true", help="untick a multiple-choice option")
+    p.add_argument("--status", choices=["todo", "labelled", "reviewed"], help="also set the article's status")
+    p.set_defaults(func=cmd_label)
     return parser
 
 
@@ -505,6 +521,60 @@ def cmd_restore(args) -> int:
     print(f"{args.project} restored from {chosen.name}")
     if saved:
         print(f"the file it replaced was saved as {saved}")
+    return EXIT_OK
+
+
+def cmd_scheme(args) -> int:
+    from annotator.core.scheme import load_scheme, scheme_json
+
+    project = _open(args.project, create=False)
+    with project:
+        scheme = load_scheme(project)
+    if args.json:
+        print(scheme_json(scheme))
+        return EXIT_OK
+    for task in scheme.tasks:
+        print(f"{task.title} ({'single' if task.kind == 'single' else 'multiple'} choice, per {task.level})")
+        for option in task.options:
+            print(f"  {option.shortcut or '-'}  {option.name}")
+    return EXIT_OK
+
+
+def cmd_label(args) -> int:
+    from annotator.core import labels
+    from annotator.core.scheme import SINGLE, load_scheme
+
+    project = _open(args.project, create=False)
+    with project:
+        level = "quote" if args.quote else "article"
+        scheme = load_scheme(project)
+        task = next((t for t in scheme.at_level(level) if t.name.lower() == args.task.lower()), None)
+        if task is None:
+            names = ", ".join(t.name for t in scheme.at_level(level))
+            print(f"annotator label: no {level} task {args.task!r} (tasks: {names})", file=sys.stderr)
+            return EXIT_USAGE
+        if project.conn.execute("SELECT 1 FROM articles WHERE id = ?", [args.article_id]).fetchone() is None:
+            print(f"annotator label: no article {args.article_id}", file=sys.stderr)
+            return EXIT_USAGE
+        annotator = labels.ensure_annotator(project, args.annotator)
+        if args.clear:
+            labels.set_options(project, args.article_id, annotator, task.id, [], args.quote)
+        else:
+            wanted = (args.option or "").strip().lower()
+            option = next((o for o in task.options if o.name.lower() == wanted
+                           or (o.shortcut or "").lower() == wanted), None)
+            if option is None:
+                names = ", ".join(o.name for o in task.options)
+                print(f"annotator label: {task.name} has no option {args.option!r} (options: {names})", file=sys.stderr)
+                return EXIT_USAGE
+            if task.kind == SINGLE:
+                labels.set_choice(project, args.article_id, annotator, task.id, option.id, args.quote)
+            else:
+                labels.set_option(project, args.article_id, annotator, task.id, option.id, not args.off, args.quote)
+        if args.status:
+            labels.set_status(project, args.article_id, annotator, args.status)
+        chosen = labels.chosen_options(project, args.article_id, annotator, task.id, args.quote)
+        print(f"{task.name}: {', '.join(task.option(o).name for o in chosen) or '(none)'}")
     return EXIT_OK
 
 

@@ -13,6 +13,7 @@ import argparse
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -116,10 +117,15 @@ def measure(path: Path) -> None:
     t_open = time.perf_counter() - t1
 
     big_id = int(project.conn.execute("SELECT value FROM settings WHERE key = 'bench:big'").fetchone()[0])
-    t2 = time.perf_counter()
-    window.go_to(big_id)
-    window.repaint()
-    t_show = time.perf_counter() - t2
+    show_times = []
+    for _ in range(5):  # the machine may be shared: report the median of five
+        window.go_to(window.list_model.ids[0])
+        app.processEvents()
+        t2 = time.perf_counter()
+        window.go_to(big_id)
+        window.repaint()
+        show_times.append(time.perf_counter() - t2)
+    t_show = statistics.median(show_times)
     spans = window.reader.text.highlighter.span_count
     words = len(window.article.text.split())
 
@@ -130,11 +136,16 @@ def measure(path: Path) -> None:
 
     shown = {}
     for query in ("harbour", "tariff grain", "zzzznothing"):
-        window.search.setText(query)
-        t4 = time.perf_counter()
-        window.apply_filter()
-        window.list_view.repaint()
-        shown[query] = (time.perf_counter() - t4, len(window.list_model.ids))
+        times = []
+        for _ in range(5):
+            window.search.setText("")
+            window.apply_filter()
+            window.search.setText(query)
+            t4 = time.perf_counter()
+            window.apply_filter()
+            window.list_view.repaint()
+            times.append(time.perf_counter() - t4)
+        shown[query] = (statistics.median(times), len(window.list_model.ids))
     window.search.setText("")
     t5 = time.perf_counter()
     window.apply_filter()
@@ -145,10 +156,11 @@ def measure(path: Path) -> None:
     print(f"articles: {count:,}")
     print(f"python + Qt imports: {t_import:.2f} s")
     print(f"open window (project, list, first article, painted): {t_open:.2f} s   goal < 1.5 s")
-    print(f"show article of {words:,} words with {spans:,} highlight spans: {t_show * 1000:.0f} ms   goal < 50 ms")
+    print(f"show article of {words:,} words with {spans:,} highlight spans (2,000 quotes with cues and speakers): "
+          f"{t_show * 1000:.0f} ms median, {min(show_times) * 1000:.0f} ms best   goal < 50 ms")
     print(f"scroll the list to the bottom: {t_scroll * 1000:.0f} ms")
     for query, (seconds, n) in shown.items():
-        print(f"search filter {query!r} ({n:,} match): {seconds * 1000:.0f} ms   goal < 200 ms")
+        print(f"search filter {query!r} ({n:,} match): {seconds * 1000:.0f} ms median   goal < 200 ms")
     print(f"clear the filter (all {count:,} back): {t_clear * 1000:.0f} ms")
     print(f"peak memory (RSS): {peak_mb:.0f} MB   goal < 400 MB")
     window.close()

@@ -78,3 +78,22 @@ def test_annotator_names_are_trimmed_and_listed(tmp_project):
     assert labels.list_annotators(tmp_project) == ["Ana Lima", "ben"]
     with pytest.raises(ValueError):
         labels.ensure_annotator(tmp_project, "   ")
+
+
+def test_cli_label_and_scheme_use_the_same_core(tmp_path, capsys):
+    from annotator.cli import main
+    from annotator.core.store import open_project
+
+    path = tmp_path / "p.db"
+    with open_project(path) as project:
+        project.db["articles"].insert({"uid": "a", "title": "t", "text": "words"})
+    assert main(["label", str(path), "1", "stance", "3", "--annotator", "ana", "--status", "labelled"]) == 0
+    assert main(["label", str(path), "1", "topic", "economy", "--annotator", "ana"]) == 0
+    assert main(["label", str(path), "1", "stance", "maybe", "--annotator", "ana"]) == 2
+    with open_project(path) as project:
+        s = scheme.load_scheme(project)
+        assert labels.chosen_options(project, 1, "ana", s.stance_task().id) == [s.stance_task().options[2].id]
+        assert labels.progress(project, "ana").done == 1
+    capsys.readouterr()
+    assert main(["scheme", str(path)]) == 0
+    assert "3  in favour" in capsys.readouterr().out
