@@ -180,3 +180,15 @@ def test_party_tag_followed_by_comma():
 def test_weak_cue_with_an_object_is_not_speech():
     text = "Rival unions agree on 'truce' before the strike vote"
     assert all(q.confidence < 0.5 for q in detect(text).quotes)
+
+
+def test_cue_between_two_quotes_serves_the_second():
+    text = ('"The roof leaks," said Ada Reyes, the school\'s caretaker. "We patch it every spring."\n\n'
+            'Ben Torvik, the head teacher, was not at the meeting.')
+    det = detect(text)
+    assert [q.speaker for q in det.quotes] == ["Ada Reyes", "Ada Reyes"]
+
+
+def test_description_then_name_in_commas_after_the_quote():
+    text = '"The fund is empty," the harbour spokesman, Ivo Marek, told the local radio.'
+    assert first(text).speaker == "Ivo Marek"

@@ -20,7 +20,7 @@ from annotator.core.detect.speakers import Resolver, Source, np_after, np_before
 
 _SENT_END_RE = re.compile(
     r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bSen)(?<!\bGov)(?<!\bRep)(?<!\bGen)(?<!\bJr)(?<!\bLt)"
-    r"(?<!\b[A-Z])(?<!\bNo)(?<!\bvs)[.!?]+[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
+    r"(?<!\b[A-Z])(?<!\bNo)(?<!\bvs)[.!?]+[\"'\u201d\u2019)]*\s+(?=(?:''|[\"'\u201c\u2018(])?[A-Z0-9])")
 _WORD_RE = re.compile(r"\w+")
 _ONLY_PUNCT_RE = re.compile(r"[\s,;:\u2014\u2013\-]*$")
 _INTRO_GAP_RE = re.compile(r"[\s,:\u2014\u2013\-]*(?:that\s*)?$")
@@ -28,6 +28,9 @@ _INFINITIVE_RE = re.compile(r"\b(?:to|not|n't|never)\s+$")
 _DETERMINER_BEFORE_RE = re.compile(r"\b(?:the|a|an|his|her|their|its|our|this|that|[\w]+['\u2019]s)\s+$", re.I)
 _COORD_BEFORE_RE = re.compile(r"\b(?:and|but|then)\s+(?:also\s+|later\s+)?$")
 _ABOUT_AFTER_RE = re.compile(r"\s+(?:about|whether|if|why|how)\b")
+# '"...," the Vatican spokesman, Ada Reyes, said': a short description, then the name in commas
+_APPOS_LEAD_RE = re.compile(r"[\s,]*(?:the|a|an|[A-Z][\w.'\u2019-]*)\s+(?:[\w.'\u2019-]+\s+){0,4}?[\w.'\u2019-]+\s*,\s*$")
+_GAP_END_RE = re.compile(r"(?:^|[.!?:][\"'\u201d\u2019]*)\s*$")
 _TO_AFTER_RE = re.compile(r"\s+(?:to|on|upon|with)\b")   # "agree on", "call to": an object follows
 _MODAL_BEFORE_RE = re.compile(r"\b(?:might|would|could|may|should|will|to)\s+$")
 _WHO_BEFORE_RE = re.compile(r",\s*who\s+(?:also\s+|has\s+|had\s+)?$")
@@ -84,7 +87,8 @@ class Attributor:
             prev_end = self._outer_end(links[k - 1]) if k and links[k - 1].para == link.para else self.paras[link.para][0]
             next_start = self._outer_start(links[k + 1]) if k + 1 < len(links) and links[k + 1].para == link.para \
                 else self.paras[link.para][1]
-            found = self._after(link, next_start) or self._before(link, prev_end) or self._colon(link) \
+            found = self._after(link, next_start) or self._shared_cue(links, k, prev_end) \
+                or self._before(link, prev_end) or self._colon(link) \
                 or self._after_any_verb(link, next_start) or self._subject(link, prev_end)
             if found:
                 link.cue, link.source, link.how = found
@@ -129,7 +133,8 @@ class Attributor:
                     return cue, self._resolve(np, link), "after"
                 continue
             np = np_before(text, after, cue.start)
-            if np and (_ONLY_PUNCT_RE.match(text[after:np[0]]) or self._role_reaches(after, np)):
+            if np and (_ONLY_PUNCT_RE.match(text[after:np[0]]) or self._role_reaches(after, np)
+                       or _APPOS_LEAD_RE.match(text, after, np[0]) and text.startswith(",", np[1])):
                 return cue, self._resolve(np, link), "after"
             if not cue.weak and _COMMA_BEFORE_RE.search(gap):
                 # '"..." about the decision, said Jane Doe'
@@ -147,6 +152,21 @@ class Attributor:
                     and run.role_start >= after:
                 return True
         return False
+
+    def _shared_cue(self, links: list[Link], k: int, prev_end: int):
+        """'"...," said Ann Lee, the mayor. "..."': the cue between two quotes serves both."""
+        if not k:
+            return None
+        prev, link = links[k - 1], links[k]
+        if prev.para != link.para or prev.how != "after" or prev.source is None or prev.cue is None \
+                or prev.source.start < prev_end:
+            return None
+        tail = max(prev.source.end, prev.cue.end)
+        open_at = link.span.start - len(link.span.open_mark)
+        if self.cues.between(tail, open_at) or _words_between(self.text, tail, open_at) > 20 \
+                or not _GAP_END_RE.search(self.text, tail, open_at):
+            return None
+        return prev.cue, prev.source, "before"
 
     # -- cue before the quote ------------------------------------------------------------
     def _before(self, link: Link, prev_end: int):
