@@ -113,7 +113,7 @@ class LabelsPanel(QWidget):
         self.quotes_view.setAlternatingRowColors(True)
         header = self.quotes_view.horizontalHeader()
         header.setSectionResizeMode(COL_SNIPPET, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((COL_SPEAKER, 130), (COL_STANCE, 70), (COL_STATUS, 80)):
+        for column, width in ((COL_SPEAKER, 112), (COL_STANCE, 62), (COL_STATUS, 74)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)  # measured widths would read every row: slow at 2,000 quotes
         self.quotes_view.selectionModel().currentRowChanged.connect(self._current_quote_changed)
@@ -166,7 +166,8 @@ class LabelsPanel(QWidget):
             self.article_groups.append(group)
         for task in scheme.at_level("quote"):
             group = TaskGroup(task, self)
-            group.setTitle(f"quote {task.title}  (keys work when the quote list has focus)")
+            group.setTitle(f"quote {task.title}")
+            group.setToolTip("Its keys act on the selected quote while the quote list has focus (Ctrl+L).")
             group.clicked.connect(self.quote_choice_clicked)
             self.quote_box.addWidget(group)
             self.quote_groups.append(group)

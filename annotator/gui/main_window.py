@@ -76,7 +76,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 3)
-        self.splitter.setSizes([470, 560, 410])
+        self.splitter.setSizes([530, 500, 410])
         self.setCentralWidget(self.splitter)
         self._build_actions()
         self._build_status_bar()
@@ -137,7 +137,7 @@ class MainWindow(QMainWindow):
         self.list_view.setAlternatingRowColors(True)
         header = self.list_view.horizontalHeader()
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((COL_OUTLET, 100), (COL_DATE, 84), (COL_STATUS, 66), (COL_STANCE, 70)):
+        for column, width in ((COL_OUTLET, 104), (COL_DATE, 82), (COL_STATUS, 66), (COL_STANCE, 84)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
         self.list_view.selectionModel().currentRowChanged.connect(self._list_row_changed)
@@ -184,7 +184,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action("Switch annotator…", None, self.switch_annotator_dialog, file_menu)
         file_menu.addSeparator()
-        self._action("Quit", QKeySequence.StandardKey.Quit, self.close, file_menu)
+        self._action("Quit", "Ctrl+Q", self.close, file_menu)
 
         edit_menu = bar.addMenu("&Edit")
         undo = self.undo_stack.createUndoAction(self, "Undo")
@@ -282,6 +282,9 @@ class MainWindow(QMainWindow):
         splitter = self.settings.value("window/splitter")
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
+        else:  # first start: the list wide enough for titles, the reader a comfortable line length
+            width = self.width()
+            self.splitter.setSizes([int(width * 0.37), int(width * 0.35), int(width * 0.28)])
         self.zoom(int(self.settings.value("reader/zoom", 0)))
 
     def save_settings(self) -> None:
