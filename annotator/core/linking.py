@@ -19,7 +19,8 @@ from annotator.core.store import Project
 from annotator.core.suggest import IndexRow, SuggestIndex
 
 AUTO = "auto"
-FUZZY_LINK_SCORE = 90.0   # fuzz.ratio on normalised names; "Howard Lutnik" ~ "Howard Lutnick" is 96
+FUZZY_LINK_SCORE = 92.0   # fuzz.ratio on normalised names: "Howard Lutnik" ~ "Howard Lutnick" is 96,
+# "Tammy Brice" ~ "Tammy Bruce" only 91 (short names differing by a letter are often two people)
 EXACT_SCORE = 100.0
 NOT_NAMES = frozenset("he she they it we i you him her them his hers its their one who".split())
 _JOINERS = frozenset({"of", "the", "and", "for", "de", "la", "du"})
@@ -119,11 +120,17 @@ class Linker:
             self._index.add_entity(entity_id, self.canonical[entity_id], self.kinds[entity_id], known)
 
 
+class _StaleLinker(Exception):
+    """The Linker named an entity that is gone (merged or deleted since it read the registry)."""
+
+
 def _fingerprint(project: Project) -> tuple:
+    """Cheap signs that the registry changed: other connections' commits, and new rows here.
+    Merges and deletes on this connection are caught when a linked id turns out to be gone."""
     conn = project.conn
     return (conn.execute("PRAGMA data_version").fetchone()[0],
-            *conn.execute("SELECT count(*), max(id) FROM entities").fetchone(),
-            *conn.execute("SELECT count(*), max(id) FROM aliases").fetchone())
+            conn.execute("SELECT max(id) FROM entities").fetchone()[0],
+            conn.execute("SELECT max(id) FROM aliases").fetchone()[0])
 
 
 _linkers: weakref.WeakKeyDictionary[Project, Linker] = weakref.WeakKeyDictionary()
@@ -272,12 +279,19 @@ def link_article(project: Project, article_id: int, linker: Linker | None = None
     linking many articles; without one, the project's cached Linker is used (re-read if stale)."""
     linker = linker or linker_for(project)
     report = LinkReport(articles=1)
-    try:
-        with project.write():
-            _link_in_transaction(project, article_id, linker, report)
-    except BaseException:
-        _linkers.pop(project, None)  # it may have learnt entities that were rolled back
-        raise
+    for attempt in (1, 2):
+        try:
+            with project.write():
+                _link_in_transaction(project, article_id, linker, report)
+            break
+        except _StaleLinker:
+            if attempt == 2:
+                raise
+            linker.__init__(project)
+            report = LinkReport(articles=1)
+        except BaseException:
+            _linkers.pop(project, None)  # it may have learnt entities that were rolled back
+            raise
     linker.fingerprint = _fingerprint(project)
     return report
 
@@ -307,6 +321,8 @@ def _link_in_transaction(project: Project, article_id: int, linker: Linker, repo
             score = EXACT_SCORE
             report.created += 1
         else:
+            if how != "person" and conn.execute("SELECT 1 FROM entities WHERE id = ?", [eid]).fetchone() is None:
+                raise _StaleLinker(eid)
             if how == "exact":
                 report.exact += 1
             elif how == "fuzzy":

@@ -339,3 +339,13 @@ def test_csv_export_reads_back_the_same(tmp_project, tmp_path):
         shape = lambda p: sorted((e.name, e.kind, e.role, tuple(sorted(e.aliases))) for e in list_entities(p))  # noqa: E731
         assert shape(other) == shape(tmp_project)
     assert update_role
+
+
+def test_linking_after_a_merge_uses_the_kept_entity(tmp_project):
+    older, newer = linked_pair(tmp_project)
+    link_all(tmp_project)                       # the cached aliases now know both entities
+    merge_entities(tmp_project, newer.id, older.id)
+    c = add_article(tmp_project, "a3")
+    late = add_mention(tmp_project, c, 0, "Marisol Quennell")
+    link_article(tmp_project, c)
+    assert entity_of(tmp_project, "mentions", late)[0] == newer.id
