@@ -18,9 +18,12 @@ from annotator.core.detect.cues import Cue, CueIndex
 from annotator.core.detect.marks import MarkSpan
 from annotator.core.detect.speakers import Resolver, Source, np_after, np_before
 
+# A sentence end: the punctuation comes first so the scan is quick; the lookbehinds (of fixed
+# width, the punctuation included) keep "Mr." and initials from ending a sentence.
 _SENT_END_RE = re.compile(
-    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bSen)(?<!\bGov)(?<!\bRep)(?<!\bGen)(?<!\bJr)(?<!\bLt)"
-    r"(?<!\b[A-Z])(?<!\bNo)(?<!\bvs)[.!?]+[\"'\u201d\u2019)]*\s+(?=(?:''|[\"'\u201c\u2018(])?[A-Z0-9])")
+    r"[.!?](?<!\bMr.)(?<!\bMrs.)(?<!\bMs.)(?<!\bDr.)(?<!\bSt.)(?<!\bSen.)(?<!\bGov.)(?<!\bRep.)(?<!\bGen.)"
+    r"(?<!\bJr.)(?<!\bLt.)(?<!\b[A-Z].)(?<!\bNo.)(?<!\bvs.)[.!?]*[\"'\u201d\u2019)]*\s+"
+    r"(?=((?:''|[\"'\u201c\u2018(])?[A-Z0-9]))")
 _WORD_RE = re.compile(r"\w+")
 _ONLY_PUNCT_RE = re.compile(r"[\s,;:\u2014\u2013\-]*$")
 _INTRO_GAP_RE = re.compile(r"[\s,:\u2014\u2013\-]*(?:that\s*)?$")
@@ -67,19 +70,27 @@ class Attributor:
         self.cues = cues
         self.paras = [(m.start(), m.end()) for m in re.finditer(r"[^\r\n]+", text)]
         self._para_starts = [p[0] for p in self.paras]
+        # one pass; lookups bisect. A sentence end counts inside [lo, hi) only when the capital
+        # after it lies inside too (`need`), as a search bounded by hi would see it.
+        ends = [(m.start(), m.end(), m.end() + len(m.group(1))) for m in _SENT_END_RE.finditer(text)]
+        self._sent_starts = [a for a, _, _ in ends]
+        self._sent_ends = [b for _, b, _ in ends]
+        self._sent_needs = [c for _, _, c in ends]
 
     def para_of(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self._para_starts, pos) - 1)
 
     def _sentence_start(self, lo: int, pos: int) -> int:
-        start = lo
-        for m in _SENT_END_RE.finditer(self.text, lo, pos):
-            start = m.end()
-        return start
+        i = bisect.bisect_right(self._sent_needs, pos) - 1
+        if i >= 0 and self._sent_starts[i] >= lo:
+            return self._sent_ends[i]
+        return lo
 
     def _sentence_end(self, pos: int, hi: int) -> int:
-        m = _SENT_END_RE.search(self.text, pos, hi)
-        return m.start() + 1 if m else hi
+        i = bisect.bisect_left(self._sent_starts, pos)
+        if i < len(self._sent_starts) and self._sent_needs[i] <= hi:
+            return self._sent_starts[i] + 1
+        return hi
 
     def link_all(self) -> list[Link]:
         links = [Link(s, self.para_of(s.start)) for s in self.spans]
