@@ -120,6 +120,19 @@ class SuggestIndex:
         self._top_cache.clear()
         self._counts.clear()
 
+    def refresh_entities(self, project, entity_ids: Iterable[int]) -> None:
+        """Re-read some entities from the project after an edit (a merge: both ids); gone ones are dropped."""
+        conn = project.conn
+        for eid in entity_ids:
+            row = conn.execute("SELECT name, kind FROM entities WHERE id = ?", [eid]).fetchone()
+            if row is None:
+                self.remove_entity(eid)
+                continue
+            aliases = [a for (a,) in conn.execute("SELECT alias FROM aliases WHERE entity_id = ? ORDER BY id", [eid])]
+            weight = sum(conn.execute(f"SELECT count(*) FROM {t} WHERE entity_id = ?", [eid]).fetchone()[0]
+                         for t in ("mentions", "quotes"))
+            self.add_entity(eid, row[0], row[1], aliases, weight)
+
     def remove_entity(self, entity_id: int) -> bool:
         found = self._entities.pop(entity_id, None)
         if found is None:

@@ -105,3 +105,16 @@ def test_more_often_quoted_entities_come_first_among_equal_matches(tmp_project):
 def test_any_typed_text_gives_a_list_and_never_an_error(index, query):
     found = index.search(query, 5)
     assert isinstance(found, list) and len(found) <= 5
+
+
+def test_an_index_refreshed_after_a_merge_offers_the_kept_entity_for_both_names(tmp_project):
+    from annotator.core.entities import merge_entities
+
+    keep = create_entity(tmp_project, "Ines Okoro")
+    other = create_entity(tmp_project, "Ines Okoro-Blake")
+    idx = SuggestIndex.from_project(tmp_project)
+    merge_entities(tmp_project, keep, other)
+    idx.refresh_entities(tmp_project, [keep, other])
+    found = idx.search("okoro-bl", 5)
+    assert [s.entity_id for s in found] == [keep]
+    assert found[0].alias == "Ines Okoro-Blake"
