@@ -20,7 +20,7 @@ from annotator.core.articles import ArticleQuery, ArticleView
 from annotator.core.resources import resource_path
 from annotator.core.scheme import SINGLE, load_scheme
 from annotator.core.store import Project
-from annotator.gui import commands, none_refcount
+from annotator.gui import commands
 from annotator.gui.article_list import COL_DATE, COL_OUTLET, COL_STANCE, COL_STATUS, COL_TITLE, ArticleListModel
 from annotator.gui.jobs import ImportReportDialog, ProjectJob, import_job, progress_dialog
 from annotator.gui.labels_panel import LabelsPanel
@@ -335,7 +335,6 @@ class MainWindow(QMainWindow):
             self._show(article_id)
 
     def _show(self, article_id: int) -> None:
-        none_refcount.top_up()
         self.panel.note.clearFocus()
         self.article = articles.get_article(self.project, article_id, self.annotator)
         if self.article is None:
