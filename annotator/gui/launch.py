@@ -63,6 +63,7 @@ def run_gui(project_path: str | None = None) -> int:
     app.setOrganizationName("annotator")
     app.setApplicationName("annotator")
     app.setApplicationDisplayName("News Annotator")
+    app.setDesktopFileName("annotator")  # lets Wayland match the window to annotator.desktop
     try:
         project = open_project(project_path) if project_path else open_default_project()
     except ProjectError as exc:

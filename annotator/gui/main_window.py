@@ -58,7 +58,7 @@ class MainWindow(QMainWindow):
         self.show_report_dialogs = True
         self.speaker_names = SpeakerNames(project)
         self.setWindowTitle(f"News Annotator: {Path(project.path).name}")
-        icon = resource_path("icons", "annotator.svg")
+        icon = resource_path("icons", "annotator-256.png")  # PNG: QtSvg's image plugin may be absent
         if icon.exists():
             self.setWindowIcon(QIcon(str(icon)))
         self.setAcceptDrops(True)
