@@ -192,3 +192,20 @@ def test_cue_between_two_quotes_serves_the_second():
 def test_description_then_name_in_commas_after_the_quote():
     text = '"The fund is empty," the harbour spokesman, Ivo Marek, told the local radio.'
     assert first(text).speaker == "Ivo Marek"
+
+
+def test_quote_paragraph_after_a_colon_goes_to_the_person_named_before_it():
+    text = "The review quotes the former harbour master Olga Brenner:\n\n\u201cNobody checked the moorings for years.\u201d"
+    assert first(text).speaker == "Olga Brenner"
+
+
+def test_quote_paragraph_followed_by_a_dash_attribution_line():
+    text = '"We will not close the library while I am here."\n\n- Mayor Petra Lindqvist, at the town meeting.'
+    assert first(text).speaker == "Petra Lindqvist"
+
+
+def test_quote_paragraph_after_a_sentence_about_a_person():
+    text = ("Tomas Weller kept up his attack on the budget.\n\n"
+            "\u201cThis plan takes from the schools and gives to the consultants.\u201d")
+    q = first(text)
+    assert q.speaker == "Tomas Weller" and q.speaker_start is None

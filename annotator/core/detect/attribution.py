@@ -33,6 +33,8 @@ _COORD_BEFORE_RE = re.compile(r"\b(?:and|but|then)\s+(?:also\s+|later\s+)?$")
 _ABOUT_AFTER_RE = re.compile(r"\s+(?:about|whether|if|why|how)\b")
 # '"...," the Vatican spokesman, Ada Reyes, said': a short description, then the name in commas
 _APPOS_LEAD_RE = re.compile(r"[\s,]*(?:the|a|an|[A-Z][\w.'\u2019-]*)\s+(?:[\w.'\u2019-]+\s+){0,4}?[\w.'\u2019-]+\s*,\s*$")
+_DASH_LINE_RE = re.compile(r"\s*[-\u2013\u2014]+\s*(?=[A-Z])")   # "- Jane Doe, at a rally."
+_QUOTE_CHARS_RE = re.compile("[\"\u201c\u201d]|''")
 _GAP_END_RE = re.compile(r"(?:^|[.!?:][\"'\u201d\u2019]*)\s*$")
 _TO_AFTER_RE = re.compile(r"\s+(?:to|on|upon|with)\b")   # "agree on", "call to": an object follows
 _MODAL_BEFORE_RE = re.compile(r"\b(?:might|would|could|may|should|will|to)\s+$")
@@ -343,3 +345,42 @@ class Attributor:
             if prev_src is not None and prev_src.name:
                 link.source, link.how = prev_src, "next-paragraph"
                 last_para_source[link.para] = prev_src
+        # still nobody: the person the surrounding sentences are about (a guess; confidence unchanged)
+        for link in links:
+            if link.source is None:
+                src = self._context_source(link)
+                if src is not None:
+                    link.source, link.how = src, "context"
+
+    def _context_source(self, link: Link) -> Optional[Source]:
+        text = self.text
+        open_at = link.span.start - len(link.span.open_mark)
+        ps, pe = self.paras[link.para]
+        candidates = []
+        if text[ps:open_at].strip():
+            candidates.append(self._sentence_subject(self._sentence_start(ps, open_at), open_at))
+        else:
+            if link.para + 1 < len(self.paras):
+                ns, ne = self.paras[link.para + 1]
+                m = _DASH_LINE_RE.match(text, ns, ne)
+                if m:
+                    candidates.append(np_after(text, m.end(), ne))
+            if link.para > 0:
+                qs, qe = self.paras[link.para - 1]
+                prev = text[qs:qe].rstrip()
+                end = qs + len(prev)
+                lo = self._sentence_start(qs, end - 1)
+                if prev.endswith(":"):
+                    run = next((r for r in reversed(self.resolver.cast.runs_between(lo, end))
+                                if r.kind == "person" and not text[r.end:end - 1].strip()), None)
+                    if run is not None:
+                        candidates.append((run.start, run.end))
+                if not _QUOTE_CHARS_RE.search(prev):
+                    candidates.append(self._sentence_subject(lo, end))
+        for np in candidates:
+            if np is None:
+                continue
+            src = self._resolve(np, link)
+            if src.name and src.kind == "person":
+                return src
+        return None

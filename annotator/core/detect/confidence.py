@@ -72,6 +72,8 @@ def confidence(text: str, link: Link, kind: str) -> float:
         if link.cue is None:
             score -= 0.1
         return round(score, 2)
+    if link.how == "context":  # a guessed speaker says nothing about whether these are quoted words
+        link = type(link)(link.span, link.para)
     if link.how == "subject":  # the sentence's subject, no speech verb
         if kind == "fragment":
             return 0.6 if n >= 2 else 0.45
