@@ -209,3 +209,11 @@ def test_quote_paragraph_after_a_sentence_about_a_person():
             "\u201cThis plan takes from the schools and gives to the consultants.\u201d")
     q = first(text)
     assert q.speaker == "Tomas Weller" and q.speaker_start is None
+
+
+def test_unattributed_quote_falls_back_to_the_speaker_just_before():
+    text = ('"The ferry will run all winter," said harbour chief Lotte Brand.\n\n'
+            'The crossing takes forty minutes.\n\n'
+            'In the past, "the ice stopped us for weeks at a time."')
+    det = detect(text)
+    assert [q.speaker for q in det.quotes] == ["Lotte Brand", "Lotte Brand"]

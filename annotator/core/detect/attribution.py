@@ -346,11 +346,16 @@ class Attributor:
                 link.source, link.how = prev_src, "next-paragraph"
                 last_para_source[link.para] = prev_src
         # still nobody: the person the surrounding sentences are about (a guess; confidence unchanged)
+        last: Optional[Link] = None
         for link in links:
             if link.source is None:
                 src = self._context_source(link)
+                if src is None and last is not None and link.para - last.para <= 2:
+                    src = last.source   # the speaker of the quotes just before
                 if src is not None:
                     link.source, link.how = src, "context"
+            if link.source is not None and link.source.name:
+                last = link
 
     def _context_source(self, link: Link) -> Optional[Source]:
         text = self.text
