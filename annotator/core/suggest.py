@@ -23,6 +23,7 @@ from annotator.core.names import initials, normalise_name
 
 CANDIDATE_CAP = 300      # strings rapidfuzz ranks per query, at most
 FUZZY_TOKEN_CAP = 40     # words like a mistyped one that bring candidates
+WIDE_PREFIX_WORDS = 1_500   # a prefix starting more words than this is served from the weight order
 SIMILAR_WORD_SCAN = 40_000  # at most this many words are compared with a mistyped one
 MIN_FUZZY_SCORE = 55.0   # a typo-only match below this is noise
 MATCH_NAMES = {3: "prefix", 2: "words", 1: "fuzzy"}
@@ -213,11 +214,13 @@ class SuggestIndex:
         cached = self._top_cache.get(prefix)
         if cached is not None:
             return cached[:cap]
-        count = sum(len(postings[words[i]]) for i in range(lo, hi))
-        if count <= cap:
-            return [sid for i in range(lo, hi) for sid in postings[words[i]]]
-        if count <= 20_000:
-            cached = self._heaviest((sid for i in range(lo, hi) for sid in postings[words[i]]), CANDIDATE_CAP)
+        if hi - lo <= WIDE_PREFIX_WORDS:
+            everything: list[int] = []
+            for i in range(lo, hi):
+                everything.extend(postings[words[i]])
+            if len(everything) <= cap:
+                return everything
+            cached = self._heaviest(everything, CANDIDATE_CAP)
         else:
             # A short prefix shared by many names: walk names from the heaviest until enough match.
             cached = []
