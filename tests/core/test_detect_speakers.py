@@ -217,3 +217,13 @@ def test_unattributed_quote_falls_back_to_the_speaker_just_before():
             'In the past, "the ice stopped us for weeks at a time."')
     det = detect(text)
     assert [q.speaker for q in det.quotes] == ["Lotte Brand", "Lotte Brand"]
+
+
+def test_inner_quote_closing_with_the_outer_one():
+    text = "''He told us, 'Keep the gates shut,''' said Rosa Lindgren, who ran the depot."
+    assert first(text).speaker == "Rosa Lindgren"
+
+
+def test_remembered_is_a_speech_cue():
+    q = first('"Nobody wanted the night shift," remembered Edvin Holm, a former driver.')
+    assert q.speaker == "Edvin Holm" and q.cue == "remembered"

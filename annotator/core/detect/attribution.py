@@ -25,7 +25,7 @@ _SENT_END_RE = re.compile(
     r"(?<!\bJr.)(?<!\bLt.)(?<!\b[A-Z].)(?<!\bNo.)(?<!\bvs.)[.!?]*[\"'\u201d\u2019)]*\s+"
     r"(?=((?:''|[\"'\u201c\u2018(])?[A-Z0-9]))")
 _WORD_RE = re.compile(r"\w+")
-_ONLY_PUNCT_RE = re.compile(r"[\s,;:\u2014\u2013\-]*$")
+_ONLY_PUNCT_RE = re.compile(r"[\s,;:\u2014\u2013\-'\u2019]*$")   # a stray ' closes an inner quote
 _INTRO_GAP_RE = re.compile(r"[\s,:\u2014\u2013\-]*(?:that\s*)?$")
 _INFINITIVE_RE = re.compile(r"\b(?:to|not|n't|never)\s+$")
 _DETERMINER_BEFORE_RE = re.compile(r"\b(?:the|a|an|his|her|their|its|our|this|that|[\w]+['\u2019]s)\s+$", re.I)

@@ -23,7 +23,7 @@ WEAK_CUES = frozenset({"state", "states", "post", "posts", "report", "reports", 
                        "thunder", "beg", "caution", "advise", "inform", "assure", "mock", "counter",
                        "stress", "stresses", "repeat", "agree", "agrees", "agreed", "disagree", "disagreed",
                        "demand", "demands", "pledge", "promise", "vow", "predict", "reveal", "deny", "claim",
-                       "goes on", "went on", "go on"})
+                       "goes on", "went on", "go on", "pressed", "reacted", "laughed"})
 
 def _trie_pattern(words: list[str]) -> str:
     """One regex for many words, branching letter by letter (a plain alternation is slow)."""
