@@ -227,3 +227,9 @@ def test_inner_quote_closing_with_the_outer_one():
 def test_remembered_is_a_speech_cue():
     q = first('"Nobody wanted the night shift," remembered Edvin Holm, a former driver.')
     assert q.speaker == "Edvin Holm" and q.cue == "remembered"
+
+
+def test_participle_after_said_goes_to_the_one_who_said():
+    text = ('Mayor Dora Vance will open the market, Jonas Feld said, adding that she would be '
+            '"delighted to cut the ribbon."')
+    assert first(text).speaker == "Jonas Feld"

@@ -210,7 +210,10 @@ class Attributor:
             if gap_words > 12 and not cue.word.startswith(_REPORTING_STEMS):
                 continue
             if cue.word.endswith("ing") and _COMMA_BEFORE_RE.search(lead):
-                np = self._sentence_subject(lo, cue.start)
+                # "Ana Ruiz said, adding that ...": the subject of the cue before the comma
+                prior = [c for c in cues if c.end <= cue.start and _ONLY_PUNCT_RE.match(text, c.end, cue.start)]
+                np = np_before(text, lo, prior[-1].start) if prior else None
+                np = np or self._sentence_subject(lo, cue.start)
                 if np:
                     return cue, self._resolve(np, link), "before"
             if _COORD_BEFORE_RE.search(lead):
