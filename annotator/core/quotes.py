@@ -115,10 +115,8 @@ def store_detection(project: Project, article_id: int, detection: Detection, now
 
 
 def _link_entities(project: Project, article_id: int) -> None:
-    try:
-        from annotator.core.entities import link_article
-    except ImportError:  # entities are optional for detection
-        return
+    from annotator.core.linking import link_article
+
     link_article(project, article_id)
 
 

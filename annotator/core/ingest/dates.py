@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 
 _MONTHS = {
     m: i
@@ -75,6 +75,7 @@ def _from_epoch(seconds: float) -> str | None:
     if seconds > 1e11:  # milliseconds
         seconds /= 1000
     try:
-        return datetime.utcfromtimestamp(seconds).strftime("%Y-%m-%dT%H:%M:%S")
+        moment = datetime.fromtimestamp(seconds, tz=timezone.utc)
     except (OverflowError, OSError, ValueError):
         return None
+    return moment.strftime("%Y-%m-%dT%H:%M:%S") if 1800 <= moment.year <= 2200 else None
