@@ -8,6 +8,8 @@ reader finished without a problem, so a file is imported whole or not at all.
 
 from __future__ import annotations
 
+import zipfile
+import zlib
 from collections.abc import Iterator
 
 from annotator.core.ingest.options import ReadOptions
@@ -33,6 +35,9 @@ def read_source(source: Source, options: ReadOptions | None = None) -> Iterator[
         yield ImportProblem(source.path, "the file is too large to read")
     except OSError as exc:
         yield ImportProblem(source.path, f"cannot be read ({exc.strerror or exc})")
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error) as exc:
+        # a zip member that is encrypted, damaged or packed with an unsupported method
+        yield ImportProblem(source.path, f"cannot be read from the archive ({exc or type(exc).__name__})")
     except Exception as exc:  # a reader bug must not stop a batch of thousands of files
         yield ImportProblem(source.path, f"unexpected error while reading: {type(exc).__name__}: {exc}")
 

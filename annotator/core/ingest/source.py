@@ -96,8 +96,8 @@ def _zip_sources(path: Path) -> Iterator[Source | ImportProblem]:
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        yield ImportProblem(str(path), f"not a readable zip archive ({exc})")
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
+        yield ImportProblem(str(path), f"not a readable zip archive ({exc or type(exc).__name__})")
         return
     for info in sorted(infos, key=lambda i: i.filename):
         name = info.filename
