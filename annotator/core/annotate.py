@@ -7,8 +7,7 @@ function returns what an undo needs to put things back (a previous verdict, or t
 
 from __future__ import annotations
 
-import unicodedata
-
+from annotator.core import entities
 from annotator.core.store import Project, utc_now
 
 VERDICTS = ("confirmed", "corrected", "rejected")
@@ -59,32 +58,10 @@ def reject_quote(project: Project, quote_id: int, annotator: str) -> dict | None
 # --- speakers -------------------------------------------------------------------------------------
 
 
-def _norm(name: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
-
-
 def entity_for_name(project: Project, name: str) -> int:
-    """The entity a typed speaker name stands for: the entities module's when present, else an
-    existing entity or alias with the same normalised name, else a new person entity."""
-    try:  # the entities module (another engineer's) owns naming rules once it exists
-        from annotator.core import entities as _entities  # noqa: PLC0415
-    except ImportError:
-        _entities = None
-    for fn_name in ("entity_for_name", "ensure_entity", "find_or_create_entity"):
-        fn = getattr(_entities, fn_name, None) if _entities else None
-        if fn is not None:
-            result = fn(project, name)
-            return int(getattr(result, "id", result))
-    norm = _norm(name)
-    with project.write() as db:
-        row = db.execute(
-            "SELECT id FROM entities WHERE norm = ? UNION ALL SELECT entity_id FROM aliases WHERE norm = ? LIMIT 1",
-            [norm, norm]).fetchone()
-        if row:
-            return row[0]
-        return db["entities"].insert(
-            {"name": " ".join(name.split()), "norm": norm, "kind": "person", "created_at": utc_now()}).last_pk
+    """The entity a typed speaker name stands for (see entities.entity_for_name): an existing one with
+    that name or alias, else a new person entity."""
+    return entities.entity_for_name(project, name)
 
 
 def set_quote_speaker(project: Project, quote_id: int, annotator: str, *, mention_id: int | None = None,

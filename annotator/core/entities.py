@@ -145,6 +145,26 @@ def create_entity(project: Project, name: str, kind: str = "person", role: str |
         return insert_entity(project.conn, name, norm, kind, role or None, aliases)
 
 
+def entity_for_name(project: Project, name: str, kind: str = "person") -> int:
+    """The entity a typed speaker name stands for: an entity or alias with the same normalised name
+    (titles stripped: "Commerce Secretary Howard Lutnick" is Howard Lutnick), else a new entity
+    with that name, the title kept as its role and the name as written as an alias."""
+    written = " ".join((name or "").split())
+    bare, role = split_title(written, kind)
+    bare, norm = _clean_name(bare or written)
+    kind = _check_kind(kind)
+    written_norm = normalise_name(written)
+    conn = project.conn
+    with project.write():
+        for sql, key in (("SELECT id FROM entities WHERE norm = ? ORDER BY id LIMIT 1", norm),
+                         ("SELECT entity_id FROM aliases WHERE norm = ? ORDER BY id LIMIT 1", norm),
+                         ("SELECT entity_id FROM aliases WHERE norm = ? ORDER BY id LIMIT 1", written_norm)):
+            row = conn.execute(sql, [key]).fetchone()
+            if row is not None:
+                return row[0]
+        return insert_entity(conn, bare, norm, kind, role, [written])
+
+
 @dataclass
 class RenameRecord:
     entity_id: int

@@ -9,6 +9,7 @@ from annotator.core.entities import (
     add_alias,
     create_entity,
     delete_entity,
+    entity_for_name,
     export_entities_csv,
     get_entity,
     import_entities_csv,
@@ -284,6 +285,24 @@ def test_aliases_add_and_remove_but_the_name_stays(tmp_project):
         remove_alias(tmp_project, eid, "Ines Okoro")
     with pytest.raises(EntityError, match="name"):
         create_entity(tmp_project, "   ")
+
+
+def test_a_typed_speaker_name_finds_the_entity_by_name_or_alias_and_keeps_a_title_as_role(tmp_project):
+    eid = create_entity(tmp_project, "Howard Lutnick", aliases=["Lutnick"])
+    assert entity_for_name(tmp_project, "  howard   LUTNICK ") == eid
+    assert entity_for_name(tmp_project, "Commerce Secretary Howard Lutnick") == eid
+    assert entity_for_name(tmp_project, "Lutnick's") == eid
+    new = entity_for_name(tmp_project, "State Department spokeswoman Tammy Bruce")
+    entity = get_entity(tmp_project, new)
+    assert (entity.name, entity.kind) == ("Tammy Bruce", "person")
+    assert entity.role == "State Department spokeswoman"
+    assert "State Department spokeswoman Tammy Bruce" in entity.aliases
+    assert entity_for_name(tmp_project, "Tammy Bruce") == new
+    assert entity_for_name(tmp_project, "Harbour Workers Guild", kind="organisation") != new
+    assert get_entity(tmp_project, entity_for_name(tmp_project, "Harbour Workers Guild")).kind == "organisation"
+    assert len(list_entities(tmp_project)) == 3
+    with pytest.raises(EntityError, match="name"):
+        entity_for_name(tmp_project, " ... ")
 
 
 def test_hand_link_returns_the_state_to_restore(tmp_project):
