@@ -7,9 +7,12 @@ optionally with a BOM for Excel, formula-like cells neutralised) or as JSON line
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import queue
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -93,23 +96,32 @@ class Rows:
     rows: Iterator[tuple]
 
 
-def _pivot_sql(cols: list[TaskColumns], alias: str = "lab") -> str:
+def _pivot_sql(cols: list[TaskColumns], alias: str = "lab", name: str = "lab.oname") -> str:
     parts = []
     for tc in cols:
-        parts.append(f"group_concat(CASE WHEN {alias}.task_id = {int(tc.task.id)} THEN {alias}.oname END, '; ')")
+        parts.append(f"group_concat(CASE WHEN {alias}.task_id = {int(tc.task.id)} THEN {name} END, '; ')")
         for option_id in tc.option_columns:
             parts.append(f"max({alias}.option_id = {int(option_id)})")
     return "".join(f", {p} AS c{i}" for i, p in enumerate(parts))
 
 
-def _label_cells(cols: list[TaskColumns], neutral: bool) -> list[str]:
-    """The select-list entries for the pivoted label columns of `agg`."""
+def _text_slots(cols: list[TaskColumns]) -> set[int]:
+    """Positions of the value (text) columns among the label columns; the rest are 0/1."""
+    out, i = set(), 0
+    for tc in cols:
+        out.add(i)
+        i += 1 + len(tc.option_columns)
+    return out
+
+
+def _label_cells(cols: list[TaskColumns], neutral: bool, alias: str = "agg") -> list[str]:
+    """The select-list entries for the pivoted label columns of a grouped subquery."""
     out, i = [], 0
     for tc in cols:
-        out.append(sql_neutralise(f"agg.c{i}") if neutral else f"agg.c{i}")
+        out.append(sql_neutralise(f"{alias}.c{i}") if neutral else f"{alias}.c{i}")
         i += 1
         for _ in tc.option_columns:
-            out.append(f"ifnull(agg.c{i}, 0)")
+            out.append(f"ifnull({alias}.c{i}, 0)")
             i += 1
     return out
 
@@ -124,35 +136,34 @@ def article_rows(project: Project, *, annotator: str | None = None, adjudicated:
     columns = column_names(scheme, "article")
     if adjudicated:
         return Rows(columns, _adjudicated_article_rows(project, cols, neutralise))
-    who = "AND annotator = :who" if annotator is not None else ""
+    who = "AND l.annotator = :who" if annotator is not None else ""
     n = sql_neutralise if neutralise else (lambda c: c)
+    labels = "".join(c + ", " for c in _label_cells(cols, neutralise, "g"))
+    empty = "".join("NULL, " if i in _text_slots(cols) else "0, " for i in range(len(_label_cells(cols, False))))
+    # The labels are grouped in the order of their unique index (article, item, annotator, task,
+    # option): no sort, and a task's options come out in the order they were added to the scheme.
     sql = f"""
-    WITH pairs AS (
-        SELECT article_id, annotator FROM labels WHERE quote_id IS NULL {who}
-        UNION SELECT article_id, annotator FROM article_status WHERE 1 {who}
-    ),
-    lab AS (
-        SELECT l.article_id, l.annotator, l.task_id, l.option_id, l.updated_at, o.name AS oname
-        FROM labels l JOIN options o ON o.id = l.option_id
-        WHERE l.quote_id IS NULL {who.replace('annotator', 'l.annotator')}
-        ORDER BY l.article_id, l.annotator, l.task_id, o.position, o.id
-    ),
-    agg AS (
-        SELECT lab.article_id, lab.annotator, max(lab.updated_at) AS lat {_pivot_sql(cols)}
-        FROM lab GROUP BY lab.article_id, lab.annotator
-    )
-    SELECT a.id, a.uid, {n('a.title')}, {n('a.outlet')}, {n('a.published')}, {n('a.url')}, {n('p.annotator')},
-        {''.join(c + ', ' for c in _label_cells(cols, neutralise))}
-        {n('s.note')}, s.status,
-        nullif(max(ifnull(agg.lat, ''), ifnull(s.updated_at, '')), '')
-    FROM pairs p
-    JOIN articles a ON a.id = p.article_id
-    LEFT JOIN agg ON agg.article_id = p.article_id AND agg.annotator = p.annotator
-    LEFT JOIN article_status s ON s.article_id = p.article_id AND s.annotator = p.annotator
-    ORDER BY p.article_id, p.annotator
+    SELECT a.id, a.uid, {n('a.title')}, {n('a.outlet')}, {n('a.published')}, {n('a.url')}, {n('g.annotator')},
+        {labels}{n('s.note')}, s.status,
+        CASE WHEN s.updated_at > g.lat THEN s.updated_at ELSE g.lat END
+    FROM (
+        SELECT l.article_id, l.annotator, max(l.updated_at) AS lat {_pivot_sql(cols, "l", "o.name")}
+        FROM labels l CROSS JOIN options o ON o.id = l.option_id
+        WHERE ifnull(l.quote_id, 0) = 0 {who}
+        GROUP BY l.article_id, ifnull(l.quote_id, 0), l.annotator
+    ) g
+    JOIN articles a ON a.id = g.article_id
+    LEFT JOIN article_status s ON s.article_id = g.article_id AND s.annotator = g.annotator
+    UNION ALL
+    SELECT a.id, a.uid, {n('a.title')}, {n('a.outlet')}, {n('a.published')}, {n('a.url')}, {n('s.annotator')},
+        {empty}{n('s.note')}, s.status, s.updated_at
+    FROM article_status s JOIN articles a ON a.id = s.article_id
+    WHERE NOT EXISTS (SELECT 1 FROM labels l WHERE l.article_id = s.article_id AND ifnull(l.quote_id, 0) = 0
+                      AND l.annotator = s.annotator) {who.replace('l.annotator', 's.annotator')}
+    ORDER BY 1, 7
     """
     cursor = project.conn.execute(sql, {"who": annotator} if annotator is not None else {})
-    return Rows(columns, _stream(cursor))
+    return Rows(columns, _prefetched(cursor))
 
 
 def _stream(cursor) -> Iterator[tuple]:
@@ -161,6 +172,40 @@ def _stream(cursor) -> Iterator[tuple]:
         if not chunk:
             return
         yield from chunk
+
+
+def _prefetched(cursor, depth: int = 8) -> Iterator[tuple]:
+    """Rows of `cursor` fetched by a helper thread: SQLite works (without the GIL) on the next rows
+    while this thread writes the last ones. At most `depth` chunks wait in memory."""
+    chunks: queue.Queue = queue.Queue(depth)
+    stop = threading.Event()
+
+    def fetch() -> None:
+        try:
+            while not stop.is_set():
+                chunk = cursor.fetchmany(5000)
+                chunks.put(chunk)
+                if not chunk:
+                    return
+        except BaseException as exc:  # handed to the reading thread
+            chunks.put(exc)
+
+    worker = threading.Thread(target=fetch, name="export-fetch", daemon=True)
+    worker.start()
+    try:
+        while True:
+            chunk = chunks.get()
+            if isinstance(chunk, BaseException):
+                raise chunk
+            if not chunk:
+                return
+            yield from chunk
+    finally:
+        stop.set()
+        while worker.is_alive():  # let a blocked put() finish
+            with contextlib.suppress(queue.Empty):
+                chunks.get(timeout=0.05)
+        worker.join()
 
 
 def quote_rows(project: Project, *, annotator: str | None = None, adjudicated: bool = False,
@@ -188,6 +233,9 @@ def quote_rows(project: Project, *, annotator: str | None = None, adjudicated: b
         UNION ALL
         SELECT id, annotator FROM quotes WHERE origin = 'human' {who}
     ),
+    replaced AS MATERIALIZED (
+        SELECT DISTINCT replaces_id AS rid, annotator AS ann FROM quotes WHERE replaces_id IS NOT NULL
+    ),
     lab AS (
         SELECT l.quote_id, l.annotator, l.task_id, l.option_id, o.name AS oname
         FROM labels l JOIN options o ON o.id = l.option_id
@@ -206,8 +254,8 @@ def quote_rows(project: Project, *, annotator: str | None = None, adjudicated: b
         FROM items i
         JOIN quotes q ON q.id = i.qid
         LEFT JOIN quote_labels ql ON ql.quote_id = q.id AND ql.annotator = i.ann
-        WHERE ifnull(ql.status, '') != 'rejected'
-          AND NOT EXISTS (SELECT 1 FROM quotes h WHERE h.replaces_id = q.id AND h.annotator = i.ann)
+        LEFT JOIN replaced r ON r.rid = q.id AND r.ann = i.ann
+        WHERE ifnull(ql.status, '') != 'rejected' AND r.rid IS NULL
     )
     SELECT r.article_id, r.id, {n('r.text')}, r.start, r."end", {n('r.speaker')}, r.entity_id, {n('e.name')},
         {''.join(c + ', ' for c in _label_cells(cols, neutralise))}
@@ -218,7 +266,7 @@ def quote_rows(project: Project, *, annotator: str | None = None, adjudicated: b
     ORDER BY r.article_id, r.start, r.id, r.ann
     """
     cursor = project.conn.execute(sql, {"who": annotator} if annotator is not None else {})
-    return Rows(columns, _stream(cursor))
+    return Rows(columns, _prefetched(cursor))
 
 
 # --- adjudicated rows ---------------------------------------------------------------------------

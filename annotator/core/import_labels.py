@@ -206,7 +206,7 @@ def _apply(project: Project, changes: list[_Change], cols: list[TaskColumns]) ->
                     continue
                 db.execute("DELETE FROM labels WHERE article_id = ? AND quote_id IS ? AND annotator = ? "
                            "AND task_id = ?", list(key))
-                db.executemany(
+                db.conn.executemany(
                     "INSERT INTO labels (article_id, quote_id, annotator, task_id, option_id, updated_at) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
                     [(*key, option_id, ch.when) for option_id in dict.fromkeys(option_ids)])
