@@ -1,0 +1,166 @@
+"""The agreement panel: a table per task, a bar chart of kappa and alpha per task and annotator pair
+(drawn with QPainter), and each annotator's progress. Figures come from annotator.core.agreement."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.agreement import AgreementReport, annotator_progress, project_agreement
+from annotator.core.store import Project
+
+KAPPA, ALPHA = QColor("#3b6fb6"), QColor("#e08a2c")
+
+
+def _f(value) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+class BarChart(QWidget):
+    """Horizontal bars from -1 to 1 (zero marked), two per row: a blue kappa and an orange alpha."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[tuple[str, float | None, float | None]] = []
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+
+    def set_rows(self, rows: list[tuple[str, float | None, float | None]]) -> None:
+        self.rows = rows
+        self.updateGeometry()
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(520, 44 + 30 * max(1, len(self.rows)))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return self.sizeHint()
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.fillRect(self.rect(), self.palette().base())
+        metrics = p.fontMetrics()
+        label_w = min(max([metrics.horizontalAdvance(r[0]) for r in self.rows] + [140]) + 12, self.width() // 2)
+        left, right = label_w, self.width() - 56
+        zero = left + (right - left) / 2
+        top = 24
+        p.setPen(self.palette().text().color())
+        p.drawText(QRectF(left - 10, 2, 40, 18), Qt.AlignmentFlag.AlignLeft, "-1")
+        p.drawText(QRectF(zero - 20, 2, 40, 18), Qt.AlignmentFlag.AlignCenter, "0")
+        p.drawText(QRectF(right - 40, 2, 40, 18), Qt.AlignmentFlag.AlignRight, "1")
+        p.fillRect(QRectF(4, 6, 10, 10), KAPPA)
+        p.drawText(QRectF(18, 2, 50, 18), Qt.AlignmentFlag.AlignLeft, "kappa")
+        p.fillRect(QRectF(70, 6, 10, 10), ALPHA)
+        p.drawText(QRectF(84, 2, 50, 18), Qt.AlignmentFlag.AlignLeft, "alpha")
+        if not self.rows:
+            p.setPen(self.palette().text().color())
+            p.drawText(QRectF(left, top, right - left, 24), Qt.AlignmentFlag.AlignCenter,
+                       "no items with two annotators yet")
+        for i, (name, kappa, alpha) in enumerate(self.rows):
+            y = top + 30 * i + 6
+            p.setPen(self.palette().text().color())
+            p.drawText(QRectF(0, y, label_w - 8, 24), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                       metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, label_w - 8))
+            for j, (value, colour) in enumerate(((kappa, KAPPA), (alpha, ALPHA))):
+                bar_y = y + 2 + j * 11
+                if value is None:
+                    continue
+                x = zero + (right - zero) * max(-1.0, min(1.0, value))
+                p.fillRect(QRectF(min(zero, x), bar_y, abs(x - zero) or 1, 9), colour)
+                p.setPen(colour)
+                font = QFont(p.font())
+                font.setPointSizeF(max(6.0, font.pointSizeF() * 0.8))
+                p.setFont(font)
+                p.drawText(QRectF(right + 4, bar_y - 3, 52, 14), Qt.AlignmentFlag.AlignLeft, f"{value:.2f}")
+                p.setFont(self.font())
+        p.setPen(QPen(self.palette().mid().color(), 1, Qt.PenStyle.DashLine))
+        p.drawLine(int(zero), top, int(zero), self.height() - 4)
+        p.end()
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> QTableWidget:
+    table = QTableWidget(len(rows), len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            item = QTableWidgetItem(value)
+            if c > 0:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(r, c, item)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+class AgreementPanel(QWidget):
+    """Agreement of a project's annotators; `refresh()` recomputes it (well under a second for 100,000
+    articles)."""
+
+    def __init__(self, project: Project, parent=None):
+        super().__init__(parent)
+        self.project = project
+        self.setWindowTitle("Agreement")
+        self.tabs = QTabWidget()
+        self.chart = BarChart()
+        self.progress_box = QGroupBox("Progress per annotator")
+        self.progress_layout = QGridLayout(self.progress_box)
+        refresh = QPushButton("&Refresh")
+        refresh.clicked.connect(self.refresh)
+        chart_box = QGroupBox("Cohen's kappa (pairs) or Fleiss' kappa (all), and Krippendorff's alpha")
+        QVBoxLayout(chart_box).addWidget(self.chart)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 3)
+        layout.addWidget(chart_box, 2)
+        layout.addWidget(self.progress_box)
+        layout.addWidget(refresh, 0, Qt.AlignmentFlag.AlignRight)
+        self.report: AgreementReport | None = None
+        self.resize(900, 760)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.report = report = project_agreement(self.project)
+        self.tabs.clear()
+        bars = []
+        for t in report.tasks:
+            label = f"{t.task} ({t.level})"
+            rows = [["all annotators", str(t.items), _f(t.observed), _f(t.fleiss_kappa), _f(t.alpha)]]
+            rows += [[f"{p.a} / {p.b}", str(p.items), _f(p.observed), _f(p.kappa), ""] for p in t.pairs]
+            rows += [[f"option {name} (yes/no)", "", "", "", _f(a)] for name, a in t.option_alpha.items()]
+            self.tabs.addTab(_table(["", "items", "observed", "kappa", "alpha"], rows), label)
+            bars.append((label, t.fleiss_kappa, t.alpha))
+            bars += [(f"  {label}: {p.a} / {p.b}", p.kappa, None) for p in t.pairs]
+        q = report.quotes
+        rows = [[f"{p.a} / {p.b}", str(p.articles), f"{p.a_quotes} / {p.b_quotes}", _f(p.exact_f1), _f(p.overlap_f1),
+                 str(p.shared), _f(p.speaker_observed), _f(p.speaker_kappa)] for p in q.pairs]
+        rows.append(["all: speaker alpha", "", "", "", "", str(q.shared_quotes), "", _f(q.speaker_alpha)])
+        self.tabs.addTab(_table(["pair", "articles", "quotes", "F1 exact", "F1 overlap", "shared", "speaker agree",
+                                 "speaker kappa / alpha"], rows), "quotes and speakers")
+        bars += [(f"  speaker: {p.a} / {p.b}", p.speaker_kappa, None) for p in q.pairs]
+        if q.shared_quotes:
+            bars.append(("speaker (all)", None, q.speaker_alpha))
+        self.chart.set_rows(bars)
+        while self.progress_layout.count():
+            self.progress_layout.takeAt(0).widget().deleteLater()
+        for i, p in enumerate(annotator_progress(self.project)):
+            bar = QProgressBar()
+            bar.setRange(0, max(1, p.total))
+            bar.setValue(p.done)
+            bar.setFormat(f"{p.done:,} of {p.total:,} done ({p.labelled:,} with labels)")
+            self.progress_layout.addWidget(QLabel(p.annotator), i, 0)
+            self.progress_layout.addWidget(bar, i, 1)

@@ -1,0 +1,99 @@
+"""Review mode: the disagreement list, adjudicating from it (with undo), and the agreement panel."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from annotator.core.adjudicate import get_adjudication  # noqa: E402
+from annotator.gui.agreement_panel import AgreementPanel  # noqa: E402
+from annotator.gui.review import ReviewWindow, open_review_window  # noqa: E402
+from tests.fixtures.review.sample import build_sample  # noqa: E402
+from tests.paths import REPO  # noqa: E402
+
+SHOTS = REPO / "docs" / "screenshots"
+
+
+def _select(window, task, level):
+    for row in range(window.proxy.rowCount()):
+        item = window.model.item(window.proxy.mapToSource(window.proxy.index(row, 0)).row())
+        if item.task == task and item.level == level:
+            window.table.selectRow(row)
+            return item
+    raise AssertionError(f"no {task} row")
+
+
+def test_disagreement_list_shows_items_and_sorts_by_task(qtbot, qtmodeltester, tmp_project):
+    build_sample(tmp_project)
+    window = ReviewWindow(tmp_project, "zoe")
+    qtbot.addWidget(window)
+    qtmodeltester.check(window.model)
+    qtmodeltester.check(window.proxy)
+    assert window.model.rowCount() == 5
+    tasks = [window.proxy.index(r, 0).data() for r in range(window.proxy.rowCount())]
+    assert tasks == sorted(tasks)
+    window.table.sortByColumn(0, window.table.horizontalHeader().sortIndicatorOrder().__class__.DescendingOrder)
+    assert window.proxy.index(0, 0).data() == "topic"
+    assert "5 items where annotators differ; 5 not adjudicated" == window.count_label.text()
+
+
+def test_choosing_a_value_stores_the_adjudication_and_undo_removes_it(qtbot, tmp_project):
+    ids = build_sample(tmp_project)
+    window = ReviewWindow(tmp_project, "zoe")
+    qtbot.addWidget(window)
+    item = _select(window, "stance", "article")
+    assert "in favour" in window.detail.toPlainText() and "neutral" in window.detail.toPlainText()
+    window.value_box.setCurrentText("neutral")
+    qtbot.mouseClick(window.apply_button, __import__("PySide6.QtCore", fromlist=["Qt"]).Qt.MouseButton.LeftButton)
+    rows = get_adjudication(tmp_project, item.article_id, ids["stance"])
+    assert [(r["value"], r["adjudicator"]) for r in rows] == [("neutral", "zoe")]
+    assert "4 not adjudicated" in window.count_label.text()
+    shown = [window.proxy.index(r, 5).data() for r in range(window.proxy.rowCount())]
+    assert "neutral" in shown
+    window.undo_stack.undo()
+    assert get_adjudication(tmp_project, item.article_id, ids["stance"]) == []
+    assert "5 not adjudicated" in window.count_label.text()
+    window.undo_stack.redo()
+    assert len(get_adjudication(tmp_project, item.article_id, ids["stance"])) == 1
+
+
+def test_typing_a_new_speaker(qtbot, tmp_project):
+    build_sample(tmp_project)
+    window = ReviewWindow(tmp_project, "zoe")
+    qtbot.addWidget(window)
+    item = _select(window, "speaker", "quote")
+    assert "Zhang Min" in window.detail.toPlainText()
+    window.value_box.setEditText("Li Wei (minister)")
+    window.adjudicate_current()
+    assert get_adjudication(tmp_project, item.article_id, None, item.quote_id)[0]["value"] == "Li Wei (minister)"
+
+
+def test_screenshots(qtbot, tmp_project):
+    build_sample(tmp_project)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    window = ReviewWindow(tmp_project, "zoe")
+    qtbot.addWidget(window)
+    window.show()
+    _select(window, "stance", "article")
+    qtbot.waitExposed(window)
+    window.grab().save(str(SHOTS / "review.png"))
+    panel = AgreementPanel(tmp_project)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitExposed(panel)
+    assert panel.tabs.count() == 4  # three tasks and quotes
+    assert panel.chart.rows
+    panel.grab().save(str(SHOTS / "agreement.png"))
+    assert (SHOTS / "review.png").stat().st_size > 1000
+
+
+def test_open_review_window_on_a_path(qtbot, tmp_path):
+    from annotator.core.store import open_project
+
+    path = tmp_path / "p.db"
+    project = open_project(path)
+    build_sample(project)
+    project.close()
+    window = open_review_window(path, "zoe")
+    qtbot.addWidget(window)
+    assert window.model.rowCount() == 5
+    window.close()
