@@ -45,6 +45,15 @@ _COMMA_BEFORE_RE = re.compile(r"[,\u2014]\s*$")
 _INTRO_PHRASE_RE = re.compile(r"\s*(?:(?:In|On|At|After|Before|During|Speaking|Asked|Later|Earlier|Since|While|When|"
                               r"Although|As|Though|Despite|If|Meanwhile|But|And|Still|Yet|Then|Also|However|Instead|"
                               r"Separately|Now|Today|Last|This)\b[^,.;]{0,120},\s*|(?:But|And|So|Yet|Still)\s+)")
+# Cue words that, in the middle of a sentence, are nearly always nouns ("the states", "a far cry").
+_NOUN_CUES = frozenset("state states cry mock order read post posts call calls report reports charge charges "
+                       "claims remarks note notes answer promise promises pledge chant chants tweet tweets".split())
+_SO_BEFORE_RE = re.compile(r"\bso[\s-]*$", re.I)
+_ON_AFTER_RE = re.compile(r"\s+(?:on|off|up|in)\b")
+_NAMING_LEAD_RE = re.compile(r"(?:\b[a-z]+|,)\s+$(?<!\bhas )(?<!\bhave )(?<!\bhad )(?<!\bhe )(?<!\bshe )"
+                             r"(?<!\bthey )(?<!\bwho )(?<!\band )(?<!\bwhich )(?<!\bonce )(?<!\balso )(?<!\bbeen )"
+                             r"(?<!\bpublicly )(?<!\brepeatedly )(?<!\bpreviously )(?<!\brecently )(?<!\bthat )")
+_GUESSED = ("", "context")   # links whose source is a guess, which a content cue's subject beats
 MAX_REPORTED_GAP = 30
 _REPORTING_STEMS = ("said", "say", "told", "tell", "wrote", "writ", "add", "argu", "insist", "claim", "warn",
                     "explain", "declar", "stat", "not", "tweet", "assert", "contend", "maintain", "suggest")
@@ -58,6 +67,7 @@ class Link:
     cue: Optional[Cue] = None
     source: Optional[Source] = None
     how: str = ""             # "after" | "before" | "colon" | "same-paragraph" | "continued" | "next-paragraph"
+    content: Optional[Cue] = None   # a speech verb earlier in the sentence whose content holds the span
 
 
 def _words_between(text: str, a: int, b: int) -> int:
@@ -108,6 +118,13 @@ class Attributor:
                 if link.source.name:
                     self.resolver.remember(link.span.start, link.source)
         self._propagate(links)
+        for k, link in enumerate(links):
+            if link.how not in ("after", "colon"):
+                link.content = self._content_cue(links, k)
+                if link.content is not None and link.how in _GUESSED:
+                    src = self._content_source(link)
+                    if src is not None:
+                        link.source, link.cue, link.how = src, link.content, "before"
         return links
 
     def _outer_end(self, link: Link) -> int:
@@ -286,6 +303,55 @@ class Attributor:
         if src.kind != "person" or not src.name:
             return None
         return None, src, "subject"
+
+    # -- a partial quote in the content of a speech verb ------------------------------------
+    def _content_cue(self, links: list[Link], k: int) -> Optional[Cue]:
+        """'Lee called the plan "a disaster"', 'she vowed to "fight on"': a verb of saying or naming
+        used as a verb (not "the report", "his calls") earlier in the span's sentence."""
+        link, text = links[k], self.text
+        span = link.span
+        open_at = span.start - len(span.open_mark)
+        if text[open_at - 1:open_at] == "=":
+            return None   # an attribute value in markup (author="...")
+        ps, _ = self.paras[link.para]
+        lo = self._sentence_start(ps, open_at)
+        # a cue right after an earlier quote of the sentence is that quote's ('"...," said Lee, author of "X"')
+        used = [self._outer_end(g) for g in links[:k] if g.para == link.para and g.span.end >= lo]
+        for cue in reversed(self.cues.between(lo, open_at)):
+            if cue.according:
+                return cue
+            word = cue.word.lower()
+            lead = text[max(lo, cue.start - 25):cue.start]
+            if word in _NOUN_CUES or _DETERMINER_BEFORE_RE.search(lead) or _SO_BEFORE_RE.search(lead) \
+                    or (_INFINITIVE_RE.search(lead) and word != "say") or _MODAL_BEFORE_RE.search(lead) \
+                    or _ABOUT_AFTER_RE.match(text, cue.end) or _ON_AFTER_RE.match(text, cue.end) \
+                    or (cue.weak and _TO_AFTER_RE.match(text, cue.end)):
+                continue
+            if word in ("called", "dubbed", "named", "titled") and _NAMING_LEAD_RE.search(lead):
+                continue   # 'a play called "X"': naming, not saying
+            if any(e <= cue.start and _words_between(text, e, cue.start) <= 6 for e in used):
+                continue
+            return cue
+        return None
+
+    def _content_source(self, link: Link) -> Optional[Source]:
+        """Who the content cue's clause is about: its subject ('Lee called ...', 'Lee, vowing to ...')."""
+        text, cue = self.text, link.content
+        open_at = link.span.start - len(link.span.open_mark)
+        ps, _ = self.paras[link.para]
+        lo = self._sentence_start(ps, open_at)
+        if cue.according:
+            np = np_after(text, cue.end, open_at)
+        elif cue.word.endswith("ing") and _COMMA_BEFORE_RE.search(text, lo, cue.start):
+            np = self._sentence_subject(lo, cue.start)
+        else:
+            np = np_before(text, lo, cue.start) or None
+        if np is None:
+            return None
+        src = self._resolve(np, link)
+        if not src.name or src.kind not in ("person", "organisation"):
+            return None
+        return src
 
     # -- introduction ending the previous paragraph with a colon ----------------------------
     def _colon(self, link: Link):

@@ -1,0 +1,52 @@
+"""Partial quotes: fragments inside what a speech verb reports count as quotes of its subject;
+the same marks used for names, titles and terms do not."""
+
+from annotator.core.detect import detect
+
+
+def only(text):
+    det = detect(text)
+    assert len(det.quotes) == 1, det.quotes
+    return det.quotes[0]
+
+
+def test_fragment_after_called_goes_to_the_subject():
+    q = only('Councillor Lena Park called the parking plan "a slow disaster" on Tuesday.')
+    assert q.confidence >= 0.5 and q.speaker == "Lena Park"
+
+
+def test_fragment_after_vowed_to():
+    q = only('Governor Ivo Marsh has vowed to "clean up the harbour" before the summer.')
+    assert q.confidence >= 0.5 and q.speaker == "Ivo Marsh"
+
+
+def test_fragment_later_in_a_said_sentence():
+    q = only('Rosa Klee said the new tram line would be "ready by spring" if the money arrives.')
+    assert q.confidence >= 0.5 and q.speaker == "Rosa Klee"
+
+
+def test_naming_with_called_is_not_a_quote():
+    q = only('A theatre group staged a comedy called "Dinner at Noon" in the old hall.')
+    assert q.confidence < 0.5
+
+
+def test_cue_word_used_as_a_noun_does_not_count():
+    q = only('Her remarks about the "green corridor" drew applause from the crowd.')
+    assert q.confidence < 0.5
+
+
+def test_show_title_after_a_cue_is_not_a_quote():
+    text = '"We will fight on," Mara Venn said on Channel Nine\'s "Morning Round" this week.'
+    quotes = detect(text).quotes
+    assert [q.confidence >= 0.5 for q in quotes] == [True, False]
+
+
+def test_cue_of_an_earlier_quote_does_not_reach_a_later_title():
+    text = '"Costs will rise," said Tomas Brand, the author of "Bridges and Budgets," a history of the port.'
+    quotes = detect(text).quotes
+    assert quotes[0].confidence >= 0.5 and quotes[1].confidence < 0.5
+
+
+def test_scare_quotes_without_a_speech_verb_stay_low():
+    q = only('The town hall hosted a "family day" with games and music.')
+    assert q.confidence < 0.5
