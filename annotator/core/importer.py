@@ -16,10 +16,17 @@ from itertools import islice
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 
+from typing import TYPE_CHECKING
+
 from annotator.core.ingest import ReadOptions, read_source
 from annotator.core.ingest.source import Source, iter_sources
 from annotator.core.records import Article, ImportProblem
-from annotator.core.store import Project, begin_immediate, utc_now
+
+if TYPE_CHECKING:
+    from annotator.core.store import Project
+
+# The store (and with it sqlite-utils) is imported where it is used, not here: reader processes
+# import this module for `read_whole` and need no database code (about 13 MB less in each).
 
 # Files at most this big are read in worker processes and sent back whole; bigger ones stream here.
 POOL_MAX_BYTES = 4 * 1024 * 1024
@@ -196,6 +203,8 @@ class _Writer:
     """Stores files in grouped transactions, a savepoint per file."""
 
     def __init__(self, project: Project, report: ImportReport):
+        from annotator.core.store import utc_now
+
         self.project = project
         self.conn = project.conn
         self.report = report
@@ -205,6 +214,8 @@ class _Writer:
 
     def _ensure_transaction(self):
         if not self.conn.in_transaction:
+            from annotator.core.store import begin_immediate
+
             begin_immediate(self.conn)
 
     def _maybe_commit(self):
