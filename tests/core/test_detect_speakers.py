@@ -233,3 +233,33 @@ def test_participle_after_said_goes_to_the_one_who_said():
     text = ('Mayor Dora Vance will open the market, Jonas Feld said, adding that she would be '
             '"delighted to cut the ribbon."')
     assert first(text).speaker == "Jonas Feld"
+
+
+def test_pronoun_after_a_quote_means_the_subject_of_the_sentence_before():
+    text = ('"We expect a hard winter," Mayor Tom Berger said on Monday.\n\n'
+            'Carl Novak, a baker who has run the shop on the square since 1990, says costs have doubled '
+            'since Mr. Berger took office.\n\n'
+            '"I cannot raise my prices again," he said.')
+    assert detect(text).quotes[-1].speaker == "Carl Novak"
+
+
+def test_pronoun_skips_a_possessive_and_an_object_in_the_sentence_before():
+    text = ('Greta Olsen, who runs the charity, compared the plan with Mr. Hale\'s proposal from last year. '
+            '"Neither of them will help families," she said.')
+    assert detect(text).quotes[-1].speaker == "Greta Olsen"
+
+
+def test_pronoun_in_an_opening_clause_looks_ahead_to_the_subject():
+    text = ('Ivan Roth spoke first. Although she said the deal was "a good start", Marta Lind voted against it.')
+    q = detect(text).quotes[0]
+    assert q.speaker == "Marta Lind"
+
+
+def test_pronoun_follows_the_speaker_named_in_the_sentence_before():
+    text = ('"Trade is slow," said Anton Brix, the port director. "Nobody ships in this weather," he added.')
+    assert [q.speaker for q in detect(text).quotes] == ["Anton Brix", "Anton Brix"]
+
+
+def test_initials_before_a_surname_make_a_person():
+    text = ('The film is directed by R.J. Moreno. Moreno said the shoot was "exhausting but worth it."')
+    assert detect(text).quotes[0].speaker == "R.J. Moreno"

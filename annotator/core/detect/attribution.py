@@ -16,7 +16,7 @@ from typing import Optional
 
 from annotator.core.detect.cues import Cue, CueIndex
 from annotator.core.detect.marks import MarkSpan
-from annotator.core.detect.speakers import Resolver, Source, np_after, np_before
+from annotator.core.detect.speakers import PRONOUNS, Resolver, Source, np_after, np_before
 
 # A sentence end: the punctuation comes first so the scan is quick; the lookbehinds (of fixed
 # width, the punctuation included) keep "Mr." and initials from ending a sentence.
@@ -54,6 +54,9 @@ _NAMING_LEAD_RE = re.compile(r"(?:\b[a-z]+|,)\s+$(?<!\bhas )(?<!\bhave )(?<!\bha
                              r"(?<!\bthey )(?<!\bwho )(?<!\band )(?<!\bwhich )(?<!\bonce )(?<!\balso )(?<!\bbeen )"
                              r"(?<!\bpublicly )(?<!\brepeatedly )(?<!\bpreviously )(?<!\brecently )(?<!\bthat )")
 _GUESSED = ("", "context")   # links whose source is a guess, which a content cue's subject beats
+_PRONOUN_OPENER_RE = re.compile(r"[\s\"'\u201c\u2018]*(he|she|He|She)\b")
+_PREP_BEFORE_RE = re.compile(r"\b(?:of|for|with|to|about|by|from|at|in|on|against|and|or|than|like|as)\s+(?:the\s+)?"
+                             r"(?:[A-Z][\w.'\u2019-]*\s+){0,3}$")
 MAX_REPORTED_GAP = 30
 _REPORTING_STEMS = ("said", "say", "told", "tell", "wrote", "writ", "add", "argu", "insist", "claim", "warn",
                     "explain", "declar", "stat", "not", "tweet", "assert", "contend", "maintain", "suggest")
@@ -88,6 +91,7 @@ class Attributor:
         self._sent_starts = [a for a, _, _ in ends]
         self._sent_ends = [b for _, b, _ in ends]
         self._sent_needs = [c for _, _, c in ends]
+        self._cued: list[Source] = []   # sources tied to a quote by a speech verb, in order
 
     def para_of(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self._para_starts, pos) - 1)
@@ -117,6 +121,8 @@ class Attributor:
                 link.cue, link.source, link.how = found
                 if link.source.name:
                     self.resolver.remember(link.span.start, link.source)
+                    if link.cue is not None:
+                        self._cued.append(link.source)
         self._propagate(links)
         for k, link in enumerate(links):
             if link.how not in ("after", "colon"):
@@ -371,7 +377,71 @@ class Attributor:
         return None
 
     def _resolve(self, np: tuple[int, int], link: Link) -> Source:
-        return self.resolver.resolve(np, self._floor(link), link.span.start)
+        src = self.resolver.resolve(np, self._floor(link), link.span.start)
+        if src.pronoun and src.kind == "person":
+            gender = PRONOUNS.get(src.text.lower())
+            name = self._previous_subject(min(np[0], link.span.start), gender)
+            if name:
+                src = replace(src, name=name)
+        return src
+
+    def _previous_subject(self, pos: int, gender: str) -> Optional[str]:
+        """'Ann Lee, the mayor, spoke last. "...," she said': a he/she opening a sentence (or following
+        the quote that opens it) means the subject of the sentences just before, not a nearer name."""
+        text, cast = self.text, self.resolver.cast
+        para = self.para_of(pos)
+        ps = self.paras[para][0]
+        lo = self._sentence_start(ps, pos + 1)   # +1: a sentence counts once its first letter is in
+        m = _INTRO_PHRASE_RE.match(text, lo, self.paras[para][1])
+        if m and m.end() > pos and text[lo:m.end()].rstrip().endswith(","):
+            # 'Although he said it was "wild", Isaac ...': the pronoun looks ahead to the main clause's subject
+            return self._first_person(m.end(), self._sentence_end(m.end(), self.paras[para][1]), m.end(), gender)
+        if text[m.end() if m else lo:pos].strip(" \"'\u201c\u2018"):
+            return None   # something else opens the sentence: the usual scoring decides
+        end = lo
+        for _ in range(4):
+            while end > 0 and text[end - 1].isspace():
+                end -= 1
+            if end <= 0:
+                return None
+            epara = self.para_of(end - 1)
+            if epara < para - 1:
+                return None
+            s = self._sentence_start(self.paras[epara][0], end - 1)
+            spoke = [src for src in self._cued if s <= src.start < end and src.kind == "person"
+                     and src.name and (PRONOUNS.get(src.text.lower()) == gender if src.pronoun
+                                       else self.resolver.cast.gender_of(src.name) in (None, gender))]
+            if spoke:
+                return spoke[-1].name
+            m = _INTRO_PHRASE_RE.match(text, s, end)
+            body = m.end() if m else s
+            opener = _PRONOUN_OPENER_RE.match(text, body, end)
+            if opener:
+                if PRONOUNS.get(opener.group(1).lower()) == gender:
+                    end = s
+                    continue
+            name = self._first_person(body, end, s, gender)
+            if name:
+                return name
+            end = s
+        return None
+
+    def _first_person(self, lo: int, hi: int, floor: int, gender: str) -> Optional[str]:
+        """The person a stretch of text is about: the first who speaks, else the first named who is
+        not a possessive ("Trump's") or a preposition's object ("with Jane Doe"); gender must fit."""
+        text, cast = self.text, self.resolver.cast
+        fits = []
+        for p in cast.persons_between(lo, hi):
+            if text.startswith(("'s", "\u2019s", "'", "\u2019"), p.end) \
+                    or _PREP_BEFORE_RE.search(text, max(floor, p.start - 12), p.start):
+                continue
+            g = cast.gender_of(p.name)
+            if g and g != gender:
+                continue
+            fits.append(p)
+        speaking = [p for p in fits if p.speaks]
+        pick = speaking[0] if speaking else fits[0] if fits else None
+        return pick.name if pick else None
 
     # -- continuation ----------------------------------------------------------------------
     def _propagate(self, links: list[Link]) -> None:

@@ -43,8 +43,13 @@ def quote_kind(text: str, link: Link) -> str:
     return "fragment"
 
 
+_TITLE_SMALL = frozenset("a an the and but or nor for of in on at to by with as from vs via per into up off out "
+                         "over is it its".split())
+
+
 def _title_case(words: list[str]) -> bool:
-    content = [w for w in words if len(w) > 3]
+    """Every word but the small ones capitalised, as in titles and names ("Meet the Press")."""
+    content = [w for w in words if w.lower() not in _TITLE_SMALL or w[:1].isupper()]
     return bool(content) and all(w[:1].isupper() or w[:1].isdigit() for w in content)
 
 
@@ -59,6 +64,24 @@ def confidence(text: str, link: Link, kind: str) -> float:
 
 _WORK_LEAD_RE = re.compile(r"(?:['\u2019]s|\b(?:on|in|of|to|with|program|programme|show|podcast|book|memoir|film|movie|"
                            r"series|album|song|novel|play|known as|titled|entitled))\s*$", re.I)
+
+
+_INTRO_GAP_RE = re.compile(r"[\s,:\u2014\u2013-]*$")
+
+
+def _introduced(text: str, link: Link) -> bool:
+    """'Lee said, "Probably."' / 'he tweeted: "Thank You Ohio!"': a cue and its source stand right
+    before or right after the marks, so title-cased words are still someone's words."""
+    span, cue, src = link.span, link.cue, link.source
+    if cue is None or src is None or link.how not in _STRONG:
+        return False
+    open_at = span.start - len(span.open_mark)
+    close_at = span.end + len(span.close_mark)
+    last = max(cue.end, src.end)
+    if last <= open_at and _INTRO_GAP_RE.match(text, last, open_at) is not None and text[last:open_at].strip():
+        return True
+    first = min(cue.start, src.start)
+    return first >= close_at and not text[close_at:first].strip(" ,")
 
 
 def _so_called(text: str, link: Link) -> bool:
@@ -88,7 +111,7 @@ def _base_confidence(text: str, link: Link, kind: str) -> float:
                                      or n <= 5 and stripped.endswith("."))
     if kind == "fragment" and _is_term(text, link, n, link.how in _STRONG):
         return 0.15
-    if titled and kind != "paragraph":
+    if titled and kind != "paragraph" and not (_introduced(text, link) and not _titled_work(text, link)):
         return 0.2 if link.how else 0.1
     if link.how in _STRONG:
         if kind == "fragment":

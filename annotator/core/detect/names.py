@@ -95,9 +95,18 @@ def _kind_and_gender_cached(tokens: tuple[str, ...], role: Optional[str]) -> tup
     gender = gender or first
     if role or first:
         return "person", gender
-    if len(tokens) >= 2 and tokens[0] not in PLACE_STARTS and not any(t.isupper() and len(t) > 1 for t in tokens):
+    if len(tokens) >= 2 and tokens[0] not in PLACE_STARTS and not any(t.isupper() and len(t) > 1 and not _initials(t, k)
+                                                                      for k, t in enumerate(tokens)):
         return "person", gender
     return "unknown", gender
+
+
+_PLACE_INITIALS = frozenset("U.S. U.K. U.N. D.C. E.U. L.A. N.Y. U.S.A. N.J. S.C. N.C. N.H.".split())
+
+
+def _initials(tok: str, k: int) -> bool:
+    """"J.C." in "J.C. Chandor": a person's initials, not an acronym like "FBI" or "U.S."."""
+    return k == 0 and len(tok) <= 6 and tok not in _PLACE_INITIALS and re.fullmatch(r"(?:[A-Z]\.)+", tok) is not None
 
 
 def split_run(text: str, start: int, end: int) -> list[NameRun]:
@@ -283,6 +292,12 @@ class Cast:
                 break
             if p.end <= pos:
                 yield p
+
+    def persons_between(self, start: int, end: int) -> list[PersonMention]:
+        """Person mentions lying inside [start, end), in order."""
+        i = bisect.bisect_left(self._starts, start)
+        j = bisect.bisect_left(self._starts, end)
+        return [p for p in self.persons[i:j] if p.end <= end]
 
     def runs_between(self, start: int, end: int) -> list[NameRun]:
         """Name runs lying inside [start, end), in order."""

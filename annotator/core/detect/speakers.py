@@ -148,7 +148,8 @@ def np_before(text: str, lo: int, hi: int) -> Optional[tuple[int, int]]:
             return toks[start][0], toks[head][1]
     tok = toks[i][2]
     if tok.lower() in PRONOUNS and (i == 0 or not toks[i - 1][2].isalpha() or toks[i - 1][2].lower() in
-                                    ("and", "but", "so", "as", "then", "that", "because", "when", "while", "if")):
+                                    ("and", "but", "so", "as", "then", "that", "because", "when", "while", "if",
+                                     "although", "though", "after", "before", "since", "until", "once", "where")):
         return toks[i][0], toks[i][1]
     if not (_is_cap(tok) or _nounish(tok)) or not tok[0].isalpha() or tok in STOP_CAPS:
         return None
