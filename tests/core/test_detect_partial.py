@@ -50,3 +50,14 @@ def test_cue_of_an_earlier_quote_does_not_reach_a_later_title():
 def test_scare_quotes_without_a_speech_verb_stay_low():
     q = only('The town hall hosted a "family day" with games and music.')
     assert q.confidence < 0.5
+
+
+def test_fragment_before_a_later_cue_in_the_sentence():
+    q = only('A "small handful" of the old sponsors will stay away this year, organiser Petra Voss said.')
+    assert q.confidence >= 0.5 and q.speaker == "Petra Voss"
+
+
+def test_later_cue_of_another_quote_does_not_reach_back():
+    text = 'Ships paid the "harbour tax" and then "It hurts," said Ida Renn.'
+    quotes = detect(text).quotes
+    assert quotes[0].cue is None and quotes[1].cue == "said" and quotes[1].speaker == "Ida Renn"

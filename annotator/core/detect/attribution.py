@@ -48,6 +48,7 @@ _INTRO_PHRASE_RE = re.compile(r"\s*(?:(?:In|On|At|After|Before|During|Speaking|A
 # Cue words that, in the middle of a sentence, are nearly always nouns ("the states", "a far cry").
 _NOUN_CUES = frozenset("state states cry mock order read post posts call calls report reports charge charges "
                        "claims remarks note notes answer promise promises pledge chant chants tweet tweets".split())
+_REL_BEFORE_RE = re.compile(r"\b(?:who|which|that)\s+$")
 _SO_BEFORE_RE = re.compile(r"\bso[\s-]*$", re.I)
 _ON_AFTER_RE = re.compile(r"\s+(?:on|off|up|in)\b")
 _NAMING_LEAD_RE = re.compile(r"(?:\b[a-z]+|,)\s+$(?<!\bhas )(?<!\bhave )(?<!\bhad )(?<!\bhe )(?<!\bshe )"
@@ -336,6 +337,19 @@ class Attributor:
             if word in ("called", "dubbed", "named", "titled") and _NAMING_LEAD_RE.search(lead):
                 continue   # 'a play called "X"': naming, not saying
             if any(e <= cue.start and _words_between(text, e, cue.start) <= 6 for e in used):
+                continue
+            return cue
+        # 'A "small handful" of firms will stay away, Gilbert said': a cue later in the sentence
+        close_at = self._outer_end(link)
+        hi = self._sentence_end(close_at, self.paras[link.para][1])
+        later = [self._outer_start(g) for g in links[k + 1:] if g.para == link.para and g.span.start < hi]
+        for cue in self.cues.between(close_at, hi):
+            if later and later[0] < cue.start:
+                break   # the cue belongs to the next quote
+            word = cue.word.lower()
+            lead = text[max(close_at, cue.start - 25):cue.start]
+            if word in _NOUN_CUES or word.endswith("ing") or _DETERMINER_BEFORE_RE.search(lead) \
+                    or _INFINITIVE_RE.search(lead) or _MODAL_BEFORE_RE.search(lead) or _REL_BEFORE_RE.search(lead):
                 continue
             return cue
         return None
