@@ -263,3 +263,14 @@ def test_pronoun_follows_the_speaker_named_in_the_sentence_before():
 def test_initials_before_a_surname_make_a_person():
     text = ('The film is directed by R.J. Moreno. Moreno said the shoot was "exhausting but worth it."')
     assert detect(text).quotes[0].speaker == "R.J. Moreno"
+
+
+def test_object_of_a_naming_verb_is_not_the_speaker():
+    text = 'Mayor Ruth Okafor answered the letter by calling Victor Lund "a tireless complainer".'
+    assert first(text).speaker == "Ruth Okafor"
+
+
+def test_capitalised_verb_opening_a_sentence_is_a_cue():
+    text = 'The hall went quiet. Said Dana Whitfield: "We will rebuild the bridge."'
+    q = first(text)
+    assert q.speaker == "Dana Whitfield" and q.cue == "Said"

@@ -48,6 +48,7 @@ _INTRO_PHRASE_RE = re.compile(r"\s*(?:(?:In|On|At|After|Before|During|Speaking|A
 # Cue words that, in the middle of a sentence, are nearly always nouns ("the states", "a far cry").
 _NOUN_CUES = frozenset("state states cry mock order read post posts call calls report reports charge charges "
                        "claims remarks note notes answer promise promises pledge chant chants tweet tweets".split())
+_NAMING_STEMS = ("call", "dub", "label", "describ", "brand", "term", "characteriz", "characteris")
 _REL_BEFORE_RE = re.compile(r"\b(?:who|which|that)\s+$")
 _SO_BEFORE_RE = re.compile(r"\bso[\s-]*$", re.I)
 _ON_AFTER_RE = re.compile(r"\s+(?:on|off|up|in)\b")
@@ -253,6 +254,12 @@ class Attributor:
             np = np_before(text, lo, cue.start)
             if np:
                 return cue, self._resolve(np, link), "before"
+            if cue.word.lower().startswith(_NAMING_STEMS):
+                # 'Lee later called Hale "a fraud"': the phrase after a naming verb is its object
+                np = self._sentence_subject(lo, cue.start)
+                if np and np[1] <= cue.start:
+                    return cue, self._resolve(np, link), "before"
+                continue
             np = np_after(text, cue.end, open_at)
             if np and (_INTRO_GAP_RE.match(text[np[1]:open_at])
                        or (_COMMA_BEFORE_RE.search(lead) and text[np[1]:np[1] + 1] == ",")):

@@ -45,8 +45,12 @@ def _trie_pattern(words: list[str]) -> str:
     return build(trie)
 
 
+# "Said Smith: ...", "Stated Stone, ...": a capitalised verb opening a sentence, a name right after it
+_INVERTED = r"(?:Said|Says|Stated|States|Added|Adds|Wrote|Writes|Noted|Explained|Declared|Continued|Tweeted|Warned|Insisted)" \
+            r"(?=\s+(?:Mr\.|Mrs\.|Ms\.|Dr\.|[A-Z][a-z]))"
+
 CUE_RE = re.compile(r"(?<![\w'\u2019-])(?=[a-zA-Z])(?:" + _trie_pattern(sorted(SPEECH_CUES))
-                    + r"|According\s+to)(?![\w-])")
+                    + r"|According\s+to|" + _INVERTED + r")(?![\w-])")
 
 
 @dataclass(frozen=True)
