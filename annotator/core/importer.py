@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import queue
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable
-from itertools import islice
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
-
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from annotator.core.ingest import ReadOptions, read_source
@@ -32,15 +33,21 @@ if TYPE_CHECKING:
 POOL_MAX_BYTES = 4 * 1024 * 1024
 COMMIT_EVERY_ARTICLES = 2000
 POOL_CHUNK = 32  # files a worker reads per task
-_INSERT = (
-    "INSERT OR IGNORE INTO articles (uid, title, outlet, authors, published, url, language, text, "
-    "source_path, source_index, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
-)
+# Rows travel as one JSON array a batch and are unpacked by SQLite itself: one statement, with the
+# GIL released, stores a whole batch. (executemany takes the GIL back after every row, and with the
+# reading thread busy each row then waits for a thread switch: a hundredfold slower.)
+_COLUMNS = "uid, title, outlet, authors, published, url, language, text, source_path, source_index, imported_at"
+_INSERT = f"INSERT OR IGNORE INTO articles ({_COLUMNS}) SELECT " + ", ".join(
+    f"value->>{i}" for i in range(11)
+) + " FROM json_each(?)"
+_EXISTING = "SELECT uid FROM articles WHERE uid IN (SELECT value FROM json_each(?))"
 
 _INSERT_REPORT = (
-    "INSERT INTO imports (path, status, message, line, row, article_count, duplicate_count, time) "
-    "VALUES (?,?,?,?,?,?,?,?)"
+    "INSERT INTO imports (path, status, message, line, row, article_count, duplicate_count, time) SELECT "
+    + ", ".join(f"value->>{i}" for i in range(8))
+    + " FROM json_each(?)"
 )
+GROUP_ARTICLES = 500  # read-whole files are stored in groups of about this many articles
 
 Progress = Callable[[int, int, str], None]  # (files done, files in all, current path)
 
@@ -148,10 +155,11 @@ def import_paths(
     done = len(report.files)
     try:
         for source, result in _read_many(small, options, workers, cancelled):
-            writer.add_file(source.path, result)
+            writer.add_file(source.path, result)  # grouped; sent to the writer thread in batches
             done += 1
             if progress:
                 progress(done, total, source.path)
+        writer.flush_files()
         for source in large:
             if cancelled and cancelled():
                 break
@@ -200,84 +208,169 @@ def _read_many(sources: list[Source], options: ReadOptions, workers: int | None,
 
 
 class _Writer:
-    """Stores files in grouped transactions, a savepoint per file."""
+    """Stores what the readers produce, on a thread of its own.
+
+    SQLite does its work (inserts, full-text indexing) with the GIL released, so storing one
+    batch overlaps with reading and parsing the next. Files are committed in groups; a streamed
+    file goes in under a savepoint so that a problem late in it rolls all of it back.
+    """
 
     def __init__(self, project: Project, report: ImportReport):
-        from annotator.core.store import utc_now
+        from annotator.core.store import begin_immediate, utc_now
 
-        self.project = project
+        self._begin = begin_immediate
         self.conn = project.conn
         self.report = report
         self.pending_articles = 0
         self.pending_reports: list[tuple] = []
         self.now = utc_now()
+        self.group: list[tuple[str, list[tuple] | ImportProblem]] = []
+        self.group_articles = 0
+        self.stream_path: str | None = None
+        self.stream_count = 0
+        self.stream_inserted = 0
+        self.error: BaseException | None = None
+        self.queue: queue.Queue = queue.Queue(maxsize=16)  # bounded: readers cannot run far ahead
+        self.thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
+        self.thread.start()
 
-    def _ensure_transaction(self):
-        if not self.conn.in_transaction:
-            from annotator.core.store import begin_immediate
+    # --- called by the reading thread -------------------------------------------------------
 
-            begin_immediate(self.conn)
+    def add_file(self, path: str, result: list[Article] | ImportProblem):
+        rows = result if isinstance(result, ImportProblem) else [_row(a, self.now) for a in result]
+        self.group.append((path, rows))
+        self.group_articles += 1 if isinstance(rows, ImportProblem) else len(rows)
+        if self.group_articles >= GROUP_ARTICLES:
+            self.flush_files()
 
-    def _maybe_commit(self):
+    def flush_files(self):
+        if self.group:
+            self._send("files", "", self.group)
+            self.group, self.group_articles = [], 0
+
+    def add_stream(self, path: str, items):
+        """Read a streamed file here, store its batches on the writer thread."""
+        self._send("begin", path, None)
+        batch: list[tuple] = []
+        try:
+            for item in items:
+                if isinstance(item, ImportProblem):
+                    self._send("abort", path, item)
+                    return
+                batch.append(_row(item, self.now))
+                if len(batch) >= 500:
+                    self._send("rows", path, batch)
+                    batch = []
+        except BaseException:
+            self._send("abort", path, None)
+            raise
+        if batch:
+            self._send("rows", path, batch)
+        self._send("end", path, None)
+
+    def close(self):
+        self.flush_files()
+        self._send("close", "", None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+    def _send(self, kind: str, path: str, payload) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put((kind, path, payload))
+
+    # --- the writer thread ------------------------------------------------------------------
+
+    def _run(self):
+        while True:
+            kind, path, payload = self.queue.get()
+            if self.error is not None:
+                if kind == "close":
+                    return
+                continue  # drain, so the reading side never blocks on a full queue
+            try:
+                self._handle(kind, path, payload)
+            except BaseException as exc:  # handed to the reading thread at its next call
+                self.error = exc
+                self._rollback_quietly()
+            if kind == "close":
+                return
+
+    def _handle(self, kind: str, path: str, payload) -> None:
+        if kind == "problem":
+            status = "skipped" if payload.skipped else "failed"
+            self._record(FileReport(path, status, payload.message, line=payload.line, row=payload.row))
+        elif kind == "files":
+            self._store_files(payload)
+        elif kind == "begin":
+            self._ensure_transaction()
+            self.conn.execute("SAVEPOINT import_file")
+            self.stream_path, self.stream_count, self.stream_inserted = path, 0, 0
+        elif kind == "rows":
+            # rowcount: rows this statement inserted, not counting full-text trigger writes
+            self.stream_inserted += self.conn.execute(_INSERT, (json.dumps(payload),)).rowcount
+            self.stream_count += len(payload)
+        elif kind == "end":
+            self.conn.execute("RELEASE import_file")
+            self._record_stored(path, self.stream_count, self.stream_inserted)
+        elif kind == "abort":
+            self.conn.execute("ROLLBACK TO import_file")
+            self.conn.execute("RELEASE import_file")
+            if payload is not None:
+                status = "skipped" if payload.skipped else "failed"
+                self._record(FileReport(path, status, payload.message, line=payload.line, row=payload.row))
+        elif kind == "close":
+            if self.pending_reports:
+                self._ensure_transaction()
+            self._commit()
+
+    def _store_files(self, group: list[tuple[str, list[tuple] | ImportProblem]]) -> None:
+        """Read-whole files are complete already: one statement stores a group of them.
+
+        Which rows are new is worked out first (inside the transaction, so it stays true), to
+        report each file as imported or duplicate.
+        """
+        self._ensure_transaction()
+        rows = [row for _, got in group if not isinstance(got, ImportProblem) for row in got]
+        uids = json.dumps([row[0] for row in rows])
+        seen = {r[0] for r in self.conn.execute(_EXISTING, (uids,))}
+        for path, got in group:
+            if isinstance(got, ImportProblem):
+                status = "skipped" if got.skipped else "failed"
+                self._record(FileReport(path, status, got.message, line=got.line, row=got.row), commit=False)
+                continue
+            inserted = 0
+            for row in got:
+                if row[0] not in seen:
+                    seen.add(row[0])
+                    inserted += 1
+            self._record_stored(path, len(got), inserted, commit=False)
+        if rows:
+            self.conn.execute(_INSERT, (json.dumps(rows),))
         if self.pending_articles >= COMMIT_EVERY_ARTICLES:
             self._commit()
 
+    def _rollback_quietly(self):
+        try:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+        except Exception:  # noqa: BLE001 (the original error is what matters)
+            pass
+
+    def _ensure_transaction(self):
+        if not self.conn.in_transaction:
+            self._begin(self.conn)
+
     def _commit(self):
         if self.pending_reports:
-            self.conn.executemany(_INSERT_REPORT, self.pending_reports)
+            self.conn.execute(_INSERT_REPORT, (json.dumps(self.pending_reports),))
             self.pending_reports.clear()
         if self.conn.in_transaction:
             self.conn.execute("COMMIT")
         self.pending_articles = 0
 
-    def close(self):
-        if self.pending_reports and not self.conn.in_transaction:
-            self._ensure_transaction()
-        self._commit()
-
-    def add_file(self, path: str, result: list[Article] | ImportProblem):
-        if isinstance(result, ImportProblem):
-            status = "skipped" if result.skipped else "failed"
-            self._record(FileReport(path, status, result.message, line=result.line, row=result.row))
-            return
-        # A read-whole file is complete already: one statement stores it, no savepoint needed.
-        self._ensure_transaction()
-        inserted = self.conn.executemany(_INSERT, [_row(a, self.now) for a in result]).rowcount
-        self._record_stored(path, len(result), inserted)
-
-    def add_stream(self, path: str, items):
-        self._ensure_transaction()
-        self.conn.execute("SAVEPOINT import_file")
-        inserted = 0  # cursor.rowcount: rows this statement inserted, not counting FTS trigger writes
-        count = 0
-        batch = []
-        problem = None
-        try:
-            for item in items:
-                if isinstance(item, ImportProblem):
-                    problem = item
-                    break
-                batch.append(_row(item, self.now))
-                count += 1
-                if len(batch) >= 500:
-                    inserted += self.conn.executemany(_INSERT, batch).rowcount
-                    batch.clear()
-            if batch and problem is None:
-                inserted += self.conn.executemany(_INSERT, batch).rowcount
-        except BaseException:
-            self.conn.execute("ROLLBACK TO import_file")
-            self.conn.execute("RELEASE import_file")
-            raise
-        if problem is not None:
-            self.conn.execute("ROLLBACK TO import_file")
-            self.conn.execute("RELEASE import_file")
-            status = "skipped" if problem.skipped else "failed"
-            self._record(FileReport(path, status, problem.message, line=problem.line, row=problem.row))
-            return
-        self.conn.execute("RELEASE import_file")
-        self._record_stored(path, count, inserted)
-
-    def _record_stored(self, path: str, count: int, inserted: int):
+    def _record_stored(self, path: str, count: int, inserted: int, commit: bool = True):
         duplicates = count - inserted
         if inserted == 0:
             status = "duplicate"
@@ -286,16 +379,17 @@ class _Writer:
             status = "imported"
             message = f"{duplicates} already in the project" if duplicates else ""
         self.pending_articles += count
-        self._record(FileReport(path, status, message, inserted, duplicates))
+        self._record(FileReport(path, status, message, inserted, duplicates), commit)
 
-    def _record(self, row: FileReport):
+    def _record(self, row: FileReport, commit: bool = True):
         self._ensure_transaction()
         self.report.files.append(row)
         self.pending_reports.append(
             (row.path, row.status, row.message, row.line, row.row, row.article_count, row.duplicate_count, self.now)
         )
         self.pending_articles += 1
-        self._maybe_commit()
+        if commit and self.pending_articles >= COMMIT_EVERY_ARTICLES:
+            self._commit()
 
 
 def _row(article: Article, now: str) -> tuple:
