@@ -136,7 +136,7 @@ def article_rows(project: Project, *, annotator: str | None = None, adjudicated:
     columns = column_names(scheme, "article")
     if adjudicated:
         return Rows(columns, _adjudicated_article_rows(project, cols, neutralise))
-    who = "AND l.annotator = :who" if annotator is not None else ""
+    who = "AND +l.annotator = :who" if annotator is not None else ""  # +: keep the unique index order
     n = sql_neutralise if neutralise else (lambda c: c)
     labels = "".join(c + ", " for c in _label_cells(cols, neutralise, "g"))
     empty = "".join("NULL, " if i in _text_slots(cols) else "0, " for i in range(len(_label_cells(cols, False))))
@@ -159,7 +159,7 @@ def article_rows(project: Project, *, annotator: str | None = None, adjudicated:
         {empty}{n('s.note')}, s.status, s.updated_at
     FROM article_status s JOIN articles a ON a.id = s.article_id
     WHERE NOT EXISTS (SELECT 1 FROM labels l WHERE l.article_id = s.article_id AND ifnull(l.quote_id, 0) = 0
-                      AND l.annotator = s.annotator) {who.replace('l.annotator', 's.annotator')}
+                      AND l.annotator = s.annotator) {who.replace('+l.annotator', 's.annotator')}
     ORDER BY 1, 7
     """
     cursor = project.conn.execute(sql, {"who": annotator} if annotator is not None else {})

@@ -97,3 +97,45 @@ def test_open_review_window_on_a_path(qtbot, tmp_path):
     qtbot.addWidget(window)
     assert window.model.rowCount() == 5
     window.close()
+
+
+def test_export_dialog_writes_the_file_in_a_worker(qtbot, tmp_path):
+    from annotator.core.store import open_project
+    from annotator.gui.export_dialog import ADJUDICATED, ExportDialog
+
+    path = tmp_path / "p.db"
+    project = open_project(path)
+    build_sample(project)
+    project.close()
+    dialog = ExportDialog(path)
+    qtbot.addWidget(dialog)
+    assert [dialog.who.itemText(i) for i in range(dialog.who.count())] == [
+        "All annotators", "ann", "ben", "cleo", ADJUDICATED]
+    dialog.who.setCurrentText("ben")
+    dialog.path.setText(str(tmp_path / "ben.csv"))
+    assert dialog.options()["annotator"] == "ben"
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.result_ok is not None, timeout=10000)
+    assert dialog.result_ok, dialog.status.text()
+    assert "2 rows" in dialog.status.text()
+    import pandas as pd
+
+    frame = pd.read_csv(tmp_path / "ben.csv")
+    assert list(frame.annotator) == ["ben", "ben"]
+    assert list(frame.topics) == ["economy", "diplomacy; health"]
+
+
+def test_merge_action_runs_in_a_worker(qtbot, tmp_path):
+    from annotator.core.store import open_project
+    from annotator.gui.merge_action import merge_files
+
+    other = tmp_path / "other.db"
+    project = open_project(other)
+    build_sample(project)
+    project.close()
+    target = tmp_path / "t.db"
+    open_project(target).close()
+    got = []
+    merge_files(None, target, [str(other), str(tmp_path / "missing.db")], on_done=got.extend)
+    qtbot.waitUntil(lambda: len(got) == 2, timeout=20000)
+    assert got[0].articles_added == 4 and got[1].refused == "no such file"
