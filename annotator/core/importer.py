@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 # Files at most this big are read in worker processes and sent back whole; bigger ones stream here.
 POOL_MAX_BYTES = 4 * 1024 * 1024
 COMMIT_EVERY_ARTICLES = 2000
-POOL_CHUNK = 32  # files a worker reads per task
+POOL_CHUNK = 32  # files a worker reads per task, at most
+POOL_CHUNK_BYTES = 1024 * 1024  # and about this much input
 # Rows travel as one JSON array a batch and are unpacked by SQLite itself: one statement, with the
 # GIL released, stores a whole batch. (executemany takes the GIL back after every row, and with the
 # reading thread busy each row then waits for a thread switch: a hundredfold slower.)
@@ -178,6 +179,20 @@ def import_paths(
     return report
 
 
+def _chunks(sources: list[Source]):
+    """Tasks for the readers: up to POOL_CHUNK files and about POOL_CHUNK_BYTES of input each."""
+    chunk: list[Source] = []
+    size = 0
+    for source in sources:
+        chunk.append(source)
+        size += source.size
+        if len(chunk) >= POOL_CHUNK or size >= POOL_CHUNK_BYTES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
 def _read_many(sources: list[Source], options: ReadOptions, workers: int | None, cancelled):
     if workers is None:
         workers = min(os.cpu_count() or 1, 8)
@@ -188,11 +203,11 @@ def _read_many(sources: list[Source], options: ReadOptions, workers: int | None,
             yield read_whole(source, options)
         return
     ctx = multiprocessing.get_context("spawn")  # safe from a GUI thread, unlike fork
-    chunks = (sources[i : i + POOL_CHUNK] for i in range(0, len(sources), POOL_CHUNK))
+    chunks = _chunks(sources)
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         # A bounded window of chunks in flight: memory stays flat however many files there are,
         # even when the readers outpace the writer.
-        pending = deque(pool.submit(read_chunk, chunk, options) for chunk in islice(chunks, workers * 3))
+        pending = deque(pool.submit(read_chunk, chunk, options) for chunk in islice(chunks, workers * 2))
         try:
             while pending:
                 results = pending.popleft().result()
