@@ -274,3 +274,34 @@ def test_capitalised_verb_opening_a_sentence_is_a_cue():
     text = 'The hall went quiet. Said Dana Whitfield: "We will rebuild the bridge."'
     q = first(text)
     assert q.speaker == "Dana Whitfield" and q.cue == "Said"
+
+
+def test_party_tag_after_a_name_is_not_the_speaker():
+    text = 'Senate leader Tom Halvorsen, R-Ky., said: "We will not move the vote."'
+    assert first(text).speaker == "Tom Halvorsen"
+
+
+def test_age_and_home_town_after_a_name_are_skipped():
+    text = '"The buses never come on time," Nina Dross, 24, of Dayton, Ohio, said.'
+    assert first(text).speaker == "Nina Dross"
+
+
+def test_relative_clause_naming_a_place_is_skipped():
+    text = ('Ivo Brandt, who lives just outside the state capital, Salem, said he still hopes the mayor '
+            '"comes to her senses."')
+    assert first(text).speaker == "Ivo Brandt"
+
+
+def test_description_then_name_in_commas_keeps_the_name():
+    text = 'The mayor\'s spokesman, Ivo Brandt, said the plan was "under review."'
+    assert first(text).speaker == "Ivo Brandt"
+
+
+def test_state_after_a_home_town_is_not_the_speaker():
+    text = 'Voters were upbeat. Lena Kray of Dayton, Ohio says the senator can "win it all."'
+    assert first(text).speaker == "Lena Kray"
+
+
+def test_abbreviated_military_title_does_not_end_the_sentence():
+    text = '"We are ready," said Army Capt. Lena Kray.'
+    assert first(text).speaker == "Lena Kray"

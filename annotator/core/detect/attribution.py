@@ -22,7 +22,8 @@ from annotator.core.detect.speakers import PRONOUNS, Resolver, Source, np_after,
 # width, the punctuation included) keep "Mr." and initials from ending a sentence.
 _SENT_END_RE = re.compile(
     r"[.!?](?<!\bMr.)(?<!\bMrs.)(?<!\bMs.)(?<!\bDr.)(?<!\bSt.)(?<!\bSen.)(?<!\bGov.)(?<!\bRep.)(?<!\bGen.)"
-    r"(?<!\bJr.)(?<!\bLt.)(?<!\b[A-Z].)(?<!\bNo.)(?<!\bvs.)[.!?]*[\"'\u201d\u2019)]*\s+"
+    r"(?<!\bJr.)(?<!\bLt.)(?<!\b[A-Z].)(?<!\bNo.)(?<!\bvs.)(?<!\bCapt.)(?<!\bRev.)(?<!\bCol.)(?<!\bSgt.)"
+    r"(?<!\bMaj.)(?<!\bAdm.)(?<!\bProf.)(?<!\bSens.)(?<!\bReps.)(?<!\bCmdr.)(?<!\bAtty.)[.!?]*[\"'\u201d\u2019)]*\s+"
     r"(?=((?:''|[\"'\u201c\u2018(])?[A-Z0-9]))")
 _WORD_RE = re.compile(r"\w+")
 _ONLY_PUNCT_RE = re.compile(r"[\s,;:\u2014\u2013\-'\u2019]*$")   # a stray ' closes an inner quote

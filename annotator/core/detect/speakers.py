@@ -10,6 +10,7 @@ from typing import Optional
 
 from annotator.core.detect.names import (DOCUMENT_WORDS, ORG_WORDS, PERSON_NOUNS, ROLE_MODIFIERS, STOP_CAPS,
                                          TITLES, Cast, NameRun)
+from annotator.core.resources import read_word_list
 
 
 @dataclass(frozen=True)
@@ -99,15 +100,101 @@ def _collect_back(toks: list, i: int) -> int:
     return a
 
 
+PLACES = frozenset(w.lower().rstrip(".") for w in read_word_list("cues", "places.txt"))
+_PARTY_TAG_RE = re.compile(r"[rdi]-[a-z][a-z.\s]*")
+_CLAUSE_JOINERS = frozenset("and or but then so while".split())
+_SEG_BREAKS = frozenset(("\"", "\u201c", "\u201d", ":", ";", "\u2014", "--", "(", "[", "\u2018"))
+
+
+def _segments(toks: list, end: int) -> list[tuple[int, int]]:
+    """The comma-separated stretches of toks[:end], back to a quote mark, colon or dash."""
+    segs = []
+    k = end - 1
+    depth = 0
+    while k >= 0:
+        t = toks[k][2]
+        if t == ")":
+            depth += 1
+        elif t == "(" and depth:
+            depth -= 1
+        elif depth == 0 and t == ",":
+            segs.append((k + 1, end))
+            end = k
+        elif depth == 0 and t in _SEG_BREAKS:
+            break
+        k -= 1
+    segs.append((k + 1, end))
+    segs.reverse()
+    return segs
+
+
+def _segment_kind(toks: list, a: int, b: int) -> str:
+    """'place' (Ohio, R-Ky., an age), 'filler' (a clause or description), 'name', or 'other'."""
+    if a >= b:
+        return "other"
+    words = [t[2] for t in toks[a:b]]
+    joined = " ".join(words).lower().rstrip(".")
+    if joined in PLACES or _PARTY_TAG_RE.fullmatch(joined) or words[0][0].isdigit() and len(words) <= 3 \
+            or joined in ("jr", "sr", "ii", "iii"):
+        return "place"
+    last = words[-1]
+    if _is_cap(last) and last.isalpha() or _is_cap(last) and last[:1].isalpha() and last not in STOP_CAPS:
+        if last not in STOP_CAPS and words[0] not in STOP_CAPS and _collect_back(toks, b - 1) <= a:
+            return "name"
+    if words[0][:1].islower() or words[0].lower() in DETERMINERS or not _is_cap(last):
+        return "filler"
+    return "other"
+
+
+def _chain_subject(toks: list, end: int) -> Optional[tuple[int, int]]:
+    """'Cory Hale, 31, of Dayton, Ohio, said' / 'Ann Lee, who lives near the capital, Salem, said':
+    the name opening a chain of comma-set descriptions, places and ages, when there is one
+    before the last stretch; None to leave the choice to the usual rules."""
+    segs = _segments(toks, end)
+    if len(segs) < 2:
+        return None
+    kinds = [_segment_kind(toks, a, b) for a, b in segs]
+    k = len(segs) - 1
+    while k >= 0 and kinds[k] in ("place", "filler"):
+        k -= 1
+    if k < 0 or kinds[k] != "name":
+        return None
+    while k > 0:
+        a, b = segs[k - 1]
+        if kinds[k - 1] != "filler" or _nounish(toks[b - 1][2]) and toks[b - 1][2].islower():
+            break   # 'the mayor's spokesman, Ann Lee,': the name belongs to the description
+        m = k - 1
+        while m >= 0 and kinds[m] in ("place", "filler") and toks[segs[m][0]][2] not in _CLAUSE_JOINERS:
+            m -= 1
+        if m < 0 or kinds[m] != "name" or toks[segs[m][0]][2].lower() in DETERMINERS:
+            break
+        k = m
+    if k == len(segs) - 1:
+        return None
+    a, b = segs[k]
+    return toks[max(_collect_back(toks, b - 1), a)][0], toks[b - 1][1]
+
+
 def np_before(text: str, lo: int, hi: int) -> Optional[tuple[int, int]]:
     """The subject noun phrase ending just before a verb at hi: (start, end) or None."""
     toks = tokens(text, lo, hi)
+    if toks and toks[-1][2] == ",":
+        chained = _chain_subject(toks, len(toks) - 1)
+        if chained is not None:
+            return chained
     i = len(toks) - 1
     while i >= 0 and (toks[i][2].lower() in _SKIP_BEFORE_VERB or (toks[i][2].islower() and toks[i][2].endswith("ly"))
                       or toks[i][2] in _DAYS):
         i -= 1
     if i < 0:
         return None
+    if toks[i][2] != ",":
+        # 'Ann Lee of Salem, Ore. says' / 'Ann Lee, 24, from Salem, who said': a place ends the chain
+        a, b = _segments(toks, i + 1)[-1]
+        if 0 < a < b and (toks[a][2] in ("from", "of", "in", "at") or _segment_kind(toks, a, b) == "place"):
+            chained = _chain_subject(toks, i + 1)
+            if chained is not None:
+                return chained
     if toks[i][2] == "," and i > 1 and toks[i - 1][2] == ")":
         i -= 1   # "Gov. John Kasich (R-OH), said"
     if toks[i][2] == ")" and i > 0:
