@@ -101,7 +101,8 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     main_db, other_db = folder / "main.db", folder / "colleague.db"
     for p in folder.glob("*.db*"):
-        p.unlink()
+        if p.is_file():
+            p.unlink()
     t, _ = timed(lambda: build(main_db, args.articles))
     print(f"built {args.articles:,} articles x {len(ANNOTATORS)} annotators in {t:.1f} s")
     build(other_db, args.articles, annotators=("dev", "eve", "fay"), seed=2)
