@@ -305,3 +305,13 @@ def test_state_after_a_home_town_is_not_the_speaker():
 def test_abbreviated_military_title_does_not_end_the_sentence():
     text = '"We are ready," said Army Capt. Lena Kray.'
     assert first(text).speaker == "Lena Kray"
+
+
+def test_organisation_after_of_is_where_the_speaker_works():
+    text = '"The figures are grim," said Ruth Amadi of Open Ledger Watch.'
+    assert first(text).speaker == "Ruth Amadi"
+
+
+def test_title_word_after_a_first_name_is_a_surname():
+    text = '"We will hold the line," said Representative Colin T. King of Vermont.'
+    assert first(text).speaker == "Colin T. King"

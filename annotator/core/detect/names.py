@@ -123,7 +123,8 @@ def split_run(text: str, start: int, end: int) -> list[NameRun]:
         if tok.rstrip(".") in STOP_CAPS and not (tok in ("Mr.", "Mrs.", "Ms.", "Dr.") or tok == "May" and pieces[-1]
                                                   or len(tok) == 2 and tok[1] == "." and pieces[-1]):
             pieces.append([])
-        elif tok == "of" and pieces[-1] and _clean(pieces[-1][-1][2]) not in TITLES \
+        elif tok == "of" and pieces[-1] and (_clean(pieces[-1][-1][2]) not in TITLES or len(pieces[-1]) > 1 and (
+                _clean(pieces[-1][-2][2]) in FIRST_NAMES or _initials(pieces[-1][-2][2], 0))) \
                 and _clean(pieces[-1][-1][2]) not in ORG_WORDS:
             pieces.append([])
         else:
@@ -138,8 +139,9 @@ def split_run(text: str, start: int, end: int) -> list[NameRun]:
             continue
         cut = -1
         for i, (_, _, tok) in enumerate(toks):
-            if _clean(tok) in TITLES and i < len(toks) - 1:
-                cut = i
+            if _clean(tok) in TITLES and i < len(toks) - 1 and not (
+                    i and (_clean(toks[i - 1][2]) in FIRST_NAMES or _initials(toks[i - 1][2], 0))):
+                cut = i   # but "Peter King of ..." / "Ann T. Marshal": a title word after a first name is a surname
         if cut >= 0 and cut + 1 < len(toks) and toks[cut + 1][2] == "of" and cut + 2 < len(toks) - 1:
             cut += 2
         name_toks = toks[cut + 1:]

@@ -306,6 +306,7 @@ def np_after(text: str, lo: int, hi: int) -> Optional[tuple[int, int]]:
 W = {"scale": 200, "near_chars": 250, "near": 0.5, "subject": 1.0, "speaks": 0.5, "unconfirmed": 0.3,
      "spoke": 0.5, "last": 0.2, "para": 0.3, "gender": 0.3}
 
+_OF_BEFORE_RE = re.compile(r"\s(?:of|from)\s+(?:the\s+)?$")
 _PP_SPLIT_RE = re.compile(r"\s(?:for|at|of|to|with|from)\s")
 
 
@@ -354,7 +355,9 @@ class Resolver:
         runs = self.cast.runs_between(s, e)
         people = [r for r in runs if r.kind == "person"]
         if people:
-            return people[-1]
+            # "Ann Sole of Human Rights Watch": what follows "of"/"from" says where she is from
+            heads = [r for r in people if r.role or r.gender or not _OF_BEFORE_RE.search(self.text, max(s, r.start - 10), r.start)]
+            return heads[-1] if heads else people[-1]
         return runs[0] if runs else None
 
     def _pronoun(self, s: int, e: int, written: str, gender: str, floor: int, anchor: Optional[int]) -> Source:
