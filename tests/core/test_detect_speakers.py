@@ -315,3 +315,15 @@ def test_organisation_after_of_is_where_the_speaker_works():
 def test_title_word_after_a_first_name_is_a_surname():
     text = '"We will hold the line," said Representative Colin T. King of Vermont.'
     assert first(text).speaker == "Colin T. King"
+
+
+def test_headline_name_and_colon_gives_the_quote_to_that_person():
+    text = ('Mayor Ruth Okafor spoke on Friday.\n\n'
+            "Okafor: New Bridge Plan Is 'A Waste Of Money'\n\nThe council meets again next week.")
+    q = first(text)
+    assert q.speaker == "Ruth Okafor" and q.confidence >= 0.5
+
+
+def test_label_before_a_colon_that_is_not_a_person_gives_nothing():
+    text = "Weather Report: Town Braces For 'Storm Of The Decade'"
+    assert all(q.confidence < 0.5 for q in detect(text).quotes)

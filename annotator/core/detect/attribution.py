@@ -60,6 +60,7 @@ _GUESSED = ("", "context")   # links whose source is a guess, which a content cu
 _PRONOUN_OPENER_RE = re.compile(r"[\s\"'\u201c\u2018]*(he|she|He|She)\b")
 _PREP_BEFORE_RE = re.compile(r"\b(?:of|for|with|to|about|by|from|at|in|on|against|and|or|than|like|as)\s+(?:the\s+)?"
                              r"(?:[A-Z][\w.'\u2019-]*\s+){0,3}$")
+_LABEL_RE = re.compile(r"[\s\"'\u201c\u2018]*((?:[A-Z][\w.'\u2019-]*\s+){0,4}[A-Z][\w.'\u2019-]*):\s")
 MAX_REPORTED_GAP = 30
 _REPORTING_STEMS = ("said", "say", "told", "tell", "wrote", "writ", "add", "argu", "insist", "claim", "warn",
                     "explain", "declar", "stat", "not", "tweet", "assert", "contend", "maintain", "suggest")
@@ -127,6 +128,11 @@ class Attributor:
                     if link.cue is not None:
                         self._cued.append(link.source)
         self._propagate(links)
+        for link in links:
+            if link.how in _GUESSED:
+                src = self._label_source(link)
+                if src is not None:
+                    link.source, link.cue, link.how = src, None, "label"
         for k, link in enumerate(links):
             if link.how not in ("after", "colon"):
                 link.content = self._content_cue(links, k)
@@ -464,6 +470,27 @@ class Attributor:
         speaking = [p for p in fits if p.speaks]
         pick = speaking[0] if speaking else fits[0] if fits else None
         return pick.name if pick else None
+
+    # -- a headline or transcript line: 'Lee: Budget Is 'A Disaster'' -------------------------
+    def _label_source(self, link: Link) -> Optional[Source]:
+        """The person named before a colon that opens the quote's sentence ("Lee: Plan 'Dead'"),
+        as headlines and interview transcripts put it; None when no person is named there."""
+        text = self.text
+        open_at = link.span.start - len(link.span.open_mark)
+        ps, _ = self.paras[link.para]
+        lo = self._sentence_start(ps, open_at)
+        m = _LABEL_RE.match(text, lo, open_at)
+        if not m:
+            return None
+        colon = m.end(1)
+        runs = [r for r in self.resolver.cast.runs_between(lo, colon) if not text[r.end:colon].strip()]
+        if not runs or runs[-1].kind == "organisation":
+            return None
+        src = self.resolver.resolve((runs[-1].start, runs[-1].end), self._floor(link), link.span.start)
+        if src.kind != "person" or not src.name or src.name != self.resolver.cast.resolve_name(src.name) \
+                or not any(p.name == src.name for p in self.resolver.cast.persons):
+            return None
+        return src
 
     # -- continuation ----------------------------------------------------------------------
     def _propagate(self, links: list[Link]) -> None:

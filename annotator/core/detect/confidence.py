@@ -109,6 +109,8 @@ def _base_confidence(text: str, link: Link, kind: str) -> float:
     stripped = inner.rstrip()
     titled = _title_case(words) and (n <= 14 and not stripped.endswith((",", ".", "?", "!"))
                                      or n <= 5 and stripped.endswith("."))
+    if link.how == "label":   # 'Lee: Plan Is 'Dead'': a headline or transcript line gives the words to Lee
+        return 0.6
     if kind == "fragment" and _is_term(text, link, n, link.how in _STRONG):
         return 0.15
     if titled and kind != "paragraph" and not (_introduced(text, link) and not _titled_work(text, link)):

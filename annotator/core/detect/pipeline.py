@@ -25,7 +25,7 @@ def run_rules(text: str) -> Detection:
     for link in links:
         span, src, cue = link.span, link.source, link.cue
         kind = quote_kind(text, link)
-        direct = link.how in ("after", "before", "colon", "subject")
+        direct = link.how in ("after", "before", "colon", "subject", "label")
         quotes.append(Quote(
             start=span.start, end=span.end, open_mark=span.open_mark, close_mark=span.close_mark, kind=kind,
             cue=cue.word if cue and direct else None,
