@@ -61,3 +61,13 @@ def test_later_cue_of_another_quote_does_not_reach_back():
     text = 'Ships paid the "harbour tax" and then "It hurts," said Ida Renn.'
     quotes = detect(text).quotes
     assert quotes[0].cue is None and quotes[1].cue == "said" and quotes[1].speaker == "Ida Renn"
+
+
+def test_poster_slogan_dated_in_brackets_is_not_a_quote():
+    text = 'The party printed bold posters: "Keep our valley green" (2014) and "No new roads!" (2018).'
+    assert all(q.confidence < 0.5 for q in detect(text).quotes)
+
+
+def test_headline_with_byline_is_not_a_quote():
+    text = 'READING LIST: "Harbour ferry to stop running in March," by the Coast Ledger\'s Mara Quist.'
+    assert all(q.confidence < 0.5 for q in detect(text).quotes)
