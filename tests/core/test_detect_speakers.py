@@ -327,3 +327,22 @@ def test_headline_name_and_colon_gives_the_quote_to_that_person():
 def test_label_before_a_colon_that_is_not_a_person_gives_nothing():
     text = "Weather Report: Town Braces For 'Storm Of The Decade'"
     assert all(q.confidence < 0.5 for q in detect(text).quotes)
+
+
+def test_party_word_before_a_first_name_is_a_role():
+    text = ('Republican Brenda Lind, a former mayor, told the paper she would rather vote for Helen Voss.\n\n'
+            '"I am tired of the shouting," she said.')
+    assert first(text).speaker == "Brenda Lind"
+
+
+def test_pronoun_after_an_opening_clause_with_a_relative_clause_follows_the_last_speaker():
+    text = ('"We need more buses," Marta Lind said.\n\n'
+            'Asked about the vote in May, when Helen Voss won the seat, she replied: "I am not worried."')
+    assert [q.speaker for q in detect(text).quotes] == ["Marta Lind", "Marta Lind"]
+
+
+def test_headline_run_does_not_replace_the_full_name():
+    text = ('Veteran Folk-Singer Brandt Backs The Mayor.\n\n'
+            'Singer Ivo Brandt, 70, endorsed the mayor on Sunday.\n\n'
+            '"She listens to people," Brandt said.')
+    assert detect(text).quotes[0].speaker == "Ivo Brandt"

@@ -424,7 +424,9 @@ class Attributor:
         if m and m.end() > pos and text[lo:m.end()].rstrip().endswith(","):
             # 'Although he said it was "wild", Isaac ...': the pronoun looks ahead to the main clause's subject
             return self._first_person(m.end(), self._sentence_end(m.end(), self.paras[para][1]), m.end(), gender)
-        if text[m.end() if m else lo:pos].strip(" \"'\u201c\u2018"):
+        if text[m.end() if m else lo:pos].strip(" \"'\u201c\u2018") and not (
+                m and text[lo:pos].rstrip().endswith(",") and not _QUOTE_CHARS_RE.search(text, lo, pos)):
+            # ('Asked about the vote in Ohio, where Lee won, she said': the main clause's subject still opens it)
             return None   # something else opens the sentence: the usual scoring decides
         end = lo
         for _ in range(4):

@@ -29,6 +29,8 @@ for _line in read_word_list("cues", "first_names.txt"):
 
 HONORIFIC_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "sir": "m", "lord": "m", "lady": "f",
                     "dame": "f", "king": "m", "queen": "f", "prince": "m", "princess": "f", "father": "m"}
+_AFFILIATIONS = frozenset("republican democrat democratic independent gop libertarian conservative liberal "
+                          "progressive socialist".split())
 _GROUP_WORDS = frozenset("democrats republicans americans democrat republican american".split())
 _ROLE_GENDER_RE = re.compile(r"(?:wo)?man\b|(?:wo)?men\b|actress|mother|sister|wife|daughter|queen")
 
@@ -149,6 +151,9 @@ def split_run(text: str, start: int, end: int) -> list[NameRun]:
             name_toks = name_toks[1:]
         if not name_toks:
             continue
+        if len(name_toks) >= 3 and _clean(name_toks[0][2]) in _AFFILIATIONS and _clean(name_toks[1][2]) in FIRST_NAMES:
+            cut = toks.index(name_toks[0])   # "Republican Ann Lee": the party is a role
+            name_toks = name_toks[1:]
         role = text[toks[0][0]:toks[cut][1]] if cut >= 0 else None
         kind, gender = _kind_and_gender([t for _, _, t in name_toks], role)
         runs.append(NameRun(name_toks[0][0], name_toks[-1][1], text[name_toks[0][0]:name_toks[-1][1]],
@@ -225,7 +230,9 @@ class Cast:
             if run.kind == "person" and len(run.name.split()) >= 2:
                 key = surname_key(run.name)
                 known = self.full_names.get(key)
-                if known is None or len(run.name) > len(known):
+                # the longest name, but one that starts with a first name beats a headline's longer run
+                rank = (_clean(run.name.split()[0]) in FIRST_NAMES, len(run.name))
+                if known is None or rank > (_clean(known.split()[0]) in FIRST_NAMES, len(known)):
                     self.full_names[key] = run.name
             elif len(run.name.split()) == 1:
                 single_keys.add(surname_key(run.name))
