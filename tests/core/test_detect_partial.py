@@ -71,3 +71,8 @@ def test_poster_slogan_dated_in_brackets_is_not_a_quote():
 def test_headline_with_byline_is_not_a_quote():
     text = 'READING LIST: "Harbour ferry to stop running in March," by the Coast Ledger\'s Mara Quist.'
     assert all(q.confidence < 0.5 for q in detect(text).quotes)
+
+
+def test_show_title_after_a_channel_is_not_a_quote():
+    text = 'Speaking on Channel Nine\'s "Morning Coffee Hour," Mayor Ruth Okafor said the bridge would reopen.'
+    assert all(q.confidence < 0.5 for q in detect(text).quotes)

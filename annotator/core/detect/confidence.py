@@ -67,6 +67,9 @@ _WORK_LEAD_RE = re.compile(r"(?:['\u2019]s|\b(?:on|in|of|to|with|program|program
 
 
 _INTRO_GAP_RE = re.compile(r"[\s,:\u2014\u2013-]*$")
+_SHOW_LEAD_RE = re.compile(r"(?:['\u2019]s|\bon)\s*$")
+
+
 # '"Stop the tax" (2014)' / '"Museum to close," by the Daily Post's Ann Lee'
 _DATED_OR_BYLINED_RE = re.compile(r"\s*(?:\((?:1[89]|20)\d\d\)|,?\s*by\s+(?:the\s+)?(?:[A-Z][\w.&-]*\s+){0,3}"
                                   r"[A-Z][\w.&-]*(?:['\u2019]s|s['\u2019])\s+[A-Z])")
@@ -114,6 +117,9 @@ def _base_confidence(text: str, link: Link, kind: str) -> float:
                                      or n <= 5 and stripped.endswith("."))
     if _DATED_OR_BYLINED_RE.match(text, span.end + len(span.close_mark)):
         return 0.15   # a poster dated in brackets or a headline with its byline, not someone's words
+    if 0 < n <= 8 and inner.rstrip().endswith(",") and _title_case(words) \
+            and _SHOW_LEAD_RE.search(text, max(0, span.start - len(span.open_mark) - 20), span.start - len(span.open_mark)):
+        return 0.15   # 'on CBS's "Face the Nation," Lee said': the show, not Lee's words
     if link.how == "label":   # 'Lee: Plan Is 'Dead'': a headline or transcript line gives the words to Lee
         return 0.6
     if kind == "fragment" and _is_term(text, link, n, link.how in _STRONG):
