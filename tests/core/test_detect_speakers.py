@@ -346,3 +346,8 @@ def test_headline_run_does_not_replace_the_full_name():
             'Singer Ivo Brandt, 70, endorsed the mayor on Sunday.\n\n'
             '"She listens to people," Brandt said.')
     assert detect(text).quotes[0].speaker == "Ivo Brandt"
+
+
+def test_digest_item_names_its_source_after_the_dash():
+    text = 'FERRY USE DOUBLES IN A YEAR - Ruth C. Okafor: "Ridership rose in every month we counted."'
+    assert first(text).speaker == "Ruth C. Okafor"

@@ -61,6 +61,7 @@ _PRONOUN_OPENER_RE = re.compile(r"[\s\"'\u201c\u2018]*(he|she|He|She)\b")
 _PREP_BEFORE_RE = re.compile(r"\b(?:of|for|with|to|about|by|from|at|in|on|against|and|or|than|like|as)\s+(?:the\s+)?"
                              r"(?:[A-Z][\w.'\u2019-]*\s+){0,3}$")
 _LABEL_RE = re.compile(r"[\s\"'\u201c\u2018]*((?:[A-Z][\w.'\u2019-]*\s+){0,4}[A-Z][\w.'\u2019-]*):\s")
+_DASH_SOURCE_RE = re.compile(r"\s[-\u2013\u2014]+\s*(?:[Mm]ore\s+from\s+)?([A-Z][^-\u2013\u2014:]{0,60}?)\s*:\s*$")
 MAX_REPORTED_GAP = 30
 _REPORTING_STEMS = ("said", "say", "told", "tell", "wrote", "writ", "add", "argu", "insist", "claim", "warn",
                     "explain", "declar", "stat", "not", "tweet", "assert", "contend", "maintain", "suggest")
@@ -275,6 +276,10 @@ class Attributor:
         if intro.endswith((":", ",")):
             # "Mr. Smith shot back: '...'" -- a colon introduces the words of the sentence's subject
             np = self._sentence_subject(lo, open_at)
+            m = _DASH_SOURCE_RE.search(text, lo, open_at) if intro.endswith(":") else None
+            if m:
+                # "VOTERS WANT CHANGE - Ann Lee: '...'": a digest names the source after the dash
+                np = np_after(text, m.start(1), m.end(1)) or np
             if np and (intro.endswith(":") or _words_between(text, np[1], open_at) <= 2):
                 return None, self._resolve(np, link), "before"
         return None
