@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QMainWindow, QMessageBox, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
-from annotator.core import articles, labels
+from annotator.core import articles, entities, labels
 from annotator.core.articles import ArticleQuery, ArticleView
 from annotator.core.resources import resource_path
 from annotator.core.scheme import SINGLE, load_scheme
@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self.last_import_report = None
         self.show_report_dialogs = True
         self.speaker_names = SpeakerNames(project)
+        self.entities_window = None  # opened on first View > Entities…
         self.setWindowTitle(f"News Annotator: {Path(project.path).name}")
         icon = resource_path("icons", "annotator-256.png")  # PNG: QtSvg's image plugin may be absent
         if icon.exists():
@@ -224,6 +225,9 @@ class MainWindow(QMainWindow):
         self._action("Zoom in", ["Ctrl++", "Ctrl+="], lambda: self.zoom(1), view)
         self._action("Zoom out", "Ctrl+-", lambda: self.zoom(-1), view)
         self._action("Normal size", "Ctrl+0", lambda: self.zoom(-self.zoom_steps), view)
+        view.addSeparator()
+        # Ctrl+E is taken by "Export article labels"; I (index of sources) is free.
+        self._action("Entities…", "Ctrl+I", self.show_entities, view)
 
         help_menu = bar.addMenu("&Help")
         self._action("Keyboard shortcuts", ["?", "F1"], self.show_cheat_sheet, help_menu)
@@ -356,7 +360,7 @@ class MainWindow(QMainWindow):
             for quote_id, option_id in labels.quote_choices(self.project, article.id, self.annotator,
                                                               quote_stance.id).items():
                 names[quote_id] = quote_stance.option(option_id).name if quote_stance.option(option_id) else ""
-        self.panel.show_quotes(article.quotes, names, keep_quote_id)
+        self.panel.show_quotes(self._quotes_with_entity_names(article.quotes), names, keep_quote_id)
         self._refresh_quote_labels()
 
     def _refresh_quote_labels(self) -> None:
@@ -565,6 +569,35 @@ class MainWindow(QMainWindow):
     def hide_banner(self) -> None:
         self.reader.banner.hide()
         self.settings.setValue("seen_welcome", True)
+
+    def _quotes_with_entity_names(self, quotes: list[dict]) -> list[dict]:
+        """The quotes as the table shows them: a linked speaker under its entity's canonical name."""
+        names: dict[int, str | None] = {}
+        shown = []
+        for quote in quotes:
+            entity_id = quote["verdict_entity_id"] if quote["verdict_speaker"] else quote["entity_id"]
+            if entity_id is not None and entity_id not in names:
+                entity = entities.get_entity(self.project, entity_id)
+                names[entity_id] = entity.name if entity else None
+            name = names.get(entity_id) if entity_id is not None else None
+            shown.append({**quote, "shown_speaker": name} if name else quote)
+        return shown
+
+    def show_entities(self):
+        """Open (or raise) the entities window; its edits go on this window's undo stack."""
+        from annotator.gui.entities_window import EntitiesWindow  # noqa: PLC0415
+
+        if self.entities_window is None:
+            self.entities_window = EntitiesWindow(self.project, self.undo_stack, self.speaker_names, self)
+            self.entities_window.entities_changed.connect(self._entities_changed)
+        self.entities_window.show()
+        self.entities_window.raise_()
+        self.entities_window.activateWindow()
+        return self.entities_window
+
+    def _entities_changed(self, _entity_ids) -> None:
+        if self.article is not None:
+            self._refresh_panel(keep_quote_id=self.panel.current_quote_id())
 
     def show_cheat_sheet(self) -> None:
         from annotator.gui.cheat_sheet import CheatSheet  # noqa: PLC0415
