@@ -67,6 +67,7 @@ _WORK_LEAD_RE = re.compile(r"(?:['\u2019]s|\b(?:on|in|of|to|with|program|program
 
 
 _INTRO_GAP_RE = re.compile(r"[\s,:\u2014\u2013-]*$")
+_COLON_BEFORE_RE = re.compile(r":\s*$")   # 'Lee: 'Of Course' She Is Ready'': words given after a colon
 _SHOW_LEAD_RE = re.compile(r"(?:['\u2019]s|\bon)\s*$")
 
 
@@ -124,7 +125,10 @@ def _base_confidence(text: str, link: Link, kind: str) -> float:
         return 0.6
     if kind == "fragment" and _is_term(text, link, n, link.how in _STRONG):
         return 0.15
-    if titled and kind != "paragraph" and not (_introduced(text, link) and not _titled_work(text, link)):
+    colon_led = link.how in _STRONG and _COLON_BEFORE_RE.search(text, max(0, span.start - len(span.open_mark) - 3),
+                                                               span.start - len(span.open_mark)) is not None
+    if titled and kind != "paragraph" and not colon_led \
+            and not (_introduced(text, link) and not _titled_work(text, link)):
         return 0.2 if link.how else 0.1
     if link.how in _STRONG:
         if kind == "fragment":
