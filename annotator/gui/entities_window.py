@@ -157,6 +157,9 @@ class EntitiesWindow(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self.set_filter_text)
         top.addWidget(self.filter, 1)
+        self.count_label = QLabel()
+        top.addWidget(self.count_label)
+        top.addSpacing(12)
         self.merge_button = QPushButton("Merge two selected…")
         self.merge_button.setToolTip("Select two entities (Ctrl+click), then merge them (Ctrl+M)")
         self.merge_button.clicked.connect(self.merge_selected)
@@ -185,7 +188,7 @@ class EntitiesWindow(QWidget):
         self.view.setAlternatingRowColors(True)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(COL_ALIASES, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((COL_NAME, 190), (COL_KIND, 96), (COL_ROLE, 190), (COL_MENTIONS, 76),
+        for column, width in ((COL_NAME, 170), (COL_KIND, 92), (COL_ROLE, 220), (COL_MENTIONS, 76),
                               (COL_QUOTES, 64)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
@@ -294,7 +297,7 @@ class EntitiesWindow(QWidget):
         text = _plural(total, "entity")
         if self.model.filter_ids is not None:
             text = f"{shown:,} of {total:,} entities match"
-        self.status.setText(text)
+        self.count_label.setText(text)
 
     def selected_ids(self) -> list[int]:
         rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
