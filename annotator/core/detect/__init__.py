@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from annotator.core.detect.model import Detection, Detector, Mention, Quote
 
-DETECTOR_VERSION = "rules-4"
+DETECTOR_VERSION = "rules-5"
 
 __all__ = ["detect", "Detection", "Detector", "Mention", "Quote", "RuleDetector", "DETECTOR_VERSION"]
 

@@ -22,10 +22,10 @@ ROLE_MODIFIERS = _words("role_modifiers.txt")
 ORG_WORDS = _words("org_words.txt")
 DOCUMENT_WORDS = _words("document_words.txt")
 PERSON_NOUNS = _words("person_nouns.txt")
-FIRST_NAMES: dict[str, str] = {}
+FIRST_NAMES: dict[str, Optional[str]] = {}   # name -> "m" | "f" | None (used for either)
 for _line in read_word_list("cues", "first_names.txt"):
     _name, _, _gender = _line.partition(" ")
-    FIRST_NAMES[_name.lower()] = _gender.strip()
+    FIRST_NAMES[_name.lower()] = _gender.strip() if _gender.strip() in ("m", "f") else None
 
 HONORIFIC_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "sir": "m", "lord": "m", "lady": "f",
                     "dame": "f", "king": "m", "queen": "f", "prince": "m", "princess": "f", "father": "m"}
@@ -79,6 +79,19 @@ def _kind_and_gender(tokens, role: Optional[str]) -> tuple[str, Optional[str]]:
     return _kind_and_gender_cached(tuple(tokens), role)
 
 
+def _role_gender(role: Optional[str]) -> Optional[str]:
+    """The gender an honorific or role noun gives ("Mrs.", "congresswoman"), if any."""
+    if not role:
+        return None
+    first_role = _clean(role.split()[0]) if role.split() else ""
+    gender = HONORIFIC_GENDER.get(first_role)
+    if gender is None:
+        m = _ROLE_GENDER_RE.search(role.lower())
+        if m:
+            gender = "f" if m.group().startswith(("wo", "actress", "mother", "sister", "wife", "daughter", "queen")) else "m"
+    return gender
+
+
 @lru_cache(maxsize=65536)
 def _kind_and_gender_cached(tokens: tuple[str, ...], role: Optional[str]) -> tuple[str, Optional[str]]:
     low = [_clean(t) for t in tokens]
@@ -86,15 +99,9 @@ def _kind_and_gender_cached(tokens: tuple[str, ...], role: Optional[str]) -> tup
         return "unknown", None
     if any(t in ORG_WORDS for t in low) or tokens[-1].endswith(("Department", "Ministry")):
         return "organisation", None
-    gender = None
-    if role:
-        first_role = _clean(role.split()[0]) if role.split() else ""
-        gender = HONORIFIC_GENDER.get(first_role)
-        if gender is None and _ROLE_GENDER_RE.search(role.lower()):
-            g = _ROLE_GENDER_RE.search(role.lower()).group()
-            gender = "f" if g.startswith(("wo", "actress", "mother", "sister", "wife", "daughter", "queen")) else "m"
-    first = FIRST_NAMES.get(low[0])
-    gender = gender or first
+    gender = _role_gender(role)
+    first = low[0] in FIRST_NAMES
+    gender = gender or FIRST_NAMES.get(low[0])
     if role or first:
         return "person", gender
     if len(tokens) >= 2 and tokens[0] not in PLACE_STARTS and not any(t.isupper() and len(t) > 1 and not _initials(t, k)
@@ -252,8 +259,12 @@ class Cast:
             subject = followed_by_cue or self._subject_position(run)
             if not confirmed and not (run.kind == "person" and subject):
                 continue
-            if run.gender:
-                votes.setdefault(name, [0, 0])[0 if run.gender == "m" else 1] += 3
+            gender = run.gender
+            if gender and name != run.name and " " not in run.name and run.name.lower() in FIRST_NAMES:
+                # "Warren" standing for Elizabeth Warren: the surname's look as a first name says nothing
+                gender = _role_gender(run.role)
+            if gender:
+                votes.setdefault(name, [0, 0])[0 if gender == "m" else 1] += 3
             if subject:
                 g = self._pronoun_after(run.end)
                 if g:

@@ -10,7 +10,7 @@ from annotator.core.detect.model import Detection, Mention, Quote
 from annotator.core.detect.names import Cast
 from annotator.core.detect.speakers import Resolver
 
-VERSION = "rules-4"
+VERSION = "rules-5"
 
 
 def run_rules(text: str) -> Detection:
