@@ -45,7 +45,8 @@ _NOT_VERBS = frozenset("was is has does its this his as us yes was news times le
 _COMMA_BEFORE_RE = re.compile(r"[,\u2014]\s*$")
 _INTRO_PHRASE_RE = re.compile(r"\s*(?:(?:In|On|At|After|Before|During|Speaking|Asked|Later|Earlier|Since|While|When|"
                               r"Although|As|Though|Despite|If|Meanwhile|But|And|Still|Yet|Then|Also|However|Instead|"
-                              r"Separately|Now|Today|Last|This)\b[^,.;]{0,120},\s*|(?:But|And|So|Yet|Still)\s+)")
+                              r"Separately|Now|Today|Last|This)\b[^,.;]{0,120},\s*|(?:But|And|So|Yet|Still)\s+"
+                              r"|[A-Z]\w*(?:\s+\w+){0,2}\s+(?:later|earlier|ago|afterwards?)\s*,\s*)")
 # Cue words that, in the middle of a sentence, are nearly always nouns ("the states", "a far cry").
 _NOUN_CUES = frozenset("state states cry mock order read post posts call calls report reports charge charges "
                        "claims remarks note notes answer promise promises pledge chant chants tweet tweets".split())
@@ -290,7 +291,7 @@ class Attributor:
         pos = m.end() if m else lo
         for _ in range(3):
             np = np_after(self.text, pos, hi)
-            if np is not None:
+            if np is not None and self.resolver.looks_like_name(*np):
                 return np
             comma = self.text.find(",", pos, hi)   # skip an introductory phrase ("Reached by phone, ...")
             if comma < 0:

@@ -220,6 +220,7 @@ class Cast:
 
     def __init__(self, text: str, skip: list[tuple[int, int]], speech_words: frozenset[str] = frozenset()):
         self.text = text
+        self._lowercase: dict[str, bool] = {}
         self.runs: list[NameRun] = []
         for m in NAME_RUN_RE.finditer(text):
             if _inside(m.start(), skip):
@@ -300,6 +301,23 @@ class Cast:
         if " " in name:
             return name
         return self.full_names.get(surname_key(name), name)
+
+    def used_lowercase(self, word: str) -> bool:
+        """Whether the article also writes word in lower case (an ordinary word, not a name)."""
+        known = self._lowercase.get(word)
+        if known is None:
+            known = self._lowercase[word] = re.search(r"(?<![\w'\u2019])" + re.escape(word) + r"(?![\w])",
+                                                      self.text) is not None
+        return known
+
+    def capitalised_inside(self, word: str) -> bool:
+        """Whether the article writes word capitalised after a lower-case word or a comma (a name)."""
+        key = "\0" + word
+        known = self._lowercase.get(key)
+        if known is None:
+            known = self._lowercase[key] = re.search(r"[a-z,][ \u00a0]+" + re.escape(word) + r"(?![\w])",
+                                                     self.text) is not None
+        return known
 
     def gender_of(self, name: str) -> Optional[str]:
         return self.genders.get(name)

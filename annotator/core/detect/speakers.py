@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from annotator.core.detect.names import (DOCUMENT_WORDS, ORG_WORDS, PERSON_NOUNS, ROLE_MODIFIERS, STOP_CAPS,
+from annotator.core.detect.names import (DOCUMENT_WORDS, FIRST_NAMES, ORG_WORDS, PERSON_NOUNS, ROLE_MODIFIERS, STOP_CAPS,
                                          TITLES, Cast, NameRun)
 from annotator.core.resources import read_word_list
 
@@ -341,6 +341,8 @@ class Resolver:
                               else run.name, "organisation")
             name = self.cast.resolve_name(run.name)
             kind = "person" if run.kind != "organisation" else run.kind
+            if run.kind == "unknown" and name == run.name and not self.looks_like_name(run.start, run.end):
+                return Source(s, e, written, None, "unknown")
             if run.kind == "unknown" and name == run.name and len(run.name.split()) == 1:
                 kind = "person" if run.name[:1].isupper() and not run.name.isupper() else "organisation"
             return Source(run.start, run.end, written, name, kind, run.role)
@@ -349,6 +351,27 @@ class Resolver:
         if head_base in PERSON_NOUNS or head_base.rstrip("s") in PERSON_NOUNS or head_base in TITLES:
             return self._description(s, e, written, head_base, floor)
         return Source(s, e, written, _strip_det(written), "unknown")
+
+    def looks_like_name(self, s: int, e: int) -> bool:
+        """False for a capitalised word that is only capitalised because it opens a sentence or
+        line ("Hastily", "Reached", "Hours later") or that names a place ("Iowa", "N.H.")."""
+        word = self.text[s:e]
+        if " " in word or not word[:1].isupper() or word.isupper() and len(word) > 1:
+            return word.lower().rstrip(".") not in PLACES
+        low = word.lower()
+        if low in FIRST_NAMES or low in PRONOUNS or self.cast.resolve_name(word) != word:
+            return True
+        if low.rstrip(".") in PLACES:
+            return False
+        before = self.text[max(0, s - 6):s].rstrip(" \u00a0\"'\u201c\u2018")
+        if before and (before[-1] not in ".!?\n:;\u201d" or before.rsplit(None, 1)[-1].lower().strip(".") in _ABBREV):
+            return True   # capitalised mid-sentence, or after "Mr.": a name
+        if low.endswith(("ly", "ing", "ed")):
+            return False
+        stem, apos, rest = low.replace("\u2019", "'").partition("'")
+        if apos and (rest in ("m", "re", "ve", "ll", "d", "t") or stem.capitalize() in STOP_CAPS):
+            return False   # "I'm", "There's"
+        return not self.cast.used_lowercase(low) or self.cast.capitalised_inside(word)
 
     def _name_in(self, s: int, e: int) -> Optional[NameRun]:
         """The name the phrase is about: the last person named in it, else its first name run."""

@@ -1,0 +1,34 @@
+"""A speaker must look like a name: words capitalised only because they open a sentence
+("Hours", "Reached", "Hastily") and bare place names are not people."""
+
+from annotator.core.detect import detect
+
+
+def speakers(text):
+    return [q.speaker for q in detect(text).quotes]
+
+
+def test_participle_opening_the_sentence_is_not_the_speaker():
+    text = ('Reached by phone, Dana Whitfield denied the story, explaining that she had been '
+            '"on leave for the whole week."')
+    assert speakers(text) == ["Dana Whitfield"]
+
+
+def test_time_phrase_opening_the_sentence_is_not_the_speaker():
+    text = ('The hearing ran late into the night.\n\n'
+            'Hours later, Omar Lindqvist answered his critics, telling the press that the report was '
+            '"full of holes and half-truths."')
+    assert speakers(text) == ["Omar Lindqvist"]
+
+
+def test_adverb_opening_the_sentence_is_not_the_speaker():
+    text = ('Quickly changing the subject, Mara Ostrowski praised her rivals and described the vote as '
+            '"a fair fight from the very first day."')
+    assert speakers(text) == ["Mara Ostrowski"]
+
+
+def test_a_surname_after_an_honorific_is_a_name_even_if_it_is_also_a_word():
+    text = ('Walter King, a retired judge, spoke first.\n\n'
+            '"The rules were clear to everyone in the room," Mr. King said. He paused. '
+            '"Nobody can say they were surprised," he said.')
+    assert all(s and s.endswith("King") for s in speakers(text)) and len(speakers(text)) == 2
