@@ -32,3 +32,10 @@ def test_a_surname_after_an_honorific_is_a_name_even_if_it_is_also_a_word():
             '"The rules were clear to everyone in the room," Mr. King said. He paused. '
             '"Nobody can say they were surprised," he said.')
     assert all(s and s.endswith("King") for s in speakers(text)) and len(speakers(text)) == 2
+
+
+def test_the_issuer_of_a_statement_is_the_speaker_not_the_statement():
+    text = ('On Friday, Ingrid Solberg issued a statement saying the ruling was "a step backwards for every tenant."')
+    assert speakers(text) == ["Ingrid Solberg"]
+    text = ('The union released a short statement calling the offer "an insult to our members."')
+    assert detect(text).quotes[0].speaker_kind == "organisation"

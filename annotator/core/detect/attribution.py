@@ -57,6 +57,8 @@ _ON_AFTER_RE = re.compile(r"\s+(?:on|off|up|in)\b")
 _NAMING_LEAD_RE = re.compile(r"(?:\b[a-z]+|,)\s+$(?<!\bhas )(?<!\bhave )(?<!\bhad )(?<!\bhe )(?<!\bshe )"
                              r"(?<!\bthey )(?<!\bwho )(?<!\band )(?<!\bwhich )(?<!\bonce )(?<!\balso )(?<!\bbeen )"
                              r"(?<!\bpublicly )(?<!\brepeatedly )(?<!\bpreviously )(?<!\brecently )(?<!\bthat )")
+_ISSUED_BEFORE_RE = re.compile(r"\b(?:issued|released|put\s+out|sent(?:\s+out)?|posted|published|shared|"
+                               r"circulated|distributed|emailed|e-mailed)\s+(?:[\w-]+\s+){0,3}$")
 _GUESSED = ("", "context")   # links whose source is a guess, which a content cue's subject beats
 _PRONOUN_OPENER_RE = re.compile(r"[\s\"'\u201c\u2018]*(he|she|He|She)\b")
 _PREP_BEFORE_RE = re.compile(r"\b(?:of|for|with|to|about|by|from|at|in|on|against|and|or|than|like|as)\s+(?:the\s+)?"
@@ -412,6 +414,15 @@ class Attributor:
 
     def _resolve(self, np: tuple[int, int], link: Link) -> Source:
         src = self.resolver.resolve(np, self._floor(link), link.span.start)
+        if src.kind == "document":
+            # 'Lee issued a statement saying ...': the words are Lee's, not the statement's
+            lo = self._sentence_start(self.paras[link.para][0], np[0])
+            m = _ISSUED_BEFORE_RE.search(self.text, max(lo, np[0] - 40), np[0])
+            subject = np_before(self.text, lo, m.start()) if m else None
+            if subject:
+                issuer = self.resolver.resolve(subject, self._floor(link), link.span.start)
+                if issuer.name and issuer.kind in ("person", "organisation"):
+                    src = issuer
         if src.pronoun and src.kind == "person":
             gender = PRONOUNS.get(src.text.lower())
             name = self._previous_subject(min(np[0], link.span.start), gender)
