@@ -110,3 +110,57 @@ def test_agreement_for_one_task(tmp_project):
     report = project_agreement(tmp_project, "topic")
     assert [t.task for t in report.tasks] == ["topic"]
     assert report.to_dict()["tasks"][0]["kind"] == "multi"
+
+
+def _random_project(project, seed: int):
+    """Three coders label 40 articles at random (some left out, some with two topics or none ticked but
+    marked done); one coder is missing from the annotators table."""
+    from annotator.core.scheme import load_scheme
+    from annotator.core.store import utc_now
+
+    rng = random.Random(seed)
+    scheme = load_scheme(project)
+    now = utc_now()
+    with project.write() as db:
+        db["articles"].insert_all([{"id": i, "uid": f"u{i}", "text": "x", "imported_at": now} for i in range(1, 41)])
+        db["annotators"].insert_all([{"name": n, "created_at": now} for n in ("ann", "ben")])
+        for who in ("ann", "ben", "zoe"):
+            for i in range(1, 41):
+                if rng.random() < 0.25:
+                    continue
+                for task in scheme.at_level("article"):
+                    k = rng.choice([0, 1, 1, 2]) if task.kind == "multi" else 1
+                    for o in rng.sample(task.options, min(k, len(task.options))):
+                        db["labels"].insert({"article_id": i, "annotator": who, "task_id": task.id,
+                                             "option_id": o.id, "updated_at": now})
+                db["article_status"].insert({"article_id": i, "annotator": who, "status": "labelled",
+                                             "updated_at": now})
+    return scheme
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_project_agreement_matches_the_reference_packages(tmp_project, seed):
+    from annotator.core.agreement import task_units
+
+    scheme = _random_project(tmp_project, seed)
+    report = project_agreement(tmp_project)
+    for task in scheme.at_level("article"):
+        result = next(t for t in report.tasks if t.task == task.name and t.level == "article")
+        units = task_units(tmp_project, task)
+        assert result.annotators == ["ann", "ben", "zoe"]
+        codes = {v: i for i, v in enumerate({v for u in units.values() for v in u.values()})}
+        matrix = np.array([[codes[units[i][c]] if c in units[i] else np.nan for i in sorted(units)]
+                           for c in ("ann", "ben", "zoe")], dtype=float)
+        assert result.alpha == pytest.approx(
+            krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal"), abs=1e-9)
+        for pair in result.pairs:
+            both = [(u[pair.a], u[pair.b]) for u in units.values() if pair.a in u and pair.b in u]
+            assert pair.items == len(both)
+            assert pair.kappa == pytest.approx(
+                cohen_kappa_score([str(a) for a, _ in both], [str(b) for _, b in both]), abs=1e-12)
+        if task.kind == "multi":
+            for option in task.options:
+                yes_no = np.array([[float(option.id in units[i][c]) if c in units[i] else np.nan
+                                    for i in sorted(units)] for c in ("ann", "ben", "zoe")])
+                assert result.option_alpha[option.name] == pytest.approx(
+                    krippendorff.alpha(reliability_data=yes_no, level_of_measurement="nominal"), abs=1e-9)
