@@ -39,3 +39,15 @@ def test_the_issuer_of_a_statement_is_the_speaker_not_the_statement():
     assert speakers(text) == ["Ingrid Solberg"]
     text = ('The union released a short statement calling the offer "an insult to our members."')
     assert detect(text).quotes[0].speaker_kind == "organisation"
+
+
+def test_a_participle_belongs_to_the_clause_just_before_it():
+    text = ('It was a tense evening for the whole committee, as Nadia Ferreira rejected the budget, saying it '
+            '"asks the poorest to pay for everything."')
+    assert speakers(text) == ["Nadia Ferreira"]
+
+
+def test_a_participle_does_not_belong_to_a_name_inside_a_that_clause():
+    text = ('Omar Lindqvist repeated his claim that Nadia Ferreira hides the figures, calling her '
+            '"the least open minister we have had."')
+    assert speakers(text) == ["Omar Lindqvist"]

@@ -81,3 +81,15 @@ def test_show_title_after_a_channel_is_not_a_quote():
 def test_title_cased_words_right_after_a_named_colon_are_a_quote():
     q = only("Mayor Okafor: 'No Bridge Tolls' While I Am In Office.")
     assert q.confidence >= 0.5 and q.speaker == "Okafor"
+
+
+def test_a_phrase_of_several_words_lifted_without_a_cue_is_shown():
+    text = ('The council met on Monday.\n\n'
+            'In the eyes of its opponents the plan is "badly rushed" and far too costly.')
+    assert only(text).confidence >= 0.5
+
+
+def test_a_single_word_in_marks_without_a_cue_stays_hidden():
+    text = ('The council met on Monday.\n\n'
+            'In the eyes of its opponents the plan is "rushed" and far too costly.')
+    assert only(text).confidence < 0.5

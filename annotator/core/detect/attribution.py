@@ -59,6 +59,11 @@ _NAMING_LEAD_RE = re.compile(r"(?:\b[a-z]+|,)\s+$(?<!\bhas )(?<!\bhave )(?<!\bha
                              r"(?<!\bpublicly )(?<!\brepeatedly )(?<!\bpreviously )(?<!\brecently )(?<!\bthat )")
 _ISSUED_BEFORE_RE = re.compile(r"\b(?:issued|released|put\s+out|sent(?:\s+out)?|posted|published|shared|"
                                r"circulated|distributed|emailed|e-mailed)\s+(?:[\w-]+\s+){0,3}$")
+_CLAUSE_VERB_RE = re.compile(r"\s+(?:also\s+|then\s+|later\s+|quickly\s+|again\s+)?([a-z]+)\b")
+_NOT_CLAUSE_VERBS = frozenset("of and or the a an to in on for with at from by as that who which whose than but "
+                              "said says told added".split())
+_CLAUSE_OPEN_RE = re.compile(r"(?:[,;\u2014]|\b(?:and|but|as|when|while|because|so|then|although|though|after|"
+                             r"before|since))\s+(?:(?:[A-Z][\w.]*|former|then|[a-z]+-[a-z]+)\s+){0,4}$")
 _GUESSED = ("", "context")   # links whose source is a guess, which a content cue's subject beats
 _PRONOUN_OPENER_RE = re.compile(r"[\s\"'\u201c\u2018]*(he|she|He|She)\b")
 _PREP_BEFORE_RE = re.compile(r"\b(?:of|for|with|to|about|by|from|at|in|on|against|and|or|than|like|as)\s+(?:the\s+)?"
@@ -249,7 +254,7 @@ class Attributor:
                 # "Ana Ruiz said, adding that ...": the subject of the cue before the comma
                 prior = [c for c in cues if c.end <= cue.start and _ONLY_PUNCT_RE.match(text, c.end, cue.start)]
                 np = np_before(text, lo, prior[-1].start) if prior else None
-                np = np or self._sentence_subject(lo, cue.start)
+                np = np or self._participle_subject(lo, cue.start)
                 if np:
                     return cue, self._resolve(np, link), "before"
             if _COORD_BEFORE_RE.search(lead):
@@ -300,6 +305,18 @@ class Attributor:
                 return None
             pos = comma + 1
         return None
+
+    def _participle_subject(self, lo: int, hi: int) -> Optional[tuple[int, int]]:
+        """Who does the '..., saying' at hi: the subject of the nearest clause before it with a person
+        as subject ('It was a hard week, as Lee echoed the critics, saying'), else the sentence's."""
+        np = self._sentence_subject(lo, hi)
+        for p in reversed(self.resolver.cast.persons_between(np[1] if np else lo, hi)):
+            m = _CLAUSE_VERB_RE.match(self.text, p.end)
+            if p.subject and m and m.group(1) not in _NOT_CLAUSE_VERBS \
+                    and _CLAUSE_OPEN_RE.search(self.text, max(lo, p.start - 30), p.start) \
+                    and not self.text[p.end:p.end + 1] == "-":
+                return p.start, p.end
+        return np
 
     # -- no speech verb: '"Go home," Smith barked' / 'Smith blamed the "four liberal justices"' --------------
     def _after_any_verb(self, link: Link, next_start: int):
@@ -385,7 +402,7 @@ class Attributor:
         if cue.according:
             np = np_after(text, cue.end, open_at)
         elif cue.word.endswith("ing") and _COMMA_BEFORE_RE.search(text, lo, cue.start):
-            np = self._sentence_subject(lo, cue.start)
+            np = self._participle_subject(lo, cue.start)
         else:
             np = np_before(text, lo, cue.start) or None
         if np is None:

@@ -156,6 +156,7 @@ def _base_confidence(text: str, link: Link, kind: str) -> float:
         return 0.7 if n >= 8 else 0.3
     if kind == "sentence" and n >= 5:
         return 0.6
-    if n >= 4:
-        return 0.5
+    if n >= 4 or kind == "fragment" and n >= 2 and not _DET_BEFORE_RE.search(
+            text, max(0, span.start - len(span.open_mark) - 8), span.start - len(span.open_mark)):
+        return 0.5   # a phrase of two or more words lifted from someone is quoted more often than not
     return 0.25
