@@ -93,3 +93,9 @@ def test_a_single_word_in_marks_without_a_cue_stays_hidden():
     text = ('The council met on Monday.\n\n'
             'In the eyes of its opponents the plan is "rushed" and far too costly.')
     assert only(text).confidence < 0.5
+
+
+def test_markup_attribute_values_and_bare_links_are_not_quotes():
+    text = ('<post author="@city_news_desk" link="https://example.org/a/b">The bridge closes today.</post>\n\n'
+            'Read more at "https://example.org/bridge" later.')
+    assert all(q.confidence < 0.5 for q in detect(text).quotes)
