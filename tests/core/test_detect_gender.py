@@ -30,3 +30,9 @@ def test_a_surname_that_is_also_a_first_name_does_not_change_the_gender():
     text = ('Ingrid Warren, the council leader, met Tobias Keller. Warren talked for an hour.\n\n'
             'Keller said little. "The plan is sound," she said.')
     assert speakers(text) == ["Ingrid Warren"]
+
+
+def test_a_surname_followed_by_an_adverb_and_a_speech_verb_is_the_antecedent():
+    text = ('Tobias Keller spoke first and praised the plan.\n\n'
+            'Dunmore openly admitted that the plan had stalled for months. "We lost a whole year," he said.')
+    assert speakers(text) == ["Dunmore"]

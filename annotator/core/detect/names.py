@@ -201,7 +201,7 @@ _PRONOUN_AFTER_RE = re.compile(r"\b(he|his|him|himself|she|her|hers|herself)\b|[
 _SUBJECT_GAP_RE = re.compile(r"(?:^|[.!?:;,\u2014\u201d\u201c\"]|\b(?:and|but|as|when|while|that|because|so|then|if|though|although))"
                              r"[\s\"'\u201c\u201d\u2019]*$")
 _AFTER_CUE_RE = re.compile(r"\b(?:said|says|added|told|wrote|asked|explained|noted|according to)\s+(?:the\s+)?$")
-_NEXT_WORD_RE = re.compile(r"(?:,[^;\n]{0,80}?,)?\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?([a-z]+)")
+_NEXT_WORD_RE = re.compile(r"(?:,[^;\n]{0,80}?,)?\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+|[a-z]{2,}ly\s+)?([a-z]+)")
 
 
 @dataclass(frozen=True)
