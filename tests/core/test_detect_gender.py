@@ -36,3 +36,10 @@ def test_a_surname_followed_by_an_adverb_and_a_speech_verb_is_the_antecedent():
     text = ('Tobias Keller spoke first and praised the plan.\n\n'
             'Dunmore openly admitted that the plan had stalled for months. "We lost a whole year," he said.')
     assert speakers(text) == ["Dunmore"]
+
+
+def test_an_honorific_picks_the_family_member_of_the_right_sex():
+    text = ('Grace Halloran and her husband, Peter Halloran, run the bakery.\n\n'
+            '"We never close on Sundays," Mr. Halloran said.\n\n'
+            'Mrs. Halloran did not hesitate. "Except in December," she said.')
+    assert speakers(text) == ["Peter Halloran", "Grace Halloran"]

@@ -233,10 +233,12 @@ class Cast:
                         run = NameRun(run.start, run.end, run.name, role, rs, kind, gender)
                 self.runs.append(run)
         self.full_names: dict[str, str] = {}
+        self._all_full: dict[str, list[str]] = {}
         single_keys: set[str] = set()
         for run in self.runs:
             if run.kind == "person" and len(run.name.split()) >= 2:
                 key = surname_key(run.name)
+                self._all_full.setdefault(key, []).append(run.name)
                 known = self.full_names.get(key)
                 # the longest name, but one that starts with a first name beats a headline's longer run
                 rank = (_clean(run.name.split()[0]) in FIRST_NAMES, len(run.name))
@@ -250,7 +252,7 @@ class Cast:
         for run in self.runs:
             if run.kind == "organisation":
                 continue
-            name = self.resolve_name(run.name)
+            name = self.resolve_run(run)
             followed_by_cue = self._cue_follows(run.end, speech_words)
             if run.kind == "unknown" and name == run.name and not followed_by_cue:
                 continue
@@ -295,6 +297,20 @@ class Cast:
         if not m or not m.group(1):
             return None
         return "m" if m.group(1) in ("he", "his", "him", "himself") else "f"
+
+    def resolve_run(self, run: NameRun) -> str:
+        """resolve_name, except that "Mr. Clinton" is not the article's Hillary Clinton: an honorific
+        whose sex differs from the full name's first name keeps the surname alone."""
+        name = self.resolve_name(run.name)
+        if name != run.name and run.role:
+            said = _role_gender(run.role)
+            full = FIRST_NAMES.get(_clean(name.split()[0]))
+            if said and full and said != full:
+                for other in self._all_full.get(surname_key(run.name), ()):
+                    if FIRST_NAMES.get(_clean(other.split()[0])) == said:
+                        return other   # "Mr. Clinton" in an article about Hillary and Bill Clinton
+                return run.name
+        return name
 
     def resolve_name(self, name: str) -> str:
         """The most complete name the article gives for a person ("Bruce" -> "Tammy Bruce")."""

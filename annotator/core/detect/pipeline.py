@@ -45,7 +45,7 @@ def _mentions(text: str, cast: Cast, links) -> list[Mention]:
     found: dict[int, Mention] = {}
     for run in cast.runs:
         if run.kind in ("person", "organisation"):
-            name = cast.resolve_name(run.name) if run.kind == "person" else run.name
+            name = cast.resolve_run(run) if run.kind == "person" else run.name
             found[run.start] = Mention(run.start, run.end, text[run.start:run.end], name, run.kind, run.role)
     for link in links:
         src = link.source

@@ -339,7 +339,7 @@ class Resolver:
             if run.kind == "organisation":
                 return Source(s, e, written, _strip_det(self.text[run.role_start:run.end]) if run.role_start >= s
                               else run.name, "organisation")
-            name = self.cast.resolve_name(run.name)
+            name = self.cast.resolve_run(run)
             kind = "person" if run.kind != "organisation" else run.kind
             if run.kind == "unknown" and name == run.name and not self.looks_like_name(run.start, run.end):
                 return Source(s, e, written, None, "unknown")
@@ -432,7 +432,7 @@ class Resolver:
     def _description(self, s: int, e: int, written: str, head: str, floor: int) -> Source:
         for run in reversed(self.cast.runs_between(floor, s)):
             if run.kind == "person" and run.role and head in run.role.lower():
-                return Source(s, e, written, self.cast.resolve_name(run.name), "person", run.role)
+                return Source(s, e, written, self.cast.resolve_run(run), "person", run.role)
         return Source(s, e, written, written, "person")
 
     def remember(self, pos: int, src: Source) -> None:
