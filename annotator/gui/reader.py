@@ -6,6 +6,8 @@ offsets into the stored text, whatever characters it holds.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QTextCursor
 from PySide6.QtWidgets import (
@@ -44,7 +46,9 @@ class ArticleText(QPlainTextEdit):
         if event.type() == QEvent.Type.ToolTip:
             span = self.highlighter.quote_at(self.cursorForPosition(event.pos()).position())
             if span is not None and span[2] in self.quotes_by_id:
-                QToolTip.showText(event.globalPos(), quote_tip(self.quotes_by_id[span[2]]), self.viewport())
+                # as escaped rich text: a speaker name is data (typed, or from a colleague's file), never markup
+                tip = "<qt>" + html.escape(quote_tip(self.quotes_by_id[span[2]])).replace("\n", "<br>") + "</qt>"
+                QToolTip.showText(event.globalPos(), tip, self.viewport())
             else:
                 QToolTip.hideText()
                 event.ignore()
