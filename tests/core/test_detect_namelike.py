@@ -51,3 +51,10 @@ def test_a_participle_does_not_belong_to_a_name_inside_a_that_clause():
     text = ('Omar Lindqvist repeated his claim that Nadia Ferreira hides the figures, calling her '
             '"the least open minister we have had."')
     assert speakers(text) == ["Omar Lindqvist"]
+
+
+def test_a_quote_no_rule_ties_to_anyone_goes_to_the_person_its_sentence_names():
+    text = ('The hearing was long.\n\n'
+            'Then came Bill Ostrander\'s aside that the night-shift workers were "well fed and cheerful" all year.')
+    qs = [q for q in detect(text).quotes if q.confidence >= 0.5]
+    assert [q.speaker for q in qs] == ["Bill Ostrander"]

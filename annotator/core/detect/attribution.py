@@ -580,6 +580,25 @@ class Attributor:
                     link.source, link.how = src, "context"
             if link.source is not None and link.source.name:
                 last = link
+        # last resort: the first person the quote's own sentence names, else the nearest before it
+        for link in links:
+            if link.source is None or not link.source.name and not link.source.pronoun and link.how in _GUESSED:
+                src = self._nearby_person(link)
+                if src is not None:
+                    link.source, link.how = src, "context"
+
+    def _nearby_person(self, link: Link) -> Optional[Source]:
+        """'Lee's aside that the workers were "well fed"': a guess for a quote no rule could tie to
+        anyone, the first person named in its sentence, else the nearest in this or the last paragraph."""
+        open_at = link.span.start - len(link.span.open_mark)
+        ps, _ = self.paras[link.para]
+        lo = self._sentence_start(ps, open_at)
+        cast = self.resolver.cast
+        here = cast.persons_between(lo, open_at)
+        p = here[0] if here else next(cast.persons_before(open_at, self.paras[max(0, link.para - 1)][0]), None)
+        if p is None:
+            return None
+        return Source(p.start, p.end, self.text[p.start:p.end], p.name, "person")
 
     def _context_source(self, link: Link) -> Optional[Source]:
         text = self.text
