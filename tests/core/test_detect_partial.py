@@ -99,3 +99,8 @@ def test_markup_attribute_values_and_bare_links_are_not_quotes():
     text = ('<post author="@city_news_desk" link="https://example.org/a/b">The bridge closes today.</post>\n\n'
             'Read more at "https://example.org/bridge" later.')
     assert all(q.confidence < 0.5 for q in detect(text).quotes)
+
+
+def test_a_short_sentence_in_marks_after_the_subject_and_a_verb_is_shown():
+    q = only('The vote was close.\n\nLena Ortiz answered with a short "Not today, friends."')
+    assert q.confidence >= 0.5 and q.speaker == "Lena Ortiz"

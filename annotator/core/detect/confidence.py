@@ -148,7 +148,7 @@ def _base_confidence(text: str, link: Link, kind: str) -> float:
     if link.how == "subject":  # the sentence's subject, no speech verb
         if kind == "fragment":
             return 0.6 if n >= 2 else 0.45
-        return 0.7 if n >= 4 else 0.45
+        return 0.7 if n >= 4 else 0.5 if n >= 2 else 0.45
     if link.how:  # continuation of a known speaker
         if kind == "fragment":
             return 0.55 if n >= 4 else 0.5
