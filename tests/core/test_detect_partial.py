@@ -83,10 +83,16 @@ def test_title_cased_words_right_after_a_named_colon_are_a_quote():
     assert q.confidence >= 0.5 and q.speaker == "Okafor"
 
 
-def test_a_phrase_of_several_words_lifted_without_a_cue_is_shown():
-    text = ('The council met on Monday.\n\n'
+def test_a_phrase_of_several_words_lifted_without_a_cue_is_shown_when_someone_is_about():
+    text = ('Councillor Mira Holt met the builders on Monday.\n\n'
             'In the eyes of its opponents the plan is "badly rushed" and far too costly.')
     assert only(text).confidence >= 0.5
+
+
+def test_a_phrase_in_marks_with_nobody_about_stays_hidden():
+    text = ('The council met on Monday.\n\n'
+            'In the eyes of its opponents the plan is "badly rushed" and far too costly.')
+    assert only(text).confidence < 0.5
 
 
 def test_a_single_word_in_marks_without_a_cue_stays_hidden():

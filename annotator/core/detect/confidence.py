@@ -143,6 +143,7 @@ def _base_confidence(text: str, link: Link, kind: str) -> float:
         if link.cue is None:
             score -= 0.1
         return round(score, 2)
+    someone_near = link.how == "context"
     if link.how == "context":  # a guessed speaker says nothing about whether these are quoted words
         link = type(link)(link.span, link.para)
     if link.how == "subject":  # the sentence's subject, no speech verb
@@ -159,7 +160,7 @@ def _base_confidence(text: str, link: Link, kind: str) -> float:
         return 0.7 if n >= 8 else 0.3
     if kind == "sentence" and n >= 5:
         return 0.6
-    if n >= 4 or kind == "fragment" and n >= 2 and not _DET_BEFORE_RE.search(
+    if n >= 4 or kind == "fragment" and n >= 2 and someone_near and not _DET_BEFORE_RE.search(
             text, max(0, span.start - len(span.open_mark) - 8), span.start - len(span.open_mark)):
-        return 0.5   # a phrase of two or more words lifted from someone is quoted more often than not
+        return 0.5   # a phrase of two or more words, with a person about, is quoted more often than not
     return 0.25
