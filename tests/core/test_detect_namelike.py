@@ -58,3 +58,9 @@ def test_a_quote_no_rule_ties_to_anyone_goes_to_the_person_its_sentence_names():
             'Then came Bill Ostrander\'s aside that the night-shift workers were "well fed and cheerful" all year.')
     qs = [q for q in detect(text).quotes if q.confidence >= 0.5]
     assert [q.speaker for q in qs] == ["Bill Ostrander"]
+
+
+def test_a_common_noun_opening_a_sentence_is_not_a_speaker():
+    text = ('Visitors were surprised by the town.\n\n'
+            'Municipalities have "calm rooms" where neighbours settle their quarrels.')
+    assert all(q.speaker != "Municipalities" for q in detect(text).quotes)
