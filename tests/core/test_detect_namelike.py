@@ -64,3 +64,9 @@ def test_a_common_noun_opening_a_sentence_is_not_a_speaker():
     text = ('Visitors were surprised by the town.\n\n'
             'Municipalities have "calm rooms" where neighbours settle their quarrels.')
     assert all(q.speaker != "Municipalities" for q in detect(text).quotes)
+
+
+def test_a_connective_opening_the_sentence_is_not_part_of_a_name():
+    text = ('Wendy Okafor runs the night shift.\n\n'
+            'Outside Ridgeway Mills, she was blunt. "Nobody here earns enough," she said.')
+    assert speakers(text) == ["Wendy Okafor"]

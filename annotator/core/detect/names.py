@@ -45,6 +45,9 @@ Other Another Such Do Does Did Is Are Was Were Has Have Had Will Would Can Could
 Says Told Well Oh Please Thank Thanks Instead Indeed Still Whether Once Later Earlier Soon
 Asked Speaking Writing Nor Any Few Several Much Very Again Perhaps Maybe Sometimes Often Never Always
 Ever Though Whatever Whoever Amid Against Through Across Toward Towards Into Onto Upon Within Per Via
+Thus Hence Therefore Beyond Given Ask Besides Regardless Including Notably Overall Finally Initially Ultimately
+Similarly Likewise Otherwise Nevertheless Nonetheless Moreover Furthermore Additionally Whereas Outside Inside
+Along Around Behind Below Above Near Except Unless Wait Look Imagine Consider Remember Note Neither Either
 """.split())
 PLACE_STARTS = frozenset("""New United North South East West San Santa Los Las Saint St. Fort Great Middle Central
 Supreme Federal National European American Democratic Republican Wall White Silicon Hong Puerto Capitol
