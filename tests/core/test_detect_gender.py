@@ -43,3 +43,16 @@ def test_an_honorific_picks_the_family_member_of_the_right_sex():
             '"We never close on Sundays," Mr. Halloran said.\n\n'
             'Mrs. Halloran did not hesitate. "Except in December," she said.')
     assert speakers(text) == ["Peter Halloran", "Grace Halloran"]
+
+
+def test_a_lone_surname_that_acts_as_a_subject_is_a_possible_antecedent():
+    text = ('Tobias Keller wrote a sharp reply on Monday.\n\n'
+            'Okonjo also addressed the budget on Tuesday, stating that the cuts were temporary.\n\n'
+            '"We will restore every post next year," he added.')
+    assert speakers(text) == ["Okonjo"]
+
+
+def test_a_plural_noun_that_acts_as_a_subject_is_not_a_person():
+    text = ('Tobias Keller spoke at the gala.\n\n'
+            'Audiences loved the evening. "It came straight from the heart," he said.')
+    assert speakers(text) == ["Tobias Keller"]

@@ -204,6 +204,13 @@ _PRONOUN_AFTER_RE = re.compile(r"\b(he|his|him|himself|she|her|hers|herself)\b|[
 _SUBJECT_GAP_RE = re.compile(r"(?:^|[.!?:;,\u2014\u201d\u201c\"]|\b(?:and|but|as|when|while|that|because|so|then|if|though|although))"
                              r"[\s\"'\u201c\u201d\u2019]*$")
 _AFTER_CUE_RE = re.compile(r"\b(?:said|says|added|told|wrote|asked|explained|noted|according to)\s+(?:the\s+)?$")
+_ACTS_RE = re.compile(r"\s+(?:also\s+|later\s+|then\s+|[a-z]{2,}ly\s+)?(was|is|has|had|did|does|will|would|can|could|"
+                      r"[a-z]{3,}ed)\b")
+# endings of adverbs, participles and common nouns, never of a name standing alone ("Hastily", "Localities")
+NOT_NAME_ENDINGS = ("ly", "ing", "ed", "ities", "ness", "ment", "ments", "tion", "tions", "isms", "ists", "ians")
+_NOT_ACTOR_ENDINGS = NOT_NAME_ENDINGS + ("ences", "ances", "ese", "ers")   # ... nor of one who acts ("Audiences")
+_NOT_ACTS = frozenset("need speed seed feed breed bred shed red bed".split())
+_PLACES = frozenset(w.lower().rstrip(".") for w in read_word_list("cues", "places.txt"))
 _NEXT_WORD_RE = re.compile(r"(?:,[^;\n]{0,80}?,)?\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+|[a-z]{2,}ly\s+)?([a-z]+)")
 
 
@@ -257,13 +264,16 @@ class Cast:
                 continue
             name = self.resolve_run(run)
             followed_by_cue = self._cue_follows(run.end, speech_words)
+            acts = False
             if run.kind == "unknown" and name == run.name and not followed_by_cue:
-                continue
+                acts = self._acts(run)
+                if not acts:
+                    continue
             confirmed = (run.kind == "person" and (run.role is not None or run.gender is not None
                                                    or surname_key(run.name) in single_keys)) \
                 or name != run.name or (followed_by_cue and run.kind != "organisation")
             subject = followed_by_cue or self._subject_position(run)
-            if not confirmed and not (run.kind == "person" and subject):
+            if not confirmed and not ((run.kind == "person" or acts) and subject):
                 continue
             gender = run.gender
             if gender and name != run.name and " " not in run.name and run.name.lower() in FIRST_NAMES:
@@ -281,6 +291,17 @@ class Cast:
                 self.genders[name] = "m" if m > f else "f"
         self._starts = [p.start for p in self.persons]
         self._run_starts = [r.start for r in self.runs]
+
+    def _acts(self, run: NameRun) -> bool:
+        """'Obama also addressed the concerns': a lone capitalised word that does something as a
+        clause's subject and that the article never writes in lower case is a person (unconfirmed)."""
+        if " " in run.name or not run.name.isalpha() or run.name.isupper() or run.name.lower() in _PLACES \
+                or run.name.endswith(_NOT_ACTOR_ENDINGS):
+            return False
+        m = _ACTS_RE.match(self.text, run.end)
+        if not m or m.group(1) in _NOT_ACTS:
+            return False
+        return self._subject_position(run) and not self.used_lowercase(run.name.lower())
 
     def _cue_follows(self, end: int, speech_words: frozenset[str]) -> bool:
         m = _NEXT_WORD_RE.match(self.text, end, end + 120)

@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from annotator.core.detect.names import (DOCUMENT_WORDS, FIRST_NAMES, ORG_WORDS, PERSON_NOUNS, ROLE_MODIFIERS, STOP_CAPS,
-                                         TITLES, Cast, NameRun)
+from annotator.core.detect.names import (DOCUMENT_WORDS, FIRST_NAMES, NOT_NAME_ENDINGS, ORG_WORDS, PERSON_NOUNS,
+                                         ROLE_MODIFIERS, STOP_CAPS, TITLES, Cast, NameRun)
 from annotator.core.resources import read_word_list
 
 
@@ -366,7 +366,7 @@ class Resolver:
         before = self.text[max(0, s - 6):s].rstrip(" \u00a0\"'\u201c\u2018")
         if before and (before[-1] not in ".!?\n:;\u201d" or before.rsplit(None, 1)[-1].lower().strip(".") in _ABBREV):
             return True   # capitalised mid-sentence, or after "Mr.": a name
-        if low.endswith(("ly", "ing", "ed", "ities", "ness", "ment", "ments", "tion", "tions", "isms", "ists", "ians")):
+        if low.endswith(NOT_NAME_ENDINGS):
             return False   # adverbs, participles and common-noun endings ("Hastily", "Localities")
         stem, apos, rest = low.replace("\u2019", "'").partition("'")
         if apos and (rest in ("m", "re", "ve", "ll", "d", "t") or stem.capitalize() in STOP_CAPS):
