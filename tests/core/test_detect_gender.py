@@ -56,3 +56,15 @@ def test_a_plural_noun_that_acts_as_a_subject_is_not_a_person():
     text = ('Tobias Keller spoke at the gala.\n\n'
             'Audiences loved the evening. "It came straight from the heart," he said.')
     assert speakers(text) == ["Tobias Keller"]
+
+
+def test_a_name_inside_another_persons_role_is_not_the_antecedent():
+    text = ('The vote was delayed again.\n\n'
+            'Keller spokesman Don Abernathy would not say when it would be held. "We have nothing new to announce," he said.')
+    assert speakers(text) == ["Don Abernathy"]
+
+
+def test_a_role_does_not_reach_back_over_a_sentence_end():
+    text = ('That could be the last nomination for Okafor. Keller aide Ivo Brandt declined to comment.\n\n'
+            '"Nothing is settled," he said.')
+    assert speakers(text) == ["Ivo Brandt"]

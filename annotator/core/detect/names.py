@@ -192,6 +192,8 @@ def role_before(text: str, start: int, floor: int) -> tuple[Optional[str], int]:
         w = m.group(1)
         if not w[0].isalnum() or w.lower() in _ROLE_STOP or w.rstrip(".").lower() in ("mr", "mrs", "ms", "dr"):
             break
+        if "\n" in m.group(0) or w.endswith(".") and len(w) > 5 and "." not in w[:-1]:
+            break   # a role never reaches back over a line or a sentence's end ("... for Obama. McConnell aide")
         words.append((m.start(1), w))
         pos = m.start(1)
     if not words or _clean(words[0][1]) not in TITLES and _clean(words[0][1]) not in PERSON_NOUNS:
@@ -233,14 +235,17 @@ class Cast:
         self._lowercase: dict[str, bool] = {}
         self.runs: list[NameRun] = []
         for m in NAME_RUN_RE.finditer(text):
-            if _inside(m.start(), skip):
-                continue
+            if _inside(m.start(), skip) or text[m.end():m.end() + 2] in ("'t", "\u2019t"):
+                continue   # ... or a contraction ("Don't", "Won't")
             for run in split_run(text, m.start(), m.end()):
                 if run.role is None and run.kind != "organisation":
                     role, rs = role_before(text, run.start, max(0, run.start - 80))
                     if role:
                         kind, gender = _kind_and_gender(run.name.split(), role)
                         run = NameRun(run.start, run.end, run.name, role, rs, kind, gender)
+                        # "McConnell spokesman Don Stewart": the name inside the role is not a mention
+                        while self.runs and self.runs[-1].start >= rs and self.runs[-1].kind != "organisation":
+                            self.runs.pop()
                 self.runs.append(run)
         self.full_names: dict[str, str] = {}
         self._all_full: dict[str, list[str]] = {}
