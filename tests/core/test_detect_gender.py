@@ -68,3 +68,10 @@ def test_a_role_does_not_reach_back_over_a_sentence_end():
     text = ('That could be the last nomination for Okafor. Keller aide Ivo Brandt declined to comment.\n\n'
             '"Nothing is settled," he said.')
     assert speakers(text) == ["Ivo Brandt"]
+
+
+def test_she_finds_a_woman_named_in_a_sentence_opening_with_and():
+    text = ('Tobias Keller backed the plan. "It will pass," he said.\n'
+            'And Ohio\'s Wendy Okafor, one of few delegates from the south, said the plan would fail. '
+            '"I think it will fall apart by June," she said.')
+    assert speakers(text) == ["Tobias Keller", "Wendy Okafor"]

@@ -484,7 +484,8 @@ class Attributor:
                 if PRONOUNS.get(opener.group(1).lower()) == gender:
                     end = s
                     continue
-            name = self._first_person(body, end, s, gender)
+            name = self._first_person(body, end, s, gender) or (
+                body > s and self._first_person(s, body, s, gender))   # 'And Ohio's Ann Lee, a delegate, said'
             if name:
                 return name
             end = s
