@@ -75,3 +75,9 @@ def test_she_finds_a_woman_named_in_a_sentence_opening_with_and():
             'And Ohio\'s Wendy Okafor, one of few delegates from the south, said the plan would fail. '
             '"I think it will fall apart by June," she said.')
     assert speakers(text) == ["Tobias Keller", "Wendy Okafor"]
+
+
+def test_an_object_pronoun_after_a_name_does_not_set_its_gender():
+    text = ('Mrs. Lindqvist has always said the plan was sound. Okonjo backed her up in an interview. '
+            '"The plan was never in danger," he said.')
+    assert speakers(text) == ["Okonjo"]

@@ -202,7 +202,10 @@ def role_before(text: str, start: int, floor: int) -> tuple[Optional[str], int]:
     return text[s:start].strip(), s
 
 
-_PRONOUN_AFTER_RE = re.compile(r"\b(he|his|him|himself|she|her|hers|herself)\b|[.!?](?=\s)")
+# "Lee backed her up": an object pronoun in the subject's own clause is someone else, so only he/she,
+# possessives and reflexives vote (and "her" only before a noun-like word)
+_PRONOUN_AFTER_RE = re.compile(r"\b(he|his|himself|she|hers|herself|her(?=\s+[a-z])"
+                               r"(?!\s+(?:up|out|down|off|in|on|to|for|with|at|that|and|or|as|a|an|the)\b))\b|[.!?](?=\s)")
 _SUBJECT_GAP_RE = re.compile(r"(?:^|[.!?:;,\u2014\u201d\u201c\"]|\b(?:and|but|as|when|while|that|because|so|then|if|though|although))"
                              r"[\s\"'\u201c\u201d\u2019]*$")
 _AFTER_CUE_RE = re.compile(r"\b(?:said|says|added|told|wrote|asked|explained|noted|according to)\s+(?:the\s+)?$")
@@ -325,7 +328,7 @@ class Cast:
         m = _PRONOUN_AFTER_RE.search(self.text, end, end + 120)
         if not m or not m.group(1):
             return None
-        return "m" if m.group(1) in ("he", "his", "him", "himself") else "f"
+        return "m" if m.group(1) in ("he", "his", "himself") else "f"
 
     def resolve_run(self, run: NameRun) -> str:
         """resolve_name, except that "Mr. Clinton" is not the article's Hillary Clinton: an honorific
