@@ -81,3 +81,14 @@ def test_an_object_pronoun_after_a_name_does_not_set_its_gender():
     text = ('Mrs. Lindqvist has always said the plan was sound. Okonjo backed her up in an interview. '
             '"The plan was never in danger," he said.')
     assert speakers(text) == ["Okonjo"]
+
+
+def test_a_name_starting_at_a_first_name_inside_a_capitalised_title_run():
+    text = ('Senate Intelligence Republican Priya Raman, who has read the files, agreed with the finding.\n\n'
+            '"Some of this material puts our staff at risk," she said.')
+    assert speakers(text) == ["Priya Raman"]
+
+
+def test_initials_before_a_first_name_stay_part_of_the_name():
+    text = 'Officials were divided. "We moved the needle," said C. Stewart Verdane Jr., a former adviser.'
+    assert speakers(text) == ["C. Stewart Verdane Jr."]

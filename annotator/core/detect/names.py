@@ -164,6 +164,13 @@ def split_run(text: str, start: int, end: int) -> list[NameRun]:
         if len(name_toks) >= 3 and _clean(name_toks[0][2]) in _AFFILIATIONS and _clean(name_toks[1][2]) in FIRST_NAMES:
             cut = toks.index(name_toks[0])   # "Republican Ann Lee": the party is a role
             name_toks = name_toks[1:]
+        if len(name_toks) >= 3 and _clean(name_toks[0][2]) not in FIRST_NAMES and not _initials(name_toks[0][2], 0):
+            # "House Intelligence Republican Mike Pompeo": a name that starts at a first name inside the run
+            j = next((k for k in range(1, len(name_toks) - 1) if FIRST_NAMES.get(_clean(name_toks[k][2]))
+                      and name_toks[k + 1][2][:1].isupper()), 0)
+            if j and not any(_clean(t) in ORG_WORDS for _, _, t in name_toks[j:]):
+                cut = toks.index(name_toks[j - 1])
+                name_toks = name_toks[j:]
         role = text[toks[0][0]:toks[cut][1]] if cut >= 0 else None
         kind, gender = _kind_and_gender([t for _, _, t in name_toks], role)
         runs.append(NameRun(name_toks[0][0], name_toks[-1][1], text[name_toks[0][0]:name_toks[-1][1]],
