@@ -219,31 +219,25 @@ def quote_rows(project: Project, *, annotator: str | None = None, adjudicated: b
         return Rows(columns, _adjudicated_quote_rows(project, cols, neutralise))
     who = "AND annotator = :who" if annotator is not None else ""
     n = sql_neutralise if neutralise else (lambda c: c)
+    people = [annotator] if annotator is not None else _annotators(project)
+    if not people:
+        return Rows(columns, iter(()))
     sql = f"""
-    WITH worked AS (
-        SELECT article_id, annotator FROM article_status WHERE 1 {who}
-        UNION SELECT article_id, annotator FROM labels WHERE 1 {who}
-        UNION SELECT q.article_id, ql.annotator FROM quote_labels ql JOIN quotes q ON q.id = ql.quote_id
-              WHERE 1 {who.replace('annotator', 'ql.annotator')}
-        UNION SELECT article_id, annotator FROM quotes WHERE origin = 'human' {who}
-    ),
+    WITH people(ann) AS (VALUES {", ".join(f"(:p{i})" for i in range(len(people)))}),
     items AS (
-        SELECT q.id AS qid, w.annotator AS ann FROM worked w
-        JOIN quotes q ON q.article_id = w.article_id AND q.origin = 'auto'
+        SELECT q.id AS qid, p.ann AS ann FROM quotes q CROSS JOIN people p
+        WHERE q.origin = 'auto' AND (
+            EXISTS (SELECT 1 FROM article_status s WHERE s.article_id = q.article_id AND s.annotator = p.ann)
+            OR EXISTS (SELECT 1 FROM {_LABELS} WHERE l.article_id = q.article_id AND l.annotator = p.ann)
+            OR EXISTS (SELECT 1 FROM quotes q2 JOIN quote_labels ql2 ON ql2.quote_id = q2.id AND ql2.annotator = p.ann
+                       WHERE q2.article_id = q.article_id)
+            OR EXISTS (SELECT 1 FROM quotes h WHERE h.article_id = q.article_id AND h.origin = 'human'
+                       AND h.annotator = p.ann))
         UNION ALL
         SELECT id, annotator FROM quotes WHERE origin = 'human' {who}
     ),
     replaced AS MATERIALIZED (
         SELECT DISTINCT replaces_id AS rid, annotator AS ann FROM quotes WHERE replaces_id IS NOT NULL
-    ),
-    lab AS (
-        SELECT l.quote_id, l.annotator, l.task_id, l.option_id, o.name AS oname
-        FROM labels l JOIN options o ON o.id = l.option_id
-        WHERE l.quote_id IS NOT NULL {who.replace('annotator', 'l.annotator')}
-        ORDER BY l.quote_id, l.annotator, l.task_id, o.position, o.id
-    ),
-    agg AS (
-        SELECT lab.quote_id, lab.annotator {_pivot_sql(cols)} FROM lab GROUP BY lab.quote_id, lab.annotator
     ),
     resolved AS (
         SELECT q.article_id, q.id, q.text, q.start, q."end",
@@ -258,15 +252,47 @@ def quote_rows(project: Project, *, annotator: str | None = None, adjudicated: b
         WHERE ifnull(ql.status, '') != 'rejected' AND r.rid IS NULL
     )
     SELECT r.article_id, r.id, {n('r.text')}, r.start, r."end", {n('r.speaker')}, r.entity_id, {n('e.name')},
-        {''.join(c + ', ' for c in _label_cells(cols, neutralise))}
+        {''.join(c + ', ' for c in _quote_label_cells(cols, n))}
         {n('r.ann')}, r.origin
     FROM resolved r
     LEFT JOIN entities e ON e.id = r.entity_id
-    LEFT JOIN agg ON agg.quote_id = r.id AND agg.annotator = r.ann
     ORDER BY r.article_id, r.start, r.id, r.ann
     """
-    cursor = project.conn.execute(sql, {"who": annotator} if annotator is not None else {})
+    params = {"who": annotator} if annotator is not None else {}
+    params.update({f"p{i}": name for i, name in enumerate(people)})
+    cursor = project.conn.execute(sql, params)
     return Rows(columns, _prefetched(cursor))
+
+
+def _quote_label_cells(cols: list[TaskColumns], n) -> list[str]:
+    """The label cells of a quote row (alias r): per task the chosen options joined with '; ' (in scheme
+    order) and per option of a multiple-choice task 0/1; each one lookup in the labels' unique index."""
+    where = "l.article_id = r.article_id AND ifnull(l.quote_id, 0) = r.id AND l.annotator = r.ann"
+    out = []
+    for tc in cols:
+        out.append(f"(SELECT {n('v')} FROM (SELECT group_concat(name, '; ') AS v FROM (SELECT o.name FROM {_LABELS} "
+                   f"JOIN options o ON o.id = l.option_id WHERE {where} AND l.task_id = {int(tc.task.id)} "
+                   f"ORDER BY o.position, o.id)))")
+        for option_id in tc.option_columns:
+            out.append(f"EXISTS (SELECT 1 FROM {_LABELS} WHERE {where} AND l.task_id = {int(tc.task.id)} "
+                       f"AND l.option_id = {int(option_id)})")
+    return out
+
+
+# Without statistics SQLite may pick the index on annotator alone (every label of one person) for a
+# lookup of one item's labels; the unique index finds them directly.
+_LABELS = "labels l INDEXED BY idx_labels_unique"
+
+
+def _annotators(project: Project) -> list[str]:
+    """Everyone with any work in the project (registered or not), by name."""
+    return sorted({r[0] for r in project.conn.execute(
+        "SELECT name FROM annotators UNION SELECT annotator FROM article_status UNION "
+        "SELECT annotator FROM quote_labels UNION SELECT annotator FROM quotes WHERE origin = 'human' UNION "
+        # the names in labels, one index seek each
+        "SELECT * FROM (WITH RECURSIVE a(n) AS (SELECT min(annotator) FROM labels UNION ALL "
+        "SELECT (SELECT min(annotator) FROM labels WHERE annotator > n) FROM a WHERE n IS NOT NULL) SELECT n FROM a)"
+    ) if r[0] is not None})
 
 
 # --- adjudicated rows ---------------------------------------------------------------------------
