@@ -70,3 +70,13 @@ def test_a_connective_opening_the_sentence_is_not_part_of_a_name():
     text = ('Wendy Okafor runs the night shift.\n\n'
             'Outside Ridgeway Mills, she was blunt. "Nobody here earns enough," she said.')
     assert speakers(text) == ["Wendy Okafor"]
+
+
+def test_a_description_after_the_cue_gives_way_to_the_name_that_follows_it():
+    text = '"We tried everything," said his oldest friend at Dunmore, Peter Vollan, who knew him well.'
+    assert speakers(text) == ["Peter Vollan"]
+
+
+def test_a_description_followed_by_a_clause_keeps_the_description():
+    text = '"It will pass," said a senior aide who praised Inga Solheim, the minister.'
+    assert speakers(text) != ["Inga Solheim"]

@@ -16,6 +16,7 @@ from typing import Optional
 
 from annotator.core.detect.cues import Cue, CueIndex
 from annotator.core.detect.marks import MarkSpan
+from annotator.core.detect.names import PERSON_NOUNS, TITLES
 from annotator.core.detect.speakers import PRONOUNS, Resolver, Source, np_after, np_before
 
 # A sentence end: the punctuation comes first so the scan is quick; the lookbehinds (of fixed
@@ -64,6 +65,11 @@ _NOT_CLAUSE_VERBS = frozenset("of and or the a an to in on for with at from by a
                               "said says told added".split())
 _CLAUSE_OPEN_RE = re.compile(r"(?:[,;\u2014]|\b(?:and|but|as|when|while|because|so|then|although|though|after|"
                              r"before|since))\s+(?:(?:[A-Z][\w.]*|former|then|[a-z]+-[a-z]+)\s+){0,4}$")
+_GAP_WORD_RE = re.compile(r"[\w.'\u2019-]+")
+_GAP_STOP_RE = re.compile(r"[;:\"\u201c\u201d()!?]|(?<![A-Z])(?<!Gov)(?<!Sen)(?<!Rep)(?<!Lt)(?<!Col)(?<!Gen)(?<!Dr)(?<!Mr)"
+                          r"(?<!Ms)(?<!St)(?<!Jr)\.(?:\s|$)")
+_GAP_PREPOSITIONS = frozenset("for of to with by from at about on against like than and or".split())
+_GAP_CLAUSE_WORDS = frozenset("who which that whose when while where said says told".split())
 _GUESSED = ("", "context")   # links whose source is a guess, which a content cue's subject beats
 _PRONOUN_OPENER_RE = re.compile(r"[\s\"'\u201c\u2018]*(he|she|He|She)\b")
 _PREP_BEFORE_RE = re.compile(r"\b(?:of|for|with|to|about|by|from|at|in|on|against|and|or|than|like|as)\s+(?:the\s+)?"
@@ -184,7 +190,7 @@ class Attributor:
             if _ONLY_PUNCT_RE.match(gap):
                 np = np_after(text, cue.end, hi)
                 if np:
-                    return cue, self._resolve(np, link), "after"
+                    return cue, self._resolve_or_name_after(np, hi, link), "after"
                 continue
             np = np_before(text, after, cue.start)
             if np and (_ONLY_PUNCT_RE.match(text[after:np[0]]) or self._role_reaches(after, np)
@@ -198,6 +204,32 @@ class Attributor:
             if _words_between(text, after, cue.start) > 14:
                 break
         return None
+
+    def _resolve_or_name_after(self, np: tuple[int, int], hi: int, link: Link) -> Source:
+        """'said the base chief at the time, Bob Lee,' / 'said Oversight ranking Democrat Eli Cobb': when the
+        phrase after the cue names nobody, a person named a few descriptive words later is the speaker."""
+        src = self._resolve(np, link)
+        cast, text = self.resolver.cast, self.text
+        runs = cast.runs_between(np[0], np[1])
+        if any(r.kind == "person" for r in runs):
+            return src
+        for p in cast.persons_between(np[1], min(hi, np[1] + 90)):
+            if not p.confirmed:
+                break
+            named = Source(p.start, p.end, text[p.start:p.end], p.name, "person")
+            words = text[np[0]:np[1]].split()
+            described = words[-1][:1].islower() or all(r.kind == "organisation" for r in runs) \
+                or any(w.islower() and (w in PERSON_NOUNS or w in TITLES) for w in words)
+            if not described:   # a capitalised phrase: only a role running on to the name ('Oversight ranking Democrat')
+                role = next((r for r in cast.runs_between(p.start, p.end) if r.role), None)
+                return named if role is not None and not text[np[1]:role.role_start].strip() else src
+            gap = text[np[1]:p.start]
+            words = _GAP_WORD_RE.findall(gap)
+            if len(words) > 10 or _GAP_STOP_RE.search(gap) or (words and words[-1] in _GAP_PREPOSITIONS) \
+                    or any(w in _GAP_CLAUSE_WORDS or w.islower() and w.endswith("ed") for w in words):
+                break
+            return named
+        return src
 
     def _role_reaches(self, after: int, np: tuple[int, int]) -> bool:
         """'"...," councillor Mira Hale said': a lowercase role fills the gap between quote and name."""
