@@ -80,3 +80,12 @@ def test_a_description_after_the_cue_gives_way_to_the_name_that_follows_it():
 def test_a_description_followed_by_a_clause_keeps_the_description():
     text = '"It will pass," said a senior aide who praised Inga Solheim, the minister.'
     assert speakers(text) != ["Inga Solheim"]
+
+
+def test_a_word_opening_the_text_after_a_line_break_is_checked_without_error():
+    from annotator.core.detect.names import Cast
+    from annotator.core.detect.pipeline import run_rules
+    from annotator.core.detect.speakers import Resolver
+    text = '\nOkonjo waved at the crowd, "Thank you all, and good night."'
+    assert Resolver(text, Cast(text, [])).looks_like_name(1, 7)
+    assert run_rules(text).quotes

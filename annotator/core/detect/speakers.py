@@ -364,7 +364,7 @@ class Resolver:
         if low.rstrip(".") in PLACES:
             return False
         before = self.text[max(0, s - 6):s].rstrip(" \u00a0\"'\u201c\u2018")
-        if before and (before[-1] not in ".!?\n:;\u201d" or before.rsplit(None, 1)[-1].lower().strip(".") in _ABBREV):
+        if before and (before[-1] not in ".!?\n:;\u201d" or (before.split() or [""])[-1].lower().strip(".") in _ABBREV):
             return True   # capitalised mid-sentence, or after "Mr.": a name
         if low.endswith(NOT_NAME_ENDINGS):
             return False   # adverbs, participles and common-noun endings ("Hastily", "Localities")
