@@ -9,7 +9,7 @@ reference implementations; `project_agreement` loads the values with one query p
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import combinations
@@ -447,7 +447,8 @@ QUOTES_SQL = f"""
 """, 8
 SPEAKER_TEXTS_SQL = """
     SELECT id, speaker FROM quotes WHERE entity_id IS NULL AND speaker != ''
-    UNION ALL SELECT -rowid, speaker FROM quote_labels WHERE status = 'corrected' AND entity_id IS NULL AND speaker != ''
+    UNION ALL
+    SELECT -rowid, speaker FROM quote_labels WHERE status = 'corrected' AND entity_id IS NULL AND speaker != ''
 """
 
 

@@ -182,6 +182,7 @@ class MainWindow(QMainWindow):
         self._action("Import files…", QKeySequence.StandardKey.Open, self.import_files_dialog, file_menu)
         self._action("Import a folder…", "Ctrl+Shift+O", self.import_folder_dialog, file_menu)
         self.export_actions = self._build_export(file_menu)
+        self.merge_action = self._action("Merge colleague's project…", None, self.merge_dialog, file_menu)
         file_menu.addSeparator()
         self._action("Switch annotator…", None, self.switch_annotator_dialog, file_menu)
         file_menu.addSeparator()
@@ -228,6 +229,8 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         # Ctrl+E is taken by "Export article labels"; I (index of sources) is free.
         self._action("Entities…", "Ctrl+I", self.show_entities, view)
+        self.review_action = self._action("Review disagreements…", "Ctrl+Shift+D", self.show_review, view)
+        self.agreement_action = self._action("Agreement…", None, self.show_agreement, view)
 
         help_menu = bar.addMenu("&Help")
         self._action("Keyboard shortcuts", ["?", "F1"], self.show_cheat_sheet, help_menu)
@@ -244,8 +247,8 @@ class MainWindow(QMainWindow):
             menu.addAction(action)
             return [action]
         return [
-            self._action("Export article labels (CSV)…", "Ctrl+E", lambda: self.export_dialog("article"), menu),
-            self._action("Export quote labels (CSV)…", "Ctrl+Shift+E", lambda: self.export_dialog("quote"), menu),
+            self._action("Export…", "Ctrl+E", lambda: self.export_dialog("article"), menu),
+            self._action("Export quote labels…", "Ctrl+Shift+E", lambda: self.export_dialog("quote"), menu),
         ]
 
     def _build_label_keys(self) -> None:
@@ -688,25 +691,63 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(report.summary(), 10000)
         self.import_finished.emit(report)
 
-    def export_dialog(self, level: str) -> None:
-        from annotator.core.export import write_export  # noqa: PLC0415
+    def export_dialog(self, level: str):
+        """The export dialog (rows, whose labels, format, Excel BOM, formula safety), `level` chosen;
+        it writes the file in a worker thread on its own connection."""
+        from annotator.gui.export_dialog import ExportDialog  # noqa: PLC0415
 
-        default = str(Path(self.project.path).with_name(f"{Path(self.project.path).stem}-{level}s.csv"))
-        out, _ = QFileDialog.getSaveFileName(self, f"Export {level} labels", default, "CSV (*.csv);;JSON lines (*.jsonl)")
-        if not out:
-            return
-        fmt = "jsonl" if out.endswith(".jsonl") else "csv"
+        dialog = ExportDialog(self.project.path, labels.list_annotators(self.project), self.annotator, self)
+        dialog.level.setCurrentIndex(max(0, dialog.level.findData(level)))
+        self.export_window = dialog
+        dialog.open()
+        return dialog
 
-        def work(project, _progress, cancelled):
-            return write_export(project, out, level=level, fmt=fmt, cancelled=cancelled)
+    # --- colleagues' work -------------------------------------------------------------------------
 
-        job = ProjectJob(self.project.path, work, self)
-        dialog = progress_dialog(self, "Exporting", job)
-        job.done.connect(lambda result: self.statusBar().showMessage(
-            f"Exported {result.rows:,} rows to {result.path}", 10000))
-        job.failed.connect(lambda message: QMessageBox.warning(self, "Export stopped", message.split("\n\n")[0]))
-        self._run(job)
-        dialog.show()
+    def merge_dialog(self):
+        """Pick colleagues' project files and merge them in a worker; the views reload afterwards."""
+        from annotator.gui.merge_action import choose_and_merge  # noqa: PLC0415
+
+        return choose_and_merge(self, self.project.path, on_done=self._merged)
+
+    def _merged(self, reports: list) -> None:
+        from annotator.gui.merge_action import show_reports  # noqa: PLC0415
+
+        self.last_merge_reports = reports
+        if any(r.tasks_added or r.options_added for r in reports):
+            self.reload_scheme()
+        self.apply_filter()  # re-reads the list: added articles, changed statuses
+        self.list_model.refresh_all()
+        self._update_progress()
+        if self.article is not None:
+            self.go_to(self.article.id)
+        elif self.list_model.ids:
+            self.go_to(self.list_model.ids[0])
+            if self.reader.banner.text() == EMPTY:
+                self.reader.banner.hide()
+        self.statusBar().showMessage("; ".join(r.lines()[0] for r in reports), 10000)
+        if self.show_report_dialogs:
+            show_reports(self, reports)
+
+    def show_review(self):
+        """The review window: items where annotators disagree, side by side; this annotator adjudicates."""
+        from annotator.gui.review import open_review_window  # noqa: PLC0415
+
+        self.review_window = open_review_window(self.project.path, self.annotator, self)
+        return self.review_window
+
+    def show_agreement(self):
+        """The agreement panel (tables per task, chart, progress), recomputed each time it is opened."""
+        from annotator.gui.agreement_panel import AgreementPanel  # noqa: PLC0415
+
+        if getattr(self, "agreement_panel", None) is None:
+            self.agreement_panel = AgreementPanel(self.project, self)
+            self.agreement_panel.setWindowFlag(Qt.WindowType.Window, True)
+        else:
+            self.agreement_panel.refresh()
+        self.agreement_panel.show()
+        self.agreement_panel.raise_()
+        return self.agreement_panel
 
     # --- drag and drop ----------------------------------------------------------------------------
 
