@@ -50,3 +50,18 @@ def test_quotes_do_not_contain_line_breaks_and_spans_are_inside():
     text = 'A "b\nc" d \u201ce\n\u201cf\u201d g \'h\' i\'s \u00abj\u00bb'
     check(text)
     assert all("\n" not in text[q.start:q.end] for q in detect(text).quotes)
+
+
+RULE_PIECES = st.sampled_from([" ", "\n", ". ", ", ", "\"", "\u201c", "\u201d", "''", "Mr. ", "Mrs. ", " said", " he said",
+                               "Hours later, ", "Outside ", "Don't ", "issued a statement saying ", "Keller aide Ivo Brandt ",
+                               "Senate Intelligence Republican Priya Raman ", "Okonjo also addressed ", "backed her up ",
+                               "said his best friend at Dunmore, Peter Vollan, ", "And Ohio's Wendy Okafor, ", "=",
+                               "http://a.b ", "Municipalities ", "(R-Kans.) ", "saying "])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(RULE_PIECES, max_size=40).map("".join))
+def test_the_rules_themselves_do_not_raise(text):
+    # detect() turns a rule's exception into an empty result, which would hide a bug; call the rules directly
+    from annotator.core.detect.pipeline import run_rules
+    run_rules(text)
