@@ -89,3 +89,11 @@ def test_a_word_opening_the_text_after_a_line_break_is_checked_without_error():
     text = '\nOkonjo waved at the crowd, "Thank you all, and good night."'
     assert Resolver(text, Cast(text, [])).looks_like_name(1, 7)
     assert run_rules(text).quotes
+
+
+def test_a_phrase_cut_before_its_organisation_does_not_end_in_of():
+    from annotator.core.detect.names import Cast
+    from annotator.core.detect.speakers import Resolver
+    text = 'Peter Vollan of the law firm Brandt and Keller spoke.'
+    src = Resolver(text, Cast(text, [])).resolve((0, text.index(" the")))
+    assert src.name == "Peter Vollan"

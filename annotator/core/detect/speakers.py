@@ -321,6 +321,11 @@ class Resolver:
     def resolve(self, span: tuple[int, int], floor: int = 0, anchor: Optional[int] = None) -> Source:
         s, e = span
         written = self.text[s:e]
+        head_word, _, last = written.rpartition(" ")
+        if head_word and last in _PREPOSITIONS:
+            e -= len(last) + 1   # "Ann Lee of" (the phrase stopped before the organisation): the name alone
+            written = self.text[s:e].rstrip()
+            e = s + len(written)
         low = written.lower()
         if low in PRONOUNS:
             return self._pronoun(s, e, written, PRONOUNS[low], floor, anchor)
