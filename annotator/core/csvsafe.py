@@ -30,7 +30,9 @@ def restore(value):
 def sql_neutralise(column: str) -> str:
     """An SQL expression doing what `neutralise` does, so the work stays in SQLite for big exports."""
     first = f"substr(ltrim({column}, ''''), 1, 1)"
+    # unicode() gives the first character's code: a cheap test that lets most cells through untouched
     return (
-        f"CASE WHEN {first} IN ('=', '+', '-', '@', char(9), char(13)) "
+        f"CASE WHEN unicode({column}) NOT IN (9, 13, 39, 43, 45, 61, 64) THEN {column} "
+        f"WHEN {first} IN ('=', '+', '-', '@', char(9), char(13)) "
         f"THEN '''' || {column} ELSE {column} END"
     )

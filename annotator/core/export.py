@@ -96,13 +96,30 @@ class Rows:
     rows: Iterator[tuple]
 
 
+def _option_bits(tc: TaskColumns) -> dict[int, int] | None:
+    """{option id: bit} when a multiple-choice task's option ids lie within 62 of each other (so one
+    sum per label group holds them all as a bitmask), else None."""
+    ids = list(tc.option_columns)
+    if not ids or max(ids) - min(ids) > 62:
+        return None
+    return {option_id: option_id - min(ids) for option_id in ids}
+
+
 def _pivot_sql(cols: list[TaskColumns], alias: str = "lab", name: str = "lab.oname") -> str:
+    """Aggregates of a GROUP BY over labels: per task its option names joined with '; ' (t<j>), and for
+    a multiple-choice task the options chosen as a bitmask (m<j>) or, if their ids are far apart, one
+    0/1 per option (o<j>_<option id>)."""
     parts = []
-    for tc in cols:
-        parts.append(f"group_concat(CASE WHEN {alias}.task_id = {int(tc.task.id)} THEN {name} END, '; ')")
-        for option_id in tc.option_columns:
-            parts.append(f"max({alias}.option_id = {int(option_id)})")
-    return "".join(f", {p} AS c{i}" for i, p in enumerate(parts))
+    for j, tc in enumerate(cols):
+        task = int(tc.task.id)
+        parts.append(f"group_concat(CASE WHEN {alias}.task_id = {task} THEN {name} END, '; ') AS t{j}")
+        bits = _option_bits(tc)
+        if bits is not None:
+            base = min(bits)
+            parts.append(f"sum(CASE WHEN {alias}.task_id = {task} THEN 1 << ({alias}.option_id - {base}) END) AS m{j}")
+        else:
+            parts += [f"max({alias}.option_id = {int(o)}) AS o{j}_{int(o)}" for o in tc.option_columns]
+    return "".join(f", {p}" for p in parts)
 
 
 def _text_slots(cols: list[TaskColumns]) -> set[int]:
@@ -115,14 +132,14 @@ def _text_slots(cols: list[TaskColumns]) -> set[int]:
 
 
 def _label_cells(cols: list[TaskColumns], neutral: bool, alias: str = "agg") -> list[str]:
-    """The select-list entries for the pivoted label columns of a grouped subquery."""
-    out, i = [], 0
-    for tc in cols:
-        out.append(sql_neutralise(f"{alias}.c{i}") if neutral else f"{alias}.c{i}")
-        i += 1
-        for _ in tc.option_columns:
-            out.append(f"ifnull({alias}.c{i}, 0)")
-            i += 1
+    """The select-list entries for the label columns from a subquery grouped with `_pivot_sql`."""
+    out = []
+    for j, tc in enumerate(cols):
+        out.append(sql_neutralise(f"{alias}.t{j}") if neutral else f"{alias}.t{j}")
+        bits = _option_bits(tc)
+        for option_id in tc.option_columns:
+            out.append(f"(ifnull({alias}.m{j}, 0) >> {bits[option_id]}) & 1" if bits is not None
+                       else f"ifnull({alias}.o{j}_{int(option_id)}, 0)")
     return out
 
 
@@ -142,7 +159,7 @@ def article_rows(project: Project, *, annotator: str | None = None, adjudicated:
     empty = "".join("NULL, " if i in _text_slots(cols) else "0, " for i in range(len(_label_cells(cols, False))))
     # The labels are grouped in the order of their unique index (article, item, annotator, task,
     # option): no sort, and a task's options come out in the order they were added to the scheme.
-    sql = f"""
+    labelled = f"""
     SELECT a.id, a.uid, {n('a.title')}, {n('a.outlet')}, {n('a.published')}, {n('a.url')}, {n('g.annotator')},
         {labels}{n('s.note')}, s.status,
         CASE WHEN s.updated_at > g.lat THEN s.updated_at ELSE g.lat END
@@ -154,16 +171,34 @@ def article_rows(project: Project, *, annotator: str | None = None, adjudicated:
     ) g
     JOIN articles a ON a.id = g.article_id
     LEFT JOIN article_status s ON s.article_id = g.article_id AND s.annotator = g.annotator
-    UNION ALL
+    """
+    # Statuses and notes on articles with no labels of that annotator, in the order of their key.
+    unlabelled = f"""
     SELECT a.id, a.uid, {n('a.title')}, {n('a.outlet')}, {n('a.published')}, {n('a.url')}, {n('s.annotator')},
         {empty}{n('s.note')}, s.status, s.updated_at
     FROM article_status s JOIN articles a ON a.id = s.article_id
     WHERE NOT EXISTS (SELECT 1 FROM labels l WHERE l.article_id = s.article_id AND ifnull(l.quote_id, 0) = 0
                       AND l.annotator = s.annotator) {who.replace('+l.annotator', 's.annotator')}
-    ORDER BY 1, 7
+    ORDER BY s.article_id, s.annotator
     """
-    cursor = project.conn.execute(sql, {"who": annotator} if annotator is not None else {})
-    return Rows(columns, _prefetched(cursor))
+    params = {"who": annotator} if annotator is not None else {}
+    first = _prefetched(project.conn.execute(labelled, params))
+    second = _stream(project.conn.execute(unlabelled, params))
+    return Rows(columns, _merged_by_article(first, second))
+
+
+def _merged_by_article(first: Iterator[tuple], second: Iterator[tuple]) -> Iterator[tuple]:
+    """Two row streams, each sorted by (article id, annotator), as one: both come from SQLite in the
+    order of an index, so the 300,000 rows of a big export are never sorted (nor held) at once."""
+    pending = next(second, None)
+    for row in first:
+        while pending is not None and (pending[0], pending[6]) < (row[0], row[6]):
+            yield pending
+            pending = next(second, None)
+        yield row
+    if pending is not None:
+        yield pending
+        yield from second
 
 
 def _stream(cursor) -> Iterator[tuple]:

@@ -184,3 +184,23 @@ def test_export_replaces_a_file_only_when_complete(sample, tmp_path):
     write_export(project, out)
     assert out.read_text(encoding="utf-8").startswith("article_id")
     assert not list(tmp_path.glob("*.part"))
+
+
+def test_topic_columns_right_when_option_ids_lie_far_apart(sample, tmp_path):
+    """An option added long after the others (its id far from theirs) still gets its own 0/1 column."""
+    from annotator.core import labels
+    from annotator.core.scheme import add_option, add_task
+
+    project, ids = sample
+    filler = add_task(project, "filler", kind="multi")
+    for i in range(70):
+        add_option(project, filler, f"f{i}")
+    late = add_option(project, ids["topic"], "sport")
+    assert late - min(o.id for o in load_scheme(project).task(ids["topic"]).options) > 62
+    labels.set_options(project, 3, "ann", ids["topic"], [late])
+    write_export(project, tmp_path / "a.csv")
+    frame = _read(tmp_path / "a.csv")
+    row = frame[(frame.article_id == "3") & (frame.annotator == "ann")].iloc[0]
+    assert row.topic_sport == "1" and row.topics == "sport" and row.topic_economy == "0"
+    other = frame[(frame.article_id == "1") & (frame.annotator == "ann")].iloc[0]
+    assert (other.topic_sport, other.topic_economy, other.topic_security) == ("0", "1", "1")
