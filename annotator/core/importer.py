@@ -11,6 +11,7 @@ import json
 import multiprocessing
 import os
 import queue
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -30,17 +31,28 @@ if TYPE_CHECKING:
 # import this module for `read_whole` and need no database code (about 13 MB less in each).
 
 # Files at most this big are read in worker processes and sent back whole; bigger ones stream here.
-POOL_MAX_BYTES = 4 * 1024 * 1024
+POOL_MAX_BYTES = 8 * 1024 * 1024
+POOL_MIN_BYTES = 8 * 1024 * 1024  # fewer than 64 files are read by reader processes only from this much
 COMMIT_EVERY_ARTICLES = 2000
 POOL_CHUNK = 32  # files a worker reads per task, at most
 POOL_CHUNK_BYTES = 1024 * 1024  # and about this much input
-# Rows travel as one JSON array a batch and are unpacked by SQLite itself: one statement, with the
-# GIL released, stores a whole batch. (executemany takes the GIL back after every row, and with the
-# reading thread busy each row then waits for a thread switch: a hundredfold slower.)
+# A batch is stored by one multi-row INSERT: one statement, run with the GIL released, stores all of
+# it. (executemany takes the GIL back after every row, and with the reading thread busy each row then
+# waits for a thread switch: many times slower.)
 _COLUMNS = "uid, title, outlet, authors, published, url, language, text, source_path, source_index, imported_at"
-_INSERT = f"INSERT OR IGNORE INTO articles ({_COLUMNS}) SELECT " + ", ".join(
-    f"value->>{i}" for i in range(11)
-) + " FROM json_each(?)"
+_ROW_MARKS = "(" + ",".join("?" * 11) + ")"
+INSERT_ROWS = 500  # rows a statement: 5,500 parameters, well under SQLite's limit of 32,766
+
+
+def _insert_rows(conn, rows: list[tuple]) -> int:
+    """Insert rows (skipping known uids); returns how many were new."""
+    inserted = 0
+    for start in range(0, len(rows), INSERT_ROWS):
+        part = rows[start : start + INSERT_ROWS]
+        sql = f"INSERT OR IGNORE INTO articles ({_COLUMNS}) VALUES " + ",".join([_ROW_MARKS] * len(part))
+        inserted += conn.execute(sql, [value for row in part for value in row]).rowcount
+    return inserted
+
 _EXISTING = "SELECT uid FROM articles WHERE uid IN (SELECT value FROM json_each(?))"
 
 _INSERT_REPORT = (
@@ -150,12 +162,13 @@ def import_paths(
         else:
             sources.append(item)
     total = len(sources) + len(report.files)
-    writer = _Writer(project, report)
     small = [s for s in sources if s.size <= POOL_MAX_BYTES]
     large = [s for s in sources if s.size > POOL_MAX_BYTES]
+    pool = _reader_pool(small, workers)  # before the writer thread starts: see _reader_pool
+    writer = _Writer(project, report)
     done = len(report.files)
     try:
-        for source, result in _read_many(small, options, workers, cancelled):
+        for source, result in _read_many(small, options, pool, cancelled):
             writer.add_file(source.path, result)  # grouped; sent to the writer thread in batches
             done += 1
             if progress:
@@ -169,6 +182,8 @@ def import_paths(
             if progress:
                 progress(done, total, source.path)
     finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
         writer.close()
     report.cancelled = bool(cancelled and cancelled()) and done < total
     if detect and not report.cancelled and report.imported_articles:
@@ -193,33 +208,41 @@ def _chunks(sources: list[Source]):
         yield chunk
 
 
-def _read_many(sources: list[Source], options: ReadOptions, workers: int | None, cancelled):
+def _reader_pool(sources: list[Source], workers: int | None) -> ProcessPoolExecutor | None:
+    """Reader processes, when there is enough to read to pay for starting them.
+
+    Forked when this process runs no other thread (the command line: instant, and made before the
+    writer thread starts); spawned otherwise (the window's import thread, macOS), which is safe.
+    """
     if workers is None:
         workers = min(os.cpu_count() or 1, 8)
-    if workers <= 1 or len(sources) < 64:
+    if workers <= 1 or (len(sources) < 64 and sum(s.size for s in sources) < POOL_MIN_BYTES):
+        return None
+    method = "fork" if threading.active_count() == 1 and sys.platform == "linux" else "spawn"
+    # one core stays with this process: its writer thread stores (and indexes) what the readers read
+    readers = max(1, workers - 1)
+    return ProcessPoolExecutor(max_workers=readers, mp_context=multiprocessing.get_context(method))
+
+
+def _read_many(sources: list[Source], options: ReadOptions, pool: ProcessPoolExecutor | None, cancelled):
+    if pool is None:
         for source in sources:
             if cancelled and cancelled():
                 return
             yield read_whole(source, options)
         return
-    ctx = multiprocessing.get_context("spawn")  # safe from a GUI thread, unlike fork
     chunks = _chunks(sources)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        # A bounded window of chunks in flight: memory stays flat however many files there are,
-        # even when the readers outpace the writer.
-        pending = deque(pool.submit(read_chunk, chunk, options) for chunk in islice(chunks, workers * 2))
-        try:
-            while pending:
-                results = pending.popleft().result()
-                nxt = next(chunks, None)
-                if nxt is not None:
-                    pending.append(pool.submit(read_chunk, nxt, options))
-                for item in results:
-                    yield item
-                if cancelled and cancelled():
-                    break
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+    # A bounded window of tasks in flight: memory stays flat however many files there are, even
+    # when the readers outpace the writer.
+    pending = deque(pool.submit(read_chunk, chunk, options) for chunk in islice(chunks, pool._max_workers * 2))
+    while pending:
+        results = pending.popleft().result()
+        nxt = next(chunks, None)
+        if nxt is not None:
+            pending.append(pool.submit(read_chunk, nxt, options))
+        yield from results
+        if cancelled and cancelled():
+            return
 
 
 class _Writer:
@@ -324,7 +347,7 @@ class _Writer:
             self.stream_path, self.stream_count, self.stream_inserted = path, 0, 0
         elif kind == "rows":
             # rowcount: rows this statement inserted, not counting full-text trigger writes
-            self.stream_inserted += self.conn.execute(_INSERT, (json.dumps(payload),)).rowcount
+            self.stream_inserted += _insert_rows(self.conn, payload)
             self.stream_count += len(payload)
         elif kind == "end":
             self.conn.execute("RELEASE import_file")
@@ -362,7 +385,7 @@ class _Writer:
                     inserted += 1
             self._record_stored(path, len(got), inserted, commit=False)
         if rows:
-            self.conn.execute(_INSERT, (json.dumps(rows),))
+            _insert_rows(self.conn, rows)
         if self.pending_articles >= COMMIT_EVERY_ARTICLES:
             self._commit()
 

@@ -59,3 +59,12 @@ def test_shared_aggregator_sample_gives_four_articles_with_outlets():
     for article in articles:
         for furniture in ("Try Our AI Features", "No comments yet", "Related Articles", "Explore what"):
             assert furniture not in article.text
+
+
+def test_single_article_fast_path_matches_the_line_by_line_reading():
+    from annotator.core.ingest.text import _article_from_lines, _single_article
+
+    for text in ["\n\n  Title here  \nBody one.\n\n  Body two.  \n\n\n", "Only title", "T\n\t\nB\n \n", " \n x \n"]:
+        fast = _single_article(text, "p")
+        slow = _article_from_lines(text.split("\n"), "p", 0, None)
+        assert (fast.text, fast.title) == (slow.text, slow.title)

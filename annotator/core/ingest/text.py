@@ -27,6 +27,7 @@ from annotator.core.resources import read_word_list
 _AGE = re.compile(r"^(?:\d+|an?|one)\s+(?:second|minute|min|hour|hr|day|week|month|year)s?\s+ago$", re.I)
 # Inline remnants of removed page furniture inside one scraped paragraph ("... leaders. Advertisement 'The two")
 _INLINE_FURNITURE = re.compile(r"(?<=[.!?'\"\u2019\u201d])\s+Advertisement(?=\s)")
+_FIRST_INK = re.compile(r"\S")
 _LEAD_FURNITURE = re.compile(r"^(?:Read more here|Read more|Advertisement)\s*:?\s+", re.I)
 
 
@@ -75,6 +76,15 @@ def read(source: Source, options: ReadOptions) -> Iterator[Article | ImportProbl
 
 def parse_text(text: str, path: str) -> Iterator[Article | ImportProblem]:
     """Articles of a decoded .txt file (one, or several in the aggregator layout)."""
+    if "ago" not in text:  # no "39 minutes ago" line: one article, no need to look at each line
+        main = _single_article(text, path)
+        if main is None:
+            yield ImportProblem(path, "no article text (only blank lines)")
+        elif len(main.text) > MAX_ARTICLE_CHARS:
+            yield ImportProblem(path, f"article text longer than {MAX_ARTICLE_CHARS:,} characters")
+        else:
+            yield main
+        return
     lines = text.split("\n")
     blocks = _related_blocks(lines)
     main_end = blocks[0][0] if blocks else len(lines)
@@ -95,6 +105,20 @@ def parse_text(text: str, path: str) -> Iterator[Article | ImportProblem]:
         article = _article_from_lines(body_lines, path, index, outlet=outlet)
         if article is not None:
             yield article
+
+
+def _single_article(text: str, path: str) -> Article | None:
+    """The same as _article_from_lines over all lines (blank lines trimmed at both ends), without splitting."""
+    first = _FIRST_INK.search(text)
+    if first is None:
+        return None
+    start = text.rfind("\n", 0, first.start()) + 1
+    last = len(text.rstrip())
+    end = text.find("\n", last)
+    text = text[start : end if end != -1 else len(text)]
+    title_end = text.find("\n")
+    title = (text if title_end == -1 else text[:title_end]).strip()
+    return Article(text=text, title=title, outlet=None, source_path=path, source_index=0)
 
 
 def _article_from_lines(lines: list[str], path: str, index: int, outlet: str | None) -> Article | None:
