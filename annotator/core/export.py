@@ -15,7 +15,7 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import groupby
+from itertools import groupby, islice
 from pathlib import Path
 
 from annotator.core.csvsafe import sql_neutralise
@@ -191,6 +191,9 @@ def _merged_by_article(first: Iterator[tuple], second: Iterator[tuple]) -> Itera
     """Two row streams, each sorted by (article id, annotator), as one: both come from SQLite in the
     order of an index, so the 300,000 rows of a big export are never sorted (nor held) at once."""
     pending = next(second, None)
+    if pending is None:  # the usual case: every status goes with labels
+        yield from first
+        return
     for row in first:
         while pending is not None and (pending[0], pending[6]) < (row[0], row[6]):
             yield pending
@@ -494,13 +497,8 @@ class ExportCancelled(Exception):
 
 
 def _chunks(rows: Iterator[tuple], cancelled, size: int = 5000) -> Iterator[list]:
-    chunk: list = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= size:
-            if cancelled is not None and cancelled():
-                raise ExportCancelled()
-            yield chunk
-            chunk = []
-    if chunk:
+    rows = iter(rows)
+    while chunk := list(islice(rows, size)):
+        if cancelled is not None and cancelled():
+            raise ExportCancelled()
         yield chunk
