@@ -333,10 +333,9 @@ def open_project(path: str | Path, *, create: bool = True) -> Project:
         project = Project(path, conn)
         if state == "project":
             _backup_if_due(project)
-        if project.db.journal_mode != "wal":
-            project.db.enable_wal()
+        _retry_while_busy(lambda: project.db.journal_mode == "wal" or project.db.enable_wal())
         conn.execute("PRAGMA synchronous = NORMAL")
-        _migrate(project)
+        _retry_while_busy(lambda: _migrate(project))
     except ProjectError:
         conn.close()
         raise
@@ -344,6 +343,21 @@ def open_project(path: str | Path, *, create: bool = True) -> Project:
         conn.close()
         raise ProjectError(f"{path}: the file is damaged or not a database ({exc})") from exc
     return project
+
+
+def _retry_while_busy(step) -> None:
+    """Run a step that another program opening the same file at the same moment can make fail with
+    'database is locked' before SQLite's busy handler applies (switching a new file to WAL, the first
+    migration); try again until the busy deadline."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            step()
+            return
+        except sqlite3.OperationalError as exc:
+            if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _backup_if_due(project: Project) -> None:
