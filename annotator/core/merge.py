@@ -16,7 +16,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.core.store import APPLICATION_ID, SCHEMA_VERSION, SQLITE_HEADER, Project, utc_now
+from annotator.core.backup import backup_project
+from annotator.core.store import APPLICATION_ID, SCHEMA_VERSION, SQLITE_HEADER, Project, ProjectError, utc_now
 
 MAX_BYTES = 8 * 1024**3  # a project this size is not a colleague's annotation file
 NEEDED = {
@@ -173,6 +174,11 @@ def merge_project(project: Project, other_path: str | Path, progress=None, max_b
     other = open_other(path, max_bytes)
     if isinstance(other, str):
         return _refuse(None, report, other)
+    try:
+        backup_project(project, "merge")  # a merge changes much at once: keep the state before it
+    except ProjectError as exc:
+        other.close()
+        return _refuse(None, report, f"no backup of this project could be made first ({exc}); nothing was merged")
     try:
         with project.write():
             _merge(project, other, report, progress or (lambda *a: None))
