@@ -405,6 +405,7 @@ class EntitiesWindow(QWidget):
                      icon=QMessageBox.Icon.Warning) -> QMessageBox:
         """A message that does not block (tests read `message_box`)."""
         box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # names and file paths are data, never markup
         if details:
             box.setInformativeText("\n".join(details))
         box.setWindowModality(Qt.WindowModality.WindowModal)

@@ -51,7 +51,7 @@ def run_gui(project_path: str | None = None) -> int:
         print(NO_DISPLAY, file=sys.stderr)
         return 2
     exit_after_show = os.environ.get("ANNOTATOR_EXIT_AFTER_SHOW") == "1"
-    from PySide6.QtCore import QSettings  # noqa: PLC0415
+    from PySide6.QtCore import QSettings, Qt  # noqa: PLC0415
     from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: PLC0415
 
     from annotator.core import labels  # noqa: PLC0415
@@ -69,7 +69,9 @@ def run_gui(project_path: str | None = None) -> int:
     except ProjectError as exc:
         print(f"annotator: {exc}", file=sys.stderr)
         if not exit_after_show:
-            QMessageBox.critical(None, "Cannot open the project", str(exc))
+            box = QMessageBox(QMessageBox.Icon.Critical, "Cannot open the project", str(exc))
+            box.setTextFormat(Qt.TextFormat.PlainText)  # the message names the file: data, never markup
+            box.exec()
         return 2
     settings = QSettings("annotator", "annotator")
     annotator = settings.value("annotator", "", type=str)

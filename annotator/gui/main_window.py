@@ -667,7 +667,7 @@ class MainWindow(QMainWindow):
         job = import_job(self.project.path, list(paths), self, workers=workers)
         dialog = progress_dialog(self, "Importing", job)
         job.done.connect(self._import_done)
-        job.failed.connect(lambda message: QMessageBox.critical(self, "Import failed", message))
+        job.failed.connect(lambda message: plain_message(self, "Import failed", message))
         self._run(job)
         dialog.show()
         return job
@@ -765,3 +765,10 @@ class MainWindow(QMainWindow):
         if paths:
             event.acceptProposedAction()
             self.import_paths(paths)
+
+
+def plain_message(parent, title: str, text: str) -> None:
+    """A warning whose text is shown as typed: file names and messages are data, never markup."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()

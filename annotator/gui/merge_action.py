@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from annotator.core.merge import MergeReport, merge_project
@@ -80,6 +80,7 @@ def show_reports(parent: QWidget | None, reports: list[MergeReport]) -> None:
     refused = any(r.refused for r in reports)
     box = QMessageBox(QMessageBox.Icon.Warning if refused else QMessageBox.Icon.Information,
                       "Merge", "Some files were refused." if refused else "Merged.", parent=parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # file paths and names from a colleague's file are data
     box.setDetailedText(text)
     box.setInformativeText(text[:1500])
     box.exec()
