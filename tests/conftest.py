@@ -8,7 +8,6 @@ os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 import pytest  # noqa: E402
 
 from annotator.core.store import open_project  # noqa: E402
-
 from tests.paths import DEV_CORPUS, FIXTURES, POLNEAR, REPO, SHARED  # noqa: E402,F401 (re-exported)
 
 

@@ -73,7 +73,6 @@ def test_reader_shows_markup_as_literal_characters(tmp_path, qtbot):
 
 @pytest.mark.skipif(not _has("annotator.gui.reader"), reason="the GUI reader is not there yet")
 def test_quote_tooltip_shows_a_speaker_name_as_text_not_markup(qtbot, tmp_project):
-    from PySide6.QtCore import QPoint
     from PySide6.QtGui import QHelpEvent, Qt
     from PySide6.QtWidgets import QToolTip
 
@@ -132,7 +131,7 @@ def test_exported_csv_neutralises_formulas_by_default(tmp_path):
     cells = [cell for row in rows[1:] for cell in row]
     assert len(rows) == len(FORMULAS) + 1
     for cell in cells:
-        assert not cell[:1] in ("=", "+", "-", "@", "\t", "\r"), repr(cell)
+        assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r"), repr(cell)
     assert set(FORMULAS) <= {restore(cell) for cell in cells}  # the text is kept, behind a quote
     assert "''=already quoted" in cells
 

@@ -10,9 +10,26 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView, QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox,
-    QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QMessageBox, QPushButton, QRadioButton, QSplitter,
-    QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from annotator.core import entities
@@ -22,7 +39,13 @@ from annotator.core.store import Project
 from annotator.core.suggest import IndexRow, SuggestIndex
 from annotator.gui import entity_commands as ec
 from annotator.gui.entities_model import (
-    COL_ALIASES, COL_KIND, COL_MENTIONS, COL_NAME, COL_QUOTES, COL_ROLE, EntitiesModel,
+    COL_ALIASES,
+    COL_KIND,
+    COL_MENTIONS,
+    COL_NAME,
+    COL_QUOTES,
+    COL_ROLE,
+    EntitiesModel,
 )
 
 FILTER_LIMIT = 300   # entities shown for a filter, best match first

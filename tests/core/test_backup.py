@@ -12,7 +12,12 @@ import pytest
 
 from annotator.core import labels, scheme
 from annotator.core.backup import (
-    KEEP, backup_dir, backup_project, daily_backup_due, list_backups, restore_backup,
+    KEEP,
+    backup_dir,
+    backup_project,
+    daily_backup_due,
+    list_backups,
+    restore_backup,
 )
 from annotator.core.store import SCHEMA_VERSION, ProjectError, migrations, open_project
 from tests.paths import REPO

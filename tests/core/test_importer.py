@@ -1,12 +1,12 @@
 import shutil
 import zipfile
 
-from tests.paths import DEV_CORPUS, FIXTURES
 import pytest
 
 from annotator.core.demo import demo_corpus_dir, open_default_project
 from annotator.core.importer import import_paths
 from annotator.core.ingest import ReadOptions
+from tests.paths import DEV_CORPUS, FIXTURES
 
 INGEST = FIXTURES / "ingest"
 

@@ -1,10 +1,10 @@
 import pytest
-from tests.paths import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.core.ingest.decode import DecodeError, decode_bytes
 from tests.core.ingest_helpers import read_all
+from tests.paths import FIXTURES
 
 TEXT = 'Caf\u00e9 owners say \u201cprices\u201d rose \u2013 na\u00efve \u20ac5 coffee.\nSecond line.'
 

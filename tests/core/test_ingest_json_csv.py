@@ -1,6 +1,5 @@
-from tests.paths import FIXTURES
-
 from tests.core.ingest_helpers import read_all
+from tests.paths import FIXTURES
 
 INGEST = FIXTURES / "ingest"
 

@@ -1,8 +1,8 @@
-from tests.paths import DEV_CORPUS, FIXTURES
 import pytest
 
 from annotator.core.ingest.text import parse_text
 from tests.core.ingest_helpers import read_all
+from tests.paths import DEV_CORPUS, FIXTURES
 
 INGEST = FIXTURES / "ingest"
 

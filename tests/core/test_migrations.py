@@ -132,7 +132,7 @@ def test_newer_version_is_refused(real_project):
 
 def test_non_sqlite_file_is_refused(tmp_path):
     path = tmp_path / "thesis.db"
-    path.write_bytes("%PDF-1.7 not a project at all\n".encode() * 50)
+    path.write_bytes(b"%PDF-1.7 not a project at all\n" * 50)
     _assert_refused_untouched(path, "not an annotator project")
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, replace
-from typing import Optional
 
 from annotator.core.detect.cues import Cue, CueIndex
 from annotator.core.detect.marks import MarkSpan
@@ -86,10 +85,10 @@ class Link:
     """What attribution found for one span."""
     span: MarkSpan
     para: int
-    cue: Optional[Cue] = None
-    source: Optional[Source] = None
+    cue: Cue | None = None
+    source: Source | None = None
     how: str = ""             # "after" | "before" | "colon" | "same-paragraph" | "continued" | "next-paragraph"
-    content: Optional[Cue] = None   # a speech verb earlier in the sentence whose content holds the span
+    content: Cue | None = None   # a speech verb earlier in the sentence whose content holds the span
 
 
 def _words_between(text: str, a: int, b: int) -> int:
@@ -324,7 +323,7 @@ class Attributor:
                 return None, self._resolve(np, link), "before"
         return None
 
-    def _sentence_subject(self, lo: int, hi: int) -> Optional[tuple[int, int]]:
+    def _sentence_subject(self, lo: int, hi: int) -> tuple[int, int] | None:
         """The noun phrase a sentence opens with, after an introductory phrase ("In a statement, X ...")."""
         m = _INTRO_PHRASE_RE.match(self.text, lo, hi)
         pos = m.end() if m else lo
@@ -338,7 +337,7 @@ class Attributor:
             pos = comma + 1
         return None
 
-    def _participle_subject(self, lo: int, hi: int) -> Optional[tuple[int, int]]:
+    def _participle_subject(self, lo: int, hi: int) -> tuple[int, int] | None:
         """Who does the '..., saying' at hi: the subject of the nearest clause before it with a person
         as subject ('It was a hard week, as Lee echoed the critics, saying'), else the sentence's."""
         np = self._sentence_subject(lo, hi)
@@ -383,7 +382,7 @@ class Attributor:
         return None, src, "subject"
 
     # -- a partial quote in the content of a speech verb ------------------------------------
-    def _content_cue(self, links: list[Link], k: int) -> Optional[Cue]:
+    def _content_cue(self, links: list[Link], k: int) -> Cue | None:
         """'Lee called the plan "a disaster"', 'she vowed to "fight on"': a verb of saying or naming
         used as a verb (not "the report", "his calls") earlier in the span's sentence."""
         link, text = links[k], self.text
@@ -425,7 +424,7 @@ class Attributor:
             return cue
         return None
 
-    def _content_source(self, link: Link) -> Optional[Source]:
+    def _content_source(self, link: Link) -> Source | None:
         """Who the content cue's clause is about: its subject ('Lee called ...', 'Lee, vowing to ...')."""
         text, cue = self.text, link.content
         open_at = link.span.start - len(link.span.open_mark)
@@ -479,7 +478,7 @@ class Attributor:
                 src = replace(src, name=name)
         return src
 
-    def _previous_subject(self, pos: int, gender: str) -> Optional[str]:
+    def _previous_subject(self, pos: int, gender: str) -> str | None:
         """'Ann Lee, the mayor, spoke last. "...," she said': a he/she opening a sentence (or following
         the quote that opens it) means the subject of the sentences just before, not a nearer name."""
         text, cast = self.text, self.resolver.cast
@@ -523,7 +522,7 @@ class Attributor:
             end = s
         return None
 
-    def _first_person(self, lo: int, hi: int, floor: int, gender: str) -> Optional[str]:
+    def _first_person(self, lo: int, hi: int, floor: int, gender: str) -> str | None:
         """The person a stretch of text is about: the first who speaks, else the first named who is
         not a possessive ("Trump's") or a preposition's object ("with Jane Doe"); gender must fit."""
         text, cast = self.text, self.resolver.cast
@@ -541,7 +540,7 @@ class Attributor:
         return pick.name if pick else None
 
     # -- a headline or transcript line: 'Lee: Budget Is 'A Disaster'' -------------------------
-    def _label_source(self, link: Link) -> Optional[Source]:
+    def _label_source(self, link: Link) -> Source | None:
         """The person named before a colon that opens the quote's sentence ("Lee: Plan 'Dead'"),
         as headlines and interview transcripts put it; None when no person is named there."""
         text = self.text
@@ -603,7 +602,7 @@ class Attributor:
                 link.source, link.how = prev_src, "next-paragraph"
                 last_para_source[link.para] = prev_src
         # still nobody: the person the surrounding sentences are about (a guess; confidence unchanged)
-        last: Optional[Link] = None
+        last: Link | None = None
         for link in links:
             if link.source is None:
                 src = self._context_source(link)
@@ -620,7 +619,7 @@ class Attributor:
                 if src is not None:
                     link.source, link.how = src, "context"
 
-    def _nearby_person(self, link: Link) -> Optional[Source]:
+    def _nearby_person(self, link: Link) -> Source | None:
         """'Lee's aside that the workers were "well fed"': a guess for a quote no rule could tie to
         anyone, the first person named in its sentence, else the nearest in this or the last paragraph."""
         open_at = link.span.start - len(link.span.open_mark)
@@ -633,7 +632,7 @@ class Attributor:
             return None
         return Source(p.start, p.end, self.text[p.start:p.end], p.name, "person")
 
-    def _context_source(self, link: Link) -> Optional[Source]:
+    def _context_source(self, link: Link) -> Source | None:
         text = self.text
         open_at = link.span.start - len(link.span.open_mark)
         ps, pe = self.paras[link.para]

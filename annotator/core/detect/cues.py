@@ -20,9 +20,8 @@ WEAK_CUES = frozenset({"state", "states", "post", "posts", "report", "reports", 
                        "counter", "counters", "answer", "answers", "speak", "continue", "continues",
                        "continued", "remarks", "promise", "promises", "claims", "note", "notes", "order",
                        "described", "describe", "describes", "answered", "tease", "muse", "snap",
-                       "thunder", "beg", "caution", "advise", "inform", "assure", "mock", "counter",
-                       "stress", "stresses", "repeat", "agree", "agrees", "agreed", "disagree", "disagreed",
-                       "demand", "demands", "pledge", "promise", "vow", "predict", "reveal", "deny", "claim",
+                       "thunder", "beg", "caution", "advise", "inform", "assure", "mock", "stress", "stresses", "repeat", "agree", "agrees", "agreed", "disagree", "disagreed",
+                       "demand", "demands", "pledge", "vow", "predict", "reveal", "deny", "claim",
                        "goes on", "went on", "go on", "pressed", "reacted", "laughed"})
 
 def _trie_pattern(words: list[str]) -> str:

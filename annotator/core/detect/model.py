@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Protocol
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -12,9 +12,9 @@ class Mention:
     start: int
     end: int
     text: str                 # as written ("he", "Bruce", "the statement")
-    name: Optional[str]       # resolved: the most complete name the article gives
+    name: str | None       # resolved: the most complete name the article gives
     kind: str                 # "person" | "organisation" | "document" | "unknown"
-    role: Optional[str] = None
+    role: str | None = None
 
 
 @dataclass(frozen=True)
@@ -25,13 +25,13 @@ class Quote:
     open_mark: str
     close_mark: str           # "" when a paragraph of a long quote ends without closing
     kind: str                 # "sentence" | "fragment" | "paragraph"
-    cue: Optional[str] = None
-    cue_start: Optional[int] = None
-    cue_end: Optional[int] = None
-    speaker: Optional[str] = None
-    speaker_start: Optional[int] = None
-    speaker_end: Optional[int] = None
-    role: Optional[str] = None
+    cue: str | None = None
+    cue_start: int | None = None
+    cue_end: int | None = None
+    speaker: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    role: str | None = None
     speaker_kind: str = "unknown"
     confidence: float = 0.0
 

@@ -8,7 +8,6 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
 
 from annotator.core.resources import read_word_list
 
@@ -22,7 +21,7 @@ ROLE_MODIFIERS = _words("role_modifiers.txt")
 ORG_WORDS = _words("org_words.txt")
 DOCUMENT_WORDS = _words("document_words.txt")
 PERSON_NOUNS = _words("person_nouns.txt")
-FIRST_NAMES: dict[str, Optional[str]] = {}   # name -> "m" | "f" | None (used for either)
+FIRST_NAMES: dict[str, str | None] = {}   # name -> "m" | "f" | None (used for either)
 for _line in read_word_list("cues", "first_names.txt"):
     _name, _, _gender = _line.partition(" ")
     FIRST_NAMES[_name.lower()] = _gender.strip() if _gender.strip() in ("m", "f") else None
@@ -67,10 +66,10 @@ class NameRun:
     start: int              # of the name part
     end: int
     name: str
-    role: Optional[str]
+    role: str | None
     role_start: int         # where the role (or the name, if no role) begins
     kind: str               # "person" | "organisation" | "unknown"
-    gender: Optional[str]   # "m" | "f" | None
+    gender: str | None   # "m" | "f" | None
 
 
 @lru_cache(maxsize=65536)
@@ -78,11 +77,11 @@ def _clean(token: str) -> str:
     return token.lower().rstrip(".")
 
 
-def _kind_and_gender(tokens, role: Optional[str]) -> tuple[str, Optional[str]]:
+def _kind_and_gender(tokens, role: str | None) -> tuple[str, str | None]:
     return _kind_and_gender_cached(tuple(tokens), role)
 
 
-def _role_gender(role: Optional[str]) -> Optional[str]:
+def _role_gender(role: str | None) -> str | None:
     """The gender an honorific or role noun gives ("Mrs.", "congresswoman"), if any."""
     if not role:
         return None
@@ -96,7 +95,7 @@ def _role_gender(role: Optional[str]) -> Optional[str]:
 
 
 @lru_cache(maxsize=65536)
-def _kind_and_gender_cached(tokens: tuple[str, ...], role: Optional[str]) -> tuple[str, Optional[str]]:
+def _kind_and_gender_cached(tokens: tuple[str, ...], role: str | None) -> tuple[str, str | None]:
     low = [_clean(t) for t in tokens]
     if low[-1] in PERSON_NOUNS or low[-1] in TITLES or low[-1] in _GROUP_WORDS:
         return "unknown", None
@@ -183,7 +182,7 @@ _ROLE_STOP = frozenset("the a an and but or that when as said says with for of i
                        "after before since if than then told his her their its".split())
 
 
-def role_before(text: str, start: int, floor: int) -> tuple[Optional[str], int]:
+def role_before(text: str, start: int, floor: int) -> tuple[str | None, int]:
     """A lowercase role written before a name ("spokeswoman", "China's top trade negotiator")."""
     if start < 2 or text[start - 1] != " ":
         return None, start
@@ -331,7 +330,7 @@ class Cast:
             return True
         return _SUBJECT_GAP_RE.search(self.text, max(0, start - 12), start) is not None
 
-    def _pronoun_after(self, end: int) -> Optional[str]:
+    def _pronoun_after(self, end: int) -> str | None:
         m = _PRONOUN_AFTER_RE.search(self.text, end, end + 120)
         if not m or not m.group(1):
             return None
@@ -374,7 +373,7 @@ class Cast:
                                                      self.text) is not None
         return known
 
-    def gender_of(self, name: str) -> Optional[str]:
+    def gender_of(self, name: str) -> str | None:
         return self.genders.get(name)
 
     def persons_before(self, pos: int, floor: int):

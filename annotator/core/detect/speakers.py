@@ -6,10 +6,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
 
-from annotator.core.detect.names import (DOCUMENT_WORDS, FIRST_NAMES, NOT_NAME_ENDINGS, ORG_WORDS, PERSON_NOUNS,
-                                         ROLE_MODIFIERS, STOP_CAPS, TITLES, Cast, NameRun)
+from annotator.core.detect.names import (
+    DOCUMENT_WORDS,
+    FIRST_NAMES,
+    NOT_NAME_ENDINGS,
+    ORG_WORDS,
+    PERSON_NOUNS,
+    ROLE_MODIFIERS,
+    STOP_CAPS,
+    TITLES,
+    Cast,
+    NameRun,
+)
 from annotator.core.resources import read_word_list
 
 
@@ -19,9 +28,9 @@ class Source:
     start: int
     end: int
     text: str                 # as written
-    name: Optional[str]       # resolved name, None when unknown
+    name: str | None       # resolved name, None when unknown
     kind: str                 # person | organisation | document | unknown
-    role: Optional[str] = None
+    role: str | None = None
     pronoun: bool = False
 
 
@@ -146,7 +155,7 @@ def _segment_kind(toks: list, a: int, b: int) -> str:
     return "other"
 
 
-def _chain_subject(toks: list, end: int) -> Optional[tuple[int, int]]:
+def _chain_subject(toks: list, end: int) -> tuple[int, int] | None:
     """'Cory Hale, 31, of Dayton, Ohio, said' / 'Ann Lee, who lives near the capital, Salem, said':
     the name opening a chain of comma-set descriptions, places and ages, when there is one
     before the last stretch; None to leave the choice to the usual rules."""
@@ -175,7 +184,7 @@ def _chain_subject(toks: list, end: int) -> Optional[tuple[int, int]]:
     return toks[max(_collect_back(toks, b - 1), a)][0], toks[b - 1][1]
 
 
-def np_before(text: str, lo: int, hi: int) -> Optional[tuple[int, int]]:
+def np_before(text: str, lo: int, hi: int) -> tuple[int, int] | None:
     """The subject noun phrase ending just before a verb at hi: (start, end) or None."""
     toks = tokens(text, lo, hi)
     if toks and toks[-1][2] == ",":
@@ -244,12 +253,12 @@ def np_before(text: str, lo: int, hi: int) -> Optional[tuple[int, int]]:
     # "James Hall with the New York Police Department said": the subject is the name before the preposition
     if start >= 2 and toks[start - 1][2] in _PREPOSITIONS and (_is_cap(toks[start - 2][2]) or _nounish(toks[start - 2][2])):
         inner_start = _collect_back(toks, start - 2)
-        if not toks[inner_start][2].lower() in ("one",):
+        if toks[inner_start][2].lower() not in ("one",):
             return toks[inner_start][0], toks[start - 2][1]
     return toks[start][0], toks[i][1]
 
 
-def np_after(text: str, lo: int, hi: int) -> Optional[tuple[int, int]]:
+def np_after(text: str, lo: int, hi: int) -> tuple[int, int] | None:
     """The noun phrase starting just after a verb or "according to" at lo."""
     toks = tokens(text, lo, hi)
     if not toks:
@@ -318,7 +327,7 @@ class Resolver:
         self.cast = cast
         self.speakers: list[tuple[int, Source]] = []   # resolved sources in order, for they/it/descriptions
 
-    def resolve(self, span: tuple[int, int], floor: int = 0, anchor: Optional[int] = None) -> Source:
+    def resolve(self, span: tuple[int, int], floor: int = 0, anchor: int | None = None) -> Source:
         s, e = span
         written = self.text[s:e]
         head_word, _, last = written.rpartition(" ")
@@ -378,7 +387,7 @@ class Resolver:
             return False   # "I'm", "There's"
         return not self.cast.used_lowercase(low) or self.cast.capitalised_inside(word)
 
-    def _name_in(self, s: int, e: int) -> Optional[NameRun]:
+    def _name_in(self, s: int, e: int) -> NameRun | None:
         """The name the phrase is about: the last person named in it, else its first name run."""
         runs = self.cast.runs_between(s, e)
         people = [r for r in runs if r.kind == "person"]
@@ -388,7 +397,7 @@ class Resolver:
             return heads[-1] if heads else people[-1]
         return runs[0] if runs else None
 
-    def _pronoun(self, s: int, e: int, written: str, gender: str, floor: int, anchor: Optional[int]) -> Source:
+    def _pronoun(self, s: int, e: int, written: str, gender: str, floor: int, anchor: int | None) -> Source:
         if gender in ("m", "f"):
             name = self.antecedent(s, gender, floor, anchor)
             return Source(s, e, written, name, "person", pronoun=True)
@@ -398,7 +407,7 @@ class Resolver:
                     return Source(s, e, written, src.name, src.kind, pronoun=True)
         return Source(s, e, written, None, "unknown", pronoun=True)
 
-    def antecedent(self, pos: int, gender: str, floor: int, anchor: Optional[int] = None) -> Optional[str]:
+    def antecedent(self, pos: int, gender: str, floor: int, anchor: int | None = None) -> str | None:
         """The person a he/she at pos most likely means: near, a clause subject, a recent speaker.
         Distance is measured from anchor (the quote's start when the pronoun follows the quote)."""
         anchor = pos if anchor is None else anchor
