@@ -255,64 +255,71 @@ def quote_rows(project: Project, *, annotator: str | None = None, adjudicated: b
     columns = column_names(scheme, "quote")
     if adjudicated:
         return Rows(columns, _adjudicated_quote_rows(project, cols, neutralise))
-    who = "AND annotator = :who" if annotator is not None else ""
     n = sql_neutralise if neutralise else (lambda c: c)
     people = [annotator] if annotator is not None else _annotators(project)
+    if annotator is None and project.conn.execute(
+            "SELECT 1 FROM quotes WHERE origin = 'human' AND annotator IS NULL LIMIT 1").fetchone():
+        people.insert(0, None)  # hand-marked quotes of no one come out with an empty annotator
     if not people:
         return Rows(columns, iter(()))
+    # Each quote (in the order of the article index) crossed with each person: one pass over the
+    # quotes, one primary-key lookup per pair for the verdict and for each label cell.
+    entity = "CASE WHEN ql.status = 'corrected' THEN ql.entity_id ELSE q.entity_id END"
     sql = f"""
     WITH people(ann) AS (VALUES {", ".join(f"(:p{i})" for i in range(len(people)))}),
-    items AS (
-        SELECT q.id AS qid, p.ann AS ann FROM quotes q CROSS JOIN people p
-        WHERE q.origin = 'auto' AND (
+    replaced AS MATERIALIZED (
+        SELECT DISTINCT replaces_id AS rid, annotator AS ann FROM quotes WHERE replaces_id IS NOT NULL
+    )
+    SELECT q.article_id, q.id, {n('q.text')}, q.start, q."end",
+        {n("CASE WHEN ql.status = 'corrected' THEN ql.speaker ELSE q.speaker END")}, {entity}, {n('e.name')},
+        {''.join(c + ', ' for c in _quote_label_cells(cols, n))}
+        {n('p.ann')}, CASE WHEN q.origin = 'human' THEN 'human' ELSE ifnull(ql.status, 'auto') END
+    FROM quotes q CROSS JOIN people p
+    LEFT JOIN quote_labels ql ON ql.quote_id = q.id AND ql.annotator = p.ann
+    LEFT JOIN entities e ON e.id = {entity}
+    WHERE ((q.origin = 'auto' AND (
             EXISTS (SELECT 1 FROM article_status s WHERE s.article_id = q.article_id AND s.annotator = p.ann)
             OR EXISTS (SELECT 1 FROM {_LABELS} WHERE l.article_id = q.article_id AND l.annotator = p.ann)
             OR EXISTS (SELECT 1 FROM quotes q2 JOIN quote_labels ql2 ON ql2.quote_id = q2.id AND ql2.annotator = p.ann
                        WHERE q2.article_id = q.article_id)
             OR EXISTS (SELECT 1 FROM quotes h WHERE h.article_id = q.article_id AND h.origin = 'human'
-                       AND h.annotator = p.ann))
-        UNION ALL
-        SELECT id, annotator FROM quotes WHERE origin = 'human' {who}
-    ),
-    replaced AS MATERIALIZED (
-        SELECT DISTINCT replaces_id AS rid, annotator AS ann FROM quotes WHERE replaces_id IS NOT NULL
-    ),
-    resolved AS (
-        SELECT q.article_id, q.id, q.text, q.start, q."end",
-            CASE WHEN ql.status = 'corrected' THEN ql.speaker ELSE q.speaker END AS speaker,
-            CASE WHEN ql.status = 'corrected' THEN ql.entity_id ELSE q.entity_id END AS entity_id,
-            i.ann,
-            CASE WHEN q.origin = 'human' THEN 'human' ELSE ifnull(ql.status, 'auto') END AS origin
-        FROM items i
-        JOIN quotes q ON q.id = i.qid
-        LEFT JOIN quote_labels ql ON ql.quote_id = q.id AND ql.annotator = i.ann
-        LEFT JOIN replaced r ON r.rid = q.id AND r.ann = i.ann
-        WHERE ifnull(ql.status, '') != 'rejected' AND r.rid IS NULL
-    )
-    SELECT r.article_id, r.id, {n('r.text')}, r.start, r."end", {n('r.speaker')}, r.entity_id, {n('e.name')},
-        {''.join(c + ', ' for c in _quote_label_cells(cols, n))}
-        {n('r.ann')}, r.origin
-    FROM resolved r
-    LEFT JOIN entities e ON e.id = r.entity_id
-    ORDER BY r.article_id, r.start, r.id, r.ann
+                       AND h.annotator = p.ann)))
+        OR (q.origin = 'human' AND q.annotator IS p.ann))
+      AND ifnull(ql.status, '') != 'rejected'
+      AND NOT EXISTS (SELECT 1 FROM replaced r WHERE r.rid = q.id AND r.ann = p.ann)
+    ORDER BY q.article_id, q.start, q.id, p.ann
     """
-    params = {"who": annotator} if annotator is not None else {}
-    params.update({f"p{i}": name for i, name in enumerate(people)})
+    params = {f"p{i}": name for i, name in enumerate(people)}
     cursor = project.conn.execute(sql, params)
     return Rows(columns, _prefetched(cursor))
 
 
+def _option_names_sql(task: Task, alias: str = "l") -> str:
+    """An option's name from its id as an SQL expression: literals for the task's options (no lookup
+    per label), the options table for any other id."""
+    cases = "".join(f" WHEN {int(o.id)} THEN '{o.name.replace(chr(39), chr(39) * 2)}'" for o in task.options)
+    fallback = f"(SELECT name FROM options WHERE id = {alias}.option_id)"
+    return f"CASE {alias}.option_id{cases} ELSE {fallback} END" if cases else fallback
+
+
 def _quote_label_cells(cols: list[TaskColumns], n) -> list[str]:
-    """The label cells of a quote row (alias r): per task the chosen options joined with '; ' (in scheme
-    order) and per option of a multiple-choice task 0/1; each one lookup in the labels' unique index."""
-    where = "l.article_id = r.article_id AND ifnull(l.quote_id, 0) = r.id AND l.annotator = r.ann"
+    """The label cells of a quote row (aliases q, p): per task the chosen options joined with '; ' (in
+    scheme order) and per option of a multiple-choice task 0/1; each one lookup in the labels' unique
+    index (`+q.id`: no affinity, so the index on ifnull(quote_id, 0) applies)."""
+    where = "l.article_id = q.article_id AND ifnull(l.quote_id, 0) = +q.id AND l.annotator = p.ann"
     out = []
     for tc in cols:
-        out.append(f"(SELECT {n('v')} FROM (SELECT group_concat(name, '; ') AS v FROM (SELECT o.name FROM {_LABELS} "
-                   f"JOIN options o ON o.id = l.option_id WHERE {where} AND l.task_id = {int(tc.task.id)} "
-                   f"ORDER BY o.position, o.id)))")
+        task = int(tc.task.id)
+        if [o.id for o in tc.task.options] == sorted(o.id for o in tc.task.options):
+            # the index gives the options in id order, which is scheme order here
+            out.append(f"(SELECT {n('v')} FROM (SELECT group_concat({_option_names_sql(tc.task)}, '; ') AS v "
+                       f"FROM {_LABELS} WHERE {where} AND l.task_id = {task}))")
+        else:
+            out.append(f"(SELECT {n('v')} FROM (SELECT group_concat(name, '; ') AS v FROM (SELECT o.name FROM "
+                       f"{_LABELS} JOIN options o ON o.id = l.option_id WHERE {where} AND l.task_id = {task} "
+                       f"ORDER BY o.position, o.id)))")
         for option_id in tc.option_columns:
-            out.append(f"EXISTS (SELECT 1 FROM {_LABELS} WHERE {where} AND l.task_id = {int(tc.task.id)} "
+            out.append(f"EXISTS (SELECT 1 FROM {_LABELS} WHERE {where} AND l.task_id = {task} "
                        f"AND l.option_id = {int(option_id)})")
     return out
 
