@@ -30,9 +30,11 @@ def restore(value):
 def sql_neutralise(column: str) -> str:
     """An SQL expression doing what `neutralise` does, so the work stays in SQLite for big exports."""
     first = f"substr(ltrim({column}, ''''), 1, 1)"
-    # unicode() gives the first character's code: a cheap test that lets most cells through untouched
+    # Text from 'A' up (below any blob) cannot start with a trigger: two comparisons, no function call,
+    # let most cells through; unicode() gives the first character's code for the rest.
     return (
-        f"CASE WHEN unicode({column}) NOT IN (9, 13, 39, 43, 45, 61, 64) THEN {column} "
+        f"CASE WHEN {column} >= 'A' COLLATE BINARY AND {column} < X'' THEN {column} "
+        f"WHEN unicode({column}) NOT IN (9, 13, 39, 43, 45, 61, 64) THEN {column} "
         f"WHEN {first} IN ('=', '+', '-', '@', char(9), char(13)) "
         f"THEN '''' || {column} ELSE {column} END"
     )
