@@ -30,10 +30,13 @@ def restore(value):
 def sql_neutralise(column: str) -> str:
     """An SQL expression doing what `neutralise` does, so the work stays in SQLite for big exports."""
     first = f"substr(ltrim({column}, ''''), 1, 1)"
-    # Text from 'A' up (below any blob) cannot start with a trigger: two comparisons, no function call,
-    # let most cells through; unicode() gives the first character's code for the rest.
+    # Text from 'A' up (below any blob) and from '.' to '<' (digits) cannot start with a trigger, nor
+    # can NULL: a few comparisons, no function call, let most cells through; unicode() gives the
+    # first character's code for the rest.
     return (
         f"CASE WHEN {column} >= 'A' COLLATE BINARY AND {column} < X'' THEN {column} "
+        f"WHEN {column} IS NULL OR ({column} >= '.' COLLATE BINARY AND {column} < '=' COLLATE BINARY) "
+        f"THEN {column} "
         f"WHEN unicode({column}) NOT IN (9, 13, 39, 43, 45, 61, 64) THEN {column} "
         f"WHEN {first} IN ('=', '+', '-', '@', char(9), char(13)) "
         f"THEN '''' || {column} ELSE {column} END"

@@ -204,3 +204,18 @@ def test_topic_columns_right_when_option_ids_lie_far_apart(sample, tmp_path):
     assert row.topic_sport == "1" and row.topics == "sport" and row.topic_economy == "0"
     other = frame[(frame.article_id == "1") & (frame.annotator == "ann")].iloc[0]
     assert (other.topic_sport, other.topic_economy, other.topic_security) == ("0", "1", "1")
+
+
+def test_sql_neutralising_matches_the_python_rule_on_every_kind_of_cell():
+    """A cell neutralised by SQLite in a big export (text or empty) comes out as `neutralise` would have made it."""
+    import sqlite3
+
+    from annotator.core.csvsafe import neutralise, sql_neutralise
+
+    values = [None, "", "A", "@home", "=1+1", "+33", "-5", "\tx", "\rx", "'=x", "''+x", "'plain", "'", "2024-01-02",
+              ".5", "<b>", "=", "?", ">", "Über", "~", "[x]", "a=b", "é=", "\u00a0=x", ":x", ";x"]
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (v)")
+    conn.executemany("INSERT INTO t VALUES (?)", [(v,) for v in values])
+    got = [r[0] for r in conn.execute(f"SELECT {sql_neutralise('v')} FROM t ORDER BY rowid")]
+    assert got == [neutralise(v) for v in values]
