@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 
 # Files at most this big are read in worker processes and sent back whole; bigger ones stream here.
 POOL_MAX_BYTES = 8 * 1024 * 1024
-HEAVY_SUFFIXES = {".html", ".htm", ".docx"}
 POOL_MIN_BYTES = 8 * 1024 * 1024  # fewer than 64 files are read by reader processes only from this much
 COMMIT_EVERY_ARTICLES = 2000
 POOL_CHUNK = 32  # files a worker reads per task, at most
@@ -220,11 +219,7 @@ def _reader_pool(sources: list[Source], workers: int | None) -> ProcessPoolExecu
     if workers <= 1 or (len(sources) < 64 and sum(s.size for s in sources) < POOL_MIN_BYTES):
         return None
     method = "fork" if threading.active_count() == 1 and sys.platform == "linux" else "spawn"
-    # Pages and Word files cost far more to read than to store: every core reads. Text-like files
-    # cost about as much to store (and index) as to read: one core stays with the writer thread.
-    heavy = sum(1 for s in sources if s.suffix in HEAVY_SUFFIXES)
-    readers = workers if heavy * 2 >= len(sources) else max(1, workers - 1)
-    return ProcessPoolExecutor(max_workers=readers, mp_context=multiprocessing.get_context(method))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
 
 
 def _read_many(sources: list[Source], options: ReadOptions, pool: ProcessPoolExecutor | None, cancelled):
