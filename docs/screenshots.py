@@ -21,9 +21,11 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from annotator.core import labels  # noqa: E402
 from annotator.core.demo import open_default_project  # noqa: E402
+from annotator.core.entities import list_entities  # noqa: E402
 from annotator.gui.main_window import MainWindow  # noqa: E402
 
 SIZE = (1440, 880)
+ENTITIES_SIZE = (1180, 640)
 
 
 def settle(app: QApplication) -> None:
@@ -77,6 +79,19 @@ def main(out: Path) -> int:
     settle(app)
     window.cheat_sheet.grab().save(str(out / "keyboard-shortcuts.png"))
     window.cheat_sheet.close()
+
+    # The entity list, with a few other names for the most quoted source, as a team would add them.
+    entities_window = window.show_entities()
+    entities_window.resize(*ENTITIES_SIZE)
+    settle(app)
+    first = list_entities(project)[0]
+    for alias in (f"Mayor {first.name.split()[-1]}", f"{first.name[0]}. {first.name.split()[-1]}"):
+        entities_window.add_alias(first.id, alias)
+    entities_window.select_ids([first.id])
+    entities_window.alias_list.setCurrentRow(0)
+    settle(app)
+    entities_window.grab().save(str(out / "entities.png"))
+    entities_window.close()
     window.close()
     project.close()
     print(f"screenshots in {out}")
