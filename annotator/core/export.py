@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from itertools import groupby, islice
 from pathlib import Path
 
+from annotator.core.csvsafe import neutralise as neutralise_cell
 from annotator.core.csvsafe import sql_neutralise
 from annotator.core.scheme import MULTI, Scheme, Task, load_scheme
 from annotator.core.store import Project
@@ -266,14 +267,14 @@ def quote_rows(project: Project, *, annotator: str | None = None, adjudicated: b
     # quotes, one primary-key lookup per pair for the verdict and for each label cell.
     entity = "CASE WHEN ql.status = 'corrected' THEN ql.entity_id ELSE q.entity_id END"
     sql = f"""
-    WITH people(ann) AS (VALUES {", ".join(f"(:p{i})" for i in range(len(people)))}),
+    WITH people(ann, shown) AS (VALUES {", ".join(f"(:p{i}, :s{i})" for i in range(len(people)))}),
     replaced AS MATERIALIZED (
         SELECT DISTINCT replaces_id AS rid, annotator AS ann FROM quotes WHERE replaces_id IS NOT NULL
     )
     SELECT q.article_id, q.id, {n('q.text')}, q.start, q."end",
         {n("CASE WHEN ql.status = 'corrected' THEN ql.speaker ELSE q.speaker END")}, {entity}, {n('e.name')},
         {''.join(c + ', ' for c in _quote_label_cells(cols, n))}
-        {n('p.ann')}, CASE WHEN q.origin = 'human' THEN 'human' ELSE ifnull(ql.status, 'auto') END
+        p.shown, CASE WHEN q.origin = 'human' THEN 'human' ELSE ifnull(ql.status, 'auto') END
     FROM quotes q CROSS JOIN people p
     LEFT JOIN quote_labels ql ON ql.quote_id = q.id AND ql.annotator = p.ann
     LEFT JOIN entities e ON e.id = {entity}
@@ -290,6 +291,8 @@ def quote_rows(project: Project, *, annotator: str | None = None, adjudicated: b
     ORDER BY q.article_id, q.start, q.id, p.ann
     """
     params = {f"p{i}": name for i, name in enumerate(people)}
+    shown = neutralise_cell if neutralise else (lambda v: v)  # each name made safe once, not per row
+    params.update({f"s{i}": shown(name) for i, name in enumerate(people)})
     cursor = project.conn.execute(sql, params)
     return Rows(columns, _prefetched(cursor))
 

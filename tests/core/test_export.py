@@ -219,3 +219,16 @@ def test_sql_neutralising_matches_the_python_rule_on_every_kind_of_cell():
     conn.executemany("INSERT INTO t VALUES (?)", [(v,) for v in values])
     got = [r[0] for r in conn.execute(f"SELECT {sql_neutralise('v')} FROM t ORDER BY rowid")]
     assert got == [neutralise(v) for v in values]
+
+
+def test_quote_rows_of_an_annotator_whose_name_looks_like_a_formula(sample, tmp_path):
+    """The annotator cell of quote rows is made safe like every other cell, and left alone on request."""
+    from annotator.core import labels
+
+    project, _ = sample
+    labels.ensure_annotator(project, "=evil")
+    labels.set_status(project, 1, "=evil", "labelled")  # worked on article 1, so its detected quotes count
+    safe = _read(write_export(project, tmp_path / "q.csv", level="quote").path)
+    raw = _read(write_export(project, tmp_path / "r.csv", level="quote", neutralise=False).path)
+    assert "'=evil" in set(safe["annotator"]) and "=evil" not in set(safe["annotator"])
+    assert "=evil" in set(raw["annotator"])
