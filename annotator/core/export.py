@@ -266,6 +266,9 @@ def quote_rows(project: Project, *, annotator: str | None = None, adjudicated: b
     # Each quote (in the order of the article index) crossed with each person: one pass over the
     # quotes, one primary-key lookup per pair for the verdict and for each label cell.
     entity = "CASE WHEN ql.status = 'corrected' THEN ql.entity_id ELSE q.entity_id END"
+    # a quote someone replaced by their own is left out of their rows (a lookup per row only if any is)
+    replaced = project.conn.execute("SELECT 1 FROM quotes WHERE replaces_id IS NOT NULL LIMIT 1").fetchone()
+    not_replaced = "AND NOT EXISTS (SELECT 1 FROM replaced r WHERE r.rid = q.id AND r.ann = p.ann)" if replaced else ""
     sql = f"""
     WITH people(ann, shown) AS (VALUES {", ".join(f"(:p{i}, :s{i})" for i in range(len(people)))}),
     replaced AS MATERIALIZED (
@@ -287,7 +290,7 @@ def quote_rows(project: Project, *, annotator: str | None = None, adjudicated: b
                        AND h.annotator = p.ann)))
         OR (q.origin = 'human' AND q.annotator IS p.ann))
       AND ifnull(ql.status, '') != 'rejected'
-      AND NOT EXISTS (SELECT 1 FROM replaced r WHERE r.rid = q.id AND r.ann = p.ann)
+      {not_replaced}
     ORDER BY q.article_id, q.start, q.id, p.ann
     """
     params = {f"p{i}": name for i, name in enumerate(people)}

@@ -232,3 +232,15 @@ def test_quote_rows_of_an_annotator_whose_name_looks_like_a_formula(sample, tmp_
     raw = _read(write_export(project, tmp_path / "r.csv", level="quote", neutralise=False).path)
     assert "'=evil" in set(safe["annotator"]) and "=evil" not in set(safe["annotator"])
     assert "=evil" in set(raw["annotator"])
+
+
+def test_a_detected_quote_replaced_by_an_annotators_own_is_left_out_of_their_rows(sample, tmp_path):
+    project, ids = sample
+    before = _read(write_export(project, tmp_path / "a.csv", level="quote").path)
+    assert ("1", "ann") in set(zip(before["quote_id"], before["annotator"]))
+    with project.write() as db:
+        db.execute("UPDATE quotes SET replaces_id = 1 WHERE id = ?", [ids["human_quote"]])
+    after = _read(write_export(project, tmp_path / "b.csv", level="quote").path)
+    pairs = set(zip(after["quote_id"], after["annotator"]))
+    assert ("1", "ann") not in pairs and ("1", "ben") in pairs
+    assert len(after) == len(before) - 1
