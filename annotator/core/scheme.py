@@ -8,6 +8,7 @@ default scheme from `resources/schemes/default.json` the first time it is loaded
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass, field
 
 from annotator.core.resources import read_resource_text
@@ -256,6 +257,43 @@ def remove_option(project: Project, option_id: int, *, drop_labels: bool = False
         db.execute("DELETE FROM adjudications WHERE option_id = ?", [option_id])
         db.execute("DELETE FROM options WHERE id = ?", [option_id])
     return None
+
+
+def saved_rows(project: Project, *, task_id: int | None = None, option_id: int | None = None) -> dict:
+    """The rows a removal of this task (with its options) or option would delete, labels and adjudications
+    included: what `restore_task` / `restore_option` put back (undo)."""
+    db = project.db
+    if option_id is not None:
+        where, args = "option_id = ?", [option_id]
+        tasks, options = [], list(db.query("SELECT * FROM options WHERE id = ?", [option_id]))
+    else:
+        where, args = "task_id = ?", [task_id]
+        tasks = list(db.query("SELECT * FROM tasks WHERE id = ?", [task_id]))
+        options = list(db.query("SELECT * FROM options WHERE task_id = ?", [task_id]))
+    return {"tasks": tasks, "options": options,
+            "labels": list(db.query(f"SELECT * FROM labels WHERE {where}", args)),
+            "adjudications": list(db.query(f"SELECT * FROM adjudications WHERE {where}", args))}
+
+
+def restore_option(project: Project, saved: dict) -> None:
+    """Put back an option (same id, key and position) and its labels from `saved_rows`, in one transaction.
+    A name or key taken since is a ValueError and nothing is written."""
+    try:
+        with project.write() as db:
+            for table in ("tasks", "options", "labels", "adjudications"):
+                if saved[table]:
+                    db[table].insert_all(saved[table])
+            for option in saved["options"]:
+                problem = check_shortcut(project, option["task_id"], option["shortcut"], option["id"])
+                if problem:
+                    raise ValueError(f"cannot put {option['name']!r} back: {problem}")
+    except sqlite3.IntegrityError:
+        raise ValueError("cannot put it back: a task or option of that name exists now") from None
+
+
+def restore_task(project: Project, saved: dict) -> None:
+    """Put back a task with its options and labels from `saved_rows` (same ids), in one transaction."""
+    restore_option(project, saved)
 
 
 def scheme_json(scheme: Scheme) -> str:

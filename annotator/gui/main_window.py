@@ -624,14 +624,26 @@ class MainWindow(QMainWindow):
     def edit_scheme(self) -> None:
         from annotator.gui.scheme_dialog import SchemeDialog  # noqa: PLC0415
 
-        self.scheme_dialog = SchemeDialog(self.project, self)
-        self.scheme_dialog.finished.connect(lambda _r: self.reload_scheme())
+        self.scheme_dialog = SchemeDialog(self.project, self, self.undo_stack, self.scheme_edited)
         self.scheme_dialog.open()
 
+    def scheme_edited(self, problem: str | None, select) -> None:
+        """A scheme command was done or undone: redraw the scheme everywhere; the undo history stays."""
+        self.show_scheme()
+        if problem:
+            self.statusBar().showMessage(problem, 10000)
+        dialog = getattr(self, "scheme_dialog", None)
+        if dialog is not None and dialog.isVisible():
+            dialog.show_edit(problem, select)
+
     def reload_scheme(self) -> None:
-        """The scheme changed: rebuild the label groups and keys; undo history about labels goes."""
-        self.scheme = load_scheme(self.project)
+        """The scheme changed outside the undo stack (a merge): redraw it; the undo history goes."""
         self.undo_stack.clear()
+        self.show_scheme()
+
+    def show_scheme(self) -> None:
+        """Rebuild the label groups, keys and the list's stance column from the project's scheme."""
+        self.scheme = load_scheme(self.project)
         self.panel.set_scheme(self.scheme)
         self._build_label_keys()
         self.list_model.query.stance_task_id = self.scheme.stance_task("article").id \

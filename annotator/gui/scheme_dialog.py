@@ -1,12 +1,14 @@
 """The label scheme dialog: tasks and their options, shortcut keys and the stance target.
 
-Each change is written to the project at once through annotator.core.scheme; a refused change (a key
-already taken, an option that has labels) is shown as a sentence and nothing is lost.
+Each change is an undoable command (annotator.gui.scheme_commands) written to the project at once; on
+the main window it goes on the window's undo stack, so Ctrl+Z undoes it like a label. A refused change
+(a key already taken, an option that has labels) is shown as a sentence and nothing is lost.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -26,16 +28,22 @@ from PySide6.QtWidgets import (
 
 from annotator.core import scheme as core_scheme
 from annotator.core.store import Project
+from annotator.gui import scheme_commands as commands
+from annotator.gui.scheme_commands import OPTION, TASK
 
 COL_NAME, COL_KEY, COL_KIND, COL_TARGET = range(4)
 KIND_WORDS = {"single": "single choice", "multi": "multiple choice"}
-TASK, OPTION = "task", "option"
 
 
 class SchemeDialog(QDialog):
-    def __init__(self, project: Project, parent=None):
+    def __init__(self, project: Project, parent=None, undo_stack: QUndoStack | None = None,
+                 changed: commands.Changed | None = None):
+        """`undo_stack` and `changed(problem, select)` are the main window's; alone, the dialog keeps its
+        own stack and only redraws itself."""
         super().__init__(parent)
         self.project = project
+        self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
+        self.changed = changed or self.show_edit
         self.setWindowTitle("Label scheme")
         self.resize(720, 560)
         layout = QVBoxLayout(self)
@@ -64,6 +72,11 @@ class SchemeDialog(QDialog):
             row.addWidget(button)
         row.addStretch(1)
         layout.addLayout(row)
+        undo = self.undo_stack.createUndoAction(self, "Undo")
+        undo.setShortcut(QKeySequence("Ctrl+Z"))
+        redo = self.undo_stack.createRedoAction(self, "Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.addActions([undo, redo])
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.accept)
         layout.addWidget(buttons)
@@ -96,22 +109,35 @@ class SchemeDialog(QDialog):
     def _say(self, problem: str | None) -> None:
         self.problem.setText(problem or "")
 
+    def show_edit(self, problem: str | None, select: tuple[str, int] | None) -> None:
+        """After a command's redo or undo: redraw, keep its task or option selected, say any refusal."""
+        self._say(problem)
+        self.reload(select)
+
+    def _push(self, command) -> None:
+        self.undo_stack.push(command)
+
     def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:
         what, item_id = item.data(0, Qt.ItemDataRole.UserRole)
         value = item.text(column).strip()
-        try:
-            if what == TASK and column == COL_NAME:
-                core_scheme.update_task(self.project, item_id, name=value)
-            elif what == TASK and column == COL_TARGET:
-                core_scheme.update_task(self.project, item_id, target=value)
-            elif what == OPTION and column == COL_NAME:
-                core_scheme.rename_option(self.project, item_id, value)
-            elif what == OPTION and column == COL_KEY:
-                core_scheme.set_option_shortcut(self.project, item_id, value or None)
-            self._say(None)
-        except ValueError as exc:
-            self._say(str(exc))
-        self.reload((what, item_id))
+        task = self.scheme.task(item_id) if what == TASK else None
+        option = next((o for t in self.scheme.tasks for o in t.options if o.id == item_id), None) \
+            if what == OPTION else None
+        command = None
+        if task and column == COL_NAME and value != task.name:
+            command = commands.UpdateTask(self.project, item_id, {"name": value}, {"name": task.name},
+                                          self.changed)
+        elif task and column == COL_TARGET and value != (task.target or ""):
+            command = commands.UpdateTask(self.project, item_id, {"target": value}, {"target": task.target or ""},
+                                          self.changed)
+        elif option and column == COL_NAME and value != option.name:
+            command = commands.RenameOption(self.project, item_id, value, self.changed)
+        elif option and column == COL_KEY and value.upper() != (option.shortcut or "").upper():
+            command = commands.SetShortcut(self.project, item_id, value or None, self.changed)
+        if command is None:
+            self.reload((what, item_id))
+        else:
+            self._push(command)
 
     def _current(self) -> tuple[str, int] | None:
         item = self.tree.currentItem()
@@ -140,13 +166,8 @@ class SchemeDialog(QDialog):
         form.addRow(buttons)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        try:
-            task_id = core_scheme.add_task(self.project, name.text(), kind.currentData(), level.currentData(),
-                                           target.text())
-            self._say(None)
-            self.reload((TASK, task_id))
-        except ValueError as exc:
-            self._say(str(exc))
+        self._push(commands.AddTask(self.project, name.text(), kind.currentData(), level.currentData(),
+                                    target.text(), self.changed))
 
     def add_option(self) -> None:
         current = self._current()
@@ -158,26 +179,20 @@ class SchemeDialog(QDialog):
         name, ok = QInputDialog.getText(self, "Add option", "Option name (then double-click its key to set one):")
         if not ok:
             return
-        try:
-            option_id = core_scheme.add_option(self.project, task_id, name)
-            self._say(None)
-            self.reload((OPTION, option_id))
-        except ValueError as exc:
-            self._say(str(exc))
+        self._push(commands.AddOption(self.project, task_id, name, self.changed))
 
     def remove(self) -> None:
         current = self._current()
         if current is None:
             return
         what, item_id = current
-        remove = core_scheme.remove_task if what == TASK else core_scheme.remove_option
-        refused = remove(self.project, item_id)
-        if refused:
-            answer = QMessageBox.question(self, f"Remove {what}", f"{refused}. Delete them?",
+        used = core_scheme.label_count(self.project, **{f"{what}_id": item_id})
+        if used:
+            answer = QMessageBox.question(self, f"Remove {what}",
+                                          f"{used} labels use this {what}. Delete them with it? (Ctrl+Z brings "
+                                          "both back)",
                                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                           QMessageBox.StandardButton.No)
             if answer != QMessageBox.StandardButton.Yes:
                 return
-            remove(self.project, item_id, drop_labels=True)
-        self._say(None)
-        self.reload()
+        self._push(commands.RemoveItem(self.project, what, item_id, self.changed, drop_labels=bool(used)))

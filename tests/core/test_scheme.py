@@ -86,3 +86,41 @@ def test_task_target_and_kind_checks(tmp_project):
         scheme.add_task(tmp_project, "x", "ranking")
     with pytest.raises(ValueError, match="already a task"):
         scheme.add_task(tmp_project, "stance", "single", "article")
+
+
+def test_a_removed_option_comes_back_with_its_id_key_and_labels(tmp_project):
+    stance = scheme.load_scheme(tmp_project).stance_task()
+    article = _article(tmp_project)
+    neutral = stance.options[1]
+    labels.set_choice(tmp_project, article, "ana", stance.id, neutral.id)
+    saved = scheme.saved_rows(tmp_project, option_id=neutral.id)
+    scheme.remove_option(tmp_project, neutral.id, drop_labels=True)
+    scheme.restore_option(tmp_project, saved)
+    again = scheme.load_scheme(tmp_project).stance_task()
+    assert [(o.id, o.name, o.shortcut) for o in again.options] == [(o.id, o.name, o.shortcut) for o in stance.options]
+    assert labels.chosen_options(tmp_project, article, "ana", stance.id) == [neutral.id]
+
+
+def test_a_removed_task_comes_back_with_its_options(tmp_project):
+    scheme.load_scheme(tmp_project)
+    task_id = scheme.add_task(tmp_project, "genre", "multi", "article")
+    option_id = scheme.add_option(tmp_project, task_id, "news", "7")
+    article = _article(tmp_project)
+    labels.set_option(tmp_project, article, "ana", task_id, option_id, True)
+    saved = scheme.saved_rows(tmp_project, task_id=task_id)
+    scheme.remove_task(tmp_project, task_id, drop_labels=True)
+    scheme.restore_task(tmp_project, saved)
+    genre = scheme.load_scheme(tmp_project).task(task_id)
+    assert genre.name == "genre" and [(o.id, o.shortcut) for o in genre.options] == [(option_id, "7")]
+    assert labels.chosen_options(tmp_project, article, "ana", task_id) == [option_id]
+
+
+def test_putting_back_an_option_whose_key_was_taken_since_is_refused_whole(tmp_project):
+    stance = scheme.load_scheme(tmp_project).stance_task()
+    saved = scheme.saved_rows(tmp_project, option_id=stance.options[3].id)
+    scheme.remove_option(tmp_project, stance.options[3].id)
+    scheme.add_option(tmp_project, stance.id, "mixed", "4")
+    with pytest.raises(ValueError, match="already the key"):
+        scheme.restore_option(tmp_project, saved)
+    assert [o.name for o in scheme.load_scheme(tmp_project).stance_task().options][-1] == "mixed"
+    assert tmp_project.db["options"].count_where("id = ?", [stance.options[3].id]) == 0
