@@ -18,7 +18,7 @@ from docx.table import Table
 from lxml import etree
 
 from annotator.core.ingest.nexis import looks_like_nexis, parse_nexis_lines
-from annotator.core.ingest.options import MAX_ARTICLE_CHARS, MAX_WHOLE_FILE_BYTES, ReadOptions
+from annotator.core.ingest.options import MAX_ARTICLE_CHARS, ReadOptions, too_large
 from annotator.core.ingest.source import Source
 from annotator.core.records import Article, ImportProblem
 
@@ -33,12 +33,9 @@ _BROKEN_DOCX = (
 
 def read(source: Source, options: ReadOptions) -> Iterator[Article | ImportProblem]:
     """Articles of one .docx, or one problem saying why it cannot be read."""
-    if source.size > MAX_WHOLE_FILE_BYTES:
-        yield ImportProblem(
-            source.path,
-            f"too large for a Word file ({source.size / 1e6:.0f} MB; the limit is "
-            f"{MAX_WHOLE_FILE_BYTES / 1e6:.0f} MB). Split it, or save it as plain text.",
-        )
+    problem = too_large(source, "for a Word file", "Split it, or save it as plain text.")
+    if problem:
+        yield problem
         return
     yield from parse_docx(source.read_bytes(), source.path)
 

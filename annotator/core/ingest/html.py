@@ -16,7 +16,7 @@ from trafilatura.utils import load_html
 
 from annotator.core.ingest.dates import to_iso
 from annotator.core.ingest.decode import decode_source, normalise_newlines
-from annotator.core.ingest.options import MAX_ARTICLE_CHARS, MAX_WHOLE_FILE_BYTES, ReadOptions
+from annotator.core.ingest.options import MAX_ARTICLE_CHARS, ReadOptions, too_large
 from annotator.core.ingest.source import Source
 from annotator.core.records import Article, ImportProblem
 
@@ -39,12 +39,9 @@ _MONTH_OR_NUMBER = re.compile(
 
 def read(source: Source, options: ReadOptions) -> Iterator[Article | ImportProblem]:
     """The one article of a saved page, or a problem saying why there is none."""
-    if source.size > MAX_WHOLE_FILE_BYTES:
-        yield ImportProblem(
-            source.path,
-            f"too large for a web page ({source.size / 1e6:.0f} MB; the limit is "
-            f"{MAX_WHOLE_FILE_BYTES / 1e6:.0f} MB)",
-        )
+    problem = too_large(source, "for a web page")
+    if problem:
+        yield problem
         return
     got = parse_html(source.read_bytes(), source.path)
     if isinstance(got, ImportProblem):

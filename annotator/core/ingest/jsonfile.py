@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from annotator.core.ingest.decode import DecodeError, decode_source, open_text_stream
 from annotator.core.ingest.fields import article_from_record, resolve_columns
-from annotator.core.ingest.options import MAX_ARTICLE_CHARS, MAX_WHOLE_FILE_BYTES, ReadOptions
+from annotator.core.ingest.options import MAX_ARTICLE_CHARS, ReadOptions, too_large
 from annotator.core.ingest.source import Source
 from annotator.core.records import Article, ImportProblem
 
@@ -19,12 +19,10 @@ _LIST_KEYS = ("articles", "data", "items", "results", "records", "documents", "d
 
 
 def read_json(source: Source, options: ReadOptions) -> Iterator[Article | ImportProblem]:
-    if source.size > MAX_WHOLE_FILE_BYTES:
-        yield ImportProblem(
-            source.path,
-            f"too large to read as one JSON document ({source.size / 1e6:.0f} MB; the limit is "
-            f"{MAX_WHOLE_FILE_BYTES / 1e6:.0f} MB). Save it as JSON Lines (.jsonl) to import it in a stream.",
-        )
+    problem = too_large(source, "to read as one JSON document",
+                        "Save it as JSON Lines (.jsonl) to import it in a stream.")
+    if problem:
+        yield problem
         return
     text = decode_source(source.read_bytes(), source.path)
     if isinstance(text, ImportProblem):

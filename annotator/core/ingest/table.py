@@ -76,7 +76,7 @@ def _read_rows(lines: _Lines, source: Source, options: ReadOptions) -> Iterator[
                 line=lines.line_no,
             )
             return
-        record = dict(zip(header, values))
+        record = dict(zip(header, values, strict=True))  # field counts checked above
         article = article_from_record(record, columns, source.path, index)
         if isinstance(article, str):
             yield ImportProblem(source.path, article, row=row_no, line=lines.line_no)

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from annotator.core.ingest.decode import SNIFF_BYTES, DecodeError, decode_source, sniff_text
-from annotator.core.ingest.options import MAX_ARTICLE_CHARS, MAX_WHOLE_FILE_BYTES, ReadOptions
+from annotator.core.ingest.options import MAX_ARTICLE_CHARS, MAX_WHOLE_FILE_BYTES, ReadOptions, too_large
 from annotator.core.ingest.source import Source
 from annotator.core.records import Article, ImportProblem
 from annotator.core.resources import read_word_list
@@ -60,12 +60,9 @@ def read(source: Source, options: ReadOptions) -> Iterator[Article | ImportProbl
     if ("DOCUMENT" in head_text or "Document" in head_text) and nexis.looks_like_nexis(head_text):
         yield from nexis.read(source, options)  # streams: no size limit
         return
-    if source.size > MAX_WHOLE_FILE_BYTES:
-        yield ImportProblem(
-            source.path,
-            f"too large for one article ({source.size / 1e6:.0f} MB; the limit is "
-            f"{MAX_WHOLE_FILE_BYTES / 1e6:.0f} MB). Split it, or export it as JSONL or CSV.",
-        )
+    problem = too_large(source, "for one article", "Split it, or export it as JSONL or CSV.")
+    if problem:
+        yield problem
         return
     text = head_text if len(data) <= SNIFF_BYTES else decode_source(data, source.path)
     if isinstance(text, ImportProblem):
