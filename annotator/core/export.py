@@ -132,11 +132,102 @@ def _text_slots(cols: list[TaskColumns]) -> set[int]:
     return out
 
 
-def _label_cells(cols: list[TaskColumns], neutral: bool, alias: str = "agg") -> list[str]:
-    """The select-list entries for the label columns from a subquery grouped with `_pivot_sql`."""
+@dataclass(frozen=True)
+class _Cells:
+    """How a query's select list is written: as columns (tuples for Python), or, for CSV, as one
+    finished line per row built by SQLite, so no Python object is made per cell.
+
+    A line's cells are what `csv.writer` (QUOTE_MINIMAL) writes for the same values: NULL empty,
+    numbers as SQLite prints integers, text quoted only if it holds a comma, quote, CR or LF."""
+
+    neutralise: bool
+    lines: bool = False
+
+    def text(self, expr: str, safe: bool = False) -> str:
+        """A text cell; `safe`: the value needs no formula check (fixed words, names made safe before)."""
+        value = expr if safe or not self.neutralise else sql_neutralise(expr)
+        if not self.lines:
+            return value
+        # the check reads the raw value: a neutralising quote never makes a cell need quoting
+        return (f"""CASE WHEN {expr} GLOB '*[",'||char(13, 10)||']*' """
+                f"""THEN '"' || replace({value}, '"', '""') || '"' ELSE ifnull({value}, '') END""")
+
+    def number(self, expr: str) -> str:
+        return f"ifnull({expr}, '')" if self.lines else expr
+
+    def select(self, cells: list[str]) -> str:
+        # each cell in brackets: || binds tighter than the bit operators of the 0/1 columns
+        return " || ',' || ".join(f"({c})" for c in cells) if self.lines else ", ".join(cells)
+
+
+_SPECIAL = re.compile(r'[",\r\n]')
+
+
+def _csv_cell(value) -> str:
+    """One cell as `csv.writer` (QUOTE_MINIMAL) writes it."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return '"' + value.replace('"', '""') + '"' if _SPECIAL.search(value) else value
+    return str(value)
+
+
+def _plain(values, neutral: bool) -> bool:
+    """Whether these texts all go into a CSV line as they are: no quotes needed, no formula guard."""
+    return all(v is None or (not _SPECIAL.search(v) and not (neutral and neutralise_cell(v) != v)) for v in values)
+
+
+@dataclass
+class _MaskTable:
+    """The finished cells of one task (its value, then its 0/1 columns) for every set of options a
+    label group can hold, rendered once in Python. A group sums its options as a bitmask and takes
+    its cells out of one blob by position: no names joined, checked or quoted per row.
+
+    Entries are padded with spaces to one width; a task whose entry would end in a space, whose
+    option ids lie more than 12 apart or that has no options is left to the general cells."""
+
+    task_id: int
+    low: int
+    high: int
+    width: int
+    blob: bytes
+
+    @classmethod
+    def build(cls, tc: TaskColumns, names_in_order: list[tuple[int, str]], neutral: bool) -> _MaskTable | None:
+        ids = [o.id for o in tc.task.options]
+        if not ids or max(ids) - min(ids) >= 12:
+            return None
+        low, high = min(ids), max(ids)
+        entries = []
+        for mask in range(1 << (high - low + 1)):
+            chosen = {i for i in ids if mask >> (i - low) & 1}
+            text = "; ".join(name for i, name in names_in_order if i in chosen) or None
+            cells = [_csv_cell(neutralise_cell(text) if neutral else text)]
+            cells += ["1" if option_id in chosen else "0" for option_id in tc.option_columns]
+            entry = ",".join(cells).encode("utf-8")
+            if entry.endswith(b" "):
+                return None
+            entries.append(entry)
+        width = max(1, *map(len, entries))
+        return cls(int(tc.task.id), low, high, width, b"".join(e.ljust(width, b" ") for e in entries))
+
+    def bit(self, alias: str = "l") -> str:
+        """One label's bit (NULL for labels of other tasks or of options not in the scheme)."""
+        return (f"CASE WHEN {alias}.task_id = {self.task_id} AND {alias}.option_id BETWEEN {self.low} AND {self.high} "
+                f"THEN 1 << ({alias}.option_id - {self.low}) END")
+
+    def cells(self, mask: str, param: str) -> str:
+        """The task's cells for the bitmask `mask` from the blob bound as `param` (bytes, so the
+        lookup is by byte position)."""
+        return f"rtrim(substr(:{param}, ifnull({mask}, 0) * {self.width} + 1, {self.width}))"
+
+
+def _label_cells(cols: list[TaskColumns], cells: _Cells, alias: str = "agg", first: int = 0) -> list[str]:
+    """The select-list entries for the label columns from a subquery grouped with `_pivot_sql` (whose
+    j-th task is `cols[j - first]`)."""
     out = []
-    for j, tc in enumerate(cols):
-        out.append(sql_neutralise(f"{alias}.t{j}") if neutral else f"{alias}.t{j}")
+    for j, tc in enumerate(cols, start=first):
+        out.append(cells.text(f"{alias}.t{j}"))
         bits = _option_bits(tc)
         for option_id in tc.option_columns:
             out.append(f"(ifnull({alias}.m{j}, 0) >> {bits[option_id]}) & 1" if bits is not None
@@ -154,49 +245,135 @@ def article_rows(project: Project, *, annotator: str | None = None, adjudicated:
     columns = column_names(scheme, "article")
     if adjudicated:
         return Rows(columns, _adjudicated_article_rows(project, cols, neutralise))
+    return Rows(columns, _article_stream(project, cols, annotator, _Cells(neutralise)))
+
+
+def _article_stream(project: Project, cols: list[TaskColumns], annotator: str | None, cells: _Cells) -> Iterator:
+    """The rows of `article_rows` as tuples."""
     who = "AND +l.annotator = :who" if annotator is not None else ""  # +: keep the unique index order
-    n = sql_neutralise if neutralise else (lambda c: c)
-    labels = "".join(c + ", " for c in _label_cells(cols, neutralise, "g"))
-    empty = "".join("NULL, " if i in _text_slots(cols) else "0, " for i in range(len(_label_cells(cols, False))))
+    t, num = cells.text, cells.number
+    n_labels = len(_label_cells(cols, cells))
+    text_slots = _text_slots(cols)
+    empty = ["NULL" if i in text_slots else "0" for i in range(n_labels)]
+
+    def select(ann: str, labels: list[str], labelled_at: str) -> str:
+        return cells.select([num("a.id"), t("a.uid"), t("a.title"), t("a.outlet"), t("a.published"), t("a.url"),
+                             t(ann), *labels, t("s.note"), t("s.status", safe=True), t(labelled_at, safe=True)])
+
     # The labels are grouped in the order of their unique index (article, item, annotator, task,
     # option): no sort, and a task's options come out in the order they were added to the scheme.
     labelled = f"""
-    SELECT a.id, a.uid, {n('a.title')}, {n('a.outlet')}, {n('a.published')}, {n('a.url')}, {n('g.annotator')},
-        {labels}{n('s.note')}, s.status,
-        CASE WHEN s.updated_at > g.lat THEN s.updated_at ELSE g.lat END
-    FROM (
-        SELECT l.article_id, l.annotator, max(l.updated_at) AS lat {_pivot_sql(cols, "l", "o.name")}
-        FROM labels l CROSS JOIN options o ON o.id = l.option_id
-        WHERE ifnull(l.quote_id, 0) = 0 {who}
-        GROUP BY l.article_id, ifnull(l.quote_id, 0), l.annotator
-    ) g
+    SELECT a.id, g.annotator, {select("g.annotator", _label_cells(cols, cells, "g"),
+                                      "CASE WHEN s.updated_at > g.lat THEN s.updated_at ELSE g.lat END")}
+    FROM ({_grouped_labels(cols, who)}) g
     JOIN articles a ON a.id = g.article_id
     LEFT JOIN article_status s ON s.article_id = g.article_id AND s.annotator = g.annotator
     """
-    # Statuses and notes on articles with no labels of that annotator, in the order of their key.
-    unlabelled = f"""
-    SELECT a.id, a.uid, {n('a.title')}, {n('a.outlet')}, {n('a.published')}, {n('a.url')}, {n('s.annotator')},
-        {empty}{n('s.note')}, s.status, s.updated_at
+    params = {"who": annotator} if annotator is not None else {}
+    first = _prefetched(project.conn.execute(labelled, params))
+    second = _stream(project.conn.execute(_unlabelled_sql(select("s.annotator", empty, "s.updated_at"), who), params))
+    return (row[2:] for row in _merged_by_article(first, second))
+
+
+def _grouped_labels(cols: list[TaskColumns], who: str, tables: dict[int, _MaskTable] | None = None) -> str:
+    """Article labels grouped per article and annotator in the order of their unique index (article,
+    item, annotator, task, option): no sort, and a task's options come out in the order they were
+    added to the scheme. Tasks with a mask table need only their bitmask (m<j>), the rest their
+    option names and 0/1 columns (`_pivot_sql`, numbered among themselves)."""
+    tables = tables or {}  # their bitmasks are k<j>, numbered as in `cols`; the rest as in `_pivot_sql`
+    masks = "".join(f", sum({table.bit()}) AS k{j}" for j, table in tables.items())
+    rest = [tc for j, tc in enumerate(cols) if j not in tables]
+    pivot = _pivot_sql(rest, "l", "o.name") if rest else ""
+    names = "CROSS JOIN options o ON o.id = l.option_id" if rest else ""
+    return f"""
+        SELECT l.article_id, l.annotator, max(l.updated_at) AS lat {pivot} {masks}
+        FROM labels l {names}
+        WHERE ifnull(l.quote_id, 0) = 0 {who}
+        GROUP BY l.article_id, ifnull(l.quote_id, 0), l.annotator
+    """
+
+
+def _unlabelled_sql(select: str, who: str) -> str:
+    """Statuses and notes on articles with no labels of that annotator, in the order of their key."""
+    return f"""
+    SELECT a.id, s.annotator, {select}
     FROM article_status s JOIN articles a ON a.id = s.article_id
     WHERE NOT EXISTS (SELECT 1 FROM labels l WHERE l.article_id = s.article_id AND ifnull(l.quote_id, 0) = 0
                       AND l.annotator = s.annotator) {who.replace('+l.annotator', 's.annotator')}
     ORDER BY s.article_id, s.annotator
     """
-    params = {"who": annotator} if annotator is not None else {}
-    first = _prefetched(project.conn.execute(labelled, params))
+
+
+def _article_lines(project: Project, cols: list[TaskColumns], annotator: str | None, neutral: bool) -> Iterator[str]:
+    """The rows of `article_rows` as CSV lines. Per row SQLite builds only what follows the article's
+    own cells (annotator, labels, note, status, time); each article's cells are built once and put in
+    front in Python, both streams coming in article order."""
+    cells = _Cells(neutral, lines=True)
+    t = cells.text
+    who = "AND +l.annotator = :who" if annotator is not None else ""
+    params: dict = {"who": annotator} if annotator is not None else {}
+    tables = {}
+    for j, tc in enumerate(cols):
+        table = _MaskTable.build(tc, sorted((o.id, o.name) for o in tc.task.options), neutral)
+        if table is not None:
+            tables[j] = table
+            params[f"mt{j}"] = table.blob
+    # the label cells: from a mask table, else joined names and 0/1 columns as in the tuple rows
+    labels, k = [], 0
+    for j, tc in enumerate(cols):
+        if j in tables:
+            labels.append(tables[j].cells(f"g.k{j}", f"mt{j}"))
+        else:
+            labels += _label_cells([tc], cells, "g", first=k)
+            k += 1
+    plain_names = _plain(_annotators(project), neutral)
+    empty = ",".join(_csv_cell(None) if i in _text_slots(cols) else "0"
+                     for i in range(sum(1 + len(tc.option_columns) for tc in cols)))
+    params["empty"] = empty
+
+    def rest(ann: str, label_cells: list[str], labelled_at: str) -> str:
+        return cells.select([ann if plain_names else t(ann), *label_cells, t("s.note"), t("s.status", safe=True),
+                             t(labelled_at, safe=True)])
+
+    labelled = f"""
+    SELECT g.article_id, g.annotator,
+        {rest("g.annotator", labels, "CASE WHEN s.updated_at > g.lat THEN s.updated_at ELSE g.lat END")}
+    FROM ({_grouped_labels(cols, who, tables)}) g
+    LEFT JOIN article_status s ON s.article_id = g.article_id AND s.annotator = g.annotator
+    """
+    unlabelled = _unlabelled_sql(rest("s.annotator", [":empty"] if empty else [], "s.updated_at"), who)
+    mine = "" if annotator is None else (
+        "WHERE a.id IN (SELECT article_id FROM labels WHERE annotator = :who) "
+        "OR a.id IN (SELECT article_id FROM article_status WHERE annotator = :who)")
+    articles = f"""
+    SELECT a.id, {cells.select([cells.number("a.id"), t("a.uid"), t("a.title"), t("a.outlet"), t("a.published"),
+                                t("a.url")])} || ','
+    FROM articles a {mine} ORDER BY a.id
+    """
+    first = _stream(project.conn.execute(labelled, params))  # a helper thread only adds contention here
     second = _stream(project.conn.execute(unlabelled, params))
-    return Rows(columns, _merged_by_article(first, second))
+    heads = _stream(project.conn.execute(articles, params))
+    head_id, head = 0, ""
+    for article_id, _ann, line in _merged_by_article(first, second):
+        if article_id != head_id:
+            for head_id, head in heads:  # noqa: B007 - the article's cells stay for its next rows
+                if head_id >= article_id:
+                    break
+            if head_id != article_id:  # no such article (the old join left such rows out too)
+                continue
+        yield head + line
 
 
 def _merged_by_article(first: Iterator[tuple], second: Iterator[tuple]) -> Iterator[tuple]:
-    """Two row streams, each sorted by (article id, annotator), as one: both come from SQLite in the
-    order of an index, so the 300,000 rows of a big export are never sorted (nor held) at once."""
+    """Two row streams, each sorted by their first two values (article id, annotator), as one: both
+    come from SQLite in the order of an index, so the 300,000 rows of a big export are never sorted
+    (nor held) at once."""
     pending = next(second, None)
     if pending is None:  # the usual case: every status goes with labels
         yield from first
         return
     for row in first:
-        while pending is not None and (pending[0], pending[6]) < (row[0], row[6]):
+        while pending is not None and (pending[0], pending[1]) < (row[0], row[1]):
             yield pending
             pending = next(second, None)
         yield row
@@ -256,31 +433,73 @@ def quote_rows(project: Project, *, annotator: str | None = None, adjudicated: b
     columns = column_names(scheme, "quote")
     if adjudicated:
         return Rows(columns, _adjudicated_quote_rows(project, cols, neutralise))
-    n = sql_neutralise if neutralise else (lambda c: c)
+    return Rows(columns, _quote_stream(project, cols, annotator, _Cells(neutralise)))
+
+
+def _quote_stream(project: Project, cols: list[TaskColumns], annotator: str | None, cells: _Cells) -> Iterator:
+    """The rows of `quote_rows` (tuples), or with `cells.lines` their CSV lines (strings)."""
     people = [annotator] if annotator is not None else _annotators(project)
     if annotator is None and project.conn.execute(
             "SELECT 1 FROM quotes WHERE origin = 'human' AND annotator IS NULL LIMIT 1").fetchone():
         people.insert(0, None)  # hand-marked quotes of no one come out with an empty annotator
     if not people:
-        return Rows(columns, iter(()))
+        return iter(())
+    t, num = cells.text, cells.number
     # Each quote (in the order of the article index) crossed with each person: one pass over the
     # quotes, one primary-key lookup per pair for the verdict and for each label cell.
     entity = "CASE WHEN ql.status = 'corrected' THEN ql.entity_id ELSE q.entity_id END"
     # a quote someone replaced by their own is left out of their rows (a lookup per row only if any is)
     replaced = project.conn.execute("SELECT 1 FROM quotes WHERE replaces_id IS NOT NULL LIMIT 1").fetchone()
     not_replaced = "AND NOT EXISTS (SELECT 1 FROM replaced r WHERE r.rid = q.id AND r.ann = p.ann)" if replaced else ""
+    params: dict = {f"p{i}": name for i, name in enumerate(people)}
+    shown = neutralise_cell if cells.neutralise else (lambda v: v)  # each name made safe once, not per row
+    params.update({f"s{i}": _csv_cell(shown(name)) if cells.lines else shown(name) for i, name in enumerate(people)})
+    labels = []
+    for j, tc in enumerate(cols):
+        # names in scheme order (the options come from load_scheme in that order), as in the tuple rows
+        names = [(o.id, o.name) for o in tc.task.options]
+        table = _MaskTable.build(tc, names, cells.neutralise) if cells.lines else None
+        if table is None:
+            labels += _quote_label_cells([tc], cells)
+            continue
+        params[f"mt{j}"] = table.blob
+        labels.append(table.cells(f"(SELECT sum({table.bit()}) FROM {_LABELS} WHERE {_QUOTE_LABEL} "
+                                  f"AND l.task_id = {table.task_id})", f"mt{j}"))
+    origin = "CASE WHEN q.origin = 'human' THEN 'human' ELSE ifnull(ql.status, 'auto') END"
+    if cells.lines:
+        # A quote's own cells (ids, text, place; speaker and entity as detected) are built once per
+        # quote in a co-routine (LIMIT keeps it from being flattened into the join, and its ORDER BY);
+        # CROSS JOIN keeps it the outer loop, so rows come out in its order, each person in turn.
+        quote_cells = cells.select([num("q.article_id"), num("q.id"), t("q.text"), num("q.start"), num('q."end"')])
+        detected = cells.select([t("q.speaker"), num("q.entity_id"), t("e.name")])
+        corrected = cells.select([t("ql.speaker"), num("ql.entity_id"),
+                                  t("(SELECT name FROM entities WHERE id = ql.entity_id)")])
+        select = cells.select([
+            "q.own", f"CASE WHEN ql.status = 'corrected' THEN {corrected} ELSE q.detected END", *labels, "p.shown",
+            origin])
+        source = f"""(
+        SELECT q.id, q.article_id, q.origin, q.annotator, {quote_cells} AS own, {detected} AS detected
+        FROM quotes q LEFT JOIN entities e ON e.id = q.entity_id
+        ORDER BY q.article_id, q.start, q.id LIMIT -1) q"""
+        order = ""
+    else:
+        select = cells.select([
+            num("q.article_id"), num("q.id"), t("q.text"), num("q.start"), num('q."end"'),
+            t("CASE WHEN ql.status = 'corrected' THEN ql.speaker ELSE q.speaker END"), num(entity), t("e.name"),
+            *labels, t("p.shown", safe=True), origin,
+        ])
+        source = "quotes q"
+        order = "ORDER BY q.article_id, q.start, q.id, p.ann"
+    join_entity = "" if cells.lines else f"LEFT JOIN entities e ON e.id = {entity}"
     sql = f"""
     WITH people(ann, shown) AS (VALUES {", ".join(f"(:p{i}, :s{i})" for i in range(len(people)))}),
     replaced AS MATERIALIZED (
         SELECT DISTINCT replaces_id AS rid, annotator AS ann FROM quotes WHERE replaces_id IS NOT NULL
     )
-    SELECT q.article_id, q.id, {n('q.text')}, q.start, q."end",
-        {n("CASE WHEN ql.status = 'corrected' THEN ql.speaker ELSE q.speaker END")}, {entity}, {n('e.name')},
-        {''.join(c + ', ' for c in _quote_label_cells(cols, n))}
-        p.shown, CASE WHEN q.origin = 'human' THEN 'human' ELSE ifnull(ql.status, 'auto') END
-    FROM quotes q CROSS JOIN people p
+    SELECT {select}
+    FROM {source} CROSS JOIN people p
     LEFT JOIN quote_labels ql ON ql.quote_id = q.id AND ql.annotator = p.ann
-    LEFT JOIN entities e ON e.id = {entity}
+    {join_entity}
     WHERE ((q.origin = 'auto' AND (
             EXISTS (SELECT 1 FROM article_status s WHERE s.article_id = q.article_id AND s.annotator = p.ann)
             OR EXISTS (SELECT 1 FROM {_LABELS} WHERE l.article_id = q.article_id AND l.annotator = p.ann)
@@ -291,13 +510,11 @@ def quote_rows(project: Project, *, annotator: str | None = None, adjudicated: b
         OR (q.origin = 'human' AND q.annotator IS p.ann))
       AND ifnull(ql.status, '') != 'rejected'
       {not_replaced}
-    ORDER BY q.article_id, q.start, q.id, p.ann
+    {order}
     """
-    params = {f"p{i}": name for i, name in enumerate(people)}
-    shown = neutralise_cell if neutralise else (lambda v: v)  # each name made safe once, not per row
-    params.update({f"s{i}": shown(name) for i, name in enumerate(people)})
-    cursor = project.conn.execute(sql, params)
-    return Rows(columns, _prefetched(cursor))
+    if cells.lines:
+        return (row[0] for row in _stream(project.conn.execute(sql, params)))
+    return _prefetched(project.conn.execute(sql, params))
 
 
 def _option_names_sql(task: Task, alias: str = "l") -> str:
@@ -308,26 +525,34 @@ def _option_names_sql(task: Task, alias: str = "l") -> str:
     return f"CASE {alias}.option_id{cases} ELSE {fallback} END" if cases else fallback
 
 
-def _quote_label_cells(cols: list[TaskColumns], n) -> list[str]:
+def _quote_label_cells(cols: list[TaskColumns], cells: _Cells) -> list[str]:
     """The label cells of a quote row (aliases q, p): per task the chosen options joined with '; ' (in
     scheme order) and per option of a multiple-choice task 0/1; each one lookup in the labels' unique
     index (`+q.id`: no affinity, so the index on ifnull(quote_id, 0) applies)."""
-    where = "l.article_id = q.article_id AND ifnull(l.quote_id, 0) = +q.id AND l.annotator = p.ann"
+    where = _QUOTE_LABEL
     out = []
     for tc in cols:
         task = int(tc.task.id)
-        if [o.id for o in tc.task.options] == sorted(o.id for o in tc.task.options):
+        if _ids_in_scheme_order(tc.task):
             # the index gives the options in id order, which is scheme order here
-            out.append(f"(SELECT {n('v')} FROM (SELECT group_concat({_option_names_sql(tc.task)}, '; ') AS v "
-                       f"FROM {_LABELS} WHERE {where} AND l.task_id = {task}))")
+            out.append(f"(SELECT {cells.text('v')} FROM (SELECT group_concat({_option_names_sql(tc.task)}, '; ') "
+                       f"AS v FROM {_LABELS} WHERE {where} AND l.task_id = {task}))")
         else:
-            out.append(f"(SELECT {n('v')} FROM (SELECT group_concat(name, '; ') AS v FROM (SELECT o.name FROM "
-                       f"{_LABELS} JOIN options o ON o.id = l.option_id WHERE {where} AND l.task_id = {task} "
+            out.append(f"(SELECT {cells.text('v')} FROM (SELECT group_concat(name, '; ') AS v FROM (SELECT o.name "
+                       f"FROM {_LABELS} JOIN options o ON o.id = l.option_id WHERE {where} AND l.task_id = {task} "
                        f"ORDER BY o.position, o.id)))")
         for option_id in tc.option_columns:
             out.append(f"EXISTS (SELECT 1 FROM {_LABELS} WHERE {where} AND l.task_id = {task} "
                        f"AND l.option_id = {int(option_id)})")
     return out
+
+
+_QUOTE_LABEL = "l.article_id = q.article_id AND ifnull(l.quote_id, 0) = +q.id AND l.annotator = p.ann"
+
+
+def _ids_in_scheme_order(task: Task) -> bool:
+    """Whether the task's option ids run in the order of the scheme (as the index gives them)."""
+    return [o.id for o in task.options] == sorted(o.id for o in task.options)
 
 
 # Without statistics SQLite may pick the index on annotator alone (every label of one person) for a
@@ -473,6 +698,19 @@ def export_rows(project: Project, *, level: str = "article", annotator: str | No
     return fn(project, annotator=annotator, adjudicated=adjudicated, neutralise=neutralise)
 
 
+def csv_lines(project: Project, *, level: str = "article", annotator: str | None = None,
+              neutralise: bool = True) -> Rows:
+    """The rows of `export_rows` as finished CSV lines (no line ending), each built by SQLite: what
+    `csv.writer` would write for the same rows, without a Python object per cell."""
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+    scheme = load_scheme(project)
+    cols = task_columns(scheme, level)
+    if level == "article":
+        return Rows(column_names(scheme, level), _article_lines(project, cols, annotator, neutralise))
+    return Rows(column_names(scheme, level), _quote_stream(project, cols, annotator, _Cells(neutralise, lines=True)))
+
+
 def write_export(project: Project, out: str | Path, *, level: str = "article", annotator: str | None = None,
                  adjudicated: bool = False, fmt: str = "csv", excel: bool = False, neutralise: bool = True,
                  cancelled=None) -> ExportResult:
@@ -481,8 +719,11 @@ def write_export(project: Project, out: str | Path, *, level: str = "article", a
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     out = Path(out)
-    rows = export_rows(project, level=level, annotator=annotator, adjudicated=adjudicated,
-                       neutralise=neutralise and fmt == "csv")
+    if fmt == "csv" and not adjudicated:
+        rows = csv_lines(project, level=level, annotator=annotator, neutralise=neutralise)
+    else:
+        rows = export_rows(project, level=level, annotator=annotator, adjudicated=adjudicated,
+                           neutralise=neutralise and fmt == "csv")
     tmp = out.with_name(out.name + ".part")
     count = 0
     try:
@@ -490,7 +731,13 @@ def write_export(project: Project, out: str | Path, *, level: str = "article", a
             if fmt == "csv":
                 writer = csv.writer(fh, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
                 writer.writerow(rows.columns)
+                lines = not adjudicated
                 for chunk in _chunks(rows.rows, cancelled):
+                    if lines:
+                        fh.write("\r\n".join(chunk))
+                        fh.write("\r\n")
+                        count += len(chunk)
+                        continue
                     writer.writerows(chunk)
                     count += len(chunk)
             else:
