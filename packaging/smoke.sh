@@ -133,5 +133,14 @@ else
     skip "export: this build has no export command yet"
 fi
 
+# 7. A CSV export in parts: the bundle starts copies of itself (--export-part) for all but the
+#    first range of articles; the file must be the one a single process writes.
+if run export "$project" --level quote --out "$work/one.csv" && ANNOTATOR_EXPORT_PROCESSES=3 \
+        run export "$project" --level quote --out "$work/three.csv" && cmp -s "$work/one.csv" "$work/three.csv"; then
+    ok "export in three processes: $(($(wc -l <"$work/three.csv") - 1)) quote row(s), same file as one process"
+else
+    bad "export in parts (ANNOTATOR_EXPORT_PROCESSES=3)"; show "$work/out"; show "$work/err"
+fi
+
 echo "smoke: $passed passed, $failed failed, $skipped skipped"
 [[ $failed -eq 0 ]]

@@ -10,16 +10,21 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
+import os
 import queue
 import re
+import shutil
+import sqlite3
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import groupby, islice
+from itertools import groupby
 from pathlib import Path
 
+from annotator.core import export_part
 from annotator.core.csvsafe import neutralise as neutralise_cell
 from annotator.core.csvsafe import sql_neutralise
+from annotator.core.export_part import ExportCancelled, stream  # noqa: F401 - ExportCancelled: what write_export raises
 from annotator.core.scheme import MULTI, Scheme, Task, load_scheme
 from annotator.core.store import Project
 
@@ -271,8 +276,8 @@ def _article_stream(project: Project, cols: list[TaskColumns], annotator: str | 
     """
     params = {"who": annotator} if annotator is not None else {}
     first = _prefetched(project.conn.execute(labelled, params))
-    second = _stream(project.conn.execute(_unlabelled_sql(select("s.annotator", empty, "s.updated_at"), who), params))
-    return (row[2:] for row in _merged_by_article(first, second))
+    second = stream(project.conn.execute(_unlabelled_sql(select("s.annotator", empty, "s.updated_at"), who), params))
+    return (row[2:] for row in export_part.merged_by_article(first, second))
 
 
 def _grouped_labels(cols: list[TaskColumns], who: str, tables: dict[int, _MaskTable] | None = None) -> str:
@@ -299,19 +304,28 @@ def _unlabelled_sql(select: str, who: str) -> str:
     SELECT a.id, s.annotator, {select}
     FROM article_status s JOIN articles a ON a.id = s.article_id
     WHERE NOT EXISTS (SELECT 1 FROM labels l WHERE l.article_id = s.article_id AND ifnull(l.quote_id, 0) = 0
-                      AND l.annotator = s.annotator) {who.replace('+l.annotator', 's.annotator')}
+                      AND l.annotator = s.annotator) {who.replace("l.", "s.").replace("+s.", "s.")}
     ORDER BY s.article_id, s.annotator
     """
 
 
-def _article_lines(project: Project, cols: list[TaskColumns], annotator: str | None, neutral: bool) -> Iterator[str]:
-    """The rows of `article_rows` as CSV lines. Per row SQLite builds only what follows the article's
-    own cells (annotator, labels, note, status, time); each article's cells are built once and put in
-    front in Python, both streams coming in article order."""
+def _in_span(column: str, span: tuple[int | None, int | None]) -> str:
+    """The condition keeping `column` within the article ids of `span` (bound as :lo and :hi)."""
+    low = f" AND {column} >= :lo" if span[0] is not None else ""
+    return low + (f" AND {column} < :hi" if span[1] is not None else "")
+
+
+def _article_recipe(cols: list[TaskColumns], annotator: str | None, neutral: bool,
+                    span: tuple[int | None, int | None], names: list[str]) -> dict:
+    """How to make the rows of `article_rows` as CSV lines (of the articles with ids in `span`, the
+    lowest included; `names`: everyone with work in the project). Per row SQLite builds only what
+    follows the article's own cells (annotator, labels, note, status, time); each article's own
+    cells are built once and put in front (`export_part.lines`), both coming in article order."""
     cells = _Cells(neutral, lines=True)
     t = cells.text
-    who = "AND +l.annotator = :who" if annotator is not None else ""
     params: dict = {"who": annotator} if annotator is not None else {}
+    params.update(lo=span[0], hi=span[1])
+    who = ("AND +l.annotator = :who" if annotator is not None else "") + _in_span("l.article_id", span)
     tables = {}
     for j, tc in enumerate(cols):
         table = _MaskTable.build(tc, sorted((o.id, o.name) for o in tc.task.options), neutral)
@@ -326,7 +340,7 @@ def _article_lines(project: Project, cols: list[TaskColumns], annotator: str | N
         else:
             labels += _label_cells([tc], cells, "g", first=k)
             k += 1
-    plain_names = _plain(_annotators(project), neutral)
+    plain_names = _plain(names, neutral)
     empty = ",".join(_csv_cell(None) if i in _text_slots(cols) else "0"
                      for i in range(sum(1 + len(tc.option_columns) for tc in cols)))
     params["empty"] = empty
@@ -342,52 +356,15 @@ def _article_lines(project: Project, cols: list[TaskColumns], annotator: str | N
     LEFT JOIN article_status s ON s.article_id = g.article_id AND s.annotator = g.annotator
     """
     unlabelled = _unlabelled_sql(rest("s.annotator", [":empty"] if empty else [], "s.updated_at"), who)
-    mine = "" if annotator is None else (
-        "WHERE a.id IN (SELECT article_id FROM labels WHERE annotator = :who) "
-        "OR a.id IN (SELECT article_id FROM article_status WHERE annotator = :who)")
+    mine = "WHERE 1" + _in_span("a.id", span) + ("" if annotator is None else (
+        " AND (a.id IN (SELECT article_id FROM labels WHERE annotator = :who) "
+        "OR a.id IN (SELECT article_id FROM article_status WHERE annotator = :who))"))
     articles = f"""
     SELECT a.id, {cells.select([cells.number("a.id"), t("a.uid"), t("a.title"), t("a.outlet"), t("a.published"),
                                 t("a.url")])} || ','
     FROM articles a {mine} ORDER BY a.id
     """
-    first = _stream(project.conn.execute(labelled, params))  # a helper thread only adds contention here
-    second = _stream(project.conn.execute(unlabelled, params))
-    heads = _stream(project.conn.execute(articles, params))
-    head_id, head = 0, ""
-    for article_id, _ann, line in _merged_by_article(first, second):
-        if article_id != head_id:
-            for head_id, head in heads:  # noqa: B007 - the article's cells stay for its next rows
-                if head_id >= article_id:
-                    break
-            if head_id != article_id:  # no such article (the old join left such rows out too)
-                continue
-        yield head + line
-
-
-def _merged_by_article(first: Iterator[tuple], second: Iterator[tuple]) -> Iterator[tuple]:
-    """Two row streams, each sorted by their first two values (article id, annotator), as one: both
-    come from SQLite in the order of an index, so the 300,000 rows of a big export are never sorted
-    (nor held) at once."""
-    pending = next(second, None)
-    if pending is None:  # the usual case: every status goes with labels
-        yield from first
-        return
-    for row in first:
-        while pending is not None and (pending[0], pending[1]) < (row[0], row[1]):
-            yield pending
-            pending = next(second, None)
-        yield row
-    if pending is not None:
-        yield pending
-        yield from second
-
-
-def _stream(cursor) -> Iterator[tuple]:
-    while True:
-        chunk = cursor.fetchmany(5000)
-        if not chunk:
-            return
-        yield from chunk
+    return {"level": "article", "labelled": labelled, "unlabelled": unlabelled, "heads": articles, "params": params}
 
 
 def _prefetched(cursor, depth: int = 8) -> Iterator[tuple]:
@@ -433,17 +410,27 @@ def quote_rows(project: Project, *, annotator: str | None = None, adjudicated: b
     columns = column_names(scheme, "quote")
     if adjudicated:
         return Rows(columns, _adjudicated_quote_rows(project, cols, neutralise))
-    return Rows(columns, _quote_stream(project, cols, annotator, _Cells(neutralise)))
+    found = _quote_sql(project, cols, annotator, _Cells(neutralise))
+    return Rows(columns, _prefetched(project.conn.execute(*found)) if found else iter(()))
 
 
-def _quote_stream(project: Project, cols: list[TaskColumns], annotator: str | None, cells: _Cells) -> Iterator:
-    """The rows of `quote_rows` (tuples), or with `cells.lines` their CSV lines (strings)."""
-    people = [annotator] if annotator is not None else _annotators(project)
+def _quote_people(project: Project, annotator: str | None) -> list[str | None]:
+    """Whose rows a quote export has: one annotator, or everyone with work in the project."""
+    people: list[str | None] = [annotator] if annotator is not None else list(_annotators(project))
     if annotator is None and project.conn.execute(
             "SELECT 1 FROM quotes WHERE origin = 'human' AND annotator IS NULL LIMIT 1").fetchone():
         people.insert(0, None)  # hand-marked quotes of no one come out with an empty annotator
+    return people
+
+
+def _quote_sql(project: Project, cols: list[TaskColumns], annotator: str | None, cells: _Cells,
+               span: tuple[int | None, int | None] = (None, None), people: list | None = None) -> tuple | None:
+    """The query (and its parameters) of the rows of `quote_rows`, or with `cells.lines` of their
+    CSV lines, of the articles with ids in `span`; None when there is no one to give rows to.
+    `people`: `_quote_people`, if known."""
+    people = _quote_people(project, annotator) if people is None else people
     if not people:
-        return iter(())
+        return None
     t, num = cells.text, cells.number
     # Each quote (in the order of the article index) crossed with each person: one pass over the
     # quotes, one primary-key lookup per pair for the verdict and for each label cell.
@@ -452,6 +439,7 @@ def _quote_stream(project: Project, cols: list[TaskColumns], annotator: str | No
     replaced = project.conn.execute("SELECT 1 FROM quotes WHERE replaces_id IS NOT NULL LIMIT 1").fetchone()
     not_replaced = "AND NOT EXISTS (SELECT 1 FROM replaced r WHERE r.rid = q.id AND r.ann = p.ann)" if replaced else ""
     params: dict = {f"p{i}": name for i, name in enumerate(people)}
+    params.update(lo=span[0], hi=span[1])
     shown = neutralise_cell if cells.neutralise else (lambda v: v)  # each name made safe once, not per row
     params.update({f"s{i}": _csv_cell(shown(name)) if cells.lines else shown(name) for i, name in enumerate(people)})
     labels = []
@@ -480,6 +468,7 @@ def _quote_stream(project: Project, cols: list[TaskColumns], annotator: str | No
         source = f"""(
         SELECT q.id, q.article_id, q.origin, q.annotator, {quote_cells} AS own, {detected} AS detected
         FROM quotes q LEFT JOIN entities e ON e.id = q.entity_id
+        WHERE 1 {_in_span("q.article_id", span)}
         ORDER BY q.article_id, q.start, q.id LIMIT -1) q"""
         order = ""
     else:
@@ -509,12 +498,10 @@ def _quote_stream(project: Project, cols: list[TaskColumns], annotator: str | No
                        AND h.annotator = p.ann)))
         OR (q.origin = 'human' AND q.annotator IS p.ann))
       AND ifnull(ql.status, '') != 'rejected'
-      {not_replaced}
+      {not_replaced} {_in_span("q.article_id", span)}
     {order}
     """
-    if cells.lines:
-        return (row[0] for row in _stream(project.conn.execute(sql, params)))
-    return _prefetched(project.conn.execute(sql, params))
+    return sql, params
 
 
 def _option_names_sql(task: Task, alias: str = "l") -> str:
@@ -637,7 +624,7 @@ def _adjudicated_article_rows(project: Project, cols: list[TaskColumns], neutral
         "SELECT l.article_id, l.annotator, l.task_id, o.name, o.position, l.updated_at FROM labels l "
         "JOIN options o ON o.id = l.option_id WHERE l.quote_id IS NULL ORDER BY l.article_id"
     )
-    grouped = {k: list(g) for k, g in groupby(_stream(labels), key=lambda r: r[0])}
+    grouped = {k: list(g) for k, g in groupby(stream(labels), key=lambda r: r[0])}
     article_ids = sorted(set(grouped) | set(by_article))
     for article_id in article_ids:
         values, latest = _resolved_values(grouped.get(article_id, []), by_article.get(article_id, {}), article_id)
@@ -659,7 +646,7 @@ def _adjudicated_quote_rows(project: Project, cols: list[TaskColumns], neutral: 
     by_quote: dict = {}
     for (item_id, task_id), value in adjudicated.items():
         by_quote.setdefault(item_id, {})[(item_id, task_id)] = value
-    labels = {k: list(g) for k, g in groupby(_stream(project.conn.execute(
+    labels = {k: list(g) for k, g in groupby(stream(project.conn.execute(
         "SELECT l.quote_id, l.annotator, l.task_id, o.name, o.position, l.updated_at FROM labels l "
         "JOIN options o ON o.id = l.option_id WHERE l.quote_id IS NOT NULL ORDER BY l.quote_id")), key=lambda r: r[0])}
     rows = Rows(column_names(load_scheme(project), "quote"),
@@ -702,13 +689,115 @@ def csv_lines(project: Project, *, level: str = "article", annotator: str | None
               neutralise: bool = True) -> Rows:
     """The rows of `export_rows` as finished CSV lines (no line ending), each built by SQLite: what
     `csv.writer` would write for the same rows, without a Python object per cell."""
-    if level not in LEVELS:
-        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
-    scheme = load_scheme(project)
-    cols = task_columns(scheme, level)
-    if level == "article":
-        return Rows(column_names(scheme, level), _article_lines(project, cols, annotator, neutralise))
-    return Rows(column_names(scheme, level), _quote_stream(project, cols, annotator, _Cells(neutralise, lines=True)))
+    plan = _LinePlan.make(project, level, annotator, neutralise)
+    return Rows(plan.columns, plan.lines(project))
+
+
+@dataclass
+class _LinePlan:
+    """What every part of a CSV export shares: level, columns, whose rows, formula safety."""
+
+    level: str
+    columns: list[str]
+    cols: list[TaskColumns]
+    annotator: str | None
+    neutral: bool
+    names: list  # annotators (article level) or the people of `_quote_people` (quote level)
+
+    @classmethod
+    def make(cls, project: Project, level: str, annotator: str | None, neutral: bool) -> _LinePlan:
+        if level not in LEVELS:
+            raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+        scheme = load_scheme(project)
+        names = _annotators(project) if level == "article" else _quote_people(project, annotator)
+        return cls(level, column_names(scheme, level), task_columns(scheme, level), annotator, neutral, names)
+
+    def recipe(self, project: Project, span: tuple[int | None, int | None] = (None, None)) -> dict | None:
+        """The queries making the lines of the articles in `span` (None: no rows at all)."""
+        if self.level == "article":
+            return _article_recipe(self.cols, self.annotator, self.neutral, span, self.names)
+        found = _quote_sql(project, self.cols, self.annotator, _Cells(self.neutral, lines=True), span, self.names)
+        return None if found is None else {"level": "quote", "sql": found[0], "params": found[1]}
+
+    def lines(self, project: Project) -> Iterator[str]:
+        recipe = self.recipe(project)
+        return iter(()) if recipe is None else export_part.lines(project.conn, recipe)
+
+    def spans(self, project: Project, parts: int, forced: bool = False) -> list[tuple[int | None, int | None]]:
+        """Article-id ranges holding about equal shares of the rows (cut by labels, or by quotes),
+        in order; one range when the export is small (unless `forced`)."""
+        table = "labels INDEXED BY idx_labels_unique" if self.level == "article" \
+            else "quotes INDEXED BY idx_quotes_article_id"
+        total = project.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        rows = total if self.level == "article" else total * len(self.names)
+        if parts < 2 or (rows < PARALLEL_MIN_ROWS and not forced):
+            return [(None, None)]
+        cuts: list[int] = []
+        for k in range(1, parts):
+            found = project.conn.execute(f"SELECT article_id FROM {table} ORDER BY article_id LIMIT 1 OFFSET ?",
+                                         [total * k // parts]).fetchone()
+            if found and (not cuts or found[0] > cuts[-1]):
+                cuts.append(found[0])
+        bounds = [None, *cuts, None]
+        return list(zip(bounds[:-1], bounds[1:], strict=True))
+
+
+PARALLEL_MIN_ROWS = 50_000  # labels or quote rows; below this starting processes would not pay
+
+
+def _export_parts() -> tuple[int, bool]:
+    """How many processes build a big CSV export at once: one a processor, at most four; and
+    whether that was asked for (ANNOTATOR_EXPORT_PROCESSES: that many, for an export of any size)."""
+    wanted = os.environ.get("ANNOTATOR_EXPORT_PROCESSES", "")
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted), True
+    return max(1, min(os.cpu_count() or 1, 4)), False
+
+
+def _write_lines(project: Project, plan: _LinePlan, fh, tmp: Path, cancelled) -> int:
+    """Write a CSV export's rows to `fh`; returns how many.
+
+    A big export is cut into article-id ranges (`export_part`): this process writes the first
+    straight to `fh`, child processes the others to files beside it, appended in order at the end.
+    Every part reads from one snapshot: each begins reading while this process holds the write
+    lock. If the parts cannot be started (a read-only file, no way to start a process), this
+    process writes everything."""
+    spans = plan.spans(project, *_export_parts())
+    recipes = [plan.recipe(project, span) for span in spans]
+    if recipes[0] is None:
+        return 0
+    if len(spans) == 1:
+        return export_part.write_lines(export_part.lines(project.conn, recipes[0]), fh, cancelled)
+    sides = [tmp.with_name(f"{tmp.name}.{k}") for k in range(1, len(spans))]
+    parts: list[export_part.Part] = []
+    reader = export_part.open_reader(project.path)
+    try:
+        try:
+            with project.write():  # nothing commits until every part has its snapshot
+                export_part.begin_snapshot(reader)
+                for recipe, side in zip(recipes[1:], sides, strict=True):
+                    parts.append(export_part.Part(project.path, recipe, side))
+                for part in parts:
+                    part.wait_ready()
+        except (sqlite3.OperationalError, RuntimeError, OSError):
+            for part in parts:
+                part.close()
+            parts = []
+            if reader.in_transaction:
+                reader.rollback()
+            return export_part.write_lines(plan.lines(project), fh, cancelled)
+        count = export_part.write_lines(export_part.lines(reader, recipes[0]), fh, cancelled)
+        for part, side in zip(parts, sides, strict=True):
+            count += part.result(cancelled)
+            with open(side, encoding="utf-8", newline="") as piece:
+                shutil.copyfileobj(piece, fh, 1 << 20)
+        return count
+    finally:
+        for part in parts:
+            part.close()
+        reader.close()
+        for side in sides:
+            side.unlink(missing_ok=True)
 
 
 def write_export(project: Project, out: str | Path, *, level: str = "article", annotator: str | None = None,
@@ -719,46 +808,34 @@ def write_export(project: Project, out: str | Path, *, level: str = "article", a
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     out = Path(out)
-    if fmt == "csv" and not adjudicated:
-        rows = csv_lines(project, level=level, annotator=annotator, neutralise=neutralise)
+    tmp = out.with_name(out.name + ".part")
+    lines = fmt == "csv" and not adjudicated
+    if lines:
+        plan = _LinePlan.make(project, level, annotator, neutralise)
+        columns = plan.columns
     else:
         rows = export_rows(project, level=level, annotator=annotator, adjudicated=adjudicated,
                            neutralise=neutralise and fmt == "csv")
-    tmp = out.with_name(out.name + ".part")
+        columns = rows.columns
     count = 0
     try:
         with open(tmp, "w", encoding="utf-8-sig" if excel else "utf-8", newline="") as fh:
             if fmt == "csv":
                 writer = csv.writer(fh, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-                writer.writerow(rows.columns)
-                lines = not adjudicated
-                for chunk in _chunks(rows.rows, cancelled):
-                    if lines:
-                        fh.write("\r\n".join(chunk))
-                        fh.write("\r\n")
+                writer.writerow(columns)
+                if lines:
+                    count = _write_lines(project, plan, fh, tmp, cancelled)
+                else:
+                    for chunk in export_part.chunks(rows.rows, cancelled):
+                        writer.writerows(chunk)
                         count += len(chunk)
-                        continue
-                    writer.writerows(chunk)
-                    count += len(chunk)
             else:
-                cols = rows.columns
                 dumps = json.dumps
-                for chunk in _chunks(rows.rows, cancelled):
-                    fh.write("".join(dumps(dict(zip(cols, r, strict=True)), ensure_ascii=False) + "\n" for r in chunk))
+                for chunk in export_part.chunks(rows.rows, cancelled):
+                    fh.write("".join(dumps(dict(zip(columns, r, strict=True)), ensure_ascii=False) + "\n"
+                                     for r in chunk))
                     count += len(chunk)
         tmp.replace(out)
     finally:
         tmp.unlink(missing_ok=True)
-    return ExportResult(out, count, rows.columns)
-
-
-class ExportCancelled(Exception):
-    """The person stopped the export; no file was written."""
-
-
-def _chunks(rows: Iterator[tuple], cancelled, size: int = 5000) -> Iterator[list]:
-    rows = iter(rows)
-    while chunk := list(islice(rows, size)):
-        if cancelled is not None and cancelled():
-            raise ExportCancelled()
-        yield chunk
+    return ExportResult(out, count, columns)

@@ -7,15 +7,16 @@ tuples. For every kind of awkward value, option layout and filter, both must giv
 
 import csv
 import io
+import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotator.core import annotate, labels
-from annotator.core.export import csv_lines, export_rows, write_export
+from annotator.core import annotate, export_part, labels
+from annotator.core.export import ExportCancelled, csv_lines, export_rows, write_export
 from annotator.core.scheme import add_option, add_task, load_scheme
-from annotator.core.store import utc_now
+from annotator.core.store import open_project, utc_now
 from tests.fixtures.review.sample import build_sample, option
 
 
@@ -161,3 +162,103 @@ def test_any_text_gives_the_same_file(tmp_project, tmp_path, title, note, speake
         for neutralise in (True, False):
             kw = {"level": level, "neutralise": neutralise}
             assert _written(tmp_project, tmp_path / "x.csv", **kw) == _via_csv_module(tmp_project, **kw)
+
+
+# --- a big export in parts, each built by its own process ---------------------------------------
+
+
+def _out(tmp_path):
+    """A folder of its own for the files written (the project sits in tmp_path)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    return out
+
+
+def _more_articles(project, n=60):
+    """Enough articles that an export in three parts has rows in each."""
+    scheme = load_scheme(project)
+    stance = next(t for t in scheme.tasks if t.name == "stance" and t.level == "article")
+    with project.write() as db:
+        db["articles"].insert_all({"id": 100 + i, "uid": f"m{i}", "title": f"More, {i}", "text": "x",
+                                   "imported_at": utc_now()} for i in range(n))
+        db["quotes"].insert_all({"article_id": 100 + i, "start": 0, "end": 1, "text": f'"{i}"', "origin": "auto"}
+                                for i in range(n))
+        db["labels"].insert_all({"article_id": 100 + i, "annotator": who, "task_id": stance.id,
+                                 "option_id": stance.options[i % len(stance.options)].id, "updated_at": utc_now()}
+                                for i in range(n) for who in ("ann", "Zoë"))
+
+
+@pytest.mark.parametrize("level", ["article", "quote"])
+@pytest.mark.parametrize("annotator", [None, "Zoë"])
+def test_an_export_in_parts_is_the_same_file(awkward, tmp_path, monkeypatch, level, annotator):
+    _more_articles(awkward)
+    tmp_path = _out(tmp_path)
+    kw = {"level": level, "annotator": annotator}
+    whole = _written(awkward, tmp_path / "one.csv", **kw)
+    started = []
+    real = export_part.Part.__init__
+    monkeypatch.setattr(export_part.Part, "__init__", lambda self, *a: started.append(1) or real(self, *a))
+    monkeypatch.setenv("ANNOTATOR_EXPORT_PROCESSES", "3")
+    parted = _written(awkward, tmp_path / "three.csv", **kw)
+    assert len(started) == 2  # this process and two children
+    assert parted == whole == _via_csv_module(awkward, **kw)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["one.csv", "three.csv"]  # no pieces left
+
+
+def test_every_part_reads_the_file_as_it_was_when_the_export_began(awkward, tmp_path, monkeypatch):
+    """A label saved while the parts run (here: while this process writes its part) is in none of them."""
+    _more_articles(awkward)
+    tmp_path = _out(tmp_path)
+    monkeypatch.setenv("ANNOTATOR_EXPORT_PROCESSES", "2")
+    expected = _via_csv_module(awkward)
+    other = open_project(awkward.path)
+    scheme = load_scheme(other)
+    stance = next(t for t in scheme.tasks if t.name == "stance" and t.level == "article")
+
+    def meanwhile():
+        if not other.conn.execute("SELECT 1 FROM labels WHERE annotator = 'late'").fetchone():
+            for article_id in (1, 159):  # one in each part
+                labels.set_choice(other, article_id, "late", stance.id, stance.options[0].id)
+        return False
+
+    result = write_export(awkward, tmp_path / "x.csv", cancelled=meanwhile)
+    assert (tmp_path / "x.csv").read_bytes().decode("utf-8") == expected
+    assert ",late," not in expected and result.rows == len(list(csv.reader(io.StringIO(expected, newline="")))) - 1
+    assert _written(awkward, tmp_path / "after.csv").count(",late,") == 2  # the next export has them
+    other.close()
+
+
+def test_cancelling_an_export_in_parts_leaves_no_file_and_no_process(awkward, tmp_path, monkeypatch):
+    _more_articles(awkward)
+    tmp_path = _out(tmp_path)
+    monkeypatch.setenv("ANNOTATOR_EXPORT_PROCESSES", "3")
+    parts = []
+    real = export_part.Part.__init__
+    monkeypatch.setattr(export_part.Part, "__init__", lambda self, *a: parts.append(self) or real(self, *a))
+    with pytest.raises(ExportCancelled):
+        write_export(awkward, tmp_path / "x.csv", cancelled=lambda: True)
+    assert list(tmp_path.iterdir()) == []
+    assert len(parts) == 2 and all(p.proc.returncode is not None for p in parts)
+
+
+def test_when_no_part_can_start_this_process_writes_it_all(awkward, tmp_path, monkeypatch):
+    _more_articles(awkward)
+    tmp_path = _out(tmp_path)
+    monkeypatch.setenv("ANNOTATOR_EXPORT_PROCESSES", "2")
+    monkeypatch.setattr(export_part, "command", lambda: [sys.executable, "-c", "import sys; sys.exit(3)"])
+    for level in ("article", "quote"):
+        assert _written(awkward, tmp_path / "x.csv", level=level) == _via_csv_module(awkward, level=level)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.csv"]
+
+
+def test_a_part_that_fails_midway_fails_the_export_and_keeps_the_old_file(awkward, tmp_path, monkeypatch):
+    _more_articles(awkward)
+    tmp_path = _out(tmp_path)
+    out = tmp_path / "x.csv"
+    out.write_text("old", encoding="utf-8")
+    monkeypatch.setenv("ANNOTATOR_EXPORT_PROCESSES", "2")
+    monkeypatch.setattr(export_part, "command", lambda: [sys.executable, "-c", "print('R', end='', flush=True); 1/0"])
+    with pytest.raises(RuntimeError, match="an export process failed: ZeroDivisionError"):
+        write_export(awkward, out)
+    assert out.read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.csv"]
