@@ -1,8 +1,13 @@
 """Labelled data out of the project: one row per article and annotator, or per quote and annotator.
 
-Rows are streamed from one SQL query per level (labels pivoted with GROUP BY in SQLite), so a
+Rows are streamed from SQL queries (labels pivoted with GROUP BY in SQLite, in index order), so a
 300,000-row export never sits in memory; `write_export` writes them as CSV (RFC 4180, UTF-8,
 optionally with a BOM for Excel, formula-like cells neutralised) or as JSON lines.
+
+`export_rows` gives tuples (JSON lines, adjudicated values, callers in Python). A CSV file is
+written from finished lines that SQLite puts together (`_Cells`, `_MaskTable`): byte for byte
+what `csv.writer` makes of the tuples, without a Python object per cell; a big one in parts, each
+built by its own process (`export_part`).
 """
 
 from __future__ import annotations
@@ -283,7 +288,7 @@ def _article_stream(project: Project, cols: list[TaskColumns], annotator: str | 
 def _grouped_labels(cols: list[TaskColumns], who: str, tables: dict[int, _MaskTable] | None = None) -> str:
     """Article labels grouped per article and annotator in the order of their unique index (article,
     item, annotator, task, option): no sort, and a task's options come out in the order they were
-    added to the scheme. Tasks with a mask table need only their bitmask (m<j>), the rest their
+    added to the scheme. Tasks with a mask table need only their bitmask (k<j>), the rest their
     option names and 0/1 columns (`_pivot_sql`, numbered among themselves)."""
     tables = tables or {}  # their bitmasks are k<j>, numbered as in `cols`; the rest as in `_pivot_sql`
     masks = "".join(f", sum({table.bit()}) AS k{j}" for j, table in tables.items())
