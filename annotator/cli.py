@@ -216,6 +216,9 @@ def cmd_import(args) -> int:
         for f in report.failed:
             where = f", row {f.row}" if f.row else (f", line {f.line}" if f.line else "")
             print(f"  failed: {f.path}{where}: {f.message}")
+        for f in report.files:
+            if f.left_out:
+                print(f"  left out of {f.path}: {f.message}")
     return EXIT_FAILED if report.failed else EXIT_OK
 
 

@@ -44,7 +44,7 @@ def test_import_exit_codes_and_json_report(tmp_path):
 
     out = run("import", project, INGEST / "plain_article.txt", INGEST / "broken_row.csv")
     assert out.returncode == 1
-    assert "0 articles imported" in out.stdout and "1 duplicates skipped" in out.stdout
+    assert "0 articles imported" in out.stdout and "1 duplicate skipped" in out.stdout
     assert "broken_row.csv, row 2" in out.stdout
 
     out = run("info", project, "--json")
@@ -98,3 +98,13 @@ def test_detect_command_reruns_on_a_project(tmp_path):
     assert run("import", project, INGEST / "plain_article.txt", "--no-detect").returncode == 0
     out = run("detect", project)
     assert out.returncode == 0 and "1 quotes" in out.stdout
+
+
+def test_import_says_which_documents_were_left_out(tmp_path):
+    project = tmp_path / "p.db"
+    out = run("import", project, INGEST / "nexis_empty_body.txt", "--no-detect")
+    assert out.returncode == 0
+    assert "1 article imported from 1 file;" in out.stdout and "1 document left out of imported files" in out.stdout
+    assert "left out of " in out.stdout and "line 19: document 2 left out" in out.stdout
+    report = json.loads(run("import", tmp_path / "q.db", INGEST / "nexis_empty_body.txt", "--json", "--no-detect").stdout)
+    assert report["report"][0]["left_out"] == 1 and report["failed_files"] == 0

@@ -74,6 +74,7 @@ class FileReport:
     duplicate_count: int = 0
     line: int | None = None
     row: int | None = None
+    left_out: int = 0  # parts of an imported file that could not be articles (said in `message`)
 
 
 @dataclass
@@ -114,28 +115,35 @@ class ImportReport:
 
     def summary(self) -> str:
         text = (
-            f"{self.imported_articles} articles imported from {self.count('imported')} files; "
-            f"{self.duplicate_articles} duplicates skipped; {self.count('failed')} files failed"
+            f"{_n(self.imported_articles, 'article')} imported from {_n(self.count('imported'), 'file')}; "
+            f"{_n(self.duplicate_articles, 'duplicate')} skipped; {_n(self.count('failed'), 'file')} failed"
         )
         if self.detection is not None:
-            text += f"; {self.detection.quotes} quotes detected"
+            text += f"; {_n(self.detection.quotes, 'quote')} detected"
         if self.count("skipped"):
-            text += f"; {self.count('skipped')} non-article files skipped"
+            text += f"; {_n(self.count('skipped'), 'non-article file')} skipped"
+        left_out = sum(f.left_out for f in self.files)
+        if left_out:
+            text += f"; {_n(left_out, 'document')} left out of imported files"
         return text + (" (cancelled)" if self.cancelled else "")
 
 
-def read_whole(source: Source, options: ReadOptions) -> tuple[Source, list[Article] | ImportProblem]:
-    """Worker side: all articles of a small file, or its problem. Module-level so a pool can pickle it."""
-    articles = []
+def read_whole(source: Source, options: ReadOptions) -> tuple[Source, list[Article | ImportProblem] | ImportProblem]:
+    """Worker side: all articles of a small file (with notes on what it left out), or its problem.
+    Module-level so a pool can pickle it."""
+    articles: list[Article | ImportProblem] = []
     for item in read_source(source, options):
         if isinstance(item, ImportProblem):
+            if item.note:
+                articles.append(item)
+                continue
             return source, item
         item.uid  # noqa: B018 (hash here, on the worker's core, not in the writer)
         articles.append(item)
     return source, articles
 
 
-def read_chunk(sources: list[Source], options: ReadOptions) -> list[tuple[Source, list[Article] | ImportProblem]]:
+def read_chunk(sources: list[Source], options: ReadOptions) -> list[tuple[Source, list | ImportProblem]]:
     return [read_whole(source, options) for source in sources]
 
 
@@ -260,7 +268,7 @@ class _Writer:
         self.pending_articles = 0
         self.pending_reports: list[tuple] = []
         self.now = utc_now()
-        self.group: list[tuple[str, list[tuple] | ImportProblem]] = []
+        self.group: list[tuple[str, list[tuple] | ImportProblem, list[ImportProblem]]] = []
         self.group_articles = 0
         self.stream_path: str | None = None
         self.stream_count = 0
@@ -272,9 +280,11 @@ class _Writer:
 
     # --- called by the reading thread -------------------------------------------------------
 
-    def add_file(self, path: str, result: list[Article] | ImportProblem):
-        rows = result if isinstance(result, ImportProblem) else [_row(a, self.now) for a in result]
-        self.group.append((path, rows))
+    def add_file(self, path: str, result: list[Article | ImportProblem] | ImportProblem):
+        notes = [] if isinstance(result, ImportProblem) else [a for a in result if isinstance(a, ImportProblem)]
+        rows = result if isinstance(result, ImportProblem) else [_row(a, self.now) for a in result
+                                                                  if not isinstance(a, ImportProblem)]
+        self.group.append((path, rows, notes))
         self.group_articles += 1 if isinstance(rows, ImportProblem) else len(rows)
         if self.group_articles >= GROUP_ARTICLES:
             self.flush_files()
@@ -288,9 +298,13 @@ class _Writer:
         """Read a streamed file here, store its batches on the writer thread."""
         self._send("begin", path, None)
         batch: list[tuple] = []
+        notes: list[ImportProblem] = []
         try:
             for item in items:
                 if isinstance(item, ImportProblem):
+                    if item.note:
+                        notes.append(item)
+                        continue
                     self._send("abort", path, item)
                     return
                 batch.append(_row(item, self.now))
@@ -302,7 +316,7 @@ class _Writer:
             raise
         if batch:
             self._send("rows", path, batch)
-        self._send("end", path, None)
+        self._send("end", path, notes)
 
     def close(self):
         self.flush_files()
@@ -348,8 +362,11 @@ class _Writer:
             self.stream_inserted += _insert_rows(self.conn, payload)
             self.stream_count += len(payload)
         elif kind == "end":
+            if not self.stream_count and payload:  # nothing but left-out parts: the file failed
+                self._handle("abort", path, _all_left_out(path, payload))
+                return
             self.conn.execute("RELEASE import_file")
-            self._record_stored(path, self.stream_count, self.stream_inserted)
+            self._record_stored(path, self.stream_count, self.stream_inserted, payload)
         elif kind == "abort":
             self.conn.execute("ROLLBACK TO import_file")
             self.conn.execute("RELEASE import_file")
@@ -361,17 +378,19 @@ class _Writer:
                 self._ensure_transaction()
             self._commit()
 
-    def _store_files(self, group: list[tuple[str, list[tuple] | ImportProblem]]) -> None:
+    def _store_files(self, group: list[tuple[str, list[tuple] | ImportProblem, list[ImportProblem]]]) -> None:
         """Read-whole files are complete already: one statement stores a group of them.
 
         Which rows are new is worked out first (inside the transaction, so it stays true), to
         report each file as imported or duplicate.
         """
         self._ensure_transaction()
-        rows = [row for _, got in group if not isinstance(got, ImportProblem) for row in got]
+        rows = [row for _, got, _ in group if not isinstance(got, ImportProblem) for row in got]
         uids = json.dumps([row[0] for row in rows])
         seen = {r[0] for r in self.conn.execute(_EXISTING, (uids,))}
-        for path, got in group:
+        for path, got, notes in group:
+            if not isinstance(got, ImportProblem) and not got and notes:  # nothing but left-out parts
+                got = _all_left_out(path, notes)
             if isinstance(got, ImportProblem):
                 status = "skipped" if got.skipped else "failed"
                 self._record(FileReport(path, status, got.message, line=got.line, row=got.row), commit=False)
@@ -381,7 +400,7 @@ class _Writer:
                 if row[0] not in seen:
                     seen.add(row[0])
                     inserted += 1
-            self._record_stored(path, len(got), inserted, commit=False)
+            self._record_stored(path, len(got), inserted, notes, commit=False)
         if rows:
             _insert_rows(self.conn, rows)
         if self.pending_articles >= COMMIT_EVERY_ARTICLES:
@@ -406,7 +425,8 @@ class _Writer:
             self.conn.execute("COMMIT")
         self.pending_articles = 0
 
-    def _record_stored(self, path: str, count: int, inserted: int, commit: bool = True):
+    def _record_stored(self, path: str, count: int, inserted: int, notes: list[ImportProblem] | None = None,
+                       commit: bool = True):
         duplicates = count - inserted
         if inserted == 0:
             status = "duplicate"
@@ -414,8 +434,10 @@ class _Writer:
         else:
             status = "imported"
             message = f"{duplicates} already in the project" if duplicates else ""
+        if notes:
+            message = "; ".join(filter(None, [message, _left_out(notes)]))
         self.pending_articles += count
-        self._record(FileReport(path, status, message, inserted, duplicates), commit)
+        self._record(FileReport(path, status, message, inserted, duplicates, left_out=len(notes or ())), commit)
 
     def _record(self, row: FileReport, commit: bool = True):
         self._ensure_transaction()
@@ -426,6 +448,22 @@ class _Writer:
         self.pending_articles += 1
         if commit and self.pending_articles >= COMMIT_EVERY_ARTICLES:
             self._commit()
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def _left_out(notes: list[ImportProblem], most: int = 5) -> str:
+    """What a file's notes say, as one message: the first few, with their lines, and how many more."""
+    said = [f"line {n.line}: {n.message}" if n.line else n.message for n in notes[:most]]
+    if len(notes) > most:
+        said.append(f"and {len(notes) - most} more left out")
+    return "; ".join(said)
+
+
+def _all_left_out(path: str, notes: list[ImportProblem]) -> ImportProblem:
+    return ImportProblem(path, f"no article could be read: {_left_out(notes)}", line=notes[0].line)
 
 
 def _row(article: Article, now: str) -> tuple:

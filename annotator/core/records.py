@@ -36,6 +36,7 @@ class ImportProblem:
     line: int | None = None  # 1-based line in the file
     row: int | None = None  # 1-based data row (CSV) or record (JSON array / JSONL line)
     skipped: bool = False  # not an error: a file in a folder that holds no article data (e.g. a manifest)
+    note: bool = False  # not fatal: one thing in the file was left out, the rest of it is read
 
     def __str__(self) -> str:
         where = self.path

@@ -1,4 +1,5 @@
 import shutil
+from pathlib import Path
 import zipfile
 
 import pytest
@@ -137,3 +138,36 @@ def test_huge_single_article_file_is_refused_by_name_and_others_go_on(tmp_projec
     failed = {f.path: f.message for f in report.failed}
     assert "too large for one article" in failed[str(huge)]
     assert report.imported_articles == 1
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_nexis_document_without_body_is_left_out_and_the_rest_imported(tmp_project, tmp_path, monkeypatch, streamed):
+    """The file counts as imported; its report says which document was left out and where."""
+    from annotator.core import importer
+
+    if streamed:  # the path of big files, read here and stored in batches
+        monkeypatch.setattr(importer, "POOL_MAX_BYTES", 0)
+    source = Path(__file__).parent.parent / "fixtures" / "ingest" / "nexis_empty_body.txt"
+    report = import_paths(tmp_project, [source], workers=1, detect=False)
+    (row,) = report.files
+    assert (row.status, row.article_count) == ("imported", 1)
+    assert "line 19: document 2 left out" in row.message and "Photo of the day" in row.message
+    assert tmp_project.db["articles"].count == 1
+    stored = tmp_project.conn.execute("SELECT status, message FROM imports").fetchone()
+    assert stored == ("imported", row.message)
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_nexis_file_of_documents_without_body_fails_saying_why(tmp_project, tmp_path, monkeypatch, streamed):
+    from annotator.core import importer
+
+    if streamed:
+        monkeypatch.setattr(importer, "POOL_MAX_BYTES", 0)
+    text = (Path(__file__).parent.parent / "fixtures" / "ingest" / "nexis_empty_body.txt").read_text(encoding="utf-8")
+    empty_only = tmp_path / "graphics.txt"
+    empty_only.write_text(text[text.index("                               2 of 2"):], encoding="utf-8")
+    report = import_paths(tmp_project, [empty_only], workers=1, detect=False)
+    (row,) = report.files
+    assert row.status == "failed" and row.message.startswith("no article could be read: ")
+    assert "document 2 left out" in row.message and row.line == 1
+    assert tmp_project.db["articles"].count == 0

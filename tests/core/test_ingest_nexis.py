@@ -112,14 +112,26 @@ def test_encodings_decode_to_the_same_articles(tmp_path, encoding):
     ]
 
 
-def test_document_without_body_is_a_problem_naming_document_and_line():
+def test_document_without_body_is_left_out_with_a_note_naming_document_and_line():
     got = read_file(FIXTURES / "nexis_empty_body.txt")
     assert isinstance(got[0], Article) and got[0].title == "Tide tables for the week"
-    problem = got[-1]
-    assert isinstance(problem, ImportProblem) and len(got) == 2
-    assert problem.path.endswith("nexis_empty_body.txt")
-    assert "document 2" in problem.message and "no body" in problem.message
-    assert problem.line == 19
+    note = got[-1]
+    assert isinstance(note, ImportProblem) and note.note and len(got) == 2
+    assert note.path.endswith("nexis_empty_body.txt")
+    assert "document 2 left out" in note.message and "no body" in note.message and "Photo of the day" in note.message
+    assert note.line == 19
+
+
+def test_documents_after_one_without_body_are_still_read(tmp_path):
+    text = (FIXTURES / "nexis_empty_body.txt").read_text(encoding="utf-8")
+    third = text[text.index("                               1 of 2"):text.index("                               2 of 2")]
+    path = tmp_path / "three.txt"
+    path.write_text(text.replace("of 2 DOCUMENTS", "of 3 DOCUMENTS") + "\n" + third.replace("1 of 2", "3 of 3")
+                    .replace("Tide tables for the week", "Ferry times"), encoding="utf-8")
+    got = read_file(path)
+    assert [type(g).__name__ for g in got] == ["Article", "ImportProblem", "Article"]
+    assert got[2].title == "Ferry times" and got[2].source_index == 1  # the second article of the file
+    assert "document 2" in got[1].message
 
 
 def test_only_end_of_document_markers_separate_documents():

@@ -52,6 +52,8 @@ def read_paths(paths, options: ReadOptions | None = None) -> Iterator[tuple[str,
         problem = None
         for got in read_source(item, options):
             if isinstance(got, ImportProblem):
+                if got.note:  # a part left out; the rest of the file is read
+                    continue
                 problem = got
                 break
             articles.append(got)

@@ -86,13 +86,15 @@ def read(source: Source, options: ReadOptions) -> Iterator[Article | ImportProbl
 
 
 def parse_nexis_lines(lines: Iterable[str], path: str) -> Iterator[Article | ImportProblem]:
-    """One Article per document, in order; stops after the first ImportProblem it yields.
+    """One Article per document, in order; stops after the first ImportProblem it yields, except
+    for notes on documents left out (no body text).
 
     Text before the first "N of M" separator that no "End of Document" closes is the export's
     cover page and is dropped.
     """
     document: _Document | None = None
-    index = 0
+    index = 0  # of the next article
+    finished = 0  # documents read, left-out ones too
     started = False  # a separator or an "End of Document" has been seen
     for line_no, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r\n")
@@ -100,17 +102,23 @@ def parse_nexis_lines(lines: Iterable[str], path: str) -> Iterator[Article | Imp
         if separator or _END.match(line):
             if document is not None and document.has_content() and (started or not separator):
                 got = document.finish(path, index)
-                yield got
+                finished += 1
+                if got is None:  # the cover page of a second export pasted after the first
+                    finished -= 1
+                else:
+                    yield got
                 if isinstance(got, ImportProblem):
-                    return
-                index += 1
+                    if not got.note:
+                        return
+                else:
+                    index += 1
             started = True
             document = _Document(int(separator.group(1)), line_no) if separator else None
             continue
         if document is None:
             if not line.strip():
                 continue
-            document = _Document(index + 1, line_no)
+            document = _Document(finished + 1, line_no)
         document.add(line)
         if document.chars > MAX_ARTICLE_CHARS:
             yield ImportProblem(
@@ -122,7 +130,8 @@ def parse_nexis_lines(lines: Iterable[str], path: str) -> Iterator[Article | Imp
             return
     if document is not None and document.has_content():
         got = document.finish(path, index)
-        yield got
+        if got is not None:
+            yield got
 
 
 @dataclass
@@ -206,19 +215,24 @@ class _Document:
         written = stripped.split(":", 1)[0]
         return written.isupper() or (name in _TITLE_CASE_TRAILER and written[:1].isupper())
 
-    def finish(self, path: str, index: int) -> Article | ImportProblem:
-        """The Article, or a problem naming the document when it has no body text."""
+    def finish(self, path: str, index: int) -> Article | ImportProblem | None:
+        """The Article, or a note naming the document when it has no body text (a graphic, an item
+        whose text the database does not give): it is left out, the others are read. None for a
+        search summary with no body (the cover page of another export, pasted after this one)."""
         outlet, published, title, rest = _read_preamble([b for b in self.blocks if b])
         if not self.header_seen:  # no header fields: the blocks after the title are the body
             body = _trim_body([line for block in rest for line in (*block, "")])
         else:
             body = _trim_body(self.body)
+        if not body and any(_COVER.match(line) for block in self.blocks for line in block):
+            return None
         if not body:
             return ImportProblem(
                 path,
-                f"document {self.number} has no body text (only its header"
-                f"{': ' + repr(title) if title else ''}); remove it from the export or export it again",
+                f"document {self.number} left out: it has no body text (only its header"
+                f"{': ' + repr(title) if title else ''})",
                 line=self.line,
+                note=True,
             )
         if self.fields.get("headline"):
             title = self.fields["headline"]
