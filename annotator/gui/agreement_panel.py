@@ -1,5 +1,6 @@
 """The agreement panel: a table per task, a bar chart of kappa and alpha per task and annotator pair
-(drawn with QPainter), and each annotator's progress. Figures come from annotator.core.agreement."""
+(drawn with QPainter), and each annotator's progress. Figures come
+from annotator.core.agreement."""
 
 from __future__ import annotations
 
@@ -8,13 +9,11 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
     QSizePolicy,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.agreement import AgreementReport, annotator_progress, project_agreement
 from annotator.core.store import Project
+from annotator.gui.rows_model import RowsModel, rows_view
 
 KAPPA, ALPHA = QColor("#3b6fb6"), QColor("#e08a2c")
 
@@ -92,20 +92,9 @@ class BarChart(QWidget):
         p.end()
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> QTableWidget:
-    table = QTableWidget(len(rows), len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().hide()
-    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            item = QTableWidgetItem(value)
-            if c > 0:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            table.setItem(r, c, item)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
+def _table(headers: list[str], rows: list[list[str]]) -> QTableView:
+    """A table of figures: the first column names the row, the others are right-aligned numbers."""
+    return rows_view(RowsModel(headers, rows, right=set(range(1, len(headers)))))
 
 
 class AgreementPanel(QWidget):

@@ -11,16 +11,14 @@ from PySide6.QtCore import QThread, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
     QProgressDialog,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
 )
 
 from annotator.core.importer import ImportReport, import_paths
 from annotator.core.store import open_project
+from annotator.gui.rows_model import RowsModel, rows_view
 
 
 class ProjectJob(QThread):
@@ -87,20 +85,16 @@ class ImportReportDialog(QDialog):
         self.setWindowTitle("Import report")
         self.resize(760, 420)
         layout = QVBoxLayout(self)
-        summary = QLabel(report.summary() + ("  (cancelled)" if report.cancelled else ""))
+        summary = QLabel(report.summary())  # says "(cancelled)" itself
         summary.setWordWrap(True)
         layout.addWidget(summary)
-        table = QTableWidget(len(report.files), 4)
-        table.setHorizontalHeaderLabels(["File", "Result", "Articles", "Message"])
-        for row, item in enumerate(report.files):
+        rows = []
+        for item in report.files:
             where = f" (row {item.row})" if item.row else (f" (line {item.line})" if item.line else "")
-            cells = [item.path, item.status, str(item.article_count), (item.message or "") + where]
-            for column, text in enumerate(cells):
-                table.setItem(row, column, QTableWidgetItem(text))
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        table.verticalHeader().hide()
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+            status = item.status + (f", {item.left_out} left out" if item.left_out else "")
+            rows.append([item.path, status, str(item.article_count), (item.message or "") + where])
+        self.model = RowsModel(["File", "Result", "Articles", "Message"], rows, right={2})
+        table = rows_view(self.model, stretch=(0, 3))
         self.table = table
         layout.addWidget(table, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -100,8 +100,9 @@ def test_agreement_action_shows_the_task_table(qtbot, sample_window):
     tabs = [panel.tabs.tabText(i) for i in range(panel.tabs.count())]
     assert "stance (article)" in tabs and "quotes and speakers" in tabs
     table = panel.tabs.widget(tabs.index("stance (article)"))
-    cells = [table.item(r, 0).text() for r in range(table.rowCount())]
+    model = table.model()
+    cells = [model.text(r, 0) for r in range(model.rowCount())]
     assert "ann / ben" in cells
-    assert table.item(0, 1).text() == "2"  # two articles labelled by both
+    assert model.text(0, 1) == "2"  # two articles labelled by both
     sample_window.agreement_action.trigger()  # again: the same panel, recomputed
     assert sample_window.agreement_panel is panel
