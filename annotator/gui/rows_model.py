@@ -44,7 +44,7 @@ class RowsModel(QAbstractTableModel):
 
 def rows_view(model: RowsModel, stretch: tuple[int, ...] = ()) -> QTableView:
     """A read-only view of a RowsModel: rows selectable, no row numbers; `stretch` columns take
-    the spare width (else the last one), the others fit their contents."""
+    the spare width, the others fit their contents (so figures stay next to their labels)."""
     view = QTableView()
     view.setModel(model)
     model.setParent(view)
@@ -54,8 +54,7 @@ def rows_view(model: RowsModel, stretch: tuple[int, ...] = ()) -> QTableView:
     view.setWordWrap(False)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(False)
     for column in stretch:
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-    if not stretch:
-        header.setStretchLastSection(True)
     return view
