@@ -72,7 +72,12 @@ def list_entities(project: Project) -> list[Entity]:
         entity, canonical = entities[eid]
         if norm != canonical:
             entity.aliases.append(alias)
-    return sorted((e for e, _ in entities.values()), key=lambda e: (-e.links, e.name.casefold(), e.id))
+    return sorted((e for e, _ in entities.values()), key=entity_order)
+
+
+def entity_order(entity: Entity) -> tuple:
+    """The order of `list_entities`: most linked first, then by name."""
+    return (-entity.links, entity.name.casefold(), entity.id)
 
 
 def get_entity(project: Project, entity_id: int) -> Entity | None:

@@ -3,9 +3,11 @@ narrowed to a ranked list of ids when the entities window filters it."""
 
 from __future__ import annotations
 
+import bisect
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from annotator.core.entities import Entity, list_entities
+from annotator.core.entities import Entity, entity_order, get_entity, list_entities
 from annotator.core.store import Project
 
 COL_NAME, COL_KIND, COL_ROLE, COL_ALIASES, COL_MENTIONS, COL_QUOTES = range(6)
@@ -31,14 +33,17 @@ def _sort_key(column: int):
 
 
 class EntitiesModel(QAbstractTableModel):
-    """Rows are `Entity` values from the core; `reload` re-reads them, `set_filter` shows only some ids
-    in the given (ranked) order, `sort` orders the rows shown (column -1: the natural order)."""
+    """Rows are `Entity` values from the core; `reload` re-reads them all, `refresh` only those an
+    edit touched, `set_filter` shows only some ids in the given (ranked) order, `sort` orders the rows
+    shown (column -1: the natural order)."""
 
     def __init__(self, project: Project, parent=None):
         super().__init__(parent)
         self.project = project
         self.entities: list[Entity] = []   # every entity, most linked first (the core's order)
+        self._by_id: dict[int, Entity] = {}
         self.rows: list[Entity] = []       # what is shown
+        self._row_of: dict[int, int] | None = None  # entity id -> row shown, made when first asked
         self.filter_ids: list[int] | None = None
         self.sort_column, self.sort_order = -1, Qt.SortOrder.AscendingOrder
         self.reload()
@@ -49,24 +54,44 @@ class EntitiesModel(QAbstractTableModel):
         """Re-read every entity from the project (after an edit); the filter and sort stay."""
         self.beginResetModel()
         self.entities = list_entities(self.project)
-        self.rows = self._natural_rows()
-        self._apply_sort()
+        self._by_id = {e.id: e for e in self.entities}
+        self._show()
         self.endResetModel()
         return self.entities
+
+    def refresh(self, entity_ids) -> None:
+        """Re-read only these entities (an edit touched them): changed ones take their new place in
+        the natural order, removed ones go, new ones come in; the filter and sort stay. Cheap with
+        100,000 entities, where `reload` takes half a second."""
+        fresh = {i: get_entity(self.project, i) for i in set(entity_ids)}
+        self.beginResetModel()
+        if any(i in self._by_id for i in fresh):
+            self.entities = [e for e in self.entities if e.id not in fresh]
+        for entity_id, entity in fresh.items():
+            self._by_id.pop(entity_id, None)
+            if entity is not None:
+                bisect.insort(self.entities, entity, key=entity_order)
+                self._by_id[entity_id] = entity
+        self._show()
+        self.endResetModel()
+
+    def _show(self) -> None:
+        self.rows = self._natural_rows()
+        self._apply_sort()
+        self._row_of = None
 
     def set_filter(self, entity_ids: list[int] | None) -> None:
         """Show only these entities in this order (None: all); the sort goes back to that order."""
         self.beginResetModel()
         self.filter_ids = None if entity_ids is None else list(entity_ids)
         self.sort_column = -1
-        self.rows = self._natural_rows()
+        self._show()
         self.endResetModel()
 
     def _natural_rows(self) -> list[Entity]:
         if self.filter_ids is None:
             return list(self.entities)
-        by_id = {e.id: e for e in self.entities}
-        return [by_id[i] for i in self.filter_ids if i in by_id]
+        return [self._by_id[i] for i in self.filter_ids if i in self._by_id]
 
     def _apply_sort(self) -> None:
         key = _sort_key(self.sort_column)
@@ -78,8 +103,7 @@ class EntitiesModel(QAbstractTableModel):
         old_ids = [e.id for e in self.rows]
         persistent = self.persistentIndexList()
         self.sort_column, self.sort_order = column, order
-        self.rows = self._natural_rows()
-        self._apply_sort()
+        self._show()
         new_row = {e.id: r for r, e in enumerate(self.rows)}
         moved = []
         for index in persistent:
@@ -94,10 +118,12 @@ class EntitiesModel(QAbstractTableModel):
         return self.rows[row] if 0 <= row < len(self.rows) else None
 
     def row_of(self, entity_id: int) -> int | None:
-        return next((r for r, e in enumerate(self.rows) if e.id == entity_id), None)
+        if self._row_of is None:
+            self._row_of = {e.id: r for r, e in enumerate(self.rows)}
+        return self._row_of.get(entity_id)
 
     def by_id(self, entity_id: int) -> Entity | None:
-        return next((e for e in self.entities if e.id == entity_id), None)
+        return self._by_id.get(entity_id)
 
     # --- Qt model ---------------------------------------------------------------------------------
 

@@ -388,22 +388,29 @@ class EntitiesWindow(QWidget):
         super().showEvent(event)
 
     def reload(self, entity_ids=None) -> None:
-        """Re-read the registry; the index learns entities made or removed elsewhere and re-reads
-        `entity_ids` (those an edit touched)."""
+        """Re-read the registry, or with `entity_ids` (those an edit touched) only those entities:
+        the table and the filter's suggestion index learn what was changed, made or removed."""
         keep = self.selected_ids()
-        self.model.reload()
+        if entity_ids is None:
+            self.model.reload()
+            if self.index is not None:
+                current = {e.id: e for e in self.model.entities}
+                for entity_id in self._indexed - current.keys():
+                    self.index.remove_entity(entity_id)
+                for entity_id in current.keys() - self._indexed:
+                    e = current[entity_id]
+                    self.index.add_entity(e.id, e.name, e.kind, e.aliases, e.links)
+                self._indexed = set(current)
+        else:
+            self.model.refresh(entity_ids)
+            if self.index is not None:
+                self.index.refresh_entities(self.project, entity_ids)  # adds new ones, drops gone ones
+                for entity_id in entity_ids:
+                    if self.model.by_id(entity_id) is None:
+                        self._indexed.discard(entity_id)
+                    else:
+                        self._indexed.add(entity_id)
         self._stale = False
-        if self.index is not None:
-            current = {e.id: e for e in self.model.entities}
-            for entity_id in self._indexed - current.keys():
-                self.index.remove_entity(entity_id)
-            for entity_id in current.keys() - self._indexed:
-                e = current[entity_id]
-                self.index.add_entity(e.id, e.name, e.kind, e.aliases, e.links)
-            if entity_ids:
-                self.index.refresh_entities(self.project, [i for i in entity_ids if i in current or
-                                                           i in self._indexed])
-            self._indexed = set(current)
         self.set_filter_text(self.filter.text())
         self.select_ids([i for i in keep if self.model.by_id(i)] or (entity_ids or [])[:1])
 

@@ -196,3 +196,41 @@ def test_speaker_completer_offers_a_fuzzy_match_once_the_entity_exists(window, q
     window.panel.speaker.clear()
     qtbot.keyClicks(window.panel.speaker, "lutnik")
     assert window.panel.completer_model.stringList()[0] == "Howard W. Lutnick"
+
+
+def test_refreshing_the_entities_an_edit_touched_gives_what_a_full_reload_gives(qtmodeltester, small_project):
+    """After each kind of edit (and its undo), re-reading only the touched entities leaves the model
+    with the same entities, in the same order, as re-reading all of them."""
+    p = small_project
+    ids = [entities.create_entity(p, n, aliases=a) for n, a in (
+        ("Marcus Wren", ["Wren"]), ("Eastmoor Council", []), ("Anwen Barros", ["A. Barros", "Barros"]),
+        ("Zed Quill", []))]
+    model = EntitiesModel(p)
+    model.set_filter([ids[2], ids[0], ids[3]])  # a filter on: it stays, ranked as given
+
+    def same_as_reload(touched):
+        model.refresh(touched)
+        fresh = EntitiesModel(p)
+        fresh.set_filter(model.filter_ids)
+        assert [(e.id, e.name, e.aliases, e.links) for e in model.entities] == \
+            [(e.id, e.name, e.aliases, e.links) for e in fresh.entities]
+        assert [e.id for e in model.rows] == [e.id for e in fresh.rows]
+        assert all(model.row_of(e.id) == r for r, e in enumerate(model.rows))
+        qtmodeltester.check(model)
+
+    record = entities.rename_entity(p, ids[3], "Aaron Quill")
+    same_as_reload([ids[3]])
+    entities.undo_rename(p, record)
+    same_as_reload([ids[3]])
+    merged = entities.merge_entities(p, ids[0], ids[2])
+    same_as_reload([ids[0], ids[2]])
+    assert model.by_id(ids[2]) is None and ids[2] not in [e.id for e in model.rows]
+    entities.undo_merge(p, merged)
+    same_as_reload([ids[0], ids[2]])
+    split = entities.split_alias(p, ids[2], "Barros")
+    same_as_reload([ids[2], split.new_entity_id])
+    assert model.by_id(split.new_entity_id).name == "Barros"
+    saved = entities.delete_entity(p, ids[1])
+    same_as_reload([ids[1]])
+    entities.restore_entity(p, saved)
+    same_as_reload([ids[1]])
