@@ -160,6 +160,7 @@ class EntitiesWindow(QWidget):
         self.message_box: QMessageBox | None = None
         self.merge_dialog: MergeDialog | None = None
         self._stale = False
+        self._own_change = False  # set by this window's edits, read by `_mark_stale`
         self.setWindowTitle(f"Entities: {Path(project.path).name}")
         self.resize(1180, 680)
 
@@ -375,7 +376,13 @@ class EntitiesWindow(QWidget):
     # --- after an edit ----------------------------------------------------------------------------
 
     def _mark_stale(self, _index: int) -> None:
-        self._stale = True   # an edit in the main window may have made an entity (a typed speaker)
+        """The undo stack moved: an edit in the main window may have made an entity (a typed
+        speaker), so re-read them all when this window is next shown; not for this window's own
+        edits, which refreshed what they touched (`_changed`) just before the stack said so."""
+        if self._own_change:
+            self._own_change = False
+            return
+        self._stale = True
 
     def changeEvent(self, event):  # noqa: N802 (Qt override)
         if event.type() == event.Type.ActivationChange and self.isActiveWindow() and self._stale:
@@ -416,6 +423,7 @@ class EntitiesWindow(QWidget):
 
     def _changed(self, entity_ids) -> None:
         """A command ran or was undone: refresh the table, both suggestion indexes, the main window."""
+        self._own_change = True
         if entity_ids is None:   # an import: many entities, rebuild
             self.index = None
             if self.speaker_names is not None:

@@ -234,3 +234,24 @@ def test_refreshing_the_entities_an_edit_touched_gives_what_a_full_reload_gives(
     same_as_reload([ids[1]])
     entities.restore_entity(p, saved)
     same_as_reload([ids[1]])
+
+
+def test_only_edits_made_elsewhere_make_the_window_read_everything_again(window, monkeypatch):
+    """The window's own edits refresh what they touched; an edit in the main window (which may type a
+    new speaker) makes it re-read the registry when it is next shown."""
+    from PySide6.QtGui import QUndoCommand
+
+    win = window.show_entities()
+    okafor = entity_named(window.project, "Helena Okafor").id
+    full = []
+    real = win.model.reload
+    monkeypatch.setattr(win.model, "reload", lambda: full.append(1) or real())
+    assert win.add_alias(okafor, "Nell Okafor")
+    window.undo_stack.undo()
+    window.undo_stack.redo()
+    assert not win._stale and full == []
+    window.undo_stack.push(QUndoCommand("an edit in the main window"))
+    assert win._stale
+    win.hide()
+    win.show()
+    assert full == [1] and not win._stale
