@@ -351,3 +351,13 @@ def test_headline_run_does_not_replace_the_full_name():
 def test_digest_item_names_its_source_after_the_dash():
     text = 'FERRY USE DOUBLES IN A YEAR - Ruth C. Okafor: "Ridership rose in every month we counted."'
     assert first(text).speaker == "Ruth C. Okafor"
+
+
+def test_a_pronoun_chain_reaches_back_past_a_paragraph_the_same_pronoun_opens():
+    """'she said' after a paragraph that 'she' opens (here after 'On Monday,') means whom that 'she'
+    meant, named a paragraph further back; not the woman named inside the paragraph between."""
+    text = ('Mara Quint, who said Hillary Voss had cheated her in 1990, spoke on a radio show on Sunday. '
+            'She has said that the deal fell apart that spring.\n\n'
+            'On Monday, she said for the first time that Voss had called her again.\n\n'
+            '"She called my office and asked when I was coming back to town," she said.')
+    assert first(text).speaker == "Mara Quint"

@@ -494,13 +494,14 @@ class Attributor:
             # ('Asked about the vote in Ohio, where Lee won, she said': the main clause's subject still opens it)
             return None   # something else opens the sentence: the usual scoring decides
         end = lo
+        reach = para - 1   # the paragraph before; a sentence opened by the same pronoun carries it one further
         for _ in range(4):
             while end > 0 and text[end - 1].isspace():
                 end -= 1
             if end <= 0:
                 return None
             epara = self.para_of(end - 1)
-            if epara < para - 1:
+            if epara < reach:
                 return None
             s = self._sentence_start(self.paras[epara][0], end - 1)
             spoke = [src for src in self._cued if s <= src.start < end and src.kind == "person"
@@ -514,6 +515,7 @@ class Attributor:
             if opener:
                 if PRONOUNS.get(opener.group(1).lower()) == gender:
                     end = s
+                    reach = min(reach, epara - 1)
                     continue
             name = self._first_person(body, end, s, gender) or (
                 body > s and self._first_person(s, body, s, gender))   # 'And Ohio's Ann Lee, a delegate, said'

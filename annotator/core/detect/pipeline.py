@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from annotator.core.detect import DETECTOR_VERSION
 from annotator.core.detect.attribution import Attributor
 from annotator.core.detect.confidence import confidence, quote_kind
 from annotator.core.detect.cues import SPEECH_CUES, CueIndex
@@ -9,8 +10,6 @@ from annotator.core.detect.marks import find_mark_spans
 from annotator.core.detect.model import Detection, Mention, Quote
 from annotator.core.detect.names import Cast
 from annotator.core.detect.speakers import Resolver
-
-VERSION = "rules-5"
 
 
 def run_rules(text: str) -> Detection:
@@ -38,7 +37,7 @@ def run_rules(text: str) -> Detection:
             speaker_kind=src.kind if src and src.name else "unknown",
             confidence=confidence(text, link, kind),
         ))
-    return Detection(quotes=quotes, mentions=_mentions(text, cast, links), detector=VERSION)
+    return Detection(quotes=quotes, mentions=_mentions(text, cast, links), detector=DETECTOR_VERSION)
 
 
 def _mentions(text: str, cast: Cast, links) -> list[Mention]:
