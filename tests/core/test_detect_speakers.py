@@ -361,3 +361,27 @@ def test_a_pronoun_chain_reaches_back_past_a_paragraph_the_same_pronoun_opens():
             'On Monday, she said for the first time that Voss had called her again.\n\n'
             '"She called my office and asked when I was coming back to town," she said.')
     assert first(text).speaker == "Mara Quint"
+
+
+def test_a_quoted_speakers_own_sentences_do_not_use_up_the_look_back_for_a_pronoun():
+    """'he said' after a paragraph 'He' opens: looking back for whom 'He' meant passes over the
+    sentences inside an earlier quote (four of them here) to the man named outside it."""
+    text = ('Tom Ashe says he is not ready to support Ned Pryor.\n\n'
+            'House Speaker Tom Ashe on Thursday declared that he cannot currently support Ned Pryor, throwing a '
+            "wrench in the nominee's efforts to unify the party.\n\n"
+            'Ashe was diplomatic, but firm: Pryor must prove that he deserves the nomination.\n\n'
+            '"Well, to be candid with you, I am just not ready to do that at this point," Ashe told a radio host '
+            'about backing Pryor. "I am not there right now. And I hope to, though, and I want to."\n\n'
+            'It was a reversal for the Ohio Republican, who had pledged to back the nominee. '
+            'He said on Thursday that Pryor needs to do more work to show that he is a true conservative.\n\n'
+            '"I think what a lot of Republicans want to see is a standard-bearer," he said.')
+    assert [q.speaker for q in detect(text).quotes] == ["Tom Ashe"] * 3
+
+
+def test_a_role_with_of_in_it_does_not_hide_the_name_after_it():
+    """'Secretary of State Tom Ashe said ...': the "of" belongs to the role, so Ashe is the man the
+    sentence is about when a later 'he told' looks back for him."""
+    text = ('"We will not pay," Ned Pryor said. "Never. Not once. Not ever. No."\n\n'
+            'Secretary of State Tom Ashe said the deal was fair to both sides. "We gave up very little," he told '
+            'reporters.')
+    assert [q.speaker for q in detect(text).quotes] == ["Ned Pryor", "Ned Pryor", "Tom Ashe"]

@@ -99,6 +99,7 @@ class Attributor:
     def __init__(self, text: str, spans: list[MarkSpan], resolver: Resolver, cues: CueIndex):
         self.text = text
         self.spans = spans
+        self._span_starts = [sp.start for sp in spans]   # spans come sorted and do not overlap
         self.resolver = resolver
         self.cues = cues
         self.paras = [(m.start(), m.end()) for m in re.finditer(r"[^\r\n]+", text)]
@@ -495,7 +496,8 @@ class Attributor:
             return None   # something else opens the sentence: the usual scoring decides
         end = lo
         reach = para - 1   # the paragraph before; a sentence opened by the same pronoun carries it one further
-        for _ in range(4):
+        steps = 0
+        while steps < 4:
             while end > 0 and text[end - 1].isspace():
                 end -= 1
             if end <= 0:
@@ -504,6 +506,10 @@ class Attributor:
             if epara < reach:
                 return None
             s = self._sentence_start(self.paras[epara][0], end - 1)
+            if self._quoted(s, end):   # a quoted speaker's own sentence: who speaks is said outside it
+                end = s
+                continue
+            steps += 1
             spoke = [src for src in self._cued if s <= src.start < end and src.kind == "person"
                      and src.name and (PRONOUNS.get(src.text.lower()) == gender if src.pronoun
                                        else self.resolver.cast.gender_of(src.name) in (None, gender))]
@@ -524,15 +530,26 @@ class Attributor:
             end = s
         return None
 
+    def _quoted(self, lo: int, hi: int) -> bool:
+        """Whether text[lo:hi] (marks and spaces aside) lies inside one quote."""
+        stripped = self.text[lo:hi].strip(" \t\n\"'\u201c\u201d\u2018\u2019,.;:!?")
+        if not stripped:
+            return False
+        first = lo + self.text[lo:hi].index(stripped[0])
+        k = bisect.bisect_right(self._span_starts, first) - 1
+        return k >= 0 and self.spans[k].start <= first and first + len(stripped) <= self.spans[k].end
+
     def _first_person(self, lo: int, hi: int, floor: int, gender: str) -> str | None:
         """The person a stretch of text is about: the first who speaks, else the first named who is
         not a possessive ("Trump's") or a preposition's object ("with Jane Doe"); gender must fit."""
         text, cast = self.text, self.resolver.cast
         fits = []
         for p in cast.persons_between(lo, hi):
-            if text.startswith(("'s", "\u2019s", "'", "\u2019"), p.end) \
-                    or _PREP_BEFORE_RE.search(text, max(floor, p.start - 12), p.start):
+            if text.startswith(("'s", "\u2019s", "'", "\u2019"), p.end):
                 continue
+            prep = _PREP_BEFORE_RE.search(text, max(floor, p.start - 12), p.start)
+            if prep and not any(r.role and r.role_start <= prep.start() for r in cast.runs_between(p.start, p.end)):
+                continue   # ('Secretary of State John Kerry': the "of" is the role's, not a preposition before him)
             g = cast.gender_of(p.name)
             if g and g != gender:
                 continue
