@@ -12,6 +12,7 @@ one; fresh ones, because an SQLite connection must not cross a fork.
 
 from __future__ import annotations
 
+import os
 import pickle
 import sqlite3
 import subprocess
@@ -169,16 +170,16 @@ class Part:
 
 
 def main() -> int:
-    """A part: recipe on stdin; 'R' on stdout once reading, then the number of lines written."""
-    path, recipe, side = pickle.loads(sys.stdin.buffer.read())
+    """A part: recipe on stdin; 'R' on stdout once reading, then the number of lines written.
+    Plain file descriptors, not sys.stdin/sys.stdout: a windowed (frozen) app has none of those."""
+    with open(0, "rb", closefd=False) as stdin:
+        path, recipe, side = pickle.loads(stdin.read())
     conn = open_reader(path)
     begin_snapshot(conn)
-    sys.stdout.write("R")
-    sys.stdout.flush()
+    os.write(1, b"R")
     with open(side, "w", encoding="utf-8", newline="") as fh:
         count = write_lines(lines(conn, recipe), fh)
-    sys.stdout.write(str(count))
-    sys.stdout.flush()
+    os.write(1, str(count).encode("ascii"))
     return 0
 
 
