@@ -203,6 +203,8 @@ def test_an_export_in_parts_is_the_same_file(awkward, tmp_path, monkeypatch, lev
     assert len(started) == 2  # this process and two children
     assert parted == whole == _via_csv_module(awkward, **kw)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["one.csv", "three.csv"]  # no pieces left
+    write_export(awkward, tmp_path / "excel.csv", excel=True, **kw)  # one BOM, at the start
+    assert (tmp_path / "excel.csv").read_bytes() == b"\xef\xbb\xbf" + whole.encode("utf-8")
 
 
 def test_every_part_reads_the_file_as_it_was_when_the_export_began(awkward, tmp_path, monkeypatch):
