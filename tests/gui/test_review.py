@@ -125,6 +125,33 @@ def test_export_dialog_writes_the_file_in_a_worker(qtbot, tmp_path):
     assert list(frame.topics) == ["economy", "diplomacy; health"]
 
 
+def test_export_dialog_exports_in_parts_from_its_worker_thread(qtbot, tmp_path, monkeypatch):
+    """The window's export runs in a QThread; its part processes start from there like from the CLI."""
+    from annotator.core import export_part
+    from annotator.core.export import write_export
+    from annotator.core.store import open_project
+    from annotator.gui.export_dialog import ExportDialog
+
+    path = tmp_path / "p.db"
+    project = open_project(path)
+    build_sample(project)
+    write_export(project, tmp_path / "one.csv", level="quote")
+    project.close()
+    started = []
+    real = export_part.Part.__init__
+    monkeypatch.setattr(export_part.Part, "__init__", lambda self, *a: started.append(1) or real(self, *a))
+    monkeypatch.setenv("ANNOTATOR_EXPORT_PROCESSES", "2")
+    dialog = ExportDialog(path)
+    qtbot.addWidget(dialog)
+    dialog.level.setCurrentIndex(dialog.level.findData("quote"))
+    dialog.path.setText(str(tmp_path / "two.csv"))
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.result_ok is not None, timeout=20000)
+    assert dialog.result_ok, dialog.status.text()
+    assert started == [1]
+    assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
+
+
 def test_merge_action_runs_in_a_worker(qtbot, tmp_path):
     from annotator.core.store import open_project
     from annotator.gui.merge_action import merge_files
