@@ -1,5 +1,7 @@
 """Cues and speakers: who said the quoted words, in every order news writing uses."""
 
+import pytest
+
 from annotator.core.detect import DETECTOR_VERSION, detect
 
 
@@ -385,3 +387,14 @@ def test_a_role_with_of_in_it_does_not_hide_the_name_after_it():
             'Secretary of State Tom Ashe said the deal was fair to both sides. "We gave up very little," he told '
             'reporters.')
     assert [q.speaker for q in detect(text).quotes] == ["Ned Pryor", "Ned Pryor", "Tom Ashe"]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ('"Sales will rise next year," McDonald\u2019s Corporation said in a statement.', "McDonald\u2019s Corporation"),
+    ('"Ratings may fall," said Moody\u2019s Investors Service.', "Moody\u2019s Investors Service"),
+    ('"We object," China\u2019s Foreign Ministry said on Monday.', "China\u2019s Foreign Ministry"),
+    ('"Output will slow," according to a Baxter\u2019s Analytics forecast.', "Baxter\u2019s Analytics"),
+    ('"The vote is final," said Tom Berg, the mayor\u2019s spokesman.', "Tom Berg"),   # a person's possessive
+])
+def test_a_possessive_inside_an_organisations_name_stays_in_it(text, speaker):
+    assert first(text).speaker == speaker

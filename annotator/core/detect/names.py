@@ -56,7 +56,12 @@ _TOKEN = (r"(?:[A-Z]\.(?:[ ]?[A-Z]\.)*(?!\w)"
           r"|(?:Mr|Mrs|Ms|Dr|Jr|Sr|St|Gov|Sen|Sens|Rep|Reps|Gen|Lt|Col|Capt|Sgt|Rev|Prof|Adm|Maj|Del|Atty|Supt|Cmdr|Gov)\."
           r"|(?:Mc|Mac|O['\u2019]|D['\u2019]|L['\u2019])?[A-Z\u00c0-\u00de][\w\-]*(?:['\u2019][A-Z][\w\-]*)?)")
 _CONNECT = r"(?:[ \u00a0](?:de|del|der|van|von|bin|al|da|di|du|dos|le|la|of))?"
-NAME_RUN_RE = re.compile(r"(?<![\w'\u2019])" + _TOKEN + r"(?:" + _CONNECT + r"[ \u00a0]" + _TOKEN + r")*")
+# "Moody's Analytics", "McDonald's Corporation", "China's Foreign Ministry": a possessive inside a
+# run that goes on (within three words) to an organisation's head word is part of the name
+_ORG_HEAD = "|".join(sorted((re.escape(w.capitalize()) for w in ORG_WORDS if w.isalpha()), key=len, reverse=True))
+_POSS_ORG = r"(?:['\u2019]s(?=(?:[ \u00a0][A-Z][\w\-]*){0,2}[ \u00a0](?:" + _ORG_HEAD + r")\b))?"
+NAME_RUN_RE = re.compile(r"(?<![\w'\u2019])" + _TOKEN + _POSS_ORG
+                         + r"(?:" + _CONNECT + r"[ \u00a0]" + _TOKEN + _POSS_ORG + r")*")
 _SPLIT_RE = re.compile(r"\S+")
 
 
