@@ -88,7 +88,7 @@ def main(out: Path) -> int:
     for alias in (f"Mayor {first.name.split()[-1]}", f"{first.name[0]}. {first.name.split()[-1]}"):
         entities_window.add_alias(first.id, alias)
     entities_window.select_ids([first.id])
-    entities_window.alias_list.setCurrentRow(0)
+    entities_window.alias_list.setCurrentIndex(entities_window.alias_model.index(0))
     settle(app)
     entities_window.grab().save(str(out / "entities.png"))
     entities_window.close()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QStringListModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
+    QListView,
     QMessageBox,
     QPushButton,
     QRadioButton,
@@ -235,8 +235,11 @@ class EntitiesWindow(QWidget):
         form.addRow("Role", self.role_edit)
         self.links_label = QLabel()
         form.addRow("Linked", self.links_label)
-        self.alias_list = QListWidget()
-        self.alias_list.itemSelectionChanged.connect(self._alias_selection_changed)
+        self.alias_model = QStringListModel(self)   # the chosen entity's other names
+        self.alias_list = QListView()
+        self.alias_list.setModel(self.alias_model)
+        self.alias_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.alias_list.selectionModel().selectionChanged.connect(self._alias_selection_changed)
         form.addRow("Aliases", self.alias_list)
         alias_row = QHBoxLayout()
         self.alias_edit = QLineEdit()
@@ -359,19 +362,17 @@ class EntitiesWindow(QWidget):
         self.role_edit.setText(entity.role or "" if entity else "")
         self.links_label.setText(f"{_plural(entity.mentions, 'mention')}, {_plural(entity.quotes, 'quote')}"
                                  if entity else "")
-        self.alias_list.clear()
-        if entity:
-            self.alias_list.addItems(entity.aliases)
+        self.alias_model.setStringList(entity.aliases if entity else [])
         self._alias_selection_changed()
 
-    def _alias_selection_changed(self) -> None:
-        chosen = self.alias_list.currentItem() is not None and bool(self.alias_list.selectedItems())
+    def _alias_selection_changed(self, *_selection) -> None:
+        chosen = bool(self.alias_list.selectionModel().selectedIndexes())
         self.remove_alias_button.setEnabled(chosen)
         self.split_button.setEnabled(chosen)
 
     def chosen_alias(self) -> str | None:
-        items = self.alias_list.selectedItems()
-        return items[0].text() if items else None
+        chosen = self.alias_list.selectionModel().selectedIndexes()
+        return self.alias_model.data(chosen[0]) if chosen else None
 
     # --- after an edit ----------------------------------------------------------------------------
 

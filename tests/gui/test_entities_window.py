@@ -255,3 +255,18 @@ def test_only_edits_made_elsewhere_make_the_window_read_everything_again(window,
     win.hide()
     win.show()
     assert full == [1] and not win._stale
+
+
+def test_choosing_an_alias_in_the_list_enables_remove_and_split(window):
+    win = window.show_entities()
+    okafor = entity_named(window.project, "Helena Okafor").id
+    assert win.add_alias(okafor, "Nell Okafor") and win.add_alias(okafor, "Mayor Okafor")
+    win.select_ids([okafor])
+    assert win.alias_model.stringList() == ["Nell Okafor", "Mayor Okafor"]
+    assert win.chosen_alias() is None and not win.remove_alias_button.isEnabled()
+    win.alias_list.setCurrentIndex(win.alias_model.index(1))
+    assert win.chosen_alias() == "Mayor Okafor"
+    assert win.remove_alias_button.isEnabled() and win.split_button.isEnabled()
+    win.remove_alias_button.click()
+    assert entities.get_entity(window.project, okafor).aliases == ["Nell Okafor"]
+    assert win.alias_model.stringList() == ["Nell Okafor"]
