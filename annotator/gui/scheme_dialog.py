@@ -7,7 +7,7 @@ the main window it goes on the window's undo stack, so Ctrl+Z undoes it like a l
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtGui import QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTreeView,
     QVBoxLayout,
 )
 
@@ -30,9 +29,9 @@ from annotator.core import scheme as core_scheme
 from annotator.core.store import Project
 from annotator.gui import scheme_commands as commands
 from annotator.gui.scheme_commands import OPTION, TASK
+from annotator.gui.scheme_model import COL_KEY, COL_KIND, COL_NAME, COL_TARGET, ItemRole, SchemeModel
 
-COL_NAME, COL_KEY, COL_KIND, COL_TARGET = range(4)
-KIND_WORDS = {"single": "single choice", "multi": "multiple choice"}
+__all__ = ["COL_KEY", "COL_KIND", "COL_NAME", "COL_TARGET", "SchemeDialog"]
 
 
 class SchemeDialog(QDialog):
@@ -52,14 +51,16 @@ class SchemeDialog(QDialog):
                        "N, P, Q and S belong to the window.")
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.tree = QTreeWidget()
-        self.tree.setColumnCount(4)
-        self.tree.setHeaderLabels(["Task / option", "Key", "Kind, level", "Target"])
+        self.model = SchemeModel(self)
+        self.model.edited.connect(self._edited)
+        self.tree = QTreeView()
+        self.tree.setModel(self.model)
+        self.tree.setAllColumnsShowFocus(True)
+        self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
         for column, width in ((COL_KEY, 50), (COL_KIND, 190), (COL_TARGET, 120)):
             self.tree.header().setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.tree.header().resizeSection(column, width)
-        self.tree.itemChanged.connect(self._item_changed)
         layout.addWidget(self.tree, 1)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
@@ -83,28 +84,18 @@ class SchemeDialog(QDialog):
         self.reload()
 
     def reload(self, select: tuple[str, int] | None = None) -> None:
+        """Show the scheme as the project has it; `select`: the task or option to make current."""
         self.scheme = core_scheme.load_scheme(self.project)
-        self.tree.blockSignals(True)
-        self.tree.clear()
-        for task in self.scheme.tasks:
-            item = QTreeWidgetItem([task.name, "", f"{KIND_WORDS[task.kind]}, per {task.level}", task.target or ""])
-            item.setData(0, Qt.ItemDataRole.UserRole, (TASK, task.id))
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
-            font = item.font(0)
-            font.setBold(True)
-            item.setFont(0, font)
-            self.tree.addTopLevelItem(item)
-            for option in task.options:
-                child = QTreeWidgetItem([option.name, option.shortcut or "", "", ""])
-                child.setData(0, Qt.ItemDataRole.UserRole, (OPTION, option.id))
-                child.setFlags(child.flags() | Qt.ItemFlag.ItemIsEditable)
-                item.addChild(child)
-                if select == (OPTION, option.id):
-                    self.tree.setCurrentItem(child)
-            if select == (TASK, task.id):
-                self.tree.setCurrentItem(item)
+        self.model.set_scheme(self.scheme)
         self.tree.expandAll()
-        self.tree.blockSignals(False)
+        if select is not None:
+            self.select(*select)
+
+    def select(self, what: str, item_id: int) -> None:
+        index = self.model.index_of(what, item_id)
+        if index.isValid():
+            self.tree.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
 
     def _say(self, problem: str | None) -> None:
         self.problem.setText(problem or "")
@@ -117,9 +108,8 @@ class SchemeDialog(QDialog):
     def _push(self, command) -> None:
         self.undo_stack.push(command)
 
-    def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:
-        what, item_id = item.data(0, Qt.ItemDataRole.UserRole)
-        value = item.text(column).strip()
+    def _edited(self, what: str, item_id: int, column: int, value: str) -> None:
+        """A cell was edited: the matching command, if the text changes anything."""
         task = self.scheme.task(item_id) if what == TASK else None
         option = next((o for t in self.scheme.tasks for o in t.options if o.id == item_id), None) \
             if what == OPTION else None
@@ -140,8 +130,8 @@ class SchemeDialog(QDialog):
             self._push(command)
 
     def _current(self) -> tuple[str, int] | None:
-        item = self.tree.currentItem()
-        return item.data(0, Qt.ItemDataRole.UserRole) if item else None
+        index = self.tree.currentIndex()
+        return self.model.data(index.siblingAtColumn(COL_NAME), ItemRole) if index.isValid() else None
 
     def add_task(self) -> None:
         dialog = QDialog(self)

@@ -3,23 +3,43 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.core import labels
 from annotator.gui.scheme_dialog import COL_KEY, COL_NAME
 
 
-def option_item(dialog, task_row, option_row):
-    return dialog.tree.topLevelItem(task_row).child(option_row)
+def cell(dialog, task_row, option_row=None, column=0):
+    task = dialog.model.index(task_row, 0)
+    return dialog.model.index(task_row, column) if option_row is None else dialog.model.index(option_row, column, task)
+
+
+def edit(dialog, task_row, option_row, column, text):
+    """Type into a cell as the tree's editor hands it over; the edit is taken on the next event-loop turn."""
+    assert dialog.model.setData(cell(dialog, task_row, option_row, column), text)
+    QApplication.processEvents()
+
+
+def current_text(dialog, column=0):
+    index = dialog.tree.currentIndex()
+    return dialog.model.data(index.siblingAtColumn(column))
+
+
+def focus_window(window, qtbot):
+    """The main window active again (as when a dialog closes), its text focused: its keys work."""
+    if not window.isActiveWindow():
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+    window.reader.text.setFocus()
 
 
 def undo(window, qtbot):
-    window.reader.text.setFocus()
+    focus_window(window, qtbot)
     qtbot.keyClick(window.reader.text, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
 
 
 def redo(window, qtbot):
-    window.reader.text.setFocus()
+    focus_window(window, qtbot)
     qtbot.keyClick(window.reader.text, Qt.Key.Key_Z,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
 
@@ -27,7 +47,7 @@ def redo(window, qtbot):
 def test_undo_a_rename_restores_the_name_and_labels_still_point_at_it(window, qtbot):
     qtbot.keyClick(window.reader.text, Qt.Key.Key_1)
     window.edit_scheme()
-    option_item(window.scheme_dialog, 0, 0).setText(COL_NAME, "critical")
+    edit(window.scheme_dialog, 0, 0, COL_NAME, "critical")
     assert window.scheme.stance_task().options[0].name == "critical"  # the window follows at once
     window.scheme_dialog.accept()
     undo(window, qtbot)
@@ -46,12 +66,12 @@ def test_undo_an_added_option_removes_it_and_redo_brings_the_same_one_back(windo
     names = lambda: [o.name for o in window.scheme.stance_task().options]  # noqa: E731
     window.edit_scheme()
     dialog = window.scheme_dialog
-    dialog.tree.setCurrentItem(dialog.tree.topLevelItem(0))
+    dialog.tree.setCurrentIndex(cell(dialog, 0))
     monkeypatch.setattr("annotator.gui.scheme_dialog.QInputDialog.getText", lambda *a, **k: ("sceptical", True))
     dialog.add_option()
     assert names()[-1] == "sceptical"
     added_id = window.scheme.stance_task().options[-1].id
-    assert dialog.tree.currentItem().text(COL_NAME) == "sceptical"
+    assert current_text(dialog, COL_NAME) == "sceptical"
     dialog.accept()
     undo(window, qtbot)
     assert "sceptical" not in names()
@@ -61,7 +81,7 @@ def test_undo_an_added_option_removes_it_and_redo_brings_the_same_one_back(windo
 
 def test_undo_a_key_change_gives_the_old_key_back(window, qtbot):
     window.edit_scheme()
-    option_item(window.scheme_dialog, 0, 0).setText(COL_KEY, "7")
+    edit(window.scheme_dialog, 0, 0, COL_KEY, "7")
     window.scheme_dialog.accept()
     assert window.scheme.stance_task().options[0].shortcut == "7"
     undo(window, qtbot)
@@ -74,12 +94,12 @@ def test_undo_a_key_change_gives_the_old_key_back(window, qtbot):
 def test_undo_inside_the_dialog_redraws_it(window, qtbot):
     window.edit_scheme()
     dialog = window.scheme_dialog
-    option_item(dialog, 0, 1).setText(COL_NAME, "balanced")
+    edit(dialog, 0, 1, COL_NAME, "balanced")
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow)
     dialog.tree.setFocus()
     qtbot.keyClick(dialog.tree, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert option_item(dialog, 0, 1).text(COL_NAME) == "neutral"
+    assert dialog.model.data(cell(dialog, 0, 1)) == "neutral"
     assert window.scheme.stance_task().options[1].name == "neutral"
 
 
@@ -89,7 +109,7 @@ def test_removing_a_used_option_and_undo_brings_back_option_and_labels(window, q
     neutral = stance.options[1]
     window.edit_scheme()
     dialog = window.scheme_dialog
-    dialog.tree.setCurrentItem(option_item(dialog, 0, 1))
+    dialog.tree.setCurrentIndex(cell(dialog, 0, 1))
     monkeypatch.setattr("annotator.gui.scheme_dialog.QMessageBox.question",
                         lambda *a, **k: QMessageBox.StandardButton.Yes)
     dialog.remove()
@@ -104,7 +124,7 @@ def test_removing_a_used_option_and_undo_brings_back_option_and_labels(window, q
 def test_undo_refused_when_labels_came_since_is_said_and_nothing_lost(window, qtbot, monkeypatch):
     window.edit_scheme()
     dialog = window.scheme_dialog
-    dialog.tree.setCurrentItem(dialog.tree.topLevelItem(0))
+    dialog.tree.setCurrentIndex(cell(dialog, 0))
     monkeypatch.setattr("annotator.gui.scheme_dialog.QInputDialog.getText", lambda *a, **k: ("sceptical", True))
     dialog.add_option()
     dialog.accept()
