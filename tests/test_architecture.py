@@ -23,3 +23,23 @@ def test_core_modules_import_without_qt():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_views_read_through_item_models_not_item_widgets():
+    """House rule: Qt views read through QAbstractItemModel subclasses, not widgets stuffed with items."""
+    import re
+
+    item_widgets = re.compile(r"\bQ(?:List|Table|Tree)Widget(?:Item)?\b")
+    found = [f"{path.relative_to(REPO)}:{n}" for path in sorted((REPO / "annotator" / "gui").glob("*.py"))
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if item_widgets.search(line)]
+    assert found == [], found
+
+
+def test_sql_stays_out_of_the_gui():
+    """House rule: no SQL in the GUI; it asks the core."""
+    import re
+
+    sql = re.compile(r"\b(?:SELECT\s+\S.*\bFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\b")
+    found = [f"{path.relative_to(REPO)}:{n}" for path in sorted((REPO / "annotator" / "gui").glob("*.py"))
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if sql.search(line)]
+    assert found == [], found
