@@ -320,6 +320,8 @@ class MainWindow(QMainWindow):
         for job in list(self.jobs):
             job.cancel()
             job.wait()
+        if getattr(self, "agreement_panel", None) is not None:
+            self.agreement_panel.wait()
         super().closeEvent(event)
 
     def zoom(self, steps: int) -> None:

@@ -97,6 +97,7 @@ def test_agreement_action_shows_the_task_table(qtbot, sample_window):
     sample_window.agreement_action.trigger()
     panel = sample_window.agreement_panel
     assert panel.isVisible()
+    qtbot.waitUntil(lambda: panel.job is None, timeout=10_000)  # computed in a worker thread
     tabs = [panel.tabs.tabText(i) for i in range(panel.tabs.count())]
     assert "stance (article)" in tabs and "quotes and speakers" in tabs
     table = panel.tabs.widget(tabs.index("stance (article)"))
@@ -104,5 +105,41 @@ def test_agreement_action_shows_the_task_table(qtbot, sample_window):
     cells = [model.text(r, 0) for r in range(model.rowCount())]
     assert "ann / ben" in cells
     assert model.text(0, 1) == "2"  # two articles labelled by both
-    sample_window.agreement_action.trigger()  # again: the same panel, recomputed
+    with qtbot.waitSignal(panel.finished, timeout=10_000):
+        sample_window.agreement_action.trigger()  # again: the same panel, recomputed
     assert sample_window.agreement_panel is panel
+
+
+def test_agreement_is_computed_off_the_gui_thread_and_can_be_cancelled(qtbot, sample_window, monkeypatch, tmp_path):
+    """While the figures are computed the window stays live (a busy bar and Cancel show); Cancel keeps
+    the figures already shown."""
+    import threading
+
+    from annotator.gui import agreement_panel
+
+    gate, threads = threading.Event(), []
+    real = agreement_panel.project_agreement
+
+    def slow(project):
+        threads.append(threading.current_thread())
+        gate.wait(10)
+        return real(project)
+
+    sample_window.agreement_action.trigger()
+    panel = sample_window.agreement_panel
+    qtbot.waitUntil(lambda: panel.job is None, timeout=10_000)
+    shown = [panel.tabs.tabText(i) for i in range(panel.tabs.count())]
+    monkeypatch.setattr(agreement_panel, "project_agreement", slow)
+    panel.refresh()
+    assert panel.busy.isVisible() and panel.cancel_button.isVisible() and not panel.refresh_button.isEnabled()
+    qtbot.waitUntil(lambda: bool(threads), timeout=10_000)
+    assert threads[0] is not threading.main_thread()
+    panel.grab().save(str(tmp_path / "computing.png"))
+    sample_window.go_to(2)  # the window answers meanwhile
+    panel.cancel_button.click()
+    assert not panel.busy.isVisible() and "cancelled" in panel.status.text()
+    gate.set()
+    with qtbot.waitSignal(panel.finished, timeout=10_000):
+        pass
+    assert [panel.tabs.tabText(i) for i in range(panel.tabs.count())] == shown
+    assert panel.refresh_button.isEnabled()

@@ -80,7 +80,10 @@ def test_screenshots(qtbot, tmp_project):
     qtbot.addWidget(panel)
     panel.show()
     qtbot.waitExposed(panel)
+    qtbot.waitUntil(lambda: panel.job is None, timeout=10_000)  # computed in a worker thread
+    qtbot.wait(50)  # the new rows laid out
     assert panel.tabs.count() == 4  # three tasks and quotes
+    assert panel.progress_layout.count() == 6  # a name and a bar for each of ann, ben, cleo
     assert panel.chart.rows
     panel.grab().save(str(SHOTS / "agreement.png"))
     assert (SHOTS / "review.png").stat().st_size > 1000
