@@ -7,6 +7,8 @@ Data comes from annotator.core.adjudicate; this module only shows it and passes 
 from __future__ import annotations
 
 import html
+from dataclasses import replace
+from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
@@ -30,8 +32,10 @@ from annotator.core.adjudicate import (
     item_side_by_side,
     restore_adjudication,
     set_adjudication,
+    with_adjudication,
 )
 from annotator.core.store import Project, open_project
+from annotator.gui.jobs import ProjectJob
 
 COLUMNS = ("Task", "Level", "Article", "Title", "Annotators' values", "Adjudicated", "By")
 
@@ -108,10 +112,12 @@ class ReviewWindow(QWidget):
     value box: choose one annotator's value or an option, or type a new one, then Adjudicate."""
 
     adjudicated = Signal(int)  # article id
+    loaded = Signal()  # the list of disagreements is in (found in a worker thread)
 
     def __init__(self, project: Project, adjudicator: str, parent=None, owns_project: bool = False):
         super().__init__(parent)
         self.project, self.adjudicator, self._owns = project, adjudicator, owns_project
+        self.job: ProjectJob | None = None
         self.setWindowTitle(f"Review disagreements: {adjudicator} adjudicating")
         self.undo_stack = QUndoStack(self)
         self.model = DisagreementModel(parent=self)
@@ -178,12 +184,37 @@ class ReviewWindow(QWidget):
     # --- data ---------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        self.model.set_items(disagreements(self.project))
-        open_items = sum(1 for d in self.model.items if d.adjudicator is None)
-        self.count_label.setText(f"{len(self.model.items)} items where annotators differ; {open_items} not adjudicated")
+        """Find the disagreements again, in a worker thread on its own connection (seconds for a big
+        project); the window answers meanwhile and `loaded` says when the list is in."""
+        if self.job is not None:
+            return
+        self.count_label.setText("Finding the items where annotators differ…")
+        job = ProjectJob(Path(self.project.path), lambda project, progress, cancelled: disagreements(project), self)
+        job.done.connect(self._loaded)
+        job.failed.connect(self._load_failed)
+        job.finished.connect(self._load_ended)
+        self.job = job
+        job.start()
+
+    def _loaded(self, items: list[Disagreement]) -> None:
+        self.model.set_items(items)
+        self._count()
         if self.model.items:
             self.table.selectRow(0)
             self._show_current()
+
+    def _load_failed(self, message: str) -> None:
+        self.count_label.setText(f"The disagreements could not be found: {message.splitlines()[0]}")
+
+    def _load_ended(self) -> None:
+        job, self.job = self.job, None
+        if job is not None:
+            job.deleteLater()
+        self.loaded.emit()
+
+    def _count(self) -> None:
+        open_items = sum(1 for d in self.model.items if d.adjudicator is None)
+        self.count_label.setText(f"{len(self.model.items)} items where annotators differ; {open_items} not adjudicated")
 
     def current_item(self) -> Disagreement | None:
         index = self.table.currentIndex()
@@ -239,18 +270,20 @@ class ReviewWindow(QWidget):
         self.undo_stack.push(AdjudicateCommand(self.project, item, value, self.adjudicator, self._changed))
 
     def _changed(self, item: Disagreement) -> None:
-        fresh = {(d.task_id, d.article_id, d.quote_id): d for d in disagreements(self.project, item.task)}
+        """An adjudication was made or undone: that row shows it (one lookup, not a new search)."""
+        fresh = with_adjudication(self.project, item)
+        key = (item.task_id, item.article_id, item.quote_id)
         for row, d in enumerate(self.model.items):
-            key = (d.task_id, d.article_id, d.quote_id)
-            if key == (item.task_id, item.article_id, item.quote_id) and key in fresh:
-                self.model.refresh_row(row, fresh[key])
-        open_items = sum(1 for d in self.model.items if d.adjudicator is None)
-        self.count_label.setText(f"{len(self.model.items)} items where annotators differ; {open_items} not adjudicated")
+            if (d.task_id, d.article_id, d.quote_id) == key:
+                self.model.refresh_row(row, replace(fresh, title=d.title))
+        self._count()
         if self.current_item() is not None and self.current_item().article_id == item.article_id:
             self.detail.setHtml(self._side_by_side_html(self.current_item()))
         self.adjudicated.emit(item.article_id)
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        if self.job is not None:
+            self.job.wait()
         if self._owns:
             self.project.close()
         super().closeEvent(event)

@@ -6,6 +6,7 @@ from annotator.core.adjudicate import (
     item_side_by_side,
     restore_adjudication,
     set_adjudication,
+    with_adjudication,
 )
 from tests.fixtures.review.sample import build_sample
 
@@ -59,3 +60,19 @@ def test_side_by_side_view_of_an_article(tmp_project):
     quote = next(q for q in view["quotes"] if q["id"] == 1)
     assert quote["speakers"] == {"ann": "Li Wei", "ben": "Zhang Min"}
     assert next(q for q in view["quotes"] if q["id"] == 2)["speakers"]["ben"] == "(not a quote)"
+
+
+def test_with_adjudication_reads_one_items_adjudication_again(tmp_project):
+    build_sample(tmp_project)
+    items = disagreements(tmp_project)
+    topic = next(d for d in items if d.task == "topic")
+    speaker = next(d for d in items if d.task_id is None)
+    set_adjudication(tmp_project, topic.article_id, topic.task_id, "health; diplomacy", "zoe")
+    set_adjudication(tmp_project, speaker.article_id, None, "Li Wei", "zoe", quote_id=speaker.quote_id)
+    fresh = with_adjudication(tmp_project, topic)
+    assert (fresh.adjudicated, fresh.adjudicator) == ("diplomacy; health", "zoe")  # in the scheme's order
+    assert fresh.values == topic.values and topic.adjudicated is None  # a copy; the values stay
+    assert with_adjudication(tmp_project, speaker).adjudicated == "Li Wei"
+    assert [d for d in disagreements(tmp_project) if d.task == "topic"][0].adjudicated == fresh.adjudicated
+    restore_adjudication(tmp_project, topic.article_id, topic.task_id, None, [])
+    assert with_adjudication(tmp_project, topic).adjudicator is None

@@ -87,6 +87,7 @@ def test_review_action_lists_the_disagreements(qtbot, sample_window):
     review = sample_window.review_window
     qtbot.addWidget(review)
     assert review.isVisible()
+    qtbot.waitUntil(lambda: review.job is None, timeout=10_000)  # found in a worker thread
     items = [review.model.item(r) for r in range(review.model.rowCount())]
     assert any(d.task == "stance" and d.level == "article" and d.article_id == 2 for d in items)
     assert all(len(set(d.values.values())) > 1 for d in items)

@@ -4,6 +4,8 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import pytest  # noqa: E402
+
 from annotator.core.adjudicate import get_adjudication  # noqa: E402
 from annotator.gui.agreement_panel import AgreementPanel  # noqa: E402
 from annotator.gui.review import ReviewWindow, open_review_window  # noqa: E402
@@ -26,6 +28,7 @@ def test_disagreement_list_shows_items_and_sorts_by_task(qtbot, qtmodeltester, t
     build_sample(tmp_project)
     window = ReviewWindow(tmp_project, "zoe")
     qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.job is None, timeout=10_000)  # found in a worker thread
     qtmodeltester.check(window.model)
     qtmodeltester.check(window.proxy)
     assert window.model.rowCount() == 5
@@ -40,6 +43,7 @@ def test_choosing_a_value_stores_the_adjudication_and_undo_removes_it(qtbot, tmp
     ids = build_sample(tmp_project)
     window = ReviewWindow(tmp_project, "zoe")
     qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.job is None, timeout=10_000)  # found in a worker thread
     item = _select(window, "stance", "article")
     assert "in favour" in window.detail.toPlainText() and "neutral" in window.detail.toPlainText()
     window.value_box.setCurrentText("neutral")
@@ -60,6 +64,7 @@ def test_typing_a_new_speaker(qtbot, tmp_project):
     build_sample(tmp_project)
     window = ReviewWindow(tmp_project, "zoe")
     qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.job is None, timeout=10_000)  # found in a worker thread
     item = _select(window, "speaker", "quote")
     assert "Zhang Min" in window.detail.toPlainText()
     window.value_box.setEditText("Li Wei (minister)")
@@ -72,6 +77,7 @@ def test_screenshots(qtbot, tmp_project):
     SHOTS.mkdir(parents=True, exist_ok=True)
     window = ReviewWindow(tmp_project, "zoe")
     qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.job is None, timeout=10_000)  # found in a worker thread
     window.show()
     _select(window, "stance", "article")
     qtbot.waitExposed(window)
@@ -98,6 +104,8 @@ def test_open_review_window_on_a_path(qtbot, tmp_path):
     project.close()
     window = open_review_window(path, "zoe")
     qtbot.addWidget(window)
+    with qtbot.waitSignal(window.loaded, timeout=10_000):
+        pass  # the list is found in a worker thread; the window shows at once
     assert window.model.rowCount() == 5
     window.close()
 
@@ -169,3 +177,22 @@ def test_merge_action_runs_in_a_worker(qtbot, tmp_path):
     merge_files(None, target, [str(other), str(tmp_path / "missing.db")], on_done=got.extend)
     qtbot.waitUntil(lambda: len(got) == 2, timeout=20000)
     assert got[0].articles_added == 4 and got[1].refused == "no such file"
+
+
+def test_adjudicating_refreshes_its_row_without_searching_again(qtbot, tmp_project, monkeypatch):
+    """After the list is in, an adjudication (and its undo) updates its own row by one lookup."""
+    from annotator.gui import review
+
+    build_sample(tmp_project)
+    window = ReviewWindow(tmp_project, "zoe")
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.job is None, timeout=10_000)
+    monkeypatch.setattr(review, "disagreements", lambda *a, **k: pytest.fail("searched every disagreement again"))
+    item = _select(window, "topic", "article")
+    window.value_box.setEditText("health")
+    window.adjudicate_current()
+    row = next(r for r in range(window.model.rowCount()) if window.model.item(r).task == "topic")
+    assert (window.model.item(row).adjudicated, window.model.item(row).adjudicator) == ("health", "zoe")
+    assert window.model.item(row).values == item.values  # the annotators' values stay
+    window.undo_stack.undo()
+    assert window.model.item(row).adjudicator is None
