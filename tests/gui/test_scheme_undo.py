@@ -3,26 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from annotator.core import labels
 from annotator.gui.scheme_dialog import COL_KEY, COL_NAME
-
-
-def cell(dialog, task_row, option_row=None, column=0):
-    task = dialog.model.index(task_row, 0)
-    return dialog.model.index(task_row, column) if option_row is None else dialog.model.index(option_row, column, task)
-
-
-def edit(dialog, task_row, option_row, column, text):
-    """Type into a cell as the tree's editor hands it over; the edit is taken on the next event-loop turn."""
-    assert dialog.model.setData(cell(dialog, task_row, option_row, column), text)
-    QApplication.processEvents()
-
-
-def current_text(dialog, column=0):
-    index = dialog.tree.currentIndex()
-    return dialog.model.data(index.siblingAtColumn(column))
+from tests.gui.scheme_cells import cell, current_text, edit
 
 
 def focus_window(window, qtbot):
