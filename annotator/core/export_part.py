@@ -17,6 +17,7 @@ import pickle
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from itertools import islice
@@ -24,6 +25,7 @@ from pathlib import Path
 
 FROZEN_FLAG = "--export-part"  # how the bundled app is told to run a part (packaging/entry.py)
 BUSY_TIMEOUT_S = 30
+READY_TIMEOUT_S = 20  # for a part to start and take its snapshot (it takes about 0.1 s)
 
 
 class ExportCancelled(Exception):
@@ -138,9 +140,19 @@ class Part:
         except OSError:
             pass  # it died at once: wait_ready says why
 
-    def wait_ready(self) -> None:
-        if self.proc.stdout.read(1) != b"R":
-            raise RuntimeError(f"an export process could not start: {self._error()}")
+    def wait_ready(self, timeout: float = READY_TIMEOUT_S) -> None:
+        """Wait for the child's snapshot. Bounded: the caller holds the write lock meanwhile, and
+        someone labelling in the window must not wait long for it."""
+        got: list[bytes] = []
+        reader = threading.Thread(target=lambda: got.append(self.proc.stdout.read(1)), daemon=True)
+        reader.start()
+        reader.join(timeout)
+        if got == [b"R"]:
+            return
+        if not got:
+            self.kill()   # ends the read too
+            raise RuntimeError(f"an export process did not start within {timeout:g} s")
+        raise RuntimeError(f"an export process could not start: {self._error()}")
 
     def result(self, cancelled=None) -> int:
         while self.proc.poll() is None:

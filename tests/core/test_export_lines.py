@@ -264,3 +264,18 @@ def test_a_part_that_fails_midway_fails_the_export_and_keeps_the_old_file(awkwar
         write_export(awkward, out)
     assert out.read_text(encoding="utf-8") == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.csv"]
+
+
+def test_a_part_that_does_not_start_in_time_is_killed_and_this_process_writes_it_all(awkward, tmp_path, monkeypatch):
+    """The exporting process holds the write lock while parts start, so it waits for them a bounded time."""
+    _more_articles(awkward)
+    tmp_path = _out(tmp_path)
+    monkeypatch.setenv("ANNOTATOR_EXPORT_PROCESSES", "2")
+    monkeypatch.setattr(export_part.Part.wait_ready, "__defaults__", (0.5,))  # not 20 s
+    monkeypatch.setattr(export_part, "command", lambda: [sys.executable, "-c", "import time; time.sleep(30)"])
+    parts = []
+    real = export_part.Part.__init__
+    monkeypatch.setattr(export_part.Part, "__init__", lambda self, *a: parts.append(self) or real(self, *a))
+    assert _written(awkward, tmp_path / "x.csv") == _via_csv_module(awkward)
+    assert len(parts) == 1 and parts[0].proc.returncode is not None  # killed, not left behind
+    labels.set_status(awkward, 5, "ann", "labelled")  # the write lock was given back
