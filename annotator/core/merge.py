@@ -10,6 +10,7 @@ listed in the report. Everything is one transaction; merging the same file again
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 from collections import defaultdict
@@ -372,8 +373,12 @@ def _merge_labels(conn, other, report, article_map, quote_map, task_map, option_
         entry[0].add(o)
         entry[1] = max(entry[1] or "", updated or "") or None
     ours: dict[tuple, list] = defaultdict(lambda: [set(), None])
+    # only their annotators' labels can match theirs (the annotator is part of the key): one index
+    # range per name instead of every label of the project
+    names = json.dumps(sorted({key[2] for key in theirs}))
     for a, q, annotator, t, o, updated in conn.execute(
-            "SELECT article_id, quote_id, annotator, task_id, option_id, updated_at FROM labels"):
+            "SELECT article_id, quote_id, annotator, task_id, option_id, updated_at FROM labels "
+            "WHERE annotator IN (SELECT value FROM json_each(?))", [names]):
         key = (a, q, annotator, t)
         if key in theirs:
             entry = ours[key]
