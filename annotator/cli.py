@@ -75,7 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=None)
     p.set_defaults(func=cmd_articles)
     # -- issue 6: export, import-labels, merge, agreement, disagreements, adjudicate --
-    p = sub.add_parser("export", help="write labels as CSV or JSON lines, per article or per quote")
+    p = sub.add_parser("export", help="write labels as CSV or JSON lines, per article or per quote",
+                       epilog="A big CSV export is built by up to four processes at once, all reading the project "
+                              "as it was when the export began; ANNOTATOR_EXPORT_PROCESSES=N sets how many "
+                              "(1: this process alone).")
     p.add_argument("project")
     p.add_argument("--out", required=True, metavar="FILE", help="file to write (replaced when complete)")
     p.add_argument("--level", choices=("article", "quote"), default="article")
