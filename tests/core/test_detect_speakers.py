@@ -398,3 +398,13 @@ def test_a_role_with_of_in_it_does_not_hide_the_name_after_it():
 ])
 def test_a_possessive_inside_an_organisations_name_stays_in_it(text, speaker):
     assert first(text).speaker == speaker
+
+
+def test_a_headline_verb_ends_a_name_and_the_headlines_subject_speaks():
+    """'Ann Lee Endorses Tom Berg: I Am 'Thrilled'': the capitalised verb is no part of a name, and the
+    words after the colon are the subject's, not the object's."""
+    text = ("Ann Lee Endorses Tom Berg: I Am \u2018Thrilled\u2019 To Back Him.\n\n"
+            "Ann Lee threw her support behind Tom Berg on Wednesday.")
+    det = detect(text)
+    assert [q.speaker for q in det.quotes] == ["Ann Lee"]
+    assert "Ann Lee Endorses Tom Berg" not in {m.name for m in det.mentions}

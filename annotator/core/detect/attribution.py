@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from annotator.core.detect.cues import Cue, CueIndex
 from annotator.core.detect.marks import MarkSpan
-from annotator.core.detect.names import PERSON_NOUNS, TITLES
+from annotator.core.detect.names import HEADLINE_VERBS, PERSON_NOUNS, TITLES
 from annotator.core.detect.speakers import PRONOUNS, Resolver, Source, np_after, np_before
 
 # A sentence end: the punctuation comes first so the scan is quick; the lookbehinds (of fixed
@@ -73,6 +73,7 @@ _GUESSED = ("", "context")   # links whose source is a guess, which a content cu
 _PRONOUN_OPENER_RE = re.compile(r"[\s\"'\u201c\u2018]*(he|she|He|She)\b")
 _PREP_BEFORE_RE = re.compile(r"\b(?:of|for|with|to|about|by|from|at|in|on|against|and|or|than|like|as)\s+(?:the\s+)?"
                              r"(?:[A-Z][\w.'\u2019-]*\s+){0,3}$")
+_WORD_CAP_RE = re.compile(r"[A-Z][a-z]+")
 _LABEL_RE = re.compile(r"[\s\"'\u201c\u2018]*((?:[A-Z][\w.'\u2019-]*\s+){0,4}[A-Z][\w.'\u2019-]*):\s")
 _DASH_SOURCE_RE = re.compile(r"\s[-\u2013\u2014]+\s*(?:[Mm]ore\s+from\s+)?([A-Z][^-\u2013\u2014:]{0,60}?)\s*:\s*$")
 MAX_REPORTED_GAP = 30
@@ -570,7 +571,11 @@ class Attributor:
         if not m:
             return None
         colon = m.end(1)
-        runs = [r for r in self.resolver.cast.runs_between(lo, colon) if not text[r.end:colon].strip()]
+        end = colon
+        verb = next((w for w in _WORD_CAP_RE.finditer(text, m.start(1), colon) if w.group() in HEADLINE_VERBS), None)
+        if verb:   # 'Ann Lee Endorses Tom Berg: ...': the headline's subject speaks, not its object
+            end = verb.start()
+        runs = [r for r in self.resolver.cast.runs_between(lo, end) if not text[r.end:end].strip()]
         if not runs or runs[-1].kind == "organisation":
             return None
         src = self.resolver.resolve((runs[-1].start, runs[-1].end), self._floor(link), link.span.start)

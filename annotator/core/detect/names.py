@@ -48,6 +48,12 @@ Thus Hence Therefore Beyond Given Ask Besides Regardless Including Notably Overa
 Similarly Likewise Otherwise Nevertheless Nonetheless Moreover Furthermore Additionally Whereas Outside Inside
 Along Around Behind Below Above Near Except Unless Wait Look Imagine Consider Remember Note Neither Either
 """.split())
+# Verbs of headline-cased text ("Carly Fiorina Endorses Ted Cruz"): never part of a name, they end one
+HEADLINE_VERBS = frozenset("""Endorses Endorse Debunks Slams Blasts Rips Urges Vows Warns Claims Accuses Attacks
+Praises Defends Denies Admits Announces Unveils Launches Rejects Responds Reacts Mocks Dismisses Rebuffs Refuses
+Demands Pledges Promises Threatens Reveals Explains Insists Argues Predicts Apologizes Apologises Resigns Quits
+Slammed Blasted Endorsed Defended Denied Announced Unveiled Rejected Warned Vowed Urged Accused""".split())
+STOP_CAPS = STOP_CAPS | HEADLINE_VERBS
 PLACE_STARTS = frozenset("""New United North South East West San Santa Los Las Saint St. Fort Great Middle Central
 Supreme Federal National European American Democratic Republican Wall White Silicon Hong Puerto Capitol
 Lake Mount Mt. Port Cape Gulf Air Fox Air Prime""".split())
