@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from annotator.core.store import Project, ProjectError, check_project_file
+from annotator.core.store import Project, ProjectError, check_project_file, damage, read_only_uri
 
 KEEP = 5  # newest copies kept per kind; a project's `settings` row 'backup_keep' overrides it
 _STAMP = "%Y-%m-%dT%H-%M-%S.%fZ"
@@ -68,13 +68,9 @@ def list_backups(project_path: str | Path) -> list[Backup]:
     return sorted(found, key=lambda b: b.name, reverse=True)
 
 
-def _ro_uri(path: Path) -> str:
-    return f"{path.resolve().as_uri()}?mode=ro"
-
-
 def _keep_setting(path: Path) -> int | None:
     with contextlib.suppress(sqlite3.Error, ValueError, TypeError):
-        conn = sqlite3.connect(_ro_uri(path), uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             row = conn.execute("SELECT value FROM settings WHERE key = 'backup_keep'").fetchone()
         finally:
@@ -105,8 +101,8 @@ def backup_project(project: Project | str | Path, reason: str, keep: int | None 
     tmp = folder / f".{name}.tmp-{os.getpid()}"
     try:
         _copy_database(path, tmp)
-        check = _quick_check(tmp)
-        if check != "ok":
+        check = damage(tmp)
+        if check is not None:
             raise ProjectError(f"{path}: the file is damaged ({check}); no backup was made. "
                                f"Restore an earlier copy with `annotator restore {path}`")
         os.replace(tmp, final)
@@ -124,7 +120,7 @@ def backup_project(project: Project | str | Path, reason: str, keep: int | None 
 
 def _copy_database(source: Path, target: Path) -> None:
     """A consistent single-file copy (no -wal beside it), made page by page by SQLite, synced to disk."""
-    src = sqlite3.connect(_ro_uri(source), uri=True)
+    src = sqlite3.connect(read_only_uri(source), uri=True)
     try:
         dst = sqlite3.connect(target)
         try:
@@ -136,18 +132,6 @@ def _copy_database(source: Path, target: Path) -> None:
         src.close()
     with open(target, "rb+") as fh:
         os.fsync(fh.fileno())
-
-
-def _quick_check(path: Path) -> str:
-    try:
-        conn = sqlite3.connect(_ro_uri(path), uri=True)
-        try:
-            rows = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        return str(exc)
-    return "ok" if rows == ["ok"] else "; ".join(rows)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -214,8 +198,8 @@ def restore_backup(project_path: str | Path, backup_path: str | Path) -> Path | 
     backup_path = Path(backup_path).expanduser()
     if check_project_file(backup_path) != "project":
         raise ProjectError(f"{backup_path}: not a project backup (the file is empty)")
-    check = _quick_check(backup_path)
-    if check != "ok":
+    check = damage(backup_path)
+    if check is not None:
         raise ProjectError(f"{backup_path}: the backup is damaged ({check}); choose another one")
     saved = None
     if project_path.exists():

@@ -346,8 +346,8 @@ def _article_recipe(cols: list[TaskColumns], annotator: str | None, neutral: boo
             labels += _label_cells([tc], cells, "g", first=k)
             k += 1
     plain_names = _plain(names, neutral)
-    empty = ",".join(_csv_cell(None) if i in _text_slots(cols) else "0"
-                     for i in range(sum(1 + len(tc.option_columns) for tc in cols)))
+    # a status with no labels: every task's value empty, its 0/1 columns 0
+    empty = ",".join(cell for tc in cols for cell in ["", *["0"] * len(tc.option_columns)])
     params["empty"] = empty
 
     def rest(ann: str, label_cells: list[str], labelled_at: str) -> str:

@@ -111,6 +111,7 @@ def begin_snapshot(conn: sqlite3.Connection) -> None:
 
 
 def open_reader(path: str | Path) -> sqlite3.Connection:
+    """Read-only, as store.read_only_uri opens it (not imported: a part loads only this module)."""
     return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
                            check_same_thread=False)
 

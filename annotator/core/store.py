@@ -272,7 +272,7 @@ def check_project_file(path: Path, thorough: bool | None = None) -> str:
     if len(header) < 100:
         raise ProjectError(f"{path}: the file is truncated (shorter than an SQLite header)")
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -295,7 +295,7 @@ def check_project_file(path: Path, thorough: bool | None = None) -> str:
     if thorough is None:
         thorough = path.stat().st_size <= QUICK_CHECK_MAX_BYTES
     if thorough:
-        problem = _damage(path)
+        problem = damage(path)
         if problem:
             raise ProjectError(
                 f"{path}: the file is damaged ({problem}); it was not changed. Earlier copies are listed by "
@@ -304,10 +304,15 @@ def check_project_file(path: Path, thorough: bool | None = None) -> str:
     return "project"
 
 
-def _damage(path: Path) -> str | None:
+def read_only_uri(path: Path) -> str:
+    """The URI that opens a file read-only (for sqlite3.connect(..., uri=True))."""
+    return f"{path.resolve().as_uri()}?mode=ro"
+
+
+def damage(path: Path) -> str | None:
     """What PRAGMA quick_check finds wrong with a project (read-only), or None when it is sound."""
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             rows = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
         finally:
