@@ -166,7 +166,7 @@ def import_paths(
     sources: list[Source] = []
     for item in iter_sources(list(paths)):
         if isinstance(item, ImportProblem):
-            report.files.append(FileReport(item.path, "failed", item.message))
+            report.files.append(FileReport(item.path, "skipped" if item.skipped else "failed", item.message))
         else:
             sources.append(item)
     total = len(sources) + len(report.files)

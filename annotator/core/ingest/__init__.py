@@ -2,7 +2,8 @@
 
 Every reader is a generator `read(source, options) -> Iterator[Article | ImportProblem]`. A reader
 yields an ImportProblem (naming the place) when the file cannot be imported whole and then stops;
-it never raises for bad input. The importer (annotator.core.importer) stores a file only when its
+it never raises for bad input. Every article leaves `read_source` through
+`validate.clean_article` (control characters out, fields bounded). The importer (annotator.core.importer) stores a file only when its
 reader finished without a problem, so a file is imported whole or not at all.
 """
 
@@ -13,8 +14,9 @@ import zlib
 from collections.abc import Iterator
 
 from annotator.core.ingest.options import ReadOptions
-from annotator.core.ingest.source import KNOWN_SUFFIXES, Source, iter_sources
+from annotator.core.ingest.source import KNOWN_SUFFIXES, InputTooLarge, Source, iter_sources
 from annotator.core.records import Article, ImportProblem
+from annotator.core.validate import clean_article
 
 __all__ = ["KNOWN_SUFFIXES", "ReadOptions", "Source", "iter_sources", "read_source", "read_paths"]
 
@@ -30,7 +32,13 @@ def read_source(source: Source, options: ReadOptions | None = None) -> Iterator[
         yield ImportProblem(source.path, f"unsupported file type '{source.suffix or '(none)'}'")
         return
     try:
-        yield from reader(source, options)
+        for item in reader(source, options):
+            if isinstance(item, Article) and not clean_article(item).text.strip():
+                yield ImportProblem(source.path, f"article {item.source_index + 1} has no text but control characters")
+                return
+            yield item
+    except InputTooLarge as exc:
+        yield ImportProblem(source.path, f"not read: {exc}")
     except MemoryError:
         yield ImportProblem(source.path, "the file is too large to read")
     except OSError as exc:
