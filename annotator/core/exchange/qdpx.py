@@ -136,7 +136,8 @@ def _codebook(conn, scheme) -> tuple[etree._Element, dict, dict]:
         parent = _code(codes, ("task", task.level, task.name), task.name if task.level == "article"
                        else f"{task.name} (quote)", False, about)
         for option in task.options:
-            _code(parent, ("option", task.level, task.name, option.name), option.name)
+            _code(parent, ("option", task.level, task.name, option.name), option.name, True,
+                  f"shortcut {option.shortcut}" if option.shortcut else None)
     quote = _code(codes, ("quote",), "Quote", False, "Quoted or reported speech; a child per form", "#E0A020")
     for form in FORMS:
         _code(quote, ("form", form), form, True, f"{form} speech")
