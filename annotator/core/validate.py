@@ -13,7 +13,8 @@ report row: "annotator name holds control characters"); nothing here raises for 
     check_choice(value, allowed, what)  -> problem | None   statuses, verdicts, kinds, levels, origins
     check_single_choice(kind, options)  -> problem | None   a single-choice task holds one option
     article_uid(text)                   -> the uid, recomputed from the text (never taken from a file)
-    clean_article(article)              -> an imported Article without control characters, fields bounded
+    clean_article_text(text)            -> an article's text as stored (NUL as U+FFFD, nothing else moved)
+    clean_article(article)              -> an imported Article: fields without control characters, bounded
     csv_cell(value, neutral=True)       -> a value as a CSV cell: controls out, formula neutralised
     terminal_text(value)                -> data text to print: controls out, one line, bounded
 
@@ -143,13 +144,21 @@ def terminal_text(value, limit: int = MAX_PRINTED_CHARS) -> str:
     return text
 
 
+def clean_article_text(text: str) -> str:
+    """An article's text as stored: as it is (offsets into it, a gold standard's too, must hold)
+    but for NUL, which SQLite's text functions take for the end of the text: it becomes U+FFFD,
+    one character for one, so no offset moves. Other control characters are taken out where the
+    text leaves the project (CSV cells, printed lines)."""
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
+
+
 def clean_article(article: Article) -> Article:
-    """An article as a reader made it, fit to store: control characters out of its text and fields
-    (tab and newline kept; no offsets point into the text yet), short fields cut to MAX_FIELD_CHARS."""
-    text = clean_text(article.text)
+    """An article as a reader made it, fit to store: its text by `clean_article_text`, control
+    characters out of its short fields (title, outlet, ...), each cut to MAX_FIELD_CHARS."""
+    text = clean_article_text(article.text)
     if text != article.text:
         article.text = text
-        article.__dict__.pop("uid", None)  # computed again from the clean text
+        article.__dict__.pop("uid", None)  # computed again from the stored text
     for name in ("title", "outlet", "url", "language", "published"):
         value = getattr(article, name)
         if isinstance(value, str):

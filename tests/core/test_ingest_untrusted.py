@@ -184,13 +184,14 @@ def test_the_json_size_limit_is_said_as_the_readme_says_it(tmp_path):
     assert "the limit is 64 MB" in problems[0].message
 
 
-def test_control_characters_are_not_stored_from_an_import(tmp_path, tmp_project):
+def test_control_characters_are_not_stored_in_fields_and_nul_not_in_text(tmp_path, tmp_project):
     path = tmp_path / "a.jsonl"
     path.write_text(json.dumps({"title": "\x1b]0;pwned\x07Red\x9b", "text": "Body\x00 with\x1b[2J a NUL.\tTab\nok",
                                 "source": "o\x08ut"}) + "\n", encoding="utf-8")
     import_paths(tmp_project, [path], workers=1, detect=False)
     title, text, outlet, uid = tmp_project.conn.execute("SELECT title, text, outlet, uid FROM articles").fetchone()
-    assert (title, text, outlet) == ("]0;pwnedRed", "Body with[2J a NUL.\tTab\nok", "out")
+    # the text keeps its length (offsets into it hold): NUL becomes U+FFFD, the rest stays
+    assert (title, text, outlet) == ("]0;pwnedRed", "Body\ufffd with\x1b[2J a NUL.\tTab\nok", "out")
     from annotator.core.records import text_uid
 
     assert uid == text_uid(text)

@@ -3,7 +3,7 @@
 Every reader is a generator `read(source, options) -> Iterator[Article | ImportProblem]`. A reader
 yields an ImportProblem (naming the place) when the file cannot be imported whole and then stops;
 it never raises for bad input. Every article leaves `read_source` through `validate.clean_article`
-(control characters out, fields bounded). The importer (annotator.core.importer) stores a file only
+(NUL out of the text, control characters out of the short fields, fields bounded). The importer (annotator.core.importer) stores a file only
 when its reader finished without a problem, so a file is imported whole or not at all.
 """
 
@@ -47,11 +47,7 @@ def read_source(source: Source, options: ReadOptions | None = None) -> Iterator[
                     got = dataclasses.replace(got, reader=name)
                 else:
                     got.reader = name
-            if isinstance(got, Article) and not clean_article(got).text.strip():
-                yield ImportProblem(source.path, f"article {got.source_index + 1} has no text but control characters",
-                                    reader=name)
-                return
-            yield got
+            yield clean_article(got) if isinstance(got, Article) else got
     except InputTooLarge as exc:
         yield ImportProblem(source.path, f"not read: {exc}", reader=name)
     except MemoryError:
