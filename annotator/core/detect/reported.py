@@ -46,7 +46,10 @@ NOUN_CUES: frozenset[str] = frozenset(_forms("reported_nouns.txt"))
 
 # verbs whose person object comes before the content: "told reporters (that)", "warned voters (that)"
 _OBJECT_FIRST = frozenset("tell inform assure warn remind convince persuade promise ask urge advise reassure notify "
-                          "alert brief show teach caution implore beg instruct order counsel".split())
+                          "alert brief teach caution implore beg instruct order counsel".split())
+_OBJECT_WORDS = frozenset("him her them me us you reporters journalists voters supporters members lawmakers "
+                          "colleagues donors listeners viewers readers students workers crowds crowd audience "
+                          "people americans residents officials senators delegates".split())
 # verbs whose object is the content itself ("accused Hale of lying", "praised the plan")
 _OBJECT_CONTENT = frozenset("accuse blame criticize criticise praise attack slam blast condemn decry denounce applaud "
                             "welcome endorse oppose defend dismiss reject question dispute mock ridicule scold chide "
@@ -79,8 +82,8 @@ _ADVERBIAL_RE = re.compile(
 _TAIL_RE = re.compile(r"(?:[\s,]*(?:on|last|this|in|at|to|during|after|before|while|when|from|with|earlier|later|"
                       r"recently|again|also|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|"
                       r"today|in\s+a\s+statement)\b[^.!?;:]{0,80})?[\s.!?\"'\u201d\u2019)]*$")
-_DET_BEFORE_RE = re.compile(r"\b(?:the|a|an|his|her|their|its|our|this|that|these|those|my|your|[\w]+['\u2019]s)"
-                            r"(?:\s+[\w-]+){0,2}\s+$", re.I)
+_DET_BEFORE_RE = re.compile(r"\b(?:the|a|an|his|her|their|its|our|this|these|those|my|your|[\w]+['\u2019]s)"
+                            r"\s+$", re.I)
 _POSSESSOR_RE = re.compile(r"((?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w.-]*|he|she|they|his|her|their)(['\u2019]s?)?\s+"
                            r"(?:[a-z-]+\s+){0,2}$")
 _BY_RE = re.compile(r"\s+(?:by|from|of)\s+")
@@ -154,7 +157,11 @@ class _Reader:
             m = _THAT_RE.match(text, pos, se)
             if not m:
                 np = np_after(text, pos, se)
-                if np is not None and text[pos:np[0]].strip() == "":
+                if np is None:
+                    w = re.match(r"\s*([A-Za-z]+)\b", text[pos:se])
+                    if w and w.group(1).lower() in _OBJECT_WORDS:
+                        np = (pos + w.start(1), pos + w.end(1))
+                if np is not None and text[pos:np[0]].strip() == "" and not text.startswith(",", np[1]):
                     obj_end = np[1]
                     # 'told reporters at a rally that' / 'told The Post'
                     pos = obj_end
@@ -205,11 +212,13 @@ class _Reader:
             np = self.att._participle_subject(ss, cs) if np is None or not who else np
         if np is not None and np[1] < cs - 40 and not who:
             np = None
+        if np is None and strong and not participle:
+            np = _bare_subject(text, ss, subj_end)
         rest = self.after_cue(ce, se, lemma)
         after_words = _words(text, rest, se)
         if np is not None:
             if after_words >= MIN_CONTENT_WORDS and not _TAIL_RE.fullmatch(text, rest, se):
-                a, b = _trim(text, rest, se)
+                a, b = _trim(text, rest, _clause_end(text, rest, se))
                 return self._make(a, b, cs, ce, word, self.source(np, cs), strong or bool(_THAT_RE.match(text, ce)))
             # '..., Lee said.' : the content is before the subject
             before = text[ss:np[0]]
@@ -283,6 +292,35 @@ class _Reader:
         if _words(self.text, a, b) < MIN_CONTENT_WORDS or b - a > MAX_CONTENT_CHARS:
             return None
         return Reported(a, b, cs, ce, word, src, strong)
+
+
+# where a content read forward from its cue ends: another clause of the sentence begins
+_CLAUSE_END_RE = re.compile(r";|\s[\u2014\u2013]\s|\s--\s|,\s+(?:but|while|whereas|saying|adding|arguing|noting|"
+                            r"according\s+to|although|though|even\s+as)\b")
+
+
+def _clause_end(text: str, a: int, b: int) -> int:
+    m = _CLAUSE_END_RE.search(text, a, b)
+    return m.start() if m and _words(text, a, m.start()) >= MIN_CONTENT_WORDS else b
+
+
+_CLAUSE_START_RE = re.compile(r"(?:^|[,;:\u2014(]\s*|\b(?:and|but|while|as|because|although|though|since|when|where|"
+                              r"after|before|if|so)\s+)(?=[^,;:\u2014(]*$)")
+
+
+def _bare_subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """'Twenty-four percent said', 'Six in 10 say': a short subject no name rule reads (its source unnamed)."""
+    m = _CLAUSE_START_RE.search(text, lo, hi)
+    a = m.end() if m else lo
+    words = _WORD_RE.findall(text, a, hi)
+    if not 1 <= len(words) <= 6 or any(w.lower() in ("it", "this", "that", "there", "which", "who") for w in words[:1]):
+        return None
+    while a < hi and text[a].isspace():
+        a += 1
+    b = hi
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return (a, b) if b > a else None
 
 
 def find_reported(text: str, attributor) -> list[Reported]:
@@ -370,7 +408,7 @@ def _indirect(text: str, r: Reported) -> Quote:
                  speaker_start=src.start if src is not None else None,
                  speaker_end=src.end if src is not None else None,
                  role=src.role if named else None, speaker_kind=src.kind if named else "unknown",
-                 confidence=(0.7 if r.strong else 0.45) if named else (0.5 if r.strong else 0.3),
+                 confidence=(0.75 if r.strong else 0.6) if named else (0.6 if r.strong else 0.5),
                  form="indirect", content_start=r.content_start, content_end=r.content_end)
 
 
