@@ -56,6 +56,13 @@ _OBJECT_CONTENT = frozenset("accuse blame criticize criticise praise attack slam
                             "rebuke lambaste fault castigate berate thank congratulate commend hail tout cite "
                             "highlight describe characterize label dub call propose recommend demand urge "
                             "charge".split())
+# verbs whose content is only their object: "Ryan endorsed Trump", "she praised the plan"
+_OBJECT_ONLY = frozenset("endorse praise attack slam blast condemn decry denounce applaud welcome oppose support back "
+                         "defend dismiss reject question dispute mock ridicule thank congratulate commend hail tout cite "
+                         "highlight embrace champion resist challenge nominate approve veto ban sue favor favour prefer "
+                         "choose pick select fault berate castigate lambaste rebuke scold chide".split())
+_OBJECT_STOP_RE = re.compile(r"[,;:.!?()\u2014]|\s(?:in|on|at|during|after|before|as|when|while|because|for|over|"
+                             r"since|and|but|who|which|that|with|by|to|from|last|this|earlier|later)\s")
 # "said" and its kin are nearly always reporting; other verbs need a clearer frame (a that-clause, a subject)
 _SAY_LIKE = frozenset("say tell add note explain argue claim insist warn state declare announce assert contend "
                       "maintain acknowledge admit concede deny confirm write tweet reply respond recall predict "
@@ -212,14 +219,25 @@ class _Reader:
             np = self.att._participle_subject(ss, cs) if np is None or not who else np
         if np is not None and np[1] < cs - 40 and not who:
             np = None
+        bare = False
         if np is None and strong and not participle:
             np = _bare_subject(text, ss, subj_end)
+            bare = np is not None
         rest = self.after_cue(ce, se, lemma)
         after_words = _words(text, rest, se)
+        if np is not None and lemma in _OBJECT_ONLY and after_words >= 1:
+            stop = _OBJECT_STOP_RE.search(text, rest, se)
+            b = stop.start() if stop else se
+            if 1 <= _words(text, rest, b) <= 12:
+                a, b = _trim(text, rest, b)
+                return self._make(a, b, cs, ce, word, self.source(np, cs), strong, least=1)
         if np is not None:
             if after_words >= MIN_CONTENT_WORDS and not _TAIL_RE.fullmatch(text, rest, se):
                 a, b = _trim(text, rest, _clause_end(text, rest, se))
-                return self._make(a, b, cs, ce, word, self.source(np, cs), strong or bool(_THAT_RE.match(text, ce)))
+                src = self.source(np, cs)
+                if bare and src is not None and not self.att.resolver.cast.runs_between(np[0], np[1]):
+                    src = replace(src, name=None, kind="unknown")   # 'Six in 10 say': nobody named
+                return self._make(a, b, cs, ce, word, src, strong or bool(_THAT_RE.match(text, ce)))
             # '..., Lee said.' : the content is before the subject
             before = text[ss:np[0]]
             if _COMMA_END_RE.search(before) and strong:
@@ -288,8 +306,8 @@ class _Reader:
         floor = self.att.paras[max(0, self.att.para_of(s) - 12)][0]
         return Source(s, e, self.text[s:e], self.att.resolver.antecedent(s, gender, floor), "person", pronoun=True)
 
-    def _make(self, a, b, cs, ce, word, src, strong) -> Reported | None:
-        if _words(self.text, a, b) < MIN_CONTENT_WORDS or b - a > MAX_CONTENT_CHARS:
+    def _make(self, a, b, cs, ce, word, src, strong, least: int = MIN_CONTENT_WORDS) -> Reported | None:
+        if _words(self.text, a, b) < least or b - a > MAX_CONTENT_CHARS:
             return None
         return Reported(a, b, cs, ce, word, src, strong)
 
