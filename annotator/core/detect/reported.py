@@ -93,7 +93,10 @@ _DET_BEFORE_RE = re.compile(r"\b(?:the|a|an|his|her|their|its|our|this|these|tho
                             r"\s+$", re.I)
 _POSSESSOR_RE = re.compile(r"((?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w.-]*|he|she|they|his|her|their)(['\u2019]s?)?\s+"
                            r"(?:[a-z-]+\s+){0,2}$")
+# 'his claim in a recent interview that ...': a short phrase may stand between the noun and its clause
+_NOUN_THAT_RE = re.compile(r"\s*,?\s*(?:(?:in|on|at|during|to|last|this|earlier)\s+(?:[\w'\u2019.-]+\s+){0,6}?)?,?\s*that\s+")
 _BY_RE = re.compile(r"\s+(?:by|from|of)\s+")
+_PARTICIPLE_LEAD_RE = re.compile(r"\b(?:by|after|before|while|when|without|in|for|despite|since)\s+$")
 _INFINITIVE_RE = re.compile(r"\b(?:to|not\s+to)\s+$")
 _AUX_BEFORE_RE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:[a-z]+ly\s+)?$")
 _WHO_RE = re.compile(r",?\s*(?:who|which|that)\s+(?:also\s+|has\s+|had\s+|have\s+|later\s+)?$")
@@ -203,21 +206,30 @@ class _Reader:
                 found = self._noun(cs, ce, ss, se, word)
                 if found is not None or _DET_BEFORE_RE.search(lead):
                     return found
-        if _DET_BEFORE_RE.search(lead) or _AUX_BEFORE_RE.search(lead) and not low.endswith("ed") \
-                or _INFINITIVE_RE.search(lead) and lemma not in ("say",):
-            return None
-        if word[0].isupper() and cs == ss and low not in ("said", "says"):
+        if _DET_BEFORE_RE.search(lead) or _AUX_BEFORE_RE.search(lead) and not low.endswith("ed"):
             return None
         strong = lemma in _SAY_LIKE
+        infinitive = bool(_INFINITIVE_RE.search(lead))
+        if infinitive and not (strong or lemma in _OBJECT_ONLY):
+            return None
+        opening = not text[ss:cs].strip(" \"'\u201c\u2018(")
+        if word[0].isupper() and opening and low not in ("said", "says") and not low.endswith("ing"):
+            return None
         # the subject before the verb
         lo = ss
         who = _WHO_RE.search(text, ss, cs)
         subj_end = who.start() if who else cs
-        np = np_before(text, lo, subj_end)
-        participle = low.endswith("ing") and _COMMA_END_RE.search(text, ss, cs)
-        if participle:
-            np = self.att._participle_subject(ss, cs) if np is None or not who else np
-        if np is not None and np[1] < cs - 40 and not who:
+        np = None if infinitive or opening else np_before(text, lo, subj_end)
+        participle = low.endswith("ing") and (_COMMA_END_RE.search(text, ss, cs) or _PARTICIPLE_LEAD_RE.search(lead)
+                                              or opening)
+        if participle and (np is None or not who):
+            # '..., saying that ...', 'by saying ...', 'Noting that ..., Lee ...': the clause's subject
+            np = self.att._sentence_subject(ss, se) if opening else self.att._participle_subject(ss, cs)
+            if opening and np is not None and np[0] < ce:
+                np = None
+        elif infinitive:
+            np = self.att._participle_subject(ss, cs)   # 'Lee was the first to endorse ...', 'voters are likely to say'
+        if np is not None and np[1] < cs - 40 and not (who or participle or infinitive):
             np = None
         bare = False
         if np is None and strong and not participle:
@@ -279,7 +291,7 @@ class _Reader:
             np = np_after(text, by.end(), se)
             if np is not None:
                 src_np, pos = np, np[1]
-        m = re.match(r"\s*,?\s*that\s+", text[pos:se])
+        m = _NOUN_THAT_RE.match(text[pos:se])
         if not m:
             return None
         start = pos + m.end()
