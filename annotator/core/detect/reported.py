@@ -36,8 +36,9 @@ def _forms(name: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for line in read_word_list("cues", name):
         words = line.lower().split()
-        for w in words:
-            out.setdefault(w, words[0])
+        lemma = words[0].strip("()")
+        for w in words[1:] if words[0].startswith("(") else words:
+            out.setdefault(w, lemma)
     return out
 
 
@@ -106,6 +107,7 @@ _QUOTE_MARKS = "\"\u201c\u201d\u2018\u2019'"
 _STRIP = " \t\n,;:\u2014\u2013-"
 MIN_CONTENT_WORDS = 3
 MAX_CONTENT_CHARS = 600
+SUBJECT_REACH = 160
 SURE_QUOTE = 0.5   # a quoted span the direct rules are this sure of makes a reported clause mixed
 
 
@@ -219,6 +221,8 @@ class _Reader:
         lo = ss
         who = _WHO_RE.search(text, ss, cs)
         subj_end = who.start() if who else cs
+        if subj_end - lo > SUBJECT_REACH:   # a subject is read back a few words only: cost stays per cue, not per sentence
+            lo = text.find(" ", subj_end - SUBJECT_REACH, subj_end) + 1 or lo
         np = None if infinitive or opening else np_before(text, lo, subj_end)
         participle = low.endswith("ing") and (_COMMA_END_RE.search(text, ss, cs) or _PARTICIPLE_LEAD_RE.search(lead)
                                               or opening)
