@@ -39,7 +39,7 @@ def run_rules(text: str) -> Detection:
             speaker_kind=src.kind if src and src.name else "unknown",
             confidence=confidence(text, link, kind),
         ))
-    quotes = combine_forms(text, quotes, find_reported(text, attributor))
+    quotes = combine_forms(text, quotes, find_reported(text, attributor, links))
     return Detection(quotes=quotes, mentions=_mentions(text, cast, links), detector=DETECTOR_VERSION)
 
 

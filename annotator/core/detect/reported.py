@@ -76,7 +76,7 @@ CUE_RE = re.compile(
 
 _THAT_RE = re.compile(r"\s*(?:that|whether|if|how|why|what|when)\b\s*")
 _ADVERBIAL_RE = re.compile(
-    r"\s*(?:,\s*|(?:on|last|this|next|early|late|earlier|later)\s+(?:[A-Z]\w+|week|month|year|night|morning|"
+    r"\s*(?:,\s*|(?:on|last|this|next|early|late|earlier|later)\s+(?:[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*)*|week|month|year|night|morning|"
     r"afternoon|evening|weekend|summer|fall|spring|winter)\b|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
     r"Sunday|yesterday|today|tonight|recently|repeatedly|previously|also|again|publicly|privately|later|earlier|"
     r"often|frequently|once|now|then|flatly|firmly|strongly|quickly|bluntly|simply|just|only|even|still|"
@@ -357,18 +357,29 @@ def _bare_subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
     return (a, b) if b > a else None
 
 
-def find_reported(text: str, attributor) -> list[Reported]:
-    """Every attribution a cue word frames, in text order, content spans not overlapping."""
+def find_reported(text: str, attributor, links=()) -> list[Reported]:
+    """Every attribution a cue word frames, in text order, content spans not overlapping. A cue that
+    links a direct quote before it ('"...," Lee said on Tuesday') frames nothing more unless 'that' follows."""
     reader = _Reader(text, attributor)
+    used = {link.cue.start for link in links if link.cue is not None and link.how == "after"}
     found: list[Reported] = []
     for m in CUE_RE.finditer(text):
-        if found and m.start() < found[-1].content_end and m.start() >= found[-1].content_start:
+        if m.start() in used and not re.match(r"[^.;:!?]{0,40}?\bthat\s", text[m.end():m.end() + 60]):
+            continue
+        if found and found[-1].strong and found[-1].content_start <= m.start() < found[-1].content_end:
             continue   # a cue inside the content just read ('Lee said aides told her ...')
         r = reader.read(m)
         if r is None:
             continue
+        # overlapping readings: a say-verb or 'according to' beats a weaker verb ('will veto the budget,
+        # according to Lee'); otherwise the first stands
         if found and r.content_start < found[-1].content_end:
-            continue
+            if not r.strong:
+                continue
+            while found and r.content_start < found[-1].content_end and not found[-1].strong:
+                found.pop()
+            if found and r.content_start < found[-1].content_end:
+                continue
         found.append(r)
     return found
 
@@ -417,9 +428,11 @@ def combine_forms(text: str, quotes: list[Quote], found: list[Reported]) -> list
         first, last = sure[0], sure[-1]
         speaker_q = next((q for q in sure if q.speaker and q.cue_start is not None), None)
         src = r.source
+        cue = dict(cue=r.cue, cue_start=r.cue_start, cue_end=r.cue_end)
         if speaker_q is not None:   # the quote's own cue and speaker: the direct-quote rules are the surer
             who = dict(speaker=speaker_q.speaker, speaker_start=speaker_q.speaker_start,
                        speaker_end=speaker_q.speaker_end, role=speaker_q.role, speaker_kind=speaker_q.speaker_kind)
+            cue = dict(cue=speaker_q.cue, cue_start=speaker_q.cue_start, cue_end=speaker_q.cue_end)
         elif src is not None and src.name:
             who = dict(speaker=src.name, speaker_start=src.start, speaker_end=src.end, role=src.role,
                        speaker_kind=src.kind)
@@ -427,8 +440,7 @@ def combine_forms(text: str, quotes: list[Quote], found: list[Reported]) -> list
             who = dict(speaker=first.speaker, speaker_start=first.speaker_start, speaker_end=first.speaker_end,
                        role=first.role, speaker_kind=first.speaker_kind)
         out.append(replace(first, end=last.end, close_mark=last.close_mark, form="mixed", content_start=a,
-                           content_end=b, cue=r.cue, cue_start=r.cue_start, cue_end=r.cue_end,
-                           confidence=max(q.confidence for q in sure), **who))
+                           content_end=b, confidence=max(q.confidence for q in sure), **who, **cue))
     out.extend(quotes[qi:])
     return out
 
