@@ -60,8 +60,8 @@ _OBJECT_CONTENT = frozenset("accuse blame criticize criticise praise attack slam
 # verbs whose content is only their object: "Ryan endorsed Trump", "she praised the plan"
 _OBJECT_ONLY = frozenset("endorse praise attack slam blast condemn decry denounce applaud welcome oppose support back "
                          "defend dismiss reject question dispute mock ridicule thank congratulate commend hail tout cite "
-                         "highlight embrace champion resist challenge nominate approve veto ban sue favor favour prefer "
-                         "choose pick select fault berate castigate lambaste rebuke scold chide".split())
+                         "highlight embrace champion resist challenge favor favour prefer "
+                         "fault berate castigate lambaste rebuke scold chide".split())
 _OBJECT_STOP_RE = re.compile(r"[,;:.!?()\u2014]|\s(?:in|on|at|during|after|before|as|when|while|because|for|over|"
                              r"since|and|but|who|which|that|with|by|to|from|last|this|earlier|later)\s")
 # "said" and its kin are nearly always reporting; other verbs need a clearer frame (a that-clause, a subject)
@@ -388,12 +388,14 @@ def _outer(q: Quote) -> tuple[int, int]:
     return q.start - len(q.open_mark), q.end + len(q.close_mark)
 
 
-def combine_forms(text: str, quotes: list[Quote], found: list[Reported]) -> list[Quote]:
+def combine_forms(text: str, quotes: list[Quote], found: list[Reported], forms=None) -> list[Quote]:
     """Direct quotes and reported attributions as one sorted, non-overlapping list of Quote items.
 
     A reported content that is all one quote (marks, 'that' and punctuation aside) is that direct
     quote; one holding quoted words besides words of its own is mixed: one item whose start/end run
-    over its quoted words and whose content is the whole clause; the rest are indirect."""
+    over its quoted words and whose content is the whole clause; the rest are indirect. `forms`
+    (default all) keeps only those; without 'mixed' a mixed clause's quotes stay direct ones."""
+    keep = forms if forms is not None else ("direct", "mixed", "indirect")
     out: list[Quote] = []
     qi = 0
     quotes = sorted((q if q.content_start is not None else replace(q, content_start=q.start, content_end=q.end)
@@ -425,6 +427,9 @@ def combine_forms(text: str, quotes: list[Quote], found: list[Reported]) -> list
         if not sure:   # only scare quotes or titles inside: reported speech with a quoted name in it
             out.append(replace(_indirect(text, r), start=a, end=b, content_start=a, content_end=b))
             continue
+        if "mixed" not in keep:
+            out.extend(inside)
+            continue
         first, last = sure[0], sure[-1]
         speaker_q = next((q for q in sure if q.speaker and q.cue_start is not None), None)
         src = r.source
@@ -442,7 +447,7 @@ def combine_forms(text: str, quotes: list[Quote], found: list[Reported]) -> list
         out.append(replace(first, end=last.end, close_mark=last.close_mark, form="mixed", content_start=a,
                            content_end=b, confidence=max(q.confidence for q in sure), **who, **cue))
     out.extend(quotes[qi:])
-    return out
+    return [q for q in out if q.form in keep]
 
 
 def _indirect(text: str, r: Reported) -> Quote:
