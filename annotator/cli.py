@@ -49,11 +49,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None, help="reader processes (default: all cores)")
     p.add_argument("--no-detect", dest="detect", action="store_false",
                    help="do not detect quotes now (run `annotator detect` later)")
+    p.add_argument("--forms", default=None, metavar="FORM,...",
+                   help="which attributions to detect: direct, mixed, indirect (or reported); default all")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("detect", help="re-run quote and speaker detection; keeps what a person confirmed or corrected")
     p.add_argument("project")
     p.add_argument("--workers", type=int, default=None, help="detector processes (default: all cores)")
+    p.add_argument("--forms", default=None, metavar="FORM,...",
+                   help="which attributions to detect: direct, mixed, indirect (or reported); default all")
     p.set_defaults(func=cmd_detect)
 
     p = sub.add_parser("quotes", help="detect quotes in article files without a project (JSON lines with --jsonl)")
@@ -62,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--map", dest="field_map", metavar="FIELD=COLUMN,...", help="as for import")
     p.add_argument("--min-confidence", type=float, default=0.5,
                    help="leave out quotes the detector is less sure of (default 0.5; 0 shows all)")
+    p.add_argument("--forms", default=None, metavar="FORM,...",
+                   help="which attributions: direct, mixed, indirect (or reported = mixed,indirect); default all")
     p.set_defaults(func=cmd_quotes)
 
     p = sub.add_parser("info", help="counts, schema version and path of a project")
@@ -312,6 +318,17 @@ def _read(path: str):
         raise SystemExit(EXIT_USAGE) from None
 
 
+def _forms_arg(args, command: str) -> tuple[str, ...] | None:
+    """The --forms choice as a tuple of forms, or None after saying what is wrong with it."""
+    from annotator.core.quote_forms import parse_forms
+
+    try:
+        return parse_forms(args.forms)
+    except ValueError as exc:
+        print(f"annotator {command}: --forms: {exc}", file=sys.stderr)
+        return None
+
+
 def cmd_import(args) -> int:
     from annotator.core.importer import import_paths
     from annotator.core.ingest.options import ReadOptions, parse_field_map
@@ -321,11 +338,14 @@ def cmd_import(args) -> int:
     except ValueError as exc:
         print(f"annotator import: --map: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    forms = _forms_arg(args, "import")
+    if forms is None:
+        return EXIT_USAGE
     project = _open(args.project)
     bar = _TerminalProgress() if sys.stderr.isatty() and not args.json else None
     try:
         report = import_paths(
-            project, args.paths, options, progress=bar, workers=args.workers, detect=args.detect
+            project, args.paths, options, progress=bar, workers=args.workers, detect=args.detect, forms=forms
         )
     finally:
         if bar:
@@ -347,10 +367,13 @@ def cmd_import(args) -> int:
 def cmd_detect(args) -> int:
     from annotator.core.quotes import run_detection
 
+    forms = _forms_arg(args, "detect")
+    if forms is None:
+        return EXIT_USAGE
     project = _open(args.project, create=False)
     bar = _TerminalProgress() if sys.stderr.isatty() else None
     try:
-        report = run_detection(project, progress=bar, workers=args.workers)
+        report = run_detection(project, progress=bar, workers=args.workers, forms=forms)
     finally:
         if bar:
             bar.finish()
@@ -364,10 +387,15 @@ def cmd_quotes(args) -> int:
     from annotator.core.ingest import read_paths
     from annotator.core.ingest.options import ReadOptions, parse_field_map
 
+    from annotator.core.quote_forms import content_span, quoted_parts
+
     try:
         options = ReadOptions(field_map=parse_field_map(args.field_map))
     except ValueError as exc:
         print(f"annotator quotes: --map: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    forms = _forms_arg(args, "quotes")
+    if forms is None:
         return EXIT_USAGE
     failed = False
     for path, articles, problem in read_paths(args.paths, options):
@@ -377,20 +405,27 @@ def cmd_quotes(args) -> int:
                 print(f"annotator quotes: {problem}", file=sys.stderr)
             continue
         for article in articles:
-            for q in detect(article.text).quotes:
+            text = article.text
+            for q in detect(text, forms).quotes:
                 if q.confidence < args.min_confidence:
                     continue
-                row = {
-                    "file": path, "article": article.source_index, "title": article.title,
-                    "start": q.start, "end": q.end, "text": article.text[q.start : q.end],
-                    "speaker": q.speaker, "speaker_start": q.speaker_start, "speaker_end": q.speaker_end,
-                    "cue": q.cue, "confidence": round(q.confidence, 3),
-                }
-                if args.jsonl:
-                    print(json.dumps(row, ensure_ascii=False))
-                else:
-                    print(f"{Path(path).name}#{article.source_index} [{q.start}:{q.end}] "
-                          f"{row['speaker'] or '?'}: \u201c{row['text']}\u201d")
+                cs, ce = content_span(q.start, q.end, q.form, q.content_start, q.content_end)
+                # a mixed item gives a row for each of its quoted fragments, all with the same content
+                parts = quoted_parts(text, q.start, q.end, q.form, q.open_mark, q.close_mark) or [(cs, ce)]
+                for start, end in parts:
+                    row = {
+                        "file": path, "article": article.source_index, "title": article.title,
+                        "start": start, "end": end, "text": text[start:end], "form": q.form,
+                        "content": text[cs:ce], "content_start": cs, "content_end": ce,
+                        "speaker": q.speaker, "speaker_start": q.speaker_start, "speaker_end": q.speaker_end,
+                        "cue": q.cue, "confidence": round(q.confidence, 3),
+                    }
+                    if args.jsonl:
+                        print(json.dumps(row, ensure_ascii=False))
+                    else:
+                        shown = f"\u201c{row['text']}\u201d" if q.form == "direct" else f"({q.form}) {row['content']}"
+                        print(f"{Path(path).name}#{article.source_index} [{start}:{end}] "
+                              f"{row['speaker'] or '?'}: {shown}")
     return EXIT_FAILED if failed else EXIT_OK
 
 

@@ -171,10 +171,12 @@ def import_paths(
     cancelled: Callable[[], bool] | None = None,
     workers: int | None = None,
     detect: bool = True,
+    forms=None,
 ) -> ImportReport:
     """Import files, folders and zip archives; returns a report with one row per file tried.
 
-    With `detect`, quotes and speakers of the new articles are detected afterwards (stored as auto).
+    With `detect`, quotes and speakers of the new articles are detected afterwards (stored as auto;
+    `forms`, default all, names the attribution forms).
     """
     options = options or ReadOptions()
     report = ImportReport()
@@ -214,7 +216,8 @@ def import_paths(
         from annotator.core.quotes import run_detection
 
         new_ids = [r[0] for r in project.conn.execute("SELECT id FROM articles WHERE id > ?", (last_id_before,))]
-        report.detection = run_detection(project, new_ids, progress=progress, cancelled=cancelled, workers=workers)
+        report.detection = run_detection(project, new_ids, progress=progress, cancelled=cancelled, workers=workers,
+                                         forms=forms)
     return report
 
 

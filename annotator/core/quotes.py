@@ -44,9 +44,10 @@ class DetectReport:
         return text + (" (cancelled)" if self.cancelled else "")
 
 
-def detect_texts(items: list[tuple[int, str]]) -> list[tuple[int, Detection]]:
-    """Worker side: detection for (article id, text) pairs. Module-level so a pool can pickle it."""
-    return [(article_id, detect(text)) for article_id, text in items]
+def detect_texts(items: list[tuple[int, str]], forms=None) -> list[tuple[int, Detection]]:
+    """Worker side: detection for (article id, text) pairs (only `forms`, default all). Module-level so a
+    pool can pickle it."""
+    return [(article_id, detect(text, forms)) for article_id, text in items]
 
 
 def store_detection(project: Project, article_id: int, detection: Detection, now: str | None = None) -> tuple[int, int, int]:
@@ -59,7 +60,9 @@ def store_detection(project: Project, article_id: int, detection: Detection, now
     kept_spans = [
         (r[0], r[1])
         for r in conn.execute(
-            f"SELECT start, end FROM quotes WHERE article_id = ? AND (origin != 'auto' OR {_TOUCHED})",
+            # a reported quote stands over its whole content
+            f"SELECT coalesce(content_start, start), coalesce(content_end, end) FROM quotes "
+            f"WHERE article_id = ? AND (origin != 'auto' OR {_TOUCHED})",
             (article_id,),
         )
     ]
@@ -88,27 +91,31 @@ def store_detection(project: Project, article_id: int, detection: Detection, now
         new_mentions += 1
     rows = []
     for q in detection.quotes:
-        if any(q.start < end and start < q.end for start, end in kept_spans):
+        cs = q.content_start if q.content_start is not None else q.start
+        ce = q.content_end if q.content_end is not None else q.end
+        if any(cs < end and start < ce for start, end in kept_spans):
             continue  # a person's quote stands here
         mention_id = mention_ids.get((q.speaker_start, q.speaker_end)) if q.speaker_start is not None else None
         rows.append(
             (
                 article_id, q.start, q.end, None, q.kind, q.open_mark, q.close_mark, q.cue, q.cue_start,
                 q.cue_end, q.speaker, q.speaker_start, q.speaker_end, q.role, q.speaker_kind, mention_id,
-                q.confidence, detection.detector or DETECTOR_VERSION, now,
+                q.confidence, detection.detector or DETECTOR_VERSION, now, q.form, cs, ce,
             )
         )
     conn.executemany(
         "INSERT INTO quotes (article_id, start, end, text, kind, open_mark, close_mark, cue, cue_start, cue_end, "
         "speaker, speaker_start, speaker_end, speaker_role, speaker_kind, mention_id, confidence, origin, "
-        "detector_version, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'auto',?,?)",
+        "detector_version, created_at, form, content_start, content_end) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'auto',?,?,?,?,?)",
         rows,
     )
-    # the quoted words, copied from the article so exports need no second look-up
+    # the quoted words and the content, copied from the article so exports need no second look-up
     conn.execute(
-        "UPDATE quotes SET text = substr((SELECT text FROM articles WHERE id = ?), start + 1, end - start) "
+        "UPDATE quotes SET text = substr((SELECT text FROM articles WHERE id = ?), start + 1, end - start), "
+        "content = substr((SELECT text FROM articles WHERE id = ?), content_start + 1, content_end - content_start) "
         "WHERE article_id = ? AND text IS NULL",
-        (article_id, article_id),
+        (article_id, article_id, article_id),
     )
     _link_entities(project, article_id)
     return len(rows), new_mentions, len(kept_spans)
@@ -126,15 +133,17 @@ def run_detection(
     progress: Callable[[int, int, str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     workers: int | None = None,
+    forms=None,
 ) -> DetectReport:
-    """Detect quotes in the given articles (all when None), on several cores, storing as it goes."""
+    """Detect quotes in the given articles (all when None), on several cores, storing as it goes;
+    `forms` (default all) names the attribution forms to detect."""
     ids = list(article_ids) if article_ids is not None else [
         r[0] for r in project.conn.execute("SELECT id FROM articles ORDER BY id")
     ]
     report = DetectReport()
     total = len(ids)
     now = utc_now()
-    for done, results in _detect_batches(project, ids, workers, cancelled):
+    for done, results in _detect_batches(project, ids, workers, cancelled, forms):
         with project.write():
             for article_id, detection in results:
                 quotes, mentions, kept = store_detection(project, article_id, detection, now)
@@ -153,7 +162,7 @@ def _texts(project: Project, ids: list[int]) -> list[tuple[int, str]]:
     return [(r[0], r[1]) for r in project.conn.execute(f"SELECT id, text FROM articles WHERE id IN ({marks})", ids)]
 
 
-def _detect_batches(project, ids, workers, cancelled) -> Iterator[tuple[int, list[tuple[int, Detection]]]]:
+def _detect_batches(project, ids, workers, cancelled, forms=None) -> Iterator[tuple[int, list[tuple[int, Detection]]]]:
     batches = [ids[i : i + BATCH_ARTICLES] for i in range(0, len(ids), BATCH_ARTICLES)]
     small = [ids[i : i + 25] for i in range(0, len(ids), 25)]
     if workers is None:
@@ -163,7 +172,7 @@ def _detect_batches(project, ids, workers, cancelled) -> Iterator[tuple[int, lis
         for batch in batches:
             if cancelled and cancelled():
                 return
-            results = detect_texts(_texts(project, batch))
+            results = detect_texts(_texts(project, batch), forms)
             done += len(batch)
             yield done, results
         return
@@ -173,7 +182,7 @@ def _detect_batches(project, ids, workers, cancelled) -> Iterator[tuple[int, lis
         pending = []
         chunks = iter(small)
         for chunk in chunks:
-            pending.append(pool.submit(detect_texts, _texts(project, chunk)))
+            pending.append(pool.submit(detect_texts, _texts(project, chunk), forms))
             if len(pending) >= workers * 4:
                 break
         collected: list = []
@@ -182,7 +191,7 @@ def _detect_batches(project, ids, workers, cancelled) -> Iterator[tuple[int, lis
             if not (cancelled and cancelled()):
                 nxt = next(chunks, None)
                 if nxt is not None:
-                    pending.append(pool.submit(detect_texts, _texts(project, nxt)))
+                    pending.append(pool.submit(detect_texts, _texts(project, nxt), forms))
             collected.extend(results)
             done += len(results)
             if len(collected) >= BATCH_ARTICLES or not pending:
