@@ -62,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--map", dest="field_map", metavar="FIELD=COLUMN,...", help="as for import")
     p.add_argument("--min-confidence", type=float, default=0.5,
                    help="leave out quotes the detector is less sure of (default 0.5; 0 shows all)")
+    p.add_argument("--forms", default=None, metavar="FORM,...",
+                   help="which attributions: direct, mixed, indirect (or reported = mixed,indirect); default all")
     p.set_defaults(func=cmd_quotes)
 
     p = sub.add_parser("info", help="counts, schema version and path of a project")
@@ -245,10 +247,17 @@ def cmd_quotes(args) -> int:
     from annotator.core.ingest import read_paths
     from annotator.core.ingest.options import ReadOptions, parse_field_map
 
+    from annotator.core.quote_forms import content_span, parse_forms, quoted_parts
+
     try:
         options = ReadOptions(field_map=parse_field_map(args.field_map))
     except ValueError as exc:
         print(f"annotator quotes: --map: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        forms = parse_forms(args.forms)
+    except ValueError as exc:
+        print(f"annotator quotes: --forms: {exc}", file=sys.stderr)
         return EXIT_USAGE
     failed = False
     for path, articles, problem in read_paths(args.paths, options):
@@ -258,20 +267,27 @@ def cmd_quotes(args) -> int:
                 print(f"annotator quotes: {problem}", file=sys.stderr)
             continue
         for article in articles:
-            for q in detect(article.text).quotes:
-                if q.confidence < args.min_confidence:
+            text = article.text
+            for q in detect(text).quotes:
+                if q.confidence < args.min_confidence or q.form not in forms:
                     continue
-                row = {
-                    "file": path, "article": article.source_index, "title": article.title,
-                    "start": q.start, "end": q.end, "text": article.text[q.start : q.end],
-                    "speaker": q.speaker, "speaker_start": q.speaker_start, "speaker_end": q.speaker_end,
-                    "cue": q.cue, "confidence": round(q.confidence, 3),
-                }
-                if args.jsonl:
-                    print(json.dumps(row, ensure_ascii=False))
-                else:
-                    print(f"{Path(path).name}#{article.source_index} [{q.start}:{q.end}] "
-                          f"{row['speaker'] or '?'}: \u201c{row['text']}\u201d")
+                cs, ce = content_span(q.start, q.end, q.form, q.content_start, q.content_end)
+                # a mixed item gives a row for each of its quoted fragments, all with the same content
+                parts = quoted_parts(text, q.start, q.end, q.form, q.open_mark, q.close_mark) or [(cs, ce)]
+                for start, end in parts:
+                    row = {
+                        "file": path, "article": article.source_index, "title": article.title,
+                        "start": start, "end": end, "text": text[start:end], "form": q.form,
+                        "content": text[cs:ce], "content_start": cs, "content_end": ce,
+                        "speaker": q.speaker, "speaker_start": q.speaker_start, "speaker_end": q.speaker_end,
+                        "cue": q.cue, "confidence": round(q.confidence, 3),
+                    }
+                    if args.jsonl:
+                        print(json.dumps(row, ensure_ascii=False))
+                    else:
+                        shown = f"\u201c{row['text']}\u201d" if q.form == "direct" else f"({q.form}) {row['content']}"
+                        print(f"{Path(path).name}#{article.source_index} [{start}:{end}] "
+                              f"{row['speaker'] or '?'}: {shown}")
     return EXIT_FAILED if failed else EXIT_OK
 
 
