@@ -168,6 +168,15 @@ def _m0003(db: sqlite_utils.Database) -> None:
     db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61")
 
 
+@migrations(name="0005_article_source_ids")
+def _m0005(db: sqlite_utils.Database) -> None:
+    """The news database's own id of an article (Factiva accession number, ...): one article exported
+    twice, in overlapping batches or in two formats, is stored once. And which reader read each file."""
+    db["articles"].add_column("source_id", str)
+    db.execute("CREATE UNIQUE INDEX idx_articles_source_id ON articles (source_id) WHERE source_id IS NOT NULL")
+    db["imports"].add_column("reader", str)
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 
