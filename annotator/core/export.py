@@ -771,7 +771,7 @@ def _write_lines(project: Project, plan: _LinePlan, fh, tmp: Path, cancelled) ->
     Every part reads from one snapshot: each begins reading while this process holds the write
     lock. If the parts cannot be started (a read-only file, no way to start a process), this
     process writes everything."""
-    spans = plan.spans(project, *_export_parts())
+    spans = plan.spans(project, *_export_parts()) if not project.copied else [(None, None)]
     recipes = [plan.recipe(project, span) for span in spans]
     if recipes[0] is None:
         return 0
@@ -783,7 +783,7 @@ def _write_lines(project: Project, plan: _LinePlan, fh, tmp: Path, cancelled) ->
     reader = export_part.open_reader(project.path)
     try:
         try:
-            with project.write():  # nothing commits until every part has its snapshot
+            with project.write_lock():  # nothing commits until every part has its snapshot
                 export_part.begin_snapshot(reader)
                 for recipe, side in zip(recipes[1:], sides, strict=True):
                     parts.append(export_part.Part(project.path, recipe, side))
