@@ -178,6 +178,19 @@ def _m0005(db: sqlite_utils.Database) -> None:
     db["imports"].add_column("reader", str)
 
 
+@migrations(name="0007_team_sync")
+def _m0007(db: sqlite_utils.Database) -> None:
+    """Team sync bookkeeping: settings of the team a project is joined to (server address without
+    password, annotator, last pull mark), and the log of rows changed since the last sync."""
+    from annotator.core.changelog import install_triggers
+
+    db["team_sync"].create({"key": str, "value": str}, pk="key")
+    db.execute("CREATE TABLE team_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT NOT NULL, "
+               "key TEXT NOT NULL, changed_at TEXT NOT NULL)")
+    db["team_changes"].create_index(["tbl", "key"])
+    install_triggers(db.conn)
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 
