@@ -400,8 +400,8 @@ def _merge_labels(conn, other, report, article_map, quote_map, task_map, option_
         report.conflicts.append(Conflict("label", uid, title, key[2], what, names(mine[0]), names(options),
                                          "theirs" if take else "ours"))
         if take:
-            conn.execute("DELETE FROM labels WHERE article_id = ? AND quote_id IS ? AND annotator = ? AND task_id = ?",
-                         list(key))
+            conn.execute("DELETE FROM labels WHERE article_id = ? AND ifnull(quote_id, 0) = ? AND annotator = ? "
+                         "AND task_id = ?", [key[0], key[1] or 0, key[2], key[3]])
             inserts.extend((*key, o, updated) for o in options)
             report.replaced += 1
     conn.executemany(

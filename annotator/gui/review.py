@@ -189,7 +189,8 @@ class ReviewWindow(QWidget):
         if self.job is not None:
             return
         self.count_label.setText("Finding the items where annotators differ…")
-        job = ProjectJob(Path(self.project.path), lambda project, progress, cancelled: disagreements(project), self)
+        job = ProjectJob(Path(self.project.path), lambda project, progress, cancelled: disagreements(project), self,
+                         read_only=True)
         job.done.connect(self._loaded)
         job.failed.connect(self._load_failed)
         job.finished.connect(self._load_ended)

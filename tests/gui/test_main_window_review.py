@@ -31,7 +31,7 @@ def sample_window(qtbot, tmp_path):
 
 
 def test_file_export_opens_the_dialog_and_writes_the_chosen_options(qtbot, sample_window, tmp_path):
-    action = next(a for a in sample_window.export_actions if a.text() == "Export…")
+    action = next(a for a in sample_window.export_actions if a.text().replace("&", "") == "Export…")
     action.trigger()
     dialog = sample_window.export_window
     assert dialog.isVisible() and dialog.level.currentData() == "article"
@@ -50,7 +50,7 @@ def test_file_export_opens_the_dialog_and_writes_the_chosen_options(qtbot, sampl
 
 
 def test_export_quote_labels_action_chooses_the_quote_level(sample_window, tmp_path):
-    action = next(a for a in sample_window.export_actions if a.text() == "Export quote labels…")
+    action = next(a for a in sample_window.export_actions if a.text().replace("&", "") == "Export quote labels…")
     action.trigger()
     assert sample_window.export_window.level.currentData() == "quote"
     assert sample_window.export_window.options()["neutralise"] is True

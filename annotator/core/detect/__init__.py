@@ -4,7 +4,8 @@
 
 Modules: marks (quote spans), cues (speech verbs), names (name runs, roles, the cast),
 speakers (the phrase a cue points at and its resolution), attribution (linking quotes
-to cues and sources), confidence (kind and score). A statistical detector can sit
+to cues and sources), confidence (kind and score), reported (indirect and mixed
+attributions: reported speech with no or some quotation marks). A statistical detector can sit
 beside RuleDetector by following the Detector protocol in model.
 """
 
@@ -14,7 +15,7 @@ from dataclasses import replace
 
 from annotator.core.detect.model import Detection, Detector, Mention, Quote
 
-DETECTOR_VERSION = "rules-6"  # stored with every detected quote: a change in what is found means a new one
+DETECTOR_VERSION = "rules-7"  # stored with every detected quote: a change in what is found means a new one
 
 __all__ = ["detect", "Detection", "Detector", "Mention", "Quote", "RuleDetector", "DETECTOR_VERSION"]
 
@@ -78,7 +79,8 @@ def _pieces(text: str):
 def _shifted(span, offset: int):
     moved = {
         name: getattr(span, name) + offset
-        for name in ("start", "end", "cue_start", "cue_end", "speaker_start", "speaker_end")
+        for name in ("start", "end", "cue_start", "cue_end", "speaker_start", "speaker_end", "content_start",
+                     "content_end")
         if getattr(span, name, None) is not None
     }
     return replace(span, **moved)

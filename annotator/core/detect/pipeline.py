@@ -9,6 +9,7 @@ from annotator.core.detect.cues import SPEECH_CUES, CueIndex
 from annotator.core.detect.marks import LINE_RE, find_mark_spans
 from annotator.core.detect.model import Detection, Mention, Quote
 from annotator.core.detect.names import Cast
+from annotator.core.detect.reported import combine_forms, find_reported
 from annotator.core.detect.speakers import Resolver
 
 
@@ -19,7 +20,8 @@ def run_rules(text: str) -> Detection:
     cast = Cast(text, inside, SPEECH_CUES)
     cues = CueIndex(text, inside, lines)
     resolver = Resolver(text, cast)
-    links = Attributor(text, spans, resolver, cues, lines).link_all()
+    attributor = Attributor(text, spans, resolver, cues, lines)
+    links = attributor.link_all()
 
     quotes = []
     for link in links:
@@ -38,6 +40,7 @@ def run_rules(text: str) -> Detection:
             speaker_kind=src.kind if src and src.name else "unknown",
             confidence=confidence(text, link, kind),
         ))
+    quotes = combine_forms(text, quotes, find_reported(text, attributor))
     return Detection(quotes=quotes, mentions=_mentions(text, cast, links), detector=DETECTOR_VERSION)
 
 
