@@ -69,6 +69,11 @@ class TeamServer:
             fh.write(f"{self.host}:{self.port}:{self.dbname}:{member.role}:{password}\n")
         return with_login(self.dsn, member.role)
 
+    def role_of(self, name: str) -> str:
+        from annotator.core.team import role_name
+
+        return role_name(self.schema, name)
+
     def drop(self) -> None:
         from annotator.core.team import drop_team
 

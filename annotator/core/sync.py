@@ -772,7 +772,7 @@ def join_team(dsn: str, path: str | Path, annotator: str, schema: str = "team", 
 
 
 def sync_project(project: Project, *, everything: bool = False, cancelled=None, progress=None,
-                 dsn: str | None = None) -> SyncReport:
+                 dsn: str | None = None, batch: int = PUSH_BATCH) -> SyncReport:
     """Push, then pull. A server that cannot be reached gives a report with `offline` set; the
     project is left as it was (its changes wait)."""
     report = SyncReport()
@@ -789,7 +789,8 @@ def sync_project(project: Project, *, everything: bool = False, cancelled=None, 
     else:
         try:
             with pg:
-                push(project, pg, link, report, everything=everything, cancelled=cancelled, progress=progress)
+                push(project, pg, link, report, everything=everything, cancelled=cancelled, progress=progress,
+                     batch=batch)
                 if not report.cancelled:
                     pull(project, pg, link, report, cancelled=cancelled, progress=progress)
         except TeamError as exc:

@@ -841,10 +841,15 @@ class MainWindow(QMainWindow):
             show_reports(self, reports)
 
     def show_review(self):
-        """The review window: items where annotators disagree, side by side; this annotator adjudicates."""
+        """The review window: items where annotators disagree, side by side; the adjudicator (asked once
+        per machine, the annotator's name offered) settles them."""
+        from annotator.gui.projects import adjudicator_for  # noqa: PLC0415
         from annotator.gui.review import open_review_window  # noqa: PLC0415
 
-        self.review_window = open_review_window(self.project.path, self.annotator, self)
+        adjudicator = adjudicator_for(self.settings, labels.list_annotators(self.project), self.annotator, self)
+        if adjudicator is None:
+            return None
+        self.review_window = open_review_window(self.project.path, adjudicator, self)
         return self.review_window
 
     def show_agreement(self):

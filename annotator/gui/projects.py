@@ -36,11 +36,15 @@ from annotator.core.store import Project, ProjectError, check_project_file, open
 RECENT_KEY = "recent_projects"
 PROJECT_ANNOTATORS_KEY = "project_annotators"
 MACHINE_ANNOTATOR_KEY = "annotator"
+ADJUDICATOR_KEY = "adjudicator"
 MAX_RECENT = 8
 PROJECT_FILTER = "Annotator projects (*.db *.sqlite *.annotator.db);;All files (*)"
 PROJECT_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 ANNOTATOR_WHY = ("Your labels are stored under this name, so that colleagues' work stays apart when projects "
                  "are merged; File > Switch annotator changes it.")
+
+ADJUDICATOR_WHY = ("Decisions on disagreements are stored under this name as the adjudicator's, apart from every "
+                   "coder's own labels; it is asked once.")
 
 _windows: set[QWidget] = set()  # top-level windows made here, kept alive until they close
 
@@ -113,11 +117,12 @@ class AnnotatorDialog(QDialog):
     """'Who is annotating?': one line to type a name (the login name filled in), the names used in the
     project offered as completions, and one sentence on why it is asked."""
 
-    def __init__(self, known: list[str], suggested: str, parent=None):
+    def __init__(self, known: list[str], suggested: str, parent=None, title: str = "Who is annotating?",
+                 why_text: str = ANNOTATOR_WHY):
         super().__init__(parent)
-        self.setWindowTitle("Who is annotating?")
+        self.setWindowTitle(title)
         layout = QVBoxLayout(self)
-        why = QLabel(ANNOTATOR_WHY)
+        why = QLabel(why_text)
         why.setWordWrap(True)
         why.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(why)
@@ -145,6 +150,17 @@ class AnnotatorDialog(QDialog):
 def ask_annotator(parent, known: list[str], suggested: str) -> str | None:
     dialog = AnnotatorDialog(known, suggested, parent)
     return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen() else None
+
+
+def adjudicator_for(settings: QSettings, known: list[str], suggested: str, parent=None) -> str | None:
+    """Who settles disagreements on this machine: asked once (the annotator's name offered), then kept."""
+    name = settings.value(ADJUDICATOR_KEY, "", type=str)
+    if not name:
+        dialog = AnnotatorDialog(known, suggested, parent, "Who adjudicates?", ADJUDICATOR_WHY)
+        name = dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else ""
+        if name:
+            settings.setValue(ADJUDICATOR_KEY, name)
+    return name or None
 
 
 def annotator_for(settings: QSettings, project: Project, parent=None, ask: bool = True) -> str | None:

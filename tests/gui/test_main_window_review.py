@@ -20,7 +20,9 @@ def sample_window(qtbot, tmp_path):
 
     project = open_project(tmp_path / "p.db")
     build_sample(project)
-    win = MainWindow(project, "zoe", QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue("adjudicator", "zoe")
+    win = MainWindow(project, "zoe", settings)
     win.show_report_dialogs = False
     qtbot.addWidget(win)
     win.show()

@@ -297,7 +297,7 @@ class _Document:
             text="\n".join(body),
             title=title,
             outlet=outlet,
-            authors=_authors(self.fields.get("byline") or self.fields.get("author") or ""),
+            authors=authors_from_byline(self.fields.get("byline") or self.fields.get("author") or ""),
             published=published,
             url=_url(self.fields),
             language=_language(self.fields.get("language")),
@@ -388,7 +388,7 @@ _TRAILING_URL = re.compile(r"(?:^|[;\s])(https?://\S+)\s*$")
 _SURNAME_FIRST = re.compile(r"^([^\W\d_][\w'-]+),\s+([^\W\d_][\w.'-]*(?:\s+[^\W\d_][\w.'-]*)?)$")
 
 
-def _authors(byline: str) -> list[str]:
+def authors_from_byline(byline: str) -> list[str]:
     """'By JANE ROE and John Doe in Berlin' -> ['JANE ROE', 'John Doe']; job titles are dropped;
     'Albrecht, Bernhard' (surname first, as German exports write it) -> ['Bernhard Albrecht']."""
     byline = re.sub(r"^\s*by\s+", "", byline, flags=re.I)

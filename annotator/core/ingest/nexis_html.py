@@ -18,7 +18,8 @@ import html
 import re
 from collections.abc import Iterator
 
-from annotator.core.ingest.decode import SNIFF_BYTES, DecodeError, guess_encoding
+from annotator.core.ingest.decode import DecodeError
+from annotator.core.ingest.markup import text_pieces
 from annotator.core.ingest.nexis import parse_nexis_lines
 from annotator.core.ingest.options import ReadOptions
 from annotator.core.ingest.source import Source
@@ -52,19 +53,19 @@ _NEXIS_RESUME = re.compile(r"<A\s+NAME=\"?DOC_ID_|<!--\s*Hide XML|<DOC\s+NUMBER=
 
 def read(source: Source, options: ReadOptions) -> Iterator[Article | ImportProblem]:
     with source.open_binary() as binary:
-        head = binary.read(SNIFF_BYTES)
+        lines = MarkupLines(text_pieces(binary))
+        count = 0
         try:
-            encoding = guess_encoding(head)
+            for got in parse_nexis_lines(
+                lines, source.path, READER, line_of=lines.source_line, complete=lines.complete
+            ):
+                count += not isinstance(got, ImportProblem)
+                yield got
+                if isinstance(got, ImportProblem) and not got.note:
+                    return
         except DecodeError as exc:
             yield ImportProblem(source.path, str(exc), reader=READER)
             return
-        lines = MarkupLines(_decoded(head, binary, encoding))
-        count = 0
-        for got in parse_nexis_lines(lines, source.path, READER, line_of=lines.source_line, complete=lines.complete):
-            count += not isinstance(got, ImportProblem)
-            yield got
-            if isinstance(got, ImportProblem) and not got.note:
-                return
     if lines.foreign:
         line, after, articles = lines.foreign[0]
         where = f"after document {after}" if after else "before the first document"
@@ -82,18 +83,6 @@ def read(source: Source, options: ReadOptions) -> Iterator[Article | ImportProbl
             "Download the documents themselves as HTML",
             reader=READER,
         )
-
-
-def _decoded(head: bytes, binary, encoding: str) -> Iterator[str]:
-    """The file's text in pieces; bytes that do not decode become U+FFFD rather than stopping a batch."""
-    import codecs
-
-    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-    data = head
-    while data:
-        yield decoder.decode(data)
-        data = binary.read(1 << 18)
-    yield decoder.decode(b"", final=True)
 
 
 class MarkupLines:

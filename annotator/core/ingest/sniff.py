@@ -24,13 +24,21 @@ _NEXIS_MARKUP = re.compile(rb"<DOCFULL>|<DOC\s+NUMBER=|LXNComment|DOC_ID_\d", re
 
 
 def markup_format(head: bytes) -> str | None:
-    """'factiva-xml', 'factiva-html' or 'nexis-html' for the start of a database export, else None."""
-    if _FACTIVA_XML.search(head[:65536]):
+    """'factiva-xml', 'factiva-html' or 'nexis-html' for the start of a database export, else None.
+
+    Plain substring tests first (fast on a megabyte), the patterns only where one of them hit."""
+    start = head[:65536]
+    if (b"PPSResponse" in start or b"factiva.com/pps" in start) and _FACTIVA_XML.search(start):
         return "factiva-xml"
-    if _NEXIS_MARKUP.search(head) and _NEXIS_COUNT.search(head):
+    if (b"DOCFULL" in head or b"LXNComment" in head or b"DOC_ID_" in head or b"DOC NUMBER" in head) and (
+        _NEXIS_MARKUP.search(head) and _NEXIS_COUNT.search(head)
+    ):
         return "nexis-html"
     if b"Download Request:" in head and b"Nexis" in head:  # a Nexis page without documents: its reader says so
         return "nexis-html"
-    if _FACTIVA_PAGE.search(head) or (b"Factiva" in head and _FACTIVA_ARTICLE.search(head)):
+    lowered = head[:65536].lower()
+    if b"factiva" in lowered and (_FACTIVA_PAGE.search(head) or _FACTIVA_ARTICLE.search(head)):
+        return "factiva-html"
+    if b"Factiva" in head and b"articleParagraph" in head and _FACTIVA_ARTICLE.search(head):
         return "factiva-html"
     return None
