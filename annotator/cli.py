@@ -49,11 +49,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None, help="reader processes (default: all cores)")
     p.add_argument("--no-detect", dest="detect", action="store_false",
                    help="do not detect quotes now (run `annotator detect` later)")
+    p.add_argument("--forms", default=None, metavar="FORM,...",
+                   help="which attributions to detect: direct, mixed, indirect (or reported); default all")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("detect", help="re-run quote and speaker detection; keeps what a person confirmed or corrected")
     p.add_argument("project")
     p.add_argument("--workers", type=int, default=None, help="detector processes (default: all cores)")
+    p.add_argument("--forms", default=None, metavar="FORM,...",
+                   help="which attributions to detect: direct, mixed, indirect (or reported); default all")
     p.set_defaults(func=cmd_detect)
 
     p = sub.add_parser("quotes", help="detect quotes in article files without a project (JSON lines with --jsonl)")
@@ -316,6 +320,17 @@ def _read(path: str):
         raise SystemExit(EXIT_USAGE) from None
 
 
+def _forms_arg(args, command: str) -> tuple[str, ...] | None:
+    """The --forms choice as a tuple of forms, or None after saying what is wrong with it."""
+    from annotator.core.quote_forms import parse_forms
+
+    try:
+        return parse_forms(args.forms)
+    except ValueError as exc:
+        print(f"annotator {command}: --forms: {exc}", file=sys.stderr)
+        return None
+
+
 def cmd_import(args) -> int:
     from annotator.core.importer import import_paths
     from annotator.core.ingest.options import ReadOptions, parse_field_map
@@ -325,11 +340,14 @@ def cmd_import(args) -> int:
     except ValueError as exc:
         print(f"annotator import: --map: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    forms = _forms_arg(args, "import")
+    if forms is None:
+        return EXIT_USAGE
     project = _open(args.project)
     bar = _TerminalProgress() if sys.stderr.isatty() and not args.json else None
     try:
         report = import_paths(
-            project, args.paths, options, progress=bar, workers=args.workers, detect=args.detect
+            project, args.paths, options, progress=bar, workers=args.workers, detect=args.detect, forms=forms
         )
     finally:
         if bar:
@@ -351,10 +369,13 @@ def cmd_import(args) -> int:
 def cmd_detect(args) -> int:
     from annotator.core.quotes import run_detection
 
+    forms = _forms_arg(args, "detect")
+    if forms is None:
+        return EXIT_USAGE
     project = _open(args.project, create=False)
     bar = _TerminalProgress() if sys.stderr.isatty() else None
     try:
-        report = run_detection(project, progress=bar, workers=args.workers)
+        report = run_detection(project, progress=bar, workers=args.workers, forms=forms)
     finally:
         if bar:
             bar.finish()
@@ -366,17 +387,14 @@ def cmd_detect(args) -> int:
 def cmd_quotes(args) -> int:
     from annotator.core.file_quotes import quotes_in_files
     from annotator.core.ingest.options import ReadOptions, parse_field_map
-    from annotator.core.quote_forms import parse_forms
 
     try:
         options = ReadOptions(field_map=parse_field_map(args.field_map))
     except ValueError as exc:
         print(f"annotator quotes: --map: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    try:
-        forms = parse_forms(args.forms)
-    except ValueError as exc:
-        print(f"annotator quotes: --forms: {exc}", file=sys.stderr)
+    forms = _forms_arg(args, "quotes")
+    if forms is None:
         return EXIT_USAGE
     failed = False
     out = sys.stdout

@@ -26,8 +26,8 @@ def article_rows(path: str, article: Article, forms: Iterable[str], min_confiden
 
     text = article.text
     rows = []
-    for q in detect(text).quotes:
-        if q.confidence < min_confidence or q.form not in forms:
+    for q in detect(text, forms).quotes:
+        if q.confidence < min_confidence:
             continue
         cs, ce = content_span(q.start, q.end, q.form, q.content_start, q.content_end)
         for start, end in quoted_parts(text, q.start, q.end, q.form, q.open_mark, q.close_mark) or [(cs, ce)]:

@@ -170,9 +170,9 @@ def read_whole(source: Source, options: ReadOptions) -> tuple[Source, list[Artic
     return source, articles
 
 
-def read_chunk(sources: list[Source], options: ReadOptions, detect: bool = False) -> list[tuple]:
+def read_chunk(sources: list[Source], options: ReadOptions, detect: bool = False, forms=None) -> list[tuple]:
     """Worker side: (source, articles or problem, prepared detections or None) for each file; with
-    `detect`, every article's quotes are detected here too, on the worker's core."""
+    `detect`, every article's quotes (of `forms`, default all) are detected here too, on the worker's core."""
     out = []
     for source in sources:
         source, result = read_whole(source, options)
@@ -180,7 +180,7 @@ def read_chunk(sources: list[Source], options: ReadOptions, detect: bool = False
         if detect and not isinstance(result, ImportProblem):
             from annotator.core.prepared import prepare_detection
 
-            prepared = [prepare_detection(a.text) for a in result if not isinstance(a, ImportProblem)]
+            prepared = [prepare_detection(a.text, forms) for a in result if not isinstance(a, ImportProblem)]
         out.append((source, result, prepared))
     return out
 
@@ -193,11 +193,13 @@ def import_paths(
     cancelled: Callable[[], bool] | None = None,
     workers: int | None = None,
     detect: bool = True,
+    forms=None,
 ) -> ImportReport:
     """Import files, folders and zip archives; returns a report with one row per file tried.
 
     With `detect`, quotes and speakers of the new articles are detected as they are read and stored
-    with them (as auto); a streamed big file's articles once it is stored.
+    with them (as auto; `forms`, default all, names the attribution forms); a streamed big file's
+    articles once it is stored.
     """
     options = options or ReadOptions()
     report = ImportReport()
@@ -215,7 +217,7 @@ def import_paths(
     writer = _Writer(project, report, detect)
     done = len(report.files)
     try:
-        for source, result, prepared in _read_many(small, options, pool, cancelled, detect):
+        for source, result, prepared in _read_many(small, options, pool, cancelled, detect, forms):
             writer.add_file(source.path, result, prepared)  # grouped; sent to the writer thread in batches
             done += 1
             if progress:
@@ -242,7 +244,8 @@ def import_paths(
         new_ids = [r[0] for r in project.conn.execute("SELECT id FROM articles WHERE id > ?", (last_id_before,))
                    if r[0] not in writer.detected]
         if new_ids:
-            more = run_detection(project, new_ids, progress=progress, cancelled=cancelled, workers=workers)
+            more = run_detection(project, new_ids, progress=progress, cancelled=cancelled, workers=workers,
+                                 forms=forms)
             for name in ("articles", "quotes", "mentions", "kept"):
                 setattr(report.detection, name, getattr(report.detection, name) + getattr(more, name))
             report.detection.cancelled = more.cancelled
@@ -261,11 +264,11 @@ def _reader_pool(sources: list[Source], workers: int | None) -> ProcessPoolExecu
 
 
 def _read_many(sources: list[Source], options: ReadOptions, pool: ProcessPoolExecutor | None, cancelled,
-               detect: bool = False):
+               detect: bool = False, forms=None):
     # A bounded window of tasks in flight: memory stays flat however many files there are, even
     # when the readers outpace the writer.
     tasks = _chunks(sources) if pool is not None else ([source] for source in sources)   # here: a file at a time
-    for results in map_in_order(pool, read_chunk, tasks, options, detect, cancelled=cancelled):
+    for results in map_in_order(pool, read_chunk, tasks, options, detect, forms, cancelled=cancelled):
         yield from results
 
 

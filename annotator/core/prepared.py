@@ -19,8 +19,9 @@ class PreparedDetection:
     speaker_names: list[tuple]   # ... of each quote's speaker
 
 
-def prepare_detection(text: str) -> PreparedDetection:
-    det = detect(text)
+def prepare_detection(text: str, forms=None) -> PreparedDetection:
+    """detect(text, forms) with the names linking will compare."""
+    det = detect(text, forms)
     return PreparedDetection(
         det,
         [link_names(m.name, m.text, m.kind, m.role) for m in det.mentions],

@@ -49,9 +49,10 @@ class DetectReport:
         return text + (" (cancelled)" if self.cancelled else "")
 
 
-def detect_texts(items: list[tuple[int, str]]) -> list[tuple[int, Detection]]:
-    """Worker side: detection for (article id, text) pairs. Module-level so a pool can pickle it."""
-    return [(article_id, detect(text)) for article_id, text in items]
+def detect_texts(items: list[tuple[int, str]], forms=None) -> list[tuple[int, Detection]]:
+    """Worker side: detection for (article id, text) pairs (only `forms`, default all). Module-level so a
+    pool can pickle it."""
+    return [(article_id, detect(text, forms)) for article_id, text in items]
 
 
 def store_detection(project: Project, article_id: int, detection: Detection, now: str | None = None,
@@ -66,7 +67,9 @@ def store_detection(project: Project, article_id: int, detection: Detection, now
     kept_spans = [
         (r[0], r[1])
         for r in conn.execute(
-            f"SELECT start, end FROM quotes WHERE article_id = ? AND (origin != 'auto' OR {_TOUCHED})",
+            # a reported quote stands over its whole content
+            f"SELECT coalesce(content_start, start), coalesce(content_end, end) FROM quotes "
+            f"WHERE article_id = ? AND (origin != 'auto' OR {_TOUCHED})",
             (article_id,),
         )
     ]
@@ -95,27 +98,32 @@ def store_detection(project: Project, article_id: int, detection: Detection, now
         new_mentions += 1
     rows = []
     for q in detection.quotes:
-        if any(q.start < end and start < q.end for start, end in kept_spans):
+        cs = q.content_start if q.content_start is not None else q.start
+        ce = q.content_end if q.content_end is not None else q.end
+        if any(cs < end and start < ce for start, end in kept_spans):
             continue  # a person's quote stands here
         mention_id = mention_ids.get((q.speaker_start, q.speaker_end)) if q.speaker_start is not None else None
         rows.append(
             (
-                article_id, q.start, q.end, text[q.start:q.end] if text is not None else None, q.kind, q.open_mark, q.close_mark, q.cue, q.cue_start,
-                q.cue_end, q.speaker, q.speaker_start, q.speaker_end, q.role, q.speaker_kind, mention_id,
-                q.confidence, detection.detector or DETECTOR_VERSION, now,
+                article_id, q.start, q.end, text[q.start:q.end] if text is not None else None, q.kind, q.open_mark,
+                q.close_mark, q.cue, q.cue_start, q.cue_end, q.speaker, q.speaker_start, q.speaker_end, q.role,
+                q.speaker_kind, mention_id, q.confidence, detection.detector or DETECTOR_VERSION, now, q.form, cs, ce,
+                text[cs:ce] if text is not None else None,
             )
         )
     conn.executemany(
         "INSERT INTO quotes (article_id, start, end, text, kind, open_mark, close_mark, cue, cue_start, cue_end, "
         "speaker, speaker_start, speaker_end, speaker_role, speaker_kind, mention_id, confidence, origin, "
-        "detector_version, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'auto',?,?)",
+        "detector_version, created_at, form, content_start, content_end, content) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'auto',?,?,?,?,?,?)",
         rows,
     )
-    if text is None:   # the quoted words, copied from the article so exports need no second look-up
+    if text is None:   # the quoted words and the content, copied from the article so exports need no second look-up
         conn.execute(
-            "UPDATE quotes SET text = substr((SELECT text FROM articles WHERE id = ?), start + 1, end - start) "
+            "UPDATE quotes SET text = substr((SELECT text FROM articles WHERE id = ?), start + 1, end - start), "
+            "content = substr((SELECT text FROM articles WHERE id = ?), content_start + 1, content_end - content_start) "
             "WHERE article_id = ? AND text IS NULL",
-            (article_id, article_id),
+            (article_id, article_id, article_id),
         )
     _link_entities(project, article_id)
     return len(rows), new_mentions, len(kept_spans)
@@ -128,7 +136,8 @@ _INSERT_MENTION = (
 _INSERT_QUOTE = (
     "INSERT INTO quotes (article_id, start, end, text, kind, open_mark, close_mark, cue, cue_start, cue_end, "
     "speaker, speaker_start, speaker_end, speaker_role, speaker_kind, mention_id, entity_id, link_by, link_score, "
-    "confidence, origin, detector_version, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'auto',?,?)"
+    "confidence, origin, detector_version, created_at, form, content_start, content_end, content) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'auto',?,?,?,?,?,?)"
 )
 
 
@@ -164,11 +173,13 @@ def store_new_detection(project: Project, article_id: int, text: str, prepared: 
             score, version, now)).lastrowid)
     for k, ((q, _), (eid, score)) in enumerate(zip(quotes, links[len(mentions):])):
         mention = quote_mention[k]
+        cs = q.content_start if q.content_start is not None else q.start
+        ce = q.content_end if q.content_end is not None else q.end
         conn.execute(_INSERT_QUOTE, (
             article_id, q.start, q.end, text[q.start:q.end], q.kind, q.open_mark, q.close_mark, q.cue, q.cue_start,
             q.cue_end, q.speaker, q.speaker_start, q.speaker_end, q.role, q.speaker_kind,
             mention_ids[mention] if mention is not None else None, eid, AUTO if eid is not None else None, score,
-            q.confidence, version, now))
+            q.confidence, version, now, q.form, cs, ce, text[cs:ce]))
     return len(quotes), len(mentions)
 
 
@@ -184,8 +195,10 @@ def run_detection(
     progress: Callable[[int, int, str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     workers: int | None = None,
+    forms=None,
 ) -> DetectReport:
-    """Detect quotes in the given articles (all when None), on several cores, storing as it goes."""
+    """Detect quotes in the given articles (all when None), on several cores, storing as it goes;
+    `forms` (default all) names the attribution forms to detect."""
     ids = list(article_ids) if article_ids is not None else [
         r[0] for r in project.conn.execute("SELECT id FROM articles ORDER BY id")
     ]
@@ -205,7 +218,7 @@ def run_detection(
     done = 0
     stored: list[tuple[int, str, Detection]] = []
     try:
-        for results in map_in_order(pool, detect_texts, tasks(), cancelled=cancelled, ahead=4):
+        for results in map_in_order(pool, detect_texts, tasks(), forms, cancelled=cancelled, ahead=4):
             texts = dict(sent.popleft())
             stored.extend((article_id, texts[article_id], det) for article_id, det in results)
             done += len(results)

@@ -25,9 +25,9 @@ class RuleDetector:
 
     version = DETECTOR_VERSION
 
-    def detect(self, text: str) -> Detection:
+    def detect(self, text: str, forms=None) -> Detection:
         from annotator.core.detect.pipeline import run_rules
-        return run_rules(text)
+        return run_rules(text, forms)
 
 
 _DEFAULT = RuleDetector()
@@ -38,23 +38,24 @@ _DEFAULT = RuleDetector()
 PIECE_CHARS = 50_000
 
 
-def detect(text: str) -> Detection:
-    """Quotes and speaker mentions in text; an empty Detection for anything it cannot read."""
+def detect(text: str, forms=None) -> Detection:
+    """Quotes (direct, mixed and indirect attributions, or only the `forms` named) and speaker mentions
+    in text; an empty Detection for anything it cannot read."""
     if not isinstance(text, str) or not text:
         return Detection(detector=DETECTOR_VERSION)
     if len(text) <= PIECE_CHARS:
-        return _detect_safely(text)
+        return _detect_safely(text, forms)
     quotes, mentions = [], []
     for start, end in _pieces(text):
-        part = _detect_safely(text[start:end])
+        part = _detect_safely(text[start:end], forms)
         quotes.extend(_shifted(q, start) for q in part.quotes)
         mentions.extend(_shifted(m, start) for m in part.mentions)
     return Detection(quotes=quotes, mentions=mentions, detector=DETECTOR_VERSION)
 
 
-def _detect_safely(text: str) -> Detection:
+def _detect_safely(text: str, forms=None) -> Detection:
     try:
-        return _DEFAULT.detect(text)
+        return _DEFAULT.detect(text, forms)
     except Exception:  # a bug in a rule must not take the caller down; the text simply gets no quotes
         return Detection(detector=DETECTOR_VERSION)
 

@@ -36,8 +36,9 @@ def _forms(name: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for line in read_word_list("cues", name):
         words = line.lower().split()
-        for w in words:
-            out.setdefault(w, words[0])
+        lemma = words[0].strip("()")
+        for w in words[1:] if words[0].startswith("(") else words:
+            out.setdefault(w, lemma)
     return out
 
 
@@ -59,8 +60,8 @@ _OBJECT_CONTENT = frozenset("accuse blame criticize criticise praise attack slam
 # verbs whose content is only their object: "Ryan endorsed Trump", "she praised the plan"
 _OBJECT_ONLY = frozenset("endorse praise attack slam blast condemn decry denounce applaud welcome oppose support back "
                          "defend dismiss reject question dispute mock ridicule thank congratulate commend hail tout cite "
-                         "highlight embrace champion resist challenge nominate approve veto ban sue favor favour prefer "
-                         "choose pick select fault berate castigate lambaste rebuke scold chide".split())
+                         "highlight embrace champion resist challenge favor favour prefer "
+                         "fault berate castigate lambaste rebuke scold chide".split())
 _OBJECT_STOP_RE = re.compile(r"[,;:.!?()\u2014]|\s(?:in|on|at|during|after|before|as|when|while|because|for|over|"
                              r"since|and|but|who|which|that|with|by|to|from|last|this|earlier|later)\s")
 # "said" and its kin are nearly always reporting; other verbs need a clearer frame (a that-clause, a subject)
@@ -75,7 +76,7 @@ CUE_RE = re.compile(
 
 _THAT_RE = re.compile(r"\s*(?:that|whether|if|how|why|what|when)\b\s*")
 _ADVERBIAL_RE = re.compile(
-    r"\s*(?:,\s*|(?:on|last|this|next|early|late|earlier|later)\s+(?:[A-Z]\w+|week|month|year|night|morning|"
+    r"\s*(?:,\s*|(?:on|last|this|next|early|late|earlier|later)\s+(?:[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*)*|week|month|year|night|morning|"
     r"afternoon|evening|weekend|summer|fall|spring|winter)\b|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
     r"Sunday|yesterday|today|tonight|recently|repeatedly|previously|also|again|publicly|privately|later|earlier|"
     r"often|frequently|once|now|then|flatly|firmly|strongly|quickly|bluntly|simply|just|only|even|still|"
@@ -93,7 +94,10 @@ _DET_BEFORE_RE = re.compile(r"\b(?:the|a|an|his|her|their|its|our|this|these|tho
                             r"\s+$", re.I)
 _POSSESSOR_RE = re.compile(r"((?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w.-]*|he|she|they|his|her|their)(['\u2019]s?)?\s+"
                            r"(?:[a-z-]+\s+){0,2}$")
+# 'his claim in a recent interview that ...': a short phrase may stand between the noun and its clause
+_NOUN_THAT_RE = re.compile(r"\s*,?\s*(?:(?:in|on|at|during|to|last|this|earlier)\s+(?:[\w'\u2019.-]+\s+){0,6}?)?,?\s*that\s+")
 _BY_RE = re.compile(r"\s+(?:by|from|of)\s+")
+_PARTICIPLE_LEAD_RE = re.compile(r"\b(?:by|after|before|while|when|without|in|for|despite|since)\s+$")
 _INFINITIVE_RE = re.compile(r"\b(?:to|not\s+to)\s+$")
 _AUX_BEFORE_RE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:[a-z]+ly\s+)?$")
 _WHO_RE = re.compile(r",?\s*(?:who|which|that)\s+(?:also\s+|has\s+|had\s+|have\s+|later\s+)?$")
@@ -103,6 +107,7 @@ _QUOTE_MARKS = "\"\u201c\u201d\u2018\u2019'"
 _STRIP = " \t\n,;:\u2014\u2013-"
 MIN_CONTENT_WORDS = 3
 MAX_CONTENT_CHARS = 600
+SUBJECT_REACH = 160
 SURE_QUOTE = 0.5   # a quoted span the direct rules are this sure of makes a reported clause mixed
 
 
@@ -203,21 +208,32 @@ class _Reader:
                 found = self._noun(cs, ce, ss, se, word)
                 if found is not None or _DET_BEFORE_RE.search(lead):
                     return found
-        if _DET_BEFORE_RE.search(lead) or _AUX_BEFORE_RE.search(lead) and not low.endswith("ed") \
-                or _INFINITIVE_RE.search(lead) and lemma not in ("say",):
-            return None
-        if word[0].isupper() and cs == ss and low not in ("said", "says"):
+        if _DET_BEFORE_RE.search(lead) or _AUX_BEFORE_RE.search(lead) and not low.endswith("ed"):
             return None
         strong = lemma in _SAY_LIKE
+        infinitive = bool(_INFINITIVE_RE.search(lead))
+        if infinitive and not (strong or lemma in _OBJECT_ONLY):
+            return None
+        opening = not text[ss:cs].strip(" \"'\u201c\u2018(")
+        if word[0].isupper() and opening and low not in ("said", "says") and not low.endswith("ing"):
+            return None
         # the subject before the verb
         lo = ss
         who = _WHO_RE.search(text, ss, cs)
         subj_end = who.start() if who else cs
-        np = np_before(text, lo, subj_end)
-        participle = low.endswith("ing") and _COMMA_END_RE.search(text, ss, cs)
-        if participle:
-            np = self.att._participle_subject(ss, cs) if np is None or not who else np
-        if np is not None and np[1] < cs - 40 and not who:
+        if subj_end - lo > SUBJECT_REACH:   # a subject is read back a few words only: cost stays per cue, not per sentence
+            lo = text.find(" ", subj_end - SUBJECT_REACH, subj_end) + 1 or lo
+        np = None if infinitive or opening else np_before(text, lo, subj_end)
+        participle = low.endswith("ing") and (_COMMA_END_RE.search(text, ss, cs) or _PARTICIPLE_LEAD_RE.search(lead)
+                                              or opening)
+        if participle and (np is None or not who):
+            # '..., saying that ...', 'by saying ...', 'Noting that ..., Lee ...': the clause's subject
+            np = self.att._sentence_subject(ss, se) if opening else self.att._participle_subject(ss, cs)
+            if opening and np is not None and np[0] < ce:
+                np = None
+        elif infinitive:
+            np = self.att._participle_subject(ss, cs)   # 'Lee was the first to endorse ...', 'voters are likely to say'
+        if np is not None and np[1] < cs - 40 and not (who or participle or infinitive):
             np = None
         bare = False
         if np is None and strong and not participle:
@@ -279,7 +295,7 @@ class _Reader:
             np = np_after(text, by.end(), se)
             if np is not None:
                 src_np, pos = np, np[1]
-        m = re.match(r"\s*,?\s*that\s+", text[pos:se])
+        m = _NOUN_THAT_RE.match(text[pos:se])
         if not m:
             return None
         start = pos + m.end()
@@ -341,18 +357,29 @@ def _bare_subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
     return (a, b) if b > a else None
 
 
-def find_reported(text: str, attributor) -> list[Reported]:
-    """Every attribution a cue word frames, in text order, content spans not overlapping."""
+def find_reported(text: str, attributor, links=()) -> list[Reported]:
+    """Every attribution a cue word frames, in text order, content spans not overlapping. A cue that
+    links a direct quote before it ('"...," Lee said on Tuesday') frames nothing more unless 'that' follows."""
     reader = _Reader(text, attributor)
+    used = {link.cue.start for link in links if link.cue is not None and link.how == "after"}
     found: list[Reported] = []
     for m in CUE_RE.finditer(text):
-        if found and m.start() < found[-1].content_end and m.start() >= found[-1].content_start:
+        if m.start() in used and not re.match(r"[^.;:!?]{0,40}?\bthat\s", text[m.end():m.end() + 60]):
+            continue
+        if found and found[-1].strong and found[-1].content_start <= m.start() < found[-1].content_end:
             continue   # a cue inside the content just read ('Lee said aides told her ...')
         r = reader.read(m)
         if r is None:
             continue
+        # overlapping readings: a say-verb or 'according to' beats a weaker verb ('will veto the budget,
+        # according to Lee'); otherwise the first stands
         if found and r.content_start < found[-1].content_end:
-            continue
+            if not r.strong:
+                continue
+            while found and r.content_start < found[-1].content_end and not found[-1].strong:
+                found.pop()
+            if found and r.content_start < found[-1].content_end:
+                continue
         found.append(r)
     return found
 
@@ -361,12 +388,14 @@ def _outer(q: Quote) -> tuple[int, int]:
     return q.start - len(q.open_mark), q.end + len(q.close_mark)
 
 
-def combine_forms(text: str, quotes: list[Quote], found: list[Reported]) -> list[Quote]:
+def combine_forms(text: str, quotes: list[Quote], found: list[Reported], forms=None) -> list[Quote]:
     """Direct quotes and reported attributions as one sorted, non-overlapping list of Quote items.
 
     A reported content that is all one quote (marks, 'that' and punctuation aside) is that direct
     quote; one holding quoted words besides words of its own is mixed: one item whose start/end run
-    over its quoted words and whose content is the whole clause; the rest are indirect."""
+    over its quoted words and whose content is the whole clause; the rest are indirect. `forms`
+    (default all) keeps only those; without 'mixed' a mixed clause's quotes stay direct ones."""
+    keep = forms if forms is not None else ("direct", "mixed", "indirect")
     out: list[Quote] = []
     qi = 0
     quotes = sorted((q if q.content_start is not None else replace(q, content_start=q.start, content_end=q.end)
@@ -398,12 +427,17 @@ def combine_forms(text: str, quotes: list[Quote], found: list[Reported]) -> list
         if not sure:   # only scare quotes or titles inside: reported speech with a quoted name in it
             out.append(replace(_indirect(text, r), start=a, end=b, content_start=a, content_end=b))
             continue
+        if "mixed" not in keep:
+            out.extend(inside)
+            continue
         first, last = sure[0], sure[-1]
         speaker_q = next((q for q in sure if q.speaker and q.cue_start is not None), None)
         src = r.source
+        cue = dict(cue=r.cue, cue_start=r.cue_start, cue_end=r.cue_end)
         if speaker_q is not None:   # the quote's own cue and speaker: the direct-quote rules are the surer
             who = dict(speaker=speaker_q.speaker, speaker_start=speaker_q.speaker_start,
                        speaker_end=speaker_q.speaker_end, role=speaker_q.role, speaker_kind=speaker_q.speaker_kind)
+            cue = dict(cue=speaker_q.cue, cue_start=speaker_q.cue_start, cue_end=speaker_q.cue_end)
         elif src is not None and src.name:
             who = dict(speaker=src.name, speaker_start=src.start, speaker_end=src.end, role=src.role,
                        speaker_kind=src.kind)
@@ -411,10 +445,9 @@ def combine_forms(text: str, quotes: list[Quote], found: list[Reported]) -> list
             who = dict(speaker=first.speaker, speaker_start=first.speaker_start, speaker_end=first.speaker_end,
                        role=first.role, speaker_kind=first.speaker_kind)
         out.append(replace(first, end=last.end, close_mark=last.close_mark, form="mixed", content_start=a,
-                           content_end=b, cue=r.cue, cue_start=r.cue_start, cue_end=r.cue_end,
-                           confidence=max(q.confidence for q in sure), **who))
+                           content_end=b, confidence=max(q.confidence for q in sure), **who, **cue))
     out.extend(quotes[qi:])
-    return out
+    return [q for q in out if q.form in keep]
 
 
 def _indirect(text: str, r: Reported) -> Quote:
