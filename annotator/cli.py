@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="leave out quotes the detector is less sure of (default 0.5; 0 shows all)")
     p.add_argument("--forms", default=None, metavar="FORM,...",
                    help="which attributions: direct, mixed, indirect (or reported = mixed,indirect); default all")
+    p.add_argument("--workers", type=int, default=None,
+                   help="processes reading and detecting (default: one a core; 1: this process alone)")
     p.set_defaults(func=cmd_quotes)
 
     p = sub.add_parser("info", help="counts, schema version and path of a project")
@@ -383,11 +385,8 @@ def cmd_detect(args) -> int:
 
 
 def cmd_quotes(args) -> int:
-    from annotator.core.detect import detect
-    from annotator.core.ingest import read_paths
+    from annotator.core.file_quotes import quotes_in_files
     from annotator.core.ingest.options import ReadOptions, parse_field_map
-
-    from annotator.core.quote_forms import content_span, quoted_parts
 
     try:
         options = ReadOptions(field_map=parse_field_map(args.field_map))
@@ -398,34 +397,20 @@ def cmd_quotes(args) -> int:
     if forms is None:
         return EXIT_USAGE
     failed = False
-    for path, articles, problem in read_paths(args.paths, options):
+    out = sys.stdout
+    for path, rows, problem in quotes_in_files(args.paths, options, forms, args.min_confidence, args.workers):
         if problem is not None:
             if not problem.skipped:
                 failed = True
                 print(f"annotator quotes: {problem}", file=sys.stderr)
             continue
-        for article in articles:
-            text = article.text
-            for q in detect(text, forms).quotes:
-                if q.confidence < args.min_confidence:
-                    continue
-                cs, ce = content_span(q.start, q.end, q.form, q.content_start, q.content_end)
-                # a mixed item gives a row for each of its quoted fragments, all with the same content
-                parts = quoted_parts(text, q.start, q.end, q.form, q.open_mark, q.close_mark) or [(cs, ce)]
-                for start, end in parts:
-                    row = {
-                        "file": path, "article": article.source_index, "title": article.title,
-                        "start": start, "end": end, "text": text[start:end], "form": q.form,
-                        "content": text[cs:ce], "content_start": cs, "content_end": ce,
-                        "speaker": q.speaker, "speaker_start": q.speaker_start, "speaker_end": q.speaker_end,
-                        "cue": q.cue, "confidence": round(q.confidence, 3),
-                    }
-                    if args.jsonl:
-                        print(json.dumps(row, ensure_ascii=False))
-                    else:
-                        shown = f"\u201c{row['text']}\u201d" if q.form == "direct" else f"({q.form}) {row['content']}"
-                        print(f"{Path(path).name}#{article.source_index} [{start}:{end}] "
-                              f"{row['speaker'] or '?'}: {shown}")
+        for row in rows:
+            if args.jsonl:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            else:
+                shown = f"\u201c{row['text']}\u201d" if row["form"] == "direct" else f"({row['form']}) {row['content']}"
+                out.write(f"{Path(path).name}#{row['article']} [{row['start']}:{row['end']}] "
+                          f"{row['speaker'] or '?'}: {shown}\n")
     return EXIT_FAILED if failed else EXIT_OK
 
 
