@@ -207,7 +207,9 @@ class _Document:
         if name is not None:
             if name in _GERMAN_HEADER:
                 self.german = True
-            name = LABELS.get(name) or (_GERMAN_ONLY.get(name) if self.german else None) or name
+            translated = LABELS.get(name) or (_GERMAN_ONLY.get(name) if self.german else None)
+            if translated:  # a label in another language counts only as the exports write it: upper-case
+                name = translated if line.split(":", 1)[0].strip().isupper() else None
         if self.state == "preamble":
             if not stripped:
                 if self.blocks[-1]:
@@ -384,6 +386,8 @@ def _url(fields: dict[str, str]) -> str | None:
     return found.group(1) if found else None
 
 
+# "By", and its words in the interfaces' other languages (capitalised: "von der Leyen" is a name)
+_BY = re.compile(r"^\s*(?:by|BY|By|Von|VON|Par|PAR|Por|POR|Door|DOOR)\s+")
 _TRAILING_URL = re.compile(r"(?:^|[;\s])(https?://\S+)\s*$")
 _SURNAME_FIRST = re.compile(r"^([^\W\d_][\w'-]+),\s+([^\W\d_][\w.'-]*(?:\s+[^\W\d_][\w.'-]*)?)$")
 
@@ -391,7 +395,7 @@ _SURNAME_FIRST = re.compile(r"^([^\W\d_][\w'-]+),\s+([^\W\d_][\w.'-]*(?:\s+[^\W\
 def authors_from_byline(byline: str) -> list[str]:
     """'By JANE ROE and John Doe in Berlin' -> ['JANE ROE', 'John Doe']; job titles are dropped;
     'Albrecht, Bernhard' (surname first, as German exports write it) -> ['Bernhard Albrecht']."""
-    byline = re.sub(r"^\s*by\s+", "", byline, flags=re.I)
+    byline = _BY.sub("", byline)
     names = []
     for part in byline.split(";"):
         inverted = _SURNAME_FIRST.match(part.strip())
