@@ -27,25 +27,7 @@ def read_source(source: Source, options: ReadOptions | None = None) -> Iterator[
         yield ImportProblem(source.path, "the file is empty")
         return
     try:
-        name, reader = _reader_for(source)
-    except OSError as exc:
-        yield ImportProblem(source.path, f"cannot be read ({exc.strerror or exc})")
-        return
-    if reader is None:
-        if source.suffix == ".xml":  # only Factiva's XML delivery is read; other XML in a folder is passed over
-            yield ImportProblem(source.path, "an XML file that is not a Factiva XML delivery (PPSResponse)",
-                                skipped=not source.explicit)
-            return
-        yield ImportProblem(source.path, f"unsupported file type '{source.suffix or '(none)'}'")
-        return
-    try:
-        for got in reader(source, options):
-            if not got.reader:  # a reader that hands over to another (text -> nexis-txt) names itself
-                if isinstance(got, ImportProblem):
-                    got = dataclasses.replace(got, reader=name)
-                else:
-                    got.reader = name
-            yield got
+        yield from _read_with_its_reader(source, options)
     except MemoryError:
         yield ImportProblem(source.path, "the file is too large to read")
     except OSError as exc:
@@ -55,6 +37,24 @@ def read_source(source: Source, options: ReadOptions | None = None) -> Iterator[
         yield ImportProblem(source.path, f"cannot be read from the archive ({exc or type(exc).__name__})")
     except Exception as exc:  # a reader bug must not stop a batch of thousands of files
         yield ImportProblem(source.path, f"unexpected error while reading: {type(exc).__name__}: {exc}")
+
+
+def _read_with_its_reader(source: Source, options: ReadOptions) -> Iterator[Article | ImportProblem]:
+    name, reader = _reader_for(source)
+    if reader is None:
+        if source.suffix == ".xml":  # only Factiva's XML delivery is read; other XML in a folder is passed over
+            yield ImportProblem(source.path, "an XML file that is not a Factiva XML delivery (PPSResponse)",
+                                skipped=not source.explicit)
+            return
+        yield ImportProblem(source.path, f"unsupported file type '{source.suffix or '(none)'}'")
+        return
+    for got in reader(source, options):
+        if not got.reader:  # a reader that hands over to another (text -> nexis-txt) names itself
+            if isinstance(got, ImportProblem):
+                got = dataclasses.replace(got, reader=name)
+            else:
+                got.reader = name
+        yield got
 
 
 def read_paths(paths, options: ReadOptions | None = None) -> Iterator[tuple[str, list[Article], ImportProblem | None]]:
