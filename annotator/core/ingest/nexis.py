@@ -344,6 +344,8 @@ def _read_preamble(
     after = _without_edition(blocks[b][i + 1 :])
     rest = blocks[b + 1 :]
     if title is None:
+        while len(rest) > 1 and _is_edition(rest[0][0]) and len(rest[0]) <= 3:  # "Edition 1;" / "Scotland"
+            rest = rest[1:]
         if header_seen and rest:
             # the headline: every line between the date/edition block and the first field label
             title, rest = " ".join(line for block in rest for line in block), []
@@ -357,10 +359,16 @@ def _read_preamble(
 def _without_edition(lines: list[str]) -> list[str]:
     """The lines after the date without its edition lines ('Late Edition - Final'; 'Edition 1;' wrapped
     onto 'Scotland')."""
-    while lines and _EDITION.search(lines[0]):
+    while lines and _is_edition(lines[0]):
         wraps = lines[0].rstrip().endswith((";", ",", "-"))
         lines = lines[2:] if wraps else lines[1:]
     return lines
+
+
+def _is_edition(line: str) -> bool:
+    """'Late Edition - Final', 'Edition 1;', 'Ausgabe 12': short, or ending in ';' (a headline such as
+    'Final whistle for the old pier' is neither)."""
+    return bool(_EDITION.search(line)) and (len(line.split()) <= 4 or line.rstrip().endswith(";"))
 
 
 def _date_text(line: str) -> str:
