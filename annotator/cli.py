@@ -331,6 +331,9 @@ def _forms_arg(args, command: str) -> tuple[str, ...] | None:
         return None
 
 
+IMPORT_ROWS_SHOWN = 20  # more files than this: one line per reader instead of one per file
+
+
 def cmd_import(args) -> int:
     from annotator.core.importer import import_paths
     from annotator.core.ingest.options import ReadOptions, parse_field_map
@@ -357,9 +360,16 @@ def cmd_import(args) -> int:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(report.summary())
+        if len(report.files) <= IMPORT_ROWS_SHOWN:  # a row per file: which reader read it, how many articles
+            for f in report.files:
+                if f.status in ("imported", "duplicate"):
+                    print(f"  {f.status}: {f.path}: {f.describe()}")
+        else:
+            for line in report.by_reader():
+                print(f"  {line}")
         for f in report.failed:
             where = f", row {f.row}" if f.row else (f", line {f.line}" if f.line else "")
-            print(f"  failed: {f.path}{where}: {f.message}")
+            print(f"  failed: {f.path}{where}: {f.reader + ': ' if f.reader else ''}{f.message}")
         for f in report.files:
             if f.left_out:
                 print(f"  left out of {f.path}: {f.message}")

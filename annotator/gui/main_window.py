@@ -763,7 +763,7 @@ class MainWindow(QMainWindow):
 
     def import_files_dialog(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import articles", "", "Articles (*.txt *.csv *.tsv *.json *.jsonl *.html *.htm *.zip *.docx);;"
+            self, "Import articles", "", "Articles (*.txt *.csv *.tsv *.json *.jsonl *.html *.htm *.xml *.zip *.docx);;"
             "All files (*)")
         if paths:
             self.import_paths(paths)
