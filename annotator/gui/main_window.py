@@ -35,7 +35,7 @@ from annotator.core.scheme import SINGLE, load_scheme
 from annotator.core.store import Project
 from annotator.gui import commands
 from annotator.gui.article_list import COL_DATE, COL_OUTLET, COL_STANCE, COL_STATUS, COL_TITLE, ArticleListModel
-from annotator.gui.jobs import ImportReportDialog, ProjectJob, import_job, progress_dialog
+from annotator.gui.jobs import ImportReportDialog, ProjectJob, import_job, run_job
 from annotator.gui.labels_panel import LabelsPanel
 from annotator.gui.projects import ANNOTATOR_WHY, remember_annotator, remember_recent
 from annotator.gui.reader import ReaderView
@@ -327,6 +327,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event):  # noqa: N802 (Qt override)
         self.panel.note.clearFocus()  # a note being typed is kept
+        self.search_timer.stop()
         self.save_settings()
         for job in list(self.jobs):
             job.cancel()
@@ -775,18 +776,7 @@ class MainWindow(QMainWindow):
 
     def import_paths(self, paths: list[str], workers: int | None = None) -> ProjectJob:
         """Import in a worker thread with a progress dialog; the report shows when it is done."""
-        job = import_job(self.project.path, list(paths), self, workers=workers)
-        dialog = progress_dialog(self, "Importing", job)
-        job.done.connect(self._import_done)
-        job.failed.connect(lambda message: plain_message(self, "Import failed", message))
-        self._run(job)
-        dialog.show()
-        return job
-
-    def _run(self, job: ProjectJob) -> None:
-        self.jobs.append(job)
-        job.finished.connect(lambda: self.jobs.remove(job) if job in self.jobs else None)
-        job.start()
+        return import_job(self, self.project.path, list(paths), workers=workers, on_done=self._import_done)
 
     def _import_done(self, report) -> None:
         self.last_import_report = report
