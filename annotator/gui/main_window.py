@@ -245,6 +245,8 @@ class MainWindow(QMainWindow):
         self._action("&Next quote", "]", lambda: self.step_quote(1), annotate_menu)
         self._action("&Previous quote", "[", lambda: self.step_quote(-1), annotate_menu)
         self._action("Set the quote's spea&ker", "Ctrl+K", self._focus_speaker, annotate_menu)
+        annotate_menu.addSeparator()
+        self._action("&Detect quotes again…", None, self.detect_quotes, annotate_menu)
 
         view = bar.addMenu("&View")
         self._action("Zoom &in", ["Ctrl++", "Ctrl+="], lambda: self.zoom(1), view)
@@ -777,6 +779,22 @@ class MainWindow(QMainWindow):
     def import_paths(self, paths: list[str], workers: int | None = None) -> ProjectJob:
         """Import in a worker thread with a progress dialog; the report shows when it is done."""
         return import_job(self, self.project.path, list(paths), workers=workers, on_done=self._import_done)
+
+    def detect_quotes(self, workers: int | None = None) -> ProjectJob:
+        """Run quote and speaker detection again over every article (what people checked is kept)."""
+        from annotator.core.quotes import run_detection  # noqa: PLC0415
+
+        def work(project, progress, cancelled):
+            return run_detection(project, progress=progress, cancelled=cancelled, workers=workers)
+
+        return run_job(self, self.project.path, work, title="Detecting quotes", on_done=self._detected)
+
+    def _detected(self, report) -> None:
+        self.undo_stack.clear()  # the spans the history points at may have been replaced
+        self.list_model.refresh_all()
+        if self.article is not None:
+            self.go_to(self.article.id)
+        self.statusBar().showMessage(report.summary(), 10000)
 
     def _import_done(self, report) -> None:
         self.last_import_report = report
