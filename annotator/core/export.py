@@ -88,9 +88,11 @@ def task_columns(scheme: Scheme, level: str) -> list[TaskColumns]:
     return out
 
 
-def column_names(scheme: Scheme, level: str) -> list[str]:
+def column_names(scheme: Scheme, level: str, adjudicated: bool = False) -> list[str]:
+    """The header of an export; an adjudicated one has a `<task>_source` column after each task's."""
     cols = task_columns(scheme, level)
-    labels = [c for tc in cols for c in [tc.column, *tc.option_columns.values()]]
+    labels = [c for tc in cols for c in [tc.column, *tc.option_columns.values(),
+                                         *([f"{tc.column}_source"] if adjudicated else [])]]
     if level == "article":
         return ARTICLE_HEAD + labels + ARTICLE_TAIL
     return QUOTE_HEAD + labels + QUOTE_TAIL
@@ -252,7 +254,7 @@ def article_rows(project: Project, *, annotator: str | None = None, adjudicated:
     agreed value of each task."""
     scheme = load_scheme(project)
     cols = task_columns(scheme, "article")
-    columns = column_names(scheme, "article")
+    columns = column_names(scheme, "article", adjudicated)
     if adjudicated:
         return Rows(columns, _adjudicated_article_rows(project, cols, neutralise))
     return Rows(columns, _article_stream(project, cols, annotator, _Cells(neutralise)))
@@ -412,7 +414,7 @@ def quote_rows(project: Project, *, annotator: str | None = None, adjudicated: b
     those they rejected) and the quotes they marked; origin auto / confirmed / corrected / human."""
     scheme = load_scheme(project)
     cols = task_columns(scheme, "quote")
-    columns = column_names(scheme, "quote")
+    columns = column_names(scheme, "quote", adjudicated)
     if adjudicated:
         return Rows(columns, _adjudicated_quote_rows(project, cols, neutralise))
     found = _quote_sql(project, cols, annotator, _Cells(neutralise))
@@ -566,22 +568,39 @@ def _annotators(project: Project) -> list[str]:
 # --- adjudicated rows ---------------------------------------------------------------------------
 
 
-def _resolved_values(label_rows, adjudications: dict, key_prefix) -> tuple[dict[int, list[str]], str | None]:
-    """{task_id: [option names]} for one item: the adjudication, else what all its annotators agree on."""
+# Where an adjudicated export's value of a task comes from (its `<task>_source` column).
+ADJUDICATED_SOURCE, AGREED, SINGLE_CODER, DISPUTED = "adjudicated", "agreed", "single", "disputed"
+
+
+def _resolved_values(label_rows, adjudications: dict, key_prefix, cols: list[TaskColumns],
+                     finished: frozenset = frozenset()) -> tuple[dict[int, tuple[list[str] | None, str]], str | None]:
+    """{task_id: (option names or None, source)} for one item, and the latest edit time.
+
+    An adjudication settles a task (source 'adjudicated'); else two or more coders who chose the same
+    give it ('agreed'), one coder gives theirs ('single'); coders who differ leave it unsettled (None,
+    'disputed'). A coder of a multiple-choice task is whoever chose one of its options, or finished the
+    item (`finished`: status labelled or reviewed) choosing none. A task nobody coded is left out."""
     by_task: dict[int, dict[str, tuple]] = {}
     latest = None
     for _item, ann, task_id, oname, position, updated in label_rows:
         by_task.setdefault(task_id, {}).setdefault(ann, ())
         by_task[task_id][ann] += ((position, oname),)
         latest = max(latest or "", updated or "") or None
-    values = {}
+    for tc in cols:
+        if tc.task.kind == MULTI and (tc.task.id in by_task or finished):
+            per_ann = by_task.setdefault(tc.task.id, {})
+            for ann in finished:
+                per_ann.setdefault(ann, ())
+    values: dict[int, tuple[list[str] | None, str]] = {}
     for task_id, per_ann in by_task.items():
         sets = {tuple(sorted(v)) for v in per_ann.values()}
-        if len(sets) == 1:
-            values[task_id] = [name for _, name in next(iter(sets))]
+        if len(sets) > 1:
+            values[task_id] = (None, DISPUTED)
+        else:
+            values[task_id] = ([name for _, name in next(iter(sets))], AGREED if len(per_ann) > 1 else SINGLE_CODER)
     for (prefix, task_id), (names, updated) in adjudications.items():
         if prefix == key_prefix:
-            values[task_id] = names
+            values[task_id] = (names, ADJUDICATED_SOURCE)
             latest = max(latest or "", updated or "") or None
     return values, latest
 
@@ -603,17 +622,21 @@ def _adjudications(project: Project, level: str) -> dict:
     return out
 
 
-def _cells(cols: list[TaskColumns], values: dict[int, list[str]], neutral: bool) -> list:
+def _cells(cols: list[TaskColumns], values: dict[int, tuple[list[str] | None, str]], neutral: bool) -> list:
+    """Per task: the value, its 0/1 option columns and its source. An unsettled task leaves them all
+    empty: a 0 would read as 'coded, not this option'."""
     from annotator.core.csvsafe import neutralise as neut
 
     out: list = []
     for tc in cols:
-        names = values.get(tc.task.id)
+        names, source = values.get(tc.task.id, (None, None))
         text = "; ".join(names) if names else None
         out.append(neut(text) if neutral else text)
         if tc.option_columns:
             chosen = set(names or ())
-            out.extend(int(o.name in chosen) for o in tc.task.options if o.id in tc.option_columns)
+            out.extend(None if names is None else int(o.name in chosen)
+                       for o in tc.task.options if o.id in tc.option_columns)
+        out.append(source)
     return out
 
 
@@ -630,9 +653,14 @@ def _adjudicated_article_rows(project: Project, cols: list[TaskColumns], neutral
         "JOIN options o ON o.id = l.option_id WHERE l.quote_id IS NULL ORDER BY l.article_id"
     )
     grouped = {k: list(g) for k, g in groupby(stream(labels), key=lambda r: r[0])}
+    finished: dict[int, set] = {}
+    for article_id, who in project.conn.execute(
+            "SELECT article_id, annotator FROM article_status WHERE status IN ('labelled', 'reviewed')"):
+        finished.setdefault(article_id, set()).add(who)
     article_ids = sorted(set(grouped) | set(by_article))
     for article_id in article_ids:
-        values, latest = _resolved_values(grouped.get(article_id, []), by_article.get(article_id, {}), article_id)
+        values, latest = _resolved_values(grouped.get(article_id, []), by_article.get(article_id, {}), article_id,
+                                          cols, frozenset(finished.get(article_id, ())))
         a = project.conn.execute(
             "SELECT id, uid, title, outlet, published, url FROM articles WHERE id = ?", [article_id]).fetchone()
         yield (a[0], a[1], *(n(v) for v in a[2:]), ADJUDICATED, *_cells(cols, values, neutral), None, None, latest)
@@ -659,7 +687,7 @@ def _adjudicated_quote_rows(project: Project, cols: list[TaskColumns], neutral: 
     for quote_id, group in groupby(rows.rows, key=lambda r: r[1]):
         group = list(group)
         first = group[0]
-        values, _ = _resolved_values(labels.get(quote_id, []), by_quote.get(quote_id, {}), quote_id)
+        values, _ = _resolved_values(labels.get(quote_id, []), by_quote.get(quote_id, {}), quote_id, cols)
         entities = {(r[5], r[6], r[7]) for r in group}
         speaker, entity_id, entity_name = next(iter(entities)) if len(entities) == 1 else (None, None, None)
         if quote_id in speakers:

@@ -244,3 +244,46 @@ def test_a_detected_quote_replaced_by_an_annotators_own_is_left_out_of_their_row
     pairs = set(zip(after["quote_id"], after["annotator"]))
     assert ("1", "ann") not in pairs and ("1", "ben") in pairs
     assert len(after) == len(before) - 1
+
+
+def test_adjudicated_export_says_where_each_value_comes_from(sample, tmp_path):
+    """Read back with pandas: an unsettled task is empty (value and 0/1 columns), one coder is 'single'
+    not 'agreed', and `<task>_source` names the source of every value."""
+    from annotator.core import labels
+    from tests.fixtures.review.sample import option
+
+    project, ids = sample
+    scheme = load_scheme(project)
+    labels.set_choice(project, 4, "cleo", ids["stance"], option(scheme, "stance", "article", "against"))
+    set_adjudication(project, 2, ids["stance"], "neutral", "zoe")
+    out = tmp_path / "adj.csv"
+    write_export(project, out, adjudicated=True)
+    assert column_names(scheme, "article", adjudicated=True)[7:11] == ["stance", "stance_source", "topics",
+                                                                        "topic_economy"]
+    df = pd.read_csv(out).set_index("article_id")  # no options: what a researcher would type
+    # article 1: stance agreed by ann and ben; topics differ and nobody settled them
+    assert (df.loc[1, "stance"], df.loc[1, "stance_source"]) == ("against", "agreed")
+    assert df.loc[1, "topics_source"] == "disputed" and pd.isna(df.loc[1, "topics"])
+    assert df.loc[1, TOPICS].isna().all()  # not 0: nobody said "none of these"
+    # article 2: stance adjudicated; topics differ
+    assert (df.loc[2, "stance"], df.loc[2, "stance_source"]) == ("neutral", "adjudicated")
+    assert df.loc[2, TOPICS].isna().all() and df.loc[2, "topics_source"] == "disputed"
+    # article 3: only ann, who finished it choosing no topic: hers, and 'single'
+    assert (df.loc[3, "stance"], df.loc[3, "stance_source"]) == ("neutral", "single")
+    assert df.loc[3, "topics_source"] == "single" and (df.loc[3, TOPICS] == 0).all()
+    # article 4: cleo's stance only, and she did not finish it: topics not coded at all
+    assert (df.loc[4, "stance"], df.loc[4, "stance_source"]) == ("against", "single")
+    assert pd.isna(df.loc[4, "topics_source"]) and df.loc[4, TOPICS].isna().all()
+    set_adjudication(project, 1, ids["topic"], ["economy"], "zoe")
+    write_export(project, out, adjudicated=True)
+    df = pd.read_csv(out).set_index("article_id")
+    assert df.loc[1, "topics_source"] == "adjudicated" and df.loc[1, "topics"] == "economy"
+    assert df.loc[1, "topic_economy"] == 1 and df.loc[1, "topic_security"] == 0
+
+
+def test_adjudicated_quote_export_has_sources_too(sample, tmp_path):
+    project, _ = sample
+    out = tmp_path / "adjq.csv"
+    write_export(project, out, level="quote", adjudicated=True)
+    q = pd.read_csv(out).set_index("quote_id")
+    assert q.loc[1, "stance_source"] == "disputed" and pd.isna(q.loc[1, "stance"])  # ann against, ben neutral
