@@ -180,7 +180,115 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--off", action="store_true", help="untick a multiple-choice option")
     p.add_argument("--status", choices=["todo", "labelled", "reviewed"], help="also set the article's status")
     p.set_defaults(func=cmd_label)
+
+    p = sub.add_parser("team", help="team work through a PostgreSQL server: init, add-annotator, join")
+    team = p.add_subparsers(dest="team_command", metavar="TEAM_COMMAND", required=True)
+    t = team.add_parser("init", help="make a team on a PostgreSQL server from this (the lead's) project",
+                        description="Creates the team's schema and roles on the server (the connection must be allowed "
+                        "to create roles) and sends the corpus, scheme, entities and labels of PROJECT. The "
+                        "password comes from ~/.pgpass, a service file or PGPASSWORD, never from the project file.")
+    t.add_argument("project")
+    t.add_argument("dsn", help="postgresql://USER@HOST/DB?sslmode=... (no password: libpq finds it)")
+    t.add_argument("--annotator", required=True, help="the lead's own annotator name")
+    t.add_argument("--team", default="team", help="the team's schema on the server (default: team)")
+    t.set_defaults(func=cmd_team_init)
+    t = team.add_parser("add-annotator", help="create a login role for an annotator (run with the lead's connection)",
+                        description="The password is asked for (or read from the environment variable named by "
+                        "--password-env); it goes to the server only. --no-password for logins that use "
+                        "certificates or the server's own authentication.")
+    t.add_argument("dsn")
+    t.add_argument("name", help="the annotator's name as their labels carry it")
+    t.add_argument("--team", default="team")
+    t.add_argument("--lead", action="store_true", help="a lead: also adjudicates and edits the scheme and entities")
+    t.add_argument("--role", help="the login role's name (default TEAM_NAME in lower case)")
+    group = t.add_mutually_exclusive_group()
+    group.add_argument("--password-env", metavar="VAR", help="read the password from this environment variable")
+    group.add_argument("--no-password", action="store_true")
+    t.set_defaults(func=cmd_team_add)
+    t = team.add_parser("join", help="make a local project from the team's server")
+    t.add_argument("dsn", help="postgresql://ROLE@HOST/DB (the role add-annotator printed)")
+    t.add_argument("project", help="the new local project file")
+    t.add_argument("--annotator", required=True)
+    t.add_argument("--team", default="team")
+    t.set_defaults(func=cmd_team_join)
+
+    p = sub.add_parser("sync", help="send this annotator's work to the team's server and receive everyone else's")
+    p.add_argument("project")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_sync)
     return parser
+
+
+def _print_sync(report, as_json: bool = False) -> int:
+    if as_json:
+        print(json.dumps({"pushed": dict(report.pushed), "pulled": dict(report.pulled), "error": report.error,
+                          "offline": report.offline, "pending": report.pending, "skipped": report.skipped,
+                          "not_sent": dict(report.not_sent), "conflicts": [str(c) for c in report.conflicts],
+                          "seconds": round(report.seconds, 3)}, ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(report.lines()), file=sys.stdout if report.ok else sys.stderr)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _team_call(func, *args, **kwargs):
+    from annotator.core.team import TeamError
+
+    try:
+        return func(*args, **kwargs)
+    except TeamError as exc:
+        print(f"annotator team: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_FAILED) from None
+
+
+def cmd_team_init(args) -> int:
+    from annotator.core.sync import init_team
+
+    with _open(args.project, create=False) as project:
+        report = _team_call(init_team, project, args.dsn, args.annotator, args.team)
+    print(f"team {args.team!r} made; {args.annotator} is its lead")
+    return _print_sync(report)
+
+
+def cmd_team_add(args) -> int:
+    import getpass
+    import os
+
+    from annotator.core.team import add_member
+
+    if args.no_password:
+        password = None
+    elif args.password_env:
+        password = os.environ.get(args.password_env)
+        if not password:
+            print(f"annotator team: the environment variable {args.password_env} is empty", file=sys.stderr)
+            return EXIT_USAGE
+    else:
+        password = getpass.getpass(f"password for {args.name}: ")
+        if password != getpass.getpass("again: "):
+            print("annotator team: the two passwords differ", file=sys.stderr)
+            return EXIT_USAGE
+    member = _team_call(add_member, args.dsn, args.name, password, schema=args.team, lead=args.lead, role=args.role)
+    print(f"{member.annotator}: login role {member.role}" + (" (lead)" if member.lead else ""))
+    print(f"  they join with: annotator team join postgresql://{member.role}@HOST/DATABASE LOCAL.db "
+          f"--annotator {json.dumps(member.annotator)}" + (f" --team {args.team}" if args.team != "team" else ""))
+    return EXIT_OK
+
+
+def cmd_team_join(args) -> int:
+    from annotator.core.sync import join_team
+
+    report = _team_call(join_team, args.dsn, args.project, args.annotator, args.team)
+    if report.ok:
+        print(f"{args.project}: joined the team {args.team!r} as {args.annotator}")
+    return _print_sync(report)
+
+
+def cmd_sync(args) -> int:
+    from annotator.core.sync import sync_project
+
+    with _open(args.project, create=False) as project:
+        report = _team_call(sync_project, project)
+    return _print_sync(report, args.json)
 
 
 def _open(path: str, create: bool = True):

@@ -169,6 +169,28 @@ def _m0003(db: sqlite_utils.Database) -> None:
     db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61")
 
 
+@migrations(name="0005_article_source_ids")
+def _m0005(db: sqlite_utils.Database) -> None:
+    """The news database's own id of an article (Factiva accession number, ...): one article exported
+    twice, in overlapping batches or in two formats, is stored once. And which reader read each file."""
+    db["articles"].add_column("source_id", str)
+    db.execute("CREATE UNIQUE INDEX idx_articles_source_id ON articles (source_id) WHERE source_id IS NOT NULL")
+    db["imports"].add_column("reader", str)
+
+
+@migrations(name="0007_team_sync")
+def _m0007(db: sqlite_utils.Database) -> None:
+    """Team sync bookkeeping: settings of the team a project is joined to (server address without
+    password, annotator, last pull mark), and the log of rows changed since the last sync."""
+    from annotator.core.changelog import install_triggers
+
+    db["team_sync"].create({"key": str, "value": str}, pk="key")
+    db.execute("CREATE TABLE team_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT NOT NULL, "
+               "key TEXT NOT NULL, changed_at TEXT NOT NULL)")
+    db["team_changes"].create_index(["tbl", "key"])
+    install_triggers(db.conn)
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 
