@@ -53,6 +53,10 @@ class ExportDialog(QDialog):
         self.excel = QCheckBox("For Excel: start the file with a BOM so accents show right")
         self.neutralise = QCheckBox("Make cells starting with = + - @ safe to open (prefix ')")
         self.neutralise.setChecked(True)
+        self.unchecked = QCheckBox("Also the detected quotes an annotator never checked (origin auto)")
+        self.unchecked.setEnabled(False)
+        self.level.currentIndexChanged.connect(
+            lambda _i: self.unchecked.setEnabled(self.level.currentData() == "quote"))
         self.path = QLineEdit()
         self._proposed = ""
         browse = QPushButton("Choose…")
@@ -73,6 +77,7 @@ class ExportDialog(QDialog):
         form.addRow("Format:", self.format)
         form.addRow("", self.excel)
         form.addRow("", self.neutralise)
+        form.addRow("", self.unchecked)
         form.addRow("File:", path_box)
         self.status = QLabel()
         self.busy = QProgressBar()
@@ -95,7 +100,8 @@ class ExportDialog(QDialog):
         fmt = self.format.currentData()
         return {"level": self.level.currentData(), "annotator": None if who in (ALL, ADJUDICATED) else who,
                 "adjudicated": who == ADJUDICATED, "fmt": fmt, "excel": self.excel.isChecked() and fmt == "csv",
-                "neutralise": self.neutralise.isChecked()}
+                "neutralise": self.neutralise.isChecked(),
+                "include_unchecked": self.unchecked.isChecked() and self.level.currentData() == "quote"}
 
     def _format_changed(self) -> None:
         csv_chosen = self.format.currentData() == "csv"

@@ -464,7 +464,7 @@ class MainWindow(QMainWindow):
             for quote_id, option_id in labels.quote_choices(self.project, article.id, self.annotator,
                                                               quote_stance.id).items():
                 names[quote_id] = quote_stance.option(option_id).name if quote_stance.option(option_id) else ""
-        self.panel.show_quotes(self._quotes_with_entity_names(article.quotes), names, keep_quote_id)
+        self.panel.show_quotes(article.quotes, names, keep_quote_id)
         self._refresh_quote_labels()
 
     def _refresh_quote_labels(self) -> None:
@@ -673,19 +673,6 @@ class MainWindow(QMainWindow):
     def hide_banner(self) -> None:
         self.reader.banner.hide()
         self.settings.setValue("seen_welcome", True)
-
-    def _quotes_with_entity_names(self, quotes: list[dict]) -> list[dict]:
-        """The quotes as the table shows them: a linked speaker under its entity's canonical name."""
-        names: dict[int, str | None] = {}
-        shown = []
-        for quote in quotes:
-            entity_id = quote["verdict_entity_id"] if quote["verdict_speaker"] else quote["entity_id"]
-            if entity_id is not None and entity_id not in names:
-                entity = entities.get_entity(self.project, entity_id)
-                names[entity_id] = entity.name if entity else None
-            name = names.get(entity_id) if entity_id is not None else None
-            shown.append({**quote, "shown_speaker": name} if name else quote)
-        return shown
 
     def show_entities(self):
         """Open (or raise) the entities window; its edits go on this window's undo stack."""

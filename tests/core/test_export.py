@@ -135,7 +135,12 @@ def test_quote_level_columns_and_origins(sample, tmp_path):
                               "entity_name", "stance", "annotator", "origin"]
     df = pd.read_csv(out, keep_default_na=False, dtype={"entity_id": str})
     rows = {(r.quote_id, r.annotator): r for r in df.itertuples()}
-    assert set(rows) == {(1, "ann"), (1, "ben"), (2, "ann"), (ids["human_quote"], "ann")}  # ben rejected 2
+    # the quotes each annotator checked: ben rejected 2, ann never looked at it
+    assert set(rows) == {(1, "ann"), (1, "ben"), (ids["human_quote"], "ann")}
+    write_export(project, out, level="quote", include_unchecked=True)
+    df = pd.read_csv(out, keep_default_na=False, dtype={"entity_id": str})
+    rows = {(r.quote_id, r.annotator): r for r in df.itertuples()}
+    assert set(rows) == {(1, "ann"), (1, "ben"), (2, "ann"), (ids["human_quote"], "ann")}
     ann1, ben1 = rows[(1, "ann")], rows[(1, "ben")]
     assert (ann1.origin, ann1.speaker, ann1.entity_id, ann1.entity_name, ann1.stance) == (
         "confirmed", "Li Wei", "1", "Li Wei", "against")
@@ -227,9 +232,10 @@ def test_quote_rows_of_an_annotator_whose_name_looks_like_a_formula(sample, tmp_
 
     project, _ = sample
     labels.ensure_annotator(project, "=evil")
-    labels.set_status(project, 1, "=evil", "labelled")  # worked on article 1, so its detected quotes count
-    safe = _read(write_export(project, tmp_path / "q.csv", level="quote").path)
-    raw = _read(write_export(project, tmp_path / "r.csv", level="quote", neutralise=False).path)
+    labels.set_status(project, 1, "=evil", "labelled")  # worked on article 1: its detections, if unchecked ones
+    safe = _read(write_export(project, tmp_path / "q.csv", level="quote", include_unchecked=True).path)
+    raw = _read(write_export(project, tmp_path / "r.csv", level="quote", neutralise=False,
+                             include_unchecked=True).path)
     assert "'=evil" in set(safe["annotator"]) and "=evil" not in set(safe["annotator"])
     assert "=evil" in set(raw["annotator"])
 
@@ -287,3 +293,24 @@ def test_adjudicated_quote_export_has_sources_too(sample, tmp_path):
     write_export(project, out, level="quote", adjudicated=True)
     q = pd.read_csv(out).set_index("quote_id")
     assert q.loc[1, "stance_source"] == "disputed" and pd.isna(q.loc[1, "stance"])  # ann against, ben neutral
+
+
+def test_quote_export_leaves_out_detections_the_annotator_never_saw(sample, tmp_path):
+    """An annotator who looked at one quote of an article with many gets one row, not one per detection
+    under her name; --include-unchecked brings the others back, marked origin auto."""
+    from annotator.core import annotate, labels
+
+    project, _ = sample
+    with project.write() as db:
+        db["quotes"].insert_all({"article_id": 3, "start": i, "end": i + 3, "text": TEXTS[2][i:i + 3],
+                                 "origin": "auto", "confidence": 0.7} for i in range(0, 40, 4))
+    first = project.conn.execute("SELECT min(id) FROM quotes WHERE article_id = 3").fetchone()[0]
+    labels.ensure_annotator(project, "alice")
+    annotate.confirm_quote(project, first, "alice")
+    out = tmp_path / "q.csv"
+    write_export(project, out, level="quote", annotator="alice")
+    df = pd.read_csv(out)
+    assert list(zip(df.quote_id, df.origin)) == [(first, "confirmed")]
+    write_export(project, out, level="quote", annotator="alice", include_unchecked=True)
+    df = pd.read_csv(out)
+    assert len(df) == 10 and set(df.origin) == {"confirmed", "auto"}
