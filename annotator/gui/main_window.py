@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core import articles, entities, labels
 from annotator.core.articles import ArticleQuery, ArticleView
+from annotator.core.changes import Change
 from annotator.core.resources import resource_path
 from annotator.core.scheme import SINGLE, load_scheme
 from annotator.core.store import Project
@@ -66,6 +67,8 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.scheme = load_scheme(project)
         self.article: ArticleView | None = None
+        self.labels_now: dict[tuple[int | None, int], list[int]] = {}  # the shown article's labels, by this annotator
+        self.state_now = ["todo", ""]  # its status and note
         self.zoom_steps = 0
         self.jobs: list[ProjectJob] = []
         self.last_import_report = None
@@ -454,23 +457,35 @@ class MainWindow(QMainWindow):
         self.article_shown.emit(article_id)
 
     def _refresh_panel(self, keep_quote_id: int | None) -> None:
+        """Read the article's labels, status and note (two queries) and show them with its quotes."""
         article = self.article
-        chosen = labels.item_labels(self.project, article.id, self.annotator)
-        status, note = labels.article_state(self.project, article.id, self.annotator)
-        self.panel.show_article_labels(chosen, status, note)
+        self.labels_now = labels.article_labels(self.project, article.id, self.annotator)
+        self.state_now = list(labels.article_state(self.project, article.id, self.annotator))
+        self._show_article_labels()
+        self.panel.show_quotes(article.quotes, self._quote_stance_names(), keep_quote_id)
+        self._refresh_quote_labels()
+
+    def _labels_of(self, quote_id: int | None) -> dict[int, list[int]]:
+        """{task id: option ids} of the article (None) or one of its quotes, from what the window holds."""
+        return {task_id: chosen for (q, task_id), chosen in self.labels_now.items() if q == quote_id and chosen}
+
+    def _show_article_labels(self) -> None:
+        self.panel.show_article_labels(self._labels_of(None), *self.state_now)
+
+    def _quote_stance_names(self) -> dict[int, str]:
         quote_stance = self.scheme.stance_task("quote")
         names: dict[int, str] = {}
         if quote_stance:
-            for quote_id, option_id in labels.quote_choices(self.project, article.id, self.annotator,
-                                                              quote_stance.id).items():
-                names[quote_id] = quote_stance.option(option_id).name if quote_stance.option(option_id) else ""
-        self.panel.show_quotes(article.quotes, names, keep_quote_id)
-        self._refresh_quote_labels()
+            for (quote_id, task_id), chosen in self.labels_now.items():
+                option = quote_stance.option(chosen[0]) if quote_id is not None and task_id == quote_stance.id \
+                    and chosen else None
+                if option is not None:
+                    names[quote_id] = option.name
+        return names
 
     def _refresh_quote_labels(self) -> None:
         quote_id = self.panel.current_quote_id()
-        chosen = {} if quote_id is None else labels.item_labels(self.project, self.article.id, self.annotator, quote_id)
-        self.panel.show_quote_labels(chosen)
+        self.panel.show_quote_labels({} if quote_id is None else self._labels_of(quote_id))
 
     def step_article(self, delta: int) -> None:
         row = self.list_model.row_of(self.current_id()) if self.article else None
@@ -493,8 +508,7 @@ class MainWindow(QMainWindow):
     def label_and_next(self) -> None:
         if self.article is None:
             return
-        status, _note = labels.article_state(self.project, self.article.id, self.annotator)
-        if status not in labels.DONE_STATUSES:
+        if self.state_now[0] not in labels.DONE_STATUSES:
             self.push(commands.SetStatus(self.project, self.annotator, self.article.id, "labelled", self.changed))
         if not self.reader.banner.isHidden():
             self.hide_banner()
@@ -525,19 +539,40 @@ class MainWindow(QMainWindow):
     def push(self, command) -> None:
         self.undo_stack.push(command)
 
-    def changed(self, article_id: int, spans: bool) -> None:
-        """After a command ran (or was undone): redraw what it touched, going to its article if needed."""
+    def changed(self, change: Change) -> None:
+        """After a command ran (or was undone): apply its change record, redrawing only what it says
+        changed (labels and status from the record itself, without reading the project again); an
+        edit of another article (an undo) goes back to it first."""
+        article_id = change.article_id
         if self.current_id() != article_id:
             self.go_to(article_id)
-        else:
+            self.list_model.refresh_article(article_id)
+            self._update_progress()
+            return
+        if change.spans:
             keep = self.panel.current_quote_id()
             self.article = articles.get_article(self.project, article_id, self.annotator)
-            if spans:
-                self.reader.show_article(self.article, keep, keep_scroll=True)
-                self.speaker_names.set_article(article_id)
+            self.reader.show_article(self.article, keep, keep_scroll=True)
+            self.speaker_names.set_article(article_id)
             self._refresh_panel(keep_quote_id=keep)
-        self.list_model.refresh_article(article_id)
-        self._update_progress()
+            self.list_model.refresh_article(article_id)
+            return
+        self.labels_now.update(change.labels)
+        if change.status is not None:
+            self.state_now[0] = change.status
+        if change.note is not None:
+            self.state_now[1] = change.note
+        self._show_article_labels()
+        stance = self.scheme.stance_task("article")
+        if any(q is not None for q, _t in change.labels):
+            self.panel.quotes_model.set_stance_names(self._quote_stance_names())
+            self._refresh_quote_labels()
+        if stance is not None and (None, stance.id) in change.labels:
+            names = [stance.option(o).name for o in change.labels[(None, stance.id)] if stance.option(o)]
+            self.list_model.patch(article_id, stance=", ".join(names))
+        if change.status is not None:
+            self.list_model.patch(article_id, status=change.status)
+            self._update_progress()
 
     def _update_progress(self) -> None:
         self.progress_label.setText(labels.progress(self.project, self.annotator).text())
@@ -553,7 +588,7 @@ class MainWindow(QMainWindow):
             return
         task, option = found
         quote_id = self.panel.current_quote_id() if on_quote else None
-        chosen = labels.chosen_options(self.project, self.article.id, self.annotator, task.id, quote_id)
+        chosen = self.labels_now.get((quote_id, task.id), [])
         self.label_option(task.id, option.id, option.id not in chosen, quote=on_quote)
 
     def label_option(self, task_id: int, option_id: int, on: bool, quote: bool = False) -> None:
@@ -574,11 +609,11 @@ class MainWindow(QMainWindow):
                                          self.changed, quote_id, text))
 
     def set_status(self, status: str) -> None:
-        if self.article and status != labels.article_state(self.project, self.article.id, self.annotator)[0]:
+        if self.article and status != self.state_now[0]:
             self.push(commands.SetStatus(self.project, self.annotator, self.article.id, status, self.changed))
 
     def set_note(self, note: str) -> None:
-        if self.article and note != labels.article_state(self.project, self.article.id, self.annotator)[1]:
+        if self.article and note != self.state_now[1]:
             self.push(commands.SetNote(self.project, self.annotator, self.article.id, note, self.changed))
 
     def _current_quote(self) -> dict | None:
@@ -687,7 +722,9 @@ class MainWindow(QMainWindow):
         return self.entities_window
 
     def _entities_changed(self, _entity_ids) -> None:
+        """An entity was renamed, merged or split: the quotes' shown names are read again."""
         if self.article is not None:
+            self.article = articles.get_article(self.project, self.article.id, self.annotator)
             self._refresh_panel(keep_quote_id=self.panel.current_quote_id())
 
     def show_cheat_sheet(self) -> None:
