@@ -95,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument("--all", action="store_true", help="every annotator's rows (the default)")
     who.add_argument("--adjudicated", action="store_true", help="adjudicated values, else what annotators agree on")
     p.add_argument("--format", dest="fmt", choices=("csv", "jsonl"), default="csv")
+    p.add_argument("--include-unchecked", action="store_true",
+                   help="quote level: also the detected quotes an annotator never checked (origin auto); by "
+                        "default each annotator's rows are the quotes they confirmed, corrected, labelled or marked")
     p.add_argument("--excel", action="store_true", help="start the CSV with a BOM so Excel reads it as UTF-8")
     p.add_argument("--no-neutralise", dest="neutralise", action="store_false",
                    help="keep cells starting with = + - @ as they are (by default they get a leading ')")
@@ -466,7 +469,7 @@ def cmd_export(args) -> int:
     with project:
         result = write_export(project, args.out, level=args.level, annotator=args.annotator,
                               adjudicated=args.adjudicated, fmt=args.fmt, excel=args.excel,
-                              neutralise=args.neutralise)
+                              neutralise=args.neutralise, include_unchecked=args.include_unchecked)
     print(f"{result.rows} {args.level} rows written to {result.path}")
     return EXIT_OK
 

@@ -208,9 +208,15 @@ def _refuse(conn, report: MergeReport, message: str) -> MergeReport:
 # --- merging --------------------------------------------------------------------------------------
 
 
-def merge_project(project: Project, other_path: str | Path, progress=None, max_bytes: int = MAX_BYTES) -> MergeReport:
+class MergeCancelled(Exception):
+    """Cancel was pressed during a merge: its transaction was rolled back, nothing was merged."""
+
+
+def merge_project(project: Project, other_path: str | Path, progress=None, max_bytes: int = MAX_BYTES,
+                  cancelled=None) -> MergeReport:
     """Copy a colleague's annotations into `project`; returns what was added, replaced and refused.
-    `progress(step, steps, text)` is called between steps."""
+    `progress(step, steps, text)` is called between steps; when `cancelled()` turns true the merge
+    stops at the next step and raises MergeCancelled, leaving the project as it was (one transaction)."""
     path = Path(other_path).expanduser()
     report = MergeReport(str(path))
     with contextlib.suppress(OSError):
@@ -225,9 +231,15 @@ def merge_project(project: Project, other_path: str | Path, progress=None, max_b
     except ProjectError as exc:
         other.close()
         return _refuse(None, report, f"no backup of this project could be made first ({exc}); nothing was merged")
+    def step(done: int, steps: int, what: str) -> None:
+        if cancelled is not None and cancelled():
+            raise MergeCancelled("cancelled; nothing of this file was merged")
+        if progress is not None:
+            progress(done, steps, what)
+
     try:
         with project.write():
-            _merge(project, other, report, progress or (lambda *a: None))
+            _merge(project, other, report, step)
     except sqlite3.DatabaseError as exc:
         return _refuse(other, report, f"the file could not be read to the end ({exc}); nothing was merged")
     finally:
