@@ -276,33 +276,38 @@ class _Reader:
         return QdpxError(f"{self.where}: {what} (line {el.sourceline}): {message}; nothing was imported")
 
     def read(self, info: zipfile.ZipInfo) -> None:
+        """One pass that reads (and finds malformed XML), then one that checks the schema: lxml's
+        iterparse with a schema misses a document cut short, so the two are kept apart."""
         self.where = f"{self.path}!{info.filename}"
-        schema = _schema()
+        for event, el in self._events(info, None):
+            if event == "start":
+                if _local(el.tag) == "Project" and el.getparent() is None:
+                    self.project_name = el.get("name") or self.project_name
+                    self.origin = el.get("origin") or ""
+                continue
+            self._element(el)
+        for event, el in self._events(info, _schema()):
+            if event == "end" and _local(el.tag) in ("TextSource", "Note", "Code", "Link"):
+                self._drop(el)
+
+    def _events(self, info: zipfile.ZipInfo, schema):
         with self.zf.open(info) as raw:
             stream = io.BufferedReader(_Limited(raw, MAX_QDE_BYTES, f"{self.where}"))
             events = etree.iterparse(stream, events=("start", "end"), schema=schema, resolve_entities=False,
                                      no_network=True, load_dtd=False, huge_tree=False, remove_comments=True,
                                      remove_pis=True)
             try:
-                for event, el in events:
-                    if event == "start":
-                        if _local(el.tag) == "Project" and el.getparent() is None:
-                            self.project_name = el.get("name") or self.project_name
-                            self.origin = el.get("origin") or ""
-                        continue
-                    self._element(el)
+                yield from events
             except etree.XMLSyntaxError as exc:
-                raise QdpxError(f"{self.where}: {self._syntax(exc)}; nothing was imported") from exc
+                raise QdpxError(f"{self.where}: {self._syntax(exc, schema is not None)}; nothing was imported") from exc
 
-    def _syntax(self, exc: etree.XMLSyntaxError) -> str:
-        entries = [e for e in exc.error_log if e.message] if exc.error_log else []
-        if entries and entries[0].domain_name == "SCHEMASV":
-            first = entries[0]
-            return f"line {first.line}: not valid REFI-QDA: {first.message}"
-        if entries:
-            first = entries[0]
-            return f"line {first.line}, column {first.column}: malformed XML: {first.message}"
-        return f"malformed XML: {exc}"
+    def _syntax(self, exc: etree.XMLSyntaxError, validating: bool) -> str:
+        # the exception's own fields: its error_log can hold entries of earlier parses
+        message = re.sub(r",? ?\(<string>, line \d+\)$", "", exc.msg or str(exc)).replace("{" + NS + "}", "")
+        if validating:  # the first pass found the XML well-formed
+            return f"{f'line {exc.lineno}: ' if exc.lineno else ''}not valid REFI-QDA: {message}"
+        message = re.sub(r", line \d+, column \d+$", "", message)
+        return f"line {exc.lineno}, column {exc.offset}: malformed XML: {message}"
 
     def _element(self, el) -> None:
         tag = _local(el.tag)
@@ -384,9 +389,10 @@ class _Reader:
                 variables[_norm_guid(ref.get("targetGUID"))] = value
         selections = []
         length = len(text) if text is not None else None
+        creator = self._user(el)
         whole_codings = [self._coding(c) for c in el.findall(_q("Coding"))]
         if whole_codings and length is not None:
-            selections.append(Selection(_norm_guid(el.get("guid")) + ":source", 0, length, self._user(el),
+            selections.append(Selection(_norm_guid(el.get("guid")) + ":source", 0, length, creator,
                                         whole_codings, "", el.sourceline))
         for sel in el.findall(_q("PlainTextSelection")):
             try:
@@ -634,7 +640,7 @@ class _Writer:
     def run(self) -> None:
         codes = self.reader.codes
         for code in codes.values():  # the scheme as the file has it, even where nothing is coded yet
-            if code.role[0] == "option":
+            if code.role[0] == "option" or self.targets.get(code.guid, ("",))[0] == "label":
                 self.code_option(code)
         var_names = {guid("variable", name): name for name in VARIABLES}
         # another tool's source variables with our names (title, outlet, published, url, ...) count too
