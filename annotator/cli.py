@@ -196,7 +196,115 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--off", action="store_true", help="untick a multiple-choice option")
     p.add_argument("--status", choices=["todo", "labelled", "reviewed"], help="also set the article's status")
     p.set_defaults(func=cmd_label)
+
+    p = sub.add_parser("team", help="team work through a PostgreSQL server: init, add-annotator, join")
+    team = p.add_subparsers(dest="team_command", metavar="TEAM_COMMAND", required=True)
+    t = team.add_parser("init", help="make a team on a PostgreSQL server from this (the lead's) project",
+                        description="Creates the team's schema and roles on the server (the connection must be allowed "
+                        "to create roles) and sends the corpus, scheme, entities and labels of PROJECT. The "
+                        "password comes from ~/.pgpass, a service file or PGPASSWORD, never from the project file.")
+    t.add_argument("project")
+    t.add_argument("dsn", help="postgresql://USER@HOST/DB?sslmode=... (no password: libpq finds it)")
+    t.add_argument("--annotator", required=True, help="the lead's own annotator name")
+    t.add_argument("--team", default="team", help="the team's schema on the server (default: team)")
+    t.set_defaults(func=cmd_team_init)
+    t = team.add_parser("add-annotator", help="create a login role for an annotator (run with the lead's connection)",
+                        description="The password is asked for (or read from the environment variable named by "
+                        "--password-env); it goes to the server only. --no-password for logins that use "
+                        "certificates or the server's own authentication.")
+    t.add_argument("dsn")
+    t.add_argument("name", help="the annotator's name as their labels carry it")
+    t.add_argument("--team", default="team")
+    t.add_argument("--lead", action="store_true", help="a lead: also adjudicates and edits the scheme and entities")
+    t.add_argument("--role", help="the login role's name (default TEAM_NAME in lower case)")
+    group = t.add_mutually_exclusive_group()
+    group.add_argument("--password-env", metavar="VAR", help="read the password from this environment variable")
+    group.add_argument("--no-password", action="store_true")
+    t.set_defaults(func=cmd_team_add)
+    t = team.add_parser("join", help="make a local project from the team's server")
+    t.add_argument("dsn", help="postgresql://ROLE@HOST/DB (the role add-annotator printed)")
+    t.add_argument("project", help="the new local project file")
+    t.add_argument("--annotator", required=True)
+    t.add_argument("--team", default="team")
+    t.set_defaults(func=cmd_team_join)
+
+    p = sub.add_parser("sync", help="send this annotator's work to the team's server and receive everyone else's")
+    p.add_argument("project")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_sync)
     return parser
+
+
+def _print_sync(report, as_json: bool = False) -> int:
+    if as_json:
+        print(json.dumps({"pushed": dict(report.pushed), "pulled": dict(report.pulled), "error": report.error,
+                          "offline": report.offline, "pending": report.pending, "skipped": report.skipped,
+                          "not_sent": dict(report.not_sent), "conflicts": [str(c) for c in report.conflicts],
+                          "seconds": round(report.seconds, 3)}, ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(report.lines()), file=sys.stdout if report.ok else sys.stderr)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _team_call(func, *args, **kwargs):
+    from annotator.core.team import TeamError
+
+    try:
+        return func(*args, **kwargs)
+    except TeamError as exc:
+        print(f"annotator team: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_FAILED) from None
+
+
+def cmd_team_init(args) -> int:
+    from annotator.core.sync import init_team
+
+    with _open(args.project, create=False) as project:
+        report = _team_call(init_team, project, args.dsn, args.annotator, args.team)
+    print(f"team {args.team!r} made; {args.annotator} is its lead")
+    return _print_sync(report)
+
+
+def cmd_team_add(args) -> int:
+    import getpass
+    import os
+
+    from annotator.core.team import add_member
+
+    if args.no_password:
+        password = None
+    elif args.password_env:
+        password = os.environ.get(args.password_env)
+        if not password:
+            print(f"annotator team: the environment variable {args.password_env} is empty", file=sys.stderr)
+            return EXIT_USAGE
+    else:
+        password = getpass.getpass(f"password for {args.name}: ")
+        if password != getpass.getpass("again: "):
+            print("annotator team: the two passwords differ", file=sys.stderr)
+            return EXIT_USAGE
+    member = _team_call(add_member, args.dsn, args.name, password, schema=args.team, lead=args.lead, role=args.role)
+    print(f"{member.annotator}: login role {member.role}" + (" (lead)" if member.lead else ""))
+    print(f"  they join with: annotator team join postgresql://{member.role}@HOST/DATABASE LOCAL.db "
+          f"--annotator {json.dumps(member.annotator)}" + (f" --team {args.team}" if args.team != "team" else ""))
+    return EXIT_OK
+
+
+def cmd_team_join(args) -> int:
+    from annotator.core.sync import join_team
+
+    report = _team_call(join_team, args.dsn, args.project, args.annotator, args.team)
+    if report.ok:
+        print(f"{args.project}: joined the team {args.team!r} as {args.annotator}")
+    return _print_sync(report)
+
+
+def cmd_sync(args) -> int:
+    from annotator.core.sync import sync_project
+
+    with _open(args.project, create=False) as project:
+        report = _team_call(sync_project, project)
+    return _print_sync(report, args.json)
 
 
 def _open(path: str, create: bool = True):
@@ -204,6 +312,17 @@ def _open(path: str, create: bool = True):
 
     try:
         return open_project(path, create=create)
+    except ProjectError as exc:
+        print(f"annotator: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE) from None
+
+
+def _read(path: str):
+    """A project opened only to read it: no migration, no backup; a read-only file works."""
+    from annotator.core.store import ProjectError, open_project_read_only
+
+    try:
+        return open_project_read_only(path)
     except ProjectError as exc:
         print(f"annotator: {exc}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE) from None
@@ -292,7 +411,7 @@ def cmd_quotes(args) -> int:
 
 
 def cmd_info(args) -> int:
-    project = _open(args.project, create=False)
+    project = _read(args.project)
     with project:
         info = project.info()
     if args.json:
@@ -304,7 +423,7 @@ def cmd_info(args) -> int:
 
 
 def cmd_articles(args) -> int:
-    project = _open(args.project, create=False)
+    project = _read(args.project)
     with project:
         sql = "SELECT id, uid, title, outlet, authors, published, url, language, source_path, source_index FROM articles ORDER BY id"
         params: list = []
@@ -331,7 +450,7 @@ def cmd_export(args) -> int:
 
     if args.fmt in EXCHANGE:
         return _export_exchange(args)
-    project = _open(args.project, create=False)
+    project = _read(args.project)
     with project:
         result = write_export(project, args.out, level=args.level, annotator=args.annotator,
                               adjudicated=args.adjudicated, fmt=args.fmt, excel=args.excel,
@@ -346,7 +465,7 @@ def _export_exchange(args) -> int:
     if args.adjudicated or args.level != "article":
         print(f"--level and --adjudicated do not apply to --format {args.fmt}", file=sys.stderr)
         return EXIT_USAGE
-    project = _open(args.project, create=False)
+    project = _read(args.project)
     with project:
         try:
             result = export_exchange(project, args.fmt, args.out, annotator=args.annotator)
@@ -405,7 +524,7 @@ def cmd_merge(args) -> int:
 def cmd_agreement(args) -> int:
     from annotator.core.agreement import project_agreement
 
-    project = _open(args.project, create=False)
+    project = _read(args.project)
     with project:
         report = project_agreement(project, args.task)
     if args.json:
@@ -420,7 +539,7 @@ def cmd_disagreements(args) -> int:
 
     from annotator.core.adjudicate import disagreements
 
-    project = _open(args.project, create=False)
+    project = _read(args.project)
     with project:
         items = disagreements(project, args.task)
     for d in items:
@@ -435,21 +554,20 @@ def cmd_disagreements(args) -> int:
 
 
 def cmd_adjudicate(args) -> int:
-    from annotator.core.adjudicate import set_adjudication
+    from annotator.core.adjudicate import adjudication_values, set_adjudication
     from annotator.core.scheme import load_scheme
 
     project = _open(args.project, create=False)
     with project:
         level = "quote" if args.quote is not None else "article"
-        task = next((t for t in load_scheme(project).tasks if t.name == args.task and t.level == level), None)
+        task = load_scheme(project).find_task(args.task, level)
         if task is None:
             print(f"annotator adjudicate: no {level} task {args.task!r}", file=sys.stderr)
             return EXIT_USAGE
-        names = [v.strip() for v in args.option.split(";") if v.strip()]
-        unknown = [n for n in names if n not in {o.name for o in task.options}]
-        if unknown:
-            print(f"annotator adjudicate: task {task.name!r} has no option {', '.join(map(repr, unknown))} "
-                  f"(options: {', '.join(o.name for o in task.options)})", file=sys.stderr)
+        try:
+            names = adjudication_values(project, task.id, args.option)
+        except ValueError as exc:
+            print(f"annotator adjudicate: {exc}", file=sys.stderr)
             return EXIT_USAGE
         if project.conn.execute("SELECT 1 FROM articles WHERE id = ?", [args.article_id]).fetchone() is None:
             print(f"annotator adjudicate: no article {args.article_id}", file=sys.stderr)
@@ -466,7 +584,7 @@ def cmd_adjudicate(args) -> int:
 def cmd_entities(args) -> int:
     from annotator.core.entities import list_entities
 
-    project = _open(args.project, create=False)
+    project = _read(args.project)
     with project:
         entities = list_entities(project)
     for e in entities:
@@ -481,7 +599,7 @@ def cmd_entities(args) -> int:
 def cmd_suggest(args) -> int:
     from annotator.core.suggest import suggest
 
-    project = _open(args.project, create=False)
+    project = _read(args.project)
     with project:
         found = suggest(project, args.query, limit=args.limit)
     for s in found:
@@ -508,7 +626,7 @@ def cmd_entities_import(args) -> int:
 def cmd_entities_export(args) -> int:
     from annotator.core.entities import export_entities_csv
 
-    project = _open(args.project, create=False)
+    project = _read(args.project)
     with project:
         try:
             count = export_entities_csv(project, args.file)
@@ -588,7 +706,7 @@ def cmd_restore(args) -> int:
 def cmd_scheme(args) -> int:
     from annotator.core.scheme import load_scheme, scheme_json
 
-    project = _open(args.project, create=False)
+    project = _read(args.project)
     with project:
         scheme = load_scheme(project)
     if args.json:
@@ -609,7 +727,7 @@ def cmd_label(args) -> int:
     with project:
         level = "quote" if args.quote else "article"
         scheme = load_scheme(project)
-        task = next((t for t in scheme.at_level(level) if t.name.lower() == args.task.lower()), None)
+        task = scheme.find_task(args.task, level)
         if task is None:
             names = ", ".join(t.name for t in scheme.at_level(level))
             print(f"annotator label: no {level} task {args.task!r} (tasks: {names})", file=sys.stderr)
@@ -621,9 +739,7 @@ def cmd_label(args) -> int:
         if args.clear:
             labels.set_options(project, args.article_id, annotator, task.id, [], args.quote)
         else:
-            wanted = (args.option or "").strip().lower()
-            option = next((o for o in task.options if o.name.lower() == wanted
-                           or (o.shortcut or "").lower() == wanted), None)
+            option = task.find_option(args.option or "")
             if option is None:
                 names = ", ".join(o.name for o in task.options)
                 print(f"annotator label: {task.name} has no option {args.option!r} (options: {names})", file=sys.stderr)
