@@ -29,9 +29,18 @@ from lxml import etree
 from annotator.core.exchange.qdpx import DETECTOR, NS, ORIGIN, VARIABLES, code_guid, guid, user_guid
 from annotator.core.exchange.spans import FORMS, has_form_column
 from annotator.core.names import ENTITY_KINDS
-from annotator.core.records import text_uid
 from annotator.core.resources import resource_path
 from annotator.core.store import Project, utc_now
+from annotator.core.validate import (
+    MAX_NOTE_CHARS,
+    article_uid,
+    check_article_text,
+    check_field,
+    check_name,
+    check_span,
+    clean_text,
+    terminal_text,
+)
 
 MAX_QDE_BYTES = 2 * 1024**3  # project.qde, uncompressed
 MAX_SOURCE_BYTES = 64 * 1024**2  # one source text
@@ -206,12 +215,18 @@ def _codebook(book, report_path: str) -> dict[str, Code]:
     def walk(el, parent: Code | None, path: str) -> None:
         for child in el.findall(_q("Code")):
             g = _norm_guid(child.get("guid"))
-            name = " ".join((child.get("name") or "").split()) or "(unnamed code)"
+            name = child.get("name") or ""
+            problem = check_name(name, "code")
+            if problem:
+                raise QdpxError(f"{report_path}: Code {terminal_text(name)!r} (line {child.sourceline}): the "
+                                f"{problem}; nothing was imported")
+            name = " ".join(name.split())
             full = f"{path}/{name}" if path else name
             role = _role(g, name, parent, description(child))
             code = Code(g, name, full, role, child.sourceline)
             if g in codes:
-                raise QdpxError(f"{report_path}: Code {name!r} (line {child.sourceline}) repeats the GUID {g}")
+                raise QdpxError(f"{report_path}: Code {terminal_text(name)!r} (line {child.sourceline}) repeats "
+                                f"the GUID {g}; nothing was imported")
             codes[g] = code
             walk(child, code, full)
 
@@ -272,7 +287,8 @@ class _Reader:
 
     def fail(self, el, message: str) -> QdpxError:
         name = el.get("name")
-        what = _local(el.tag) + (f" {name!r}" if name else "") + (f" {el.get('guid')}" if el.get("guid") else "")
+        what = _local(el.tag) + (f" {terminal_text(name)!r}" if name else "") + \
+            (f" {terminal_text(el.get('guid'))}" if el.get("guid") else "")
         return QdpxError(f"{self.where}: {what} (line {el.sourceline}): {message}; nothing was imported")
 
     def read(self, info: zipfile.ZipInfo) -> None:
@@ -315,7 +331,11 @@ class _Reader:
         parent_tag = _local(parent.tag) if parent is not None else ""
         if tag == "User" and parent_tag == "Users":
             g = _norm_guid(el.get("guid"))
-            self.users[g] = " ".join((el.get("name") or el.get("id") or f"user {g[:8]}").split())
+            name = el.get("name") or el.get("id") or f"user {g[:8]}"
+            problem = check_name(name, "annotator")
+            if problem:
+                raise self.fail(el, f"the {problem}")
+            self.users[g] = " ".join(name.split())
         elif tag == "Variable" and parent_tag == "Variables":
             self.variables[_norm_guid(el.get("guid"))] = el.get("name") or ""
         elif tag == "CodeBook":
@@ -330,7 +350,10 @@ class _Reader:
         elif tag == "Note" and parent_tag == "Notes":
             content = el.find(_q("PlainTextContent"))
             text = content.text if content is not None and content.text else self._text(el, required=False)
-            self.notes[_norm_guid(el.get("guid"))] = (_norm_guid(el.get("creatingUser")), (text or "").strip())
+            text = clean_text(text or "").strip()
+            if len(text) > MAX_NOTE_CHARS:
+                raise self.fail(el, f"the note is {len(text):,} characters long (at most {MAX_NOTE_CHARS:,})")
+            self.notes[_norm_guid(el.get("guid"))] = (_norm_guid(el.get("creatingUser")), text)
             self._drop(el)
         elif tag == "Link" and parent_tag == "Links":
             origin, target = _norm_guid(el.get("originGUID")), _norm_guid(el.get("targetGUID"))
@@ -399,9 +422,10 @@ class _Reader:
                 start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
             except (TypeError, ValueError) as exc:
                 raise self.fail(sel, "startPosition and endPosition must be whole numbers") from exc
-            if length is not None and not (0 <= start <= end <= length):
-                raise self.fail(sel, f"the selection {start}-{end} does not fit the text of source {name!r} "
-                                     f"({length} characters)")
+            problem = check_span(start, end, length) if length is not None else None
+            if problem:
+                raise self.fail(sel, f"the selection {start}-{end} does not fit the text of source "
+                                     f"{terminal_text(name)!r} ({length} characters): {problem}")
             desc = sel.find(_q("Description"))
             selections.append(Selection(_norm_guid(sel.get("guid")), start, end, self._user(sel),
                                         [self._coding(c) for c in sel.findall(_q("Coding"))],
@@ -409,10 +433,18 @@ class _Reader:
         note_refs = []
         for ref in el.findall(_q("NoteRef")):
             note_refs.append((_norm_guid(ref.get("targetGUID")), ref.sourceline))
-        if text is None or not text.strip():
+        problem = check_article_text(text) if text is not None else None
+        if text is None or problem:
+            if problem and text.strip():
+                raise self.fail(el, problem)
             if text is not None:
-                self.left_out.append(f"TextSource {name or el.get('guid')} (line {el.sourceline}): it has no text")
+                self.left_out.append(f"TextSource {terminal_text(name or el.get('guid'))} (line {el.sourceline}): "
+                                     "it has no text")
             return
+        for value_name, value in variables.items():
+            problem = check_field(value, f"the variable {self.variables.get(value_name) or value_name}")
+            if problem:
+                raise self.fail(el, problem)
         self.sources.append(SourceArticle(_norm_guid(el.get("guid")), name, text, variables, selections,
                                           note_refs, el.sourceline, len(self.sources)))
         if self.progress is not None:
@@ -582,6 +614,7 @@ class _Writer:
         self.entities: dict[tuple[str, str], int] = {}
         self.code_options: dict[str, tuple[int, str, int] | None] = {}
         self.times: dict[tuple[str, str | None], str | None] = {}
+        self.single: dict[tuple, int] = {}
         self.annotators: set[str] = set()
         self.now = utc_now()
         self.override: str | None = None
@@ -671,7 +704,7 @@ class _Writer:
             name = var_names.get(g)
             if name:
                 values[name] = value
-        uid = text_uid(source.text)
+        uid = article_uid(source.text)
         row = self.conn.execute("SELECT id FROM articles WHERE uid = ?", [uid]).fetchone()
         if row:
             self.report.articles_matched += 1
@@ -729,6 +762,12 @@ class _Writer:
             return
         task_id, kind, option_id = found
         if kind == "single":
+            key = (article_id, quote_id, who, task_id)
+            if self.single.setdefault(key, option_id) != option_id:  # check_single_choice: one option
+                self.report.left_out.append(
+                    f"a second option ({terminal_text(code.path)}) of a single-choice task for {terminal_text(who)}"
+                    f" on one {'quote' if quote_id else 'article'}: the first one coded is kept")
+                return
             self.conn.execute(
                 "DELETE FROM labels WHERE article_id = ? AND ifnull(quote_id, 0) = ? AND annotator = ? AND task_id = ? "
                 "AND option_id != ?", [article_id, quote_id or 0, who, task_id, option_id])
