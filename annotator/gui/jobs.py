@@ -60,7 +60,7 @@ def import_job(project_path: Path, paths: list[str], parent=None, workers: int |
     return ProjectJob(project_path, work, parent)
 
 
-def progress_dialog(parent, title: str, job: ProjectJob) -> QProgressDialog:
+def progress_dialog(parent, title: str, job: ProjectJob, unit: str = "files") -> QProgressDialog:
     """A window-modal progress dialog wired to a job: its Cancel stops the job."""
     dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
     dialog.setWindowTitle(title)
@@ -72,7 +72,7 @@ def progress_dialog(parent, title: str, job: ProjectJob) -> QProgressDialog:
     def step(done: int, total: int, path: str) -> None:
         dialog.setMaximum(max(total, 1))
         dialog.setValue(done)
-        dialog.setLabelText(f"{title}: {done} of {total} files\n{Path(path).name}")
+        dialog.setLabelText(f"{title}: {done:,} of {total:,} {unit}\n{Path(path).name}")
 
     job.progressed.connect(step)
     job.finished.connect(dialog.close)
