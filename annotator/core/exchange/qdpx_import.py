@@ -295,21 +295,23 @@ class _Reader:
         """One pass that reads (and finds malformed XML), then one that checks the schema: lxml's
         iterparse with a schema misses a document cut short, so the two are kept apart."""
         self.where = f"{self.path}!{info.filename}"
-        for event, el in self._events(info, None):
+        # only the elements read here make events (the parser still reads, and checks, everything)
+        wanted = [_q(t) for t in ("Project", "User", "Variable", "CodeBook", "TextSource", "PictureSource",
+                                  "PDFSource", "AudioSource", "VideoSource", "Note", "Link")]
+        for event, el in self._events(info, None, ("start", "end"), wanted):
             if event == "start":
                 if _local(el.tag) == "Project" and el.getparent() is None:
                     self.project_name = el.get("name") or self.project_name
                     self.origin = el.get("origin") or ""
                 continue
             self._element(el)
-        for event, el in self._events(info, _schema()):
-            if event == "end" and _local(el.tag) in ("TextSource", "Note", "Code", "Link"):
-                self._drop(el)
+        for _event, el in self._events(info, _schema(), ("end",), [_q(t) for t in ("TextSource", "Note", "Link")]):
+            self._drop(el)
 
-    def _events(self, info: zipfile.ZipInfo, schema):
+    def _events(self, info: zipfile.ZipInfo, schema, kinds: tuple, tags: list):
         with self.zf.open(info) as raw:
             stream = io.BufferedReader(_Limited(raw, MAX_QDE_BYTES, f"{self.where}"))
-            events = etree.iterparse(stream, events=("start", "end"), schema=schema, resolve_entities=False,
+            events = etree.iterparse(stream, events=kinds, tag=tags, schema=schema, resolve_entities=False,
                                      no_network=True, load_dtd=False, huge_tree=False, remove_comments=True,
                                      remove_pis=True)
             try:
@@ -615,6 +617,8 @@ class _Writer:
         self.code_options: dict[str, tuple[int, str, int] | None] = {}
         self.times: dict[tuple[str, str | None], str | None] = {}
         self.single: dict[tuple, int] = {}
+        self.new_articles: set[int] = set()  # added by this import: nothing of theirs to find or replace
+        self.made: dict[tuple, int] = {}  # quotes and mentions this import made, by table and span
         self.annotators: set[str] = set()
         self.now = utc_now()
         self.override: str | None = None
@@ -719,6 +723,7 @@ class _Writer:
              f"{self.reader.path.name}!{source.guid}", source.position,
              self.now])
         self.report.articles_added += 1
+        self.new_articles.add(cur.lastrowid)
         return cur.lastrowid
 
     def _selection(self, article_id: int, source: SourceArticle, sel: Selection, quote_guids, mention_guids) -> None:
@@ -768,9 +773,10 @@ class _Writer:
                     f"a second option ({terminal_text(code.path)}) of a single-choice task for {terminal_text(who)}"
                     f" on one {'quote' if quote_id else 'article'}: the first one coded is kept")
                 return
-            self.conn.execute(
-                "DELETE FROM labels WHERE article_id = ? AND ifnull(quote_id, 0) = ? AND annotator = ? AND task_id = ? "
-                "AND option_id != ?", [article_id, quote_id or 0, who, task_id, option_id])
+            if article_id not in self.new_articles:  # the file's choice replaces the project's
+                self.conn.execute(
+                    "DELETE FROM labels WHERE article_id = ? AND ifnull(quote_id, 0) = ? AND annotator = ? "
+                    "AND task_id = ? AND option_id != ?", [article_id, quote_id or 0, who, task_id, option_id])
         cur = self.conn.execute(
             "INSERT OR IGNORE INTO labels (article_id, quote_id, annotator, task_id, option_id, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?)", [article_id, quote_id, who, task_id, option_id, when or self.now])
@@ -814,11 +820,9 @@ class _Writer:
         written = re.search(r"^Speaker: (.+)$", sel.description, re.M)
         if written and speaker is not None:
             speaker = written[1].strip()
-        existing = self.conn.execute(
-            'SELECT id FROM quotes WHERE article_id = ? AND start = ? AND "end" = ? AND origin = ? AND annotator IS ?',
-            [article_id, sel.start, sel.end, origin, owner]).fetchone()
+        existing = self._existing("quotes", article_id, sel, origin, owner)
         if existing:
-            quote_id = existing[0]
+            quote_id = existing
         else:
             columns = ["article_id", "start", "end", "text", "kind", "speaker", "entity_id", "origin", "annotator",
                        "link_by", "created_at"]
@@ -830,6 +834,7 @@ class _Writer:
             quote_id = self.conn.execute(
                 f"INSERT INTO quotes ({', '.join(chr(34) + c + chr(34) for c in columns)}) "
                 f"VALUES ({', '.join('?' * len(values))})", values).lastrowid
+            self.made[("quotes", article_id, sel.start, sel.end, origin, owner)] = quote_id
             self.report.quotes += 1
         quote_guids[sel.guid] = quote_id
         for person, status in verdicts.items():
@@ -842,6 +847,16 @@ class _Writer:
             self.report.verdicts += 1
         for person, code, when in labels:
             self._label(article_id, quote_id, self.annotator_name(person), code, when)
+
+    def _existing(self, table: str, article_id: int, sel: Selection, origin: str, owner: str | None) -> int | None:
+        """The quote or mention already there with this span, origin and owner (this import's, or the project's)."""
+        key = (table, article_id, sel.start, sel.end, origin, owner)
+        if key in self.made or article_id in self.new_articles:
+            return self.made.get(key)
+        row = self.conn.execute(
+            f'SELECT id FROM {table} WHERE article_id = ? AND start = ? AND "end" = ? AND origin = ? AND annotator IS ?',
+            [article_id, sel.start, sel.end, origin, owner]).fetchone()
+        return row[0] if row else None
 
     def annotator_name(self, person: str | None) -> str:
         if person is None:
@@ -868,17 +883,16 @@ class _Writer:
         described = re.search(r"^Name: (.+)$", sel.description, re.M)
         if described:
             name = described[1].strip()
-        existing = self.conn.execute(
-            'SELECT id FROM mentions WHERE article_id = ? AND start = ? AND "end" = ? AND origin = ? AND annotator IS ?',
-            [article_id, sel.start, sel.end, origin, owner]).fetchone()
+        existing = self._existing("mentions", article_id, sel, origin, owner)
         if existing:
-            mid = existing[0]
+            mid = existing
         else:
             mid = self.conn.execute(
                 'INSERT INTO mentions (article_id, start, "end", text, name, kind, entity_id, link_by, origin, '
                 "annotator, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 [article_id, sel.start, sel.end, text, name, "person", entity_id, "import" if entity_id else None,
                  origin, owner, self.now]).lastrowid
+            self.made[("mentions", article_id, sel.start, sel.end, origin, owner)] = mid
             self.report.mentions += 1
         return mid, sel.start, sel.end, text, name, entity_id
 
