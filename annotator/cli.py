@@ -10,6 +10,7 @@ from pathlib import Path
 from annotator import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXCHANGE = ("qdpx", "inception", "brat", "spacy", "prodigy")  # annotator.core.exchange.EXCHANGE_FORMATS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,7 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument("--annotator", metavar="NAME", help="only this annotator's rows")
     who.add_argument("--all", action="store_true", help="every annotator's rows (the default)")
     who.add_argument("--adjudicated", action="store_true", help="adjudicated values, else what annotators agree on")
-    p.add_argument("--format", dest="fmt", choices=("csv", "jsonl"), default="csv")
+    p.add_argument("--format", dest="fmt", choices=("csv", "jsonl", *EXCHANGE), default="csv",
+                   help="csv, jsonl (label rows); qdpx (REFI-QDA: MAXQDA, ATLAS.ti, NVivo, QualCoder), inception "
+                        "(CAS XMI, .zip), brat (.zip or a new folder), spacy, prodigy (training JSON lines)")
     p.add_argument("--include-unchecked", action="store_true",
                    help="quote level: also the detected quotes an annotator never checked (origin auto); by "
                         "default each annotator's rows are the quotes they confirmed, corrected, labelled or marked")
@@ -102,6 +105,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-neutralise", dest="neutralise", action="store_false",
                    help="keep cells starting with = + - @ as they are (by default they get a leading ')")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import-qdpx", help="bring in a REFI-QDA project (.qdpx): ours back whole, another tool's "
+                                           "sources as articles and its codes as a label task",
+                       epilog="TARGET: quote, quote:direct|mixed|indirect, speaker, label:TASK, label:TASK/OPTION, skip. "
+                              "Unmapped codes become options of one task named after the file's project.")
+    p.add_argument("project")
+    p.add_argument("file")
+    p.add_argument("--annotator", metavar="NAME", help="put every coding under this name (else the file's users)")
+    p.add_argument("--map", action="append", metavar="CODE=TARGET", default=[],
+                   help="what a code of the file becomes (CODE: its name or path parent/child); repeatable")
+    p.add_argument("--map-file", metavar="FILE", help="mappings, one CODE = TARGET a line (# comments)")
+    p.add_argument("--codes", action="store_true", help="list the file's codes and how often each is used; import nothing")
+    p.set_defaults(func=cmd_import_qdpx)
 
     p = sub.add_parser("import-labels", help="read labels from a CSV file shaped like an export")
     p.add_argument("project")
@@ -465,12 +481,51 @@ def cmd_gui(args) -> int:
 def cmd_export(args) -> int:
     from annotator.core.export import write_export
 
+    if args.fmt in EXCHANGE:
+        return _export_exchange(args)
     project = _read(args.project)
     with project:
         result = write_export(project, args.out, level=args.level, annotator=args.annotator,
                               adjudicated=args.adjudicated, fmt=args.fmt, excel=args.excel,
                               neutralise=args.neutralise, include_unchecked=args.include_unchecked)
     print(f"{result.rows} {args.level} rows written to {result.path}")
+    return EXIT_OK
+
+
+def _export_exchange(args) -> int:
+    from annotator.core.exchange import export_exchange
+
+    if args.adjudicated or args.level != "article":
+        print(f"--level and --adjudicated do not apply to --format {args.fmt}", file=sys.stderr)
+        return EXIT_USAGE
+    project = _read(args.project)
+    with project:
+        try:
+            result = export_exchange(project, args.fmt, args.out, annotator=args.annotator)
+        except (OSError, ValueError) as exc:
+            print(f"{args.out}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+            return EXIT_FAILED
+    print(result.summary())
+    return EXIT_OK
+
+
+def cmd_import_qdpx(args) -> int:
+    from annotator.core.exchange.qdpx_import import QdpxError, import_qdpx, list_codes, parse_mapping
+
+    try:
+        if args.codes:
+            for path, kind, used in list_codes(args.file):
+                print(f"{used:6d}  {kind:12s}  {path}")
+            return EXIT_OK
+        mapping = parse_mapping(args.map, args.map_file)
+        project = _open(args.project)
+        with project:
+            report = import_qdpx(project, args.file, annotator=args.annotator, mapping=mapping)
+    except QdpxError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_FAILED
+    for line in report.lines():
+        print(line)
     return EXIT_OK
 
 

@@ -36,6 +36,7 @@ from annotator.core.scheme import SINGLE, load_scheme
 from annotator.core.store import Project
 from annotator.gui import commands
 from annotator.gui.article_list import COL_DATE, COL_OUTLET, COL_STANCE, COL_STATUS, COL_TITLE, ArticleListModel
+from annotator.gui.exchange_actions import add_exchange_actions
 from annotator.gui.jobs import ImportReportDialog, ProjectJob, import_job, run_job
 from annotator.gui.labels_panel import LabelsPanel
 from annotator.gui.projects import ANNOTATOR_WHY, remember_annotator, remember_recent
@@ -209,6 +210,7 @@ class MainWindow(QMainWindow):
         self._action("&Import files…", "Ctrl+Shift+O", self.import_files_dialog, file_menu)
         self._action("Import a &folder…", None, self.import_folder_dialog, file_menu)
         self.export_actions = self._build_export(file_menu)
+        self.exchange_menu = add_exchange_actions(self, file_menu)  # other tools' formats, in and out
         self.merge_action = self._action("&Merge colleague's project…", None, self.merge_dialog, file_menu)
         file_menu.addSeparator()
         self._action("S&witch annotator…", None, self.switch_annotator_dialog, file_menu)
