@@ -78,6 +78,15 @@ class SyncReport:
     def ok(self) -> bool:
         return self.error is None
 
+    def summary(self) -> str:
+        """One short line for a status bar."""
+        if self.offline:
+            return "The team server cannot be reached: your work is kept here and sent at the next sync"
+        if self.error:
+            return f"Sync failed: {self.error[:160]}"
+        return (f"Synced: sent {sum(self.pushed.values())}, received {sum(self.pulled.values())}, "
+                f"conflicts {len(self.conflicts)}")
+
     def lines(self) -> list[str]:
         def counts(d):
             return ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in d.items() if n) or "nothing"
