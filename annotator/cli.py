@@ -301,6 +301,17 @@ def _open(path: str, create: bool = True):
         raise SystemExit(EXIT_USAGE) from None
 
 
+def _read(path: str):
+    """A project opened only to read it: no migration, no backup; a read-only file works."""
+    from annotator.core.store import ProjectError, open_project_read_only
+
+    try:
+        return open_project_read_only(path)
+    except ProjectError as exc:
+        print(f"annotator: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE) from None
+
+
 def cmd_import(args) -> int:
     from annotator.core.importer import import_paths
     from annotator.core.ingest.options import ReadOptions, parse_field_map
@@ -384,7 +395,7 @@ def cmd_quotes(args) -> int:
 
 
 def cmd_info(args) -> int:
-    project = _open(args.project, create=False)
+    project = _read(args.project)
     with project:
         info = project.info()
     if args.json:
@@ -396,7 +407,7 @@ def cmd_info(args) -> int:
 
 
 def cmd_articles(args) -> int:
-    project = _open(args.project, create=False)
+    project = _read(args.project)
     with project:
         sql = "SELECT id, uid, title, outlet, authors, published, url, language, source_path, source_index FROM articles ORDER BY id"
         params: list = []
@@ -421,7 +432,7 @@ def cmd_gui(args) -> int:
 def cmd_export(args) -> int:
     from annotator.core.export import write_export
 
-    project = _open(args.project, create=False)
+    project = _read(args.project)
     with project:
         result = write_export(project, args.out, level=args.level, annotator=args.annotator,
                               adjudicated=args.adjudicated, fmt=args.fmt, excel=args.excel,
@@ -458,7 +469,7 @@ def cmd_merge(args) -> int:
 def cmd_agreement(args) -> int:
     from annotator.core.agreement import project_agreement
 
-    project = _open(args.project, create=False)
+    project = _read(args.project)
     with project:
         report = project_agreement(project, args.task)
     if args.json:
@@ -473,7 +484,7 @@ def cmd_disagreements(args) -> int:
 
     from annotator.core.adjudicate import disagreements
 
-    project = _open(args.project, create=False)
+    project = _read(args.project)
     with project:
         items = disagreements(project, args.task)
     for d in items:
@@ -488,21 +499,20 @@ def cmd_disagreements(args) -> int:
 
 
 def cmd_adjudicate(args) -> int:
-    from annotator.core.adjudicate import set_adjudication
+    from annotator.core.adjudicate import adjudication_values, set_adjudication
     from annotator.core.scheme import load_scheme
 
     project = _open(args.project, create=False)
     with project:
         level = "quote" if args.quote is not None else "article"
-        task = next((t for t in load_scheme(project).tasks if t.name == args.task and t.level == level), None)
+        task = load_scheme(project).find_task(args.task, level)
         if task is None:
             print(f"annotator adjudicate: no {level} task {args.task!r}", file=sys.stderr)
             return EXIT_USAGE
-        names = [v.strip() for v in args.option.split(";") if v.strip()]
-        unknown = [n for n in names if n not in {o.name for o in task.options}]
-        if unknown:
-            print(f"annotator adjudicate: task {task.name!r} has no option {', '.join(map(repr, unknown))} "
-                  f"(options: {', '.join(o.name for o in task.options)})", file=sys.stderr)
+        try:
+            names = adjudication_values(project, task.id, args.option)
+        except ValueError as exc:
+            print(f"annotator adjudicate: {exc}", file=sys.stderr)
             return EXIT_USAGE
         if project.conn.execute("SELECT 1 FROM articles WHERE id = ?", [args.article_id]).fetchone() is None:
             print(f"annotator adjudicate: no article {args.article_id}", file=sys.stderr)
@@ -519,7 +529,7 @@ def cmd_adjudicate(args) -> int:
 def cmd_entities(args) -> int:
     from annotator.core.entities import list_entities
 
-    project = _open(args.project, create=False)
+    project = _read(args.project)
     with project:
         entities = list_entities(project)
     for e in entities:
@@ -534,7 +544,7 @@ def cmd_entities(args) -> int:
 def cmd_suggest(args) -> int:
     from annotator.core.suggest import suggest
 
-    project = _open(args.project, create=False)
+    project = _read(args.project)
     with project:
         found = suggest(project, args.query, limit=args.limit)
     for s in found:
@@ -561,7 +571,7 @@ def cmd_entities_import(args) -> int:
 def cmd_entities_export(args) -> int:
     from annotator.core.entities import export_entities_csv
 
-    project = _open(args.project, create=False)
+    project = _read(args.project)
     with project:
         try:
             count = export_entities_csv(project, args.file)
@@ -641,7 +651,7 @@ def cmd_restore(args) -> int:
 def cmd_scheme(args) -> int:
     from annotator.core.scheme import load_scheme, scheme_json
 
-    project = _open(args.project, create=False)
+    project = _read(args.project)
     with project:
         scheme = load_scheme(project)
     if args.json:
@@ -662,7 +672,7 @@ def cmd_label(args) -> int:
     with project:
         level = "quote" if args.quote else "article"
         scheme = load_scheme(project)
-        task = next((t for t in scheme.at_level(level) if t.name.lower() == args.task.lower()), None)
+        task = scheme.find_task(args.task, level)
         if task is None:
             names = ", ".join(t.name for t in scheme.at_level(level))
             print(f"annotator label: no {level} task {args.task!r} (tasks: {names})", file=sys.stderr)
@@ -674,9 +684,7 @@ def cmd_label(args) -> int:
         if args.clear:
             labels.set_options(project, args.article_id, annotator, task.id, [], args.quote)
         else:
-            wanted = (args.option or "").strip().lower()
-            option = next((o for o in task.options if o.name.lower() == wanted
-                           or (o.shortcut or "").lower() == wanted), None)
+            option = task.find_option(args.option or "")
             if option is None:
                 names = ", ".join(o.name for o in task.options)
                 print(f"annotator label: {task.name} has no option {args.option!r} (options: {names})", file=sys.stderr)

@@ -1,23 +1,39 @@
-"""Speed of the rule-based quote detector on synthetic news text.
+"""Speed of quote detection on real news, each figure beside the same run's baseline.
 
-Builds several MB of made-up articles (quotes in every style: straight, curly, single,
-guillemets, two apostrophes, multi-paragraph, interrupted, scare quotes, apostrophes),
-runs detect() on one core and prints MB/s and ms per 5,000-character article.
-Figures only; no assertions.
+    python benchmarks/detect_bench.py [--corpus DIR] [--runs 5] [--profile] [--skip-import]
 
-    python benchmarks/detect_bench.py [megabytes]
+The corpus is ../shared/corpus/polnear-train/text/ when present (840 real political news
+articles), else a seeded synthetic corpus of about 4 MB written to a temporary folder. Figures:
+
+- detect(): MB/s per core of the default detector, as CPU time, best of --runs runs, beside
+  reading and decoding the same files (the importer's reader, no detection).
+- `annotator quotes FILES --jsonl` as a whole process, MB/s of input on one core (pinned with
+  taskset where there is one) and on two, beside a process that starts, reads and decodes the
+  same files and detects nothing.
+- `annotator import` with detection, articles/s, beside `annotator import --no-detect`.
+- --profile: the top functions of detect() by own time (cProfile).
+
+MB are 10^6 bytes of the files as stored. Figures only; no assertions.
 """
 
 from __future__ import annotations
 
+import argparse
+import cProfile
+import os
+import pstats
 import random
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
 
-from annotator.core.detect import detect  # noqa: E402
+POLNEAR = REPO.parent / "shared" / "corpus" / "polnear-train" / "text"
 
 FIRST = ["Anna", "Peter", "Maria", "John", "Sarah", "David", "Elena", "Tom", "Grace", "Omar"]
 LAST = ["Berger", "Costa", "Novak", "Lind", "Okafor", "Whitfield", "Brandt", "Aalto", "Mendes", "Reyes"]
@@ -58,31 +74,180 @@ def paragraph(rng: random.Random) -> str:
     return " ".join(rng.choice(FILLER) for _ in range(rng.randint(2, 4)))
 
 
-def article(rng: random.Random, size: int = 5000) -> str:
+def synthetic_article(rng: random.Random, size: int = 5000) -> str:
     parts, length = [], 0
     while length < size:
         p = paragraph(rng)
         parts.append(p)
         length += len(p) + 2
-    return "\n\n".join(parts)[:size]
+    return "Headline of a made-up article\n\n" + "\n\n".join(parts)[:size]
 
 
-def main() -> None:
-    megabytes = float(sys.argv[1]) if len(sys.argv) > 1 else 4.0
+def write_synthetic(folder: Path, megabytes: float = 4.0) -> list[Path]:
     rng = random.Random(7)
-    articles = [article(rng) for _ in range(int(megabytes * 1_000_000 / 5000))]
-    total = sum(len(a) for a in articles)
-    detect(articles[0])  # warm up: word lists and regexes
-    quotes = 0
-    start, cpu_start = time.perf_counter(), time.process_time()
-    for text in articles:
-        quotes += len(detect(text).quotes)
-    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-    print(f"articles: {len(articles)}  characters: {total:,}  quotes found: {quotes:,}")
-    print(f"throughput: {total / 1e6 / seconds:.2f} MB/s wall, {total / 1e6 / cpu:.2f} MB/s CPU time")
-    print(f"per 5,000-character article: {seconds * 1000 / len(articles):.2f} ms wall, "
-          f"{cpu * 1000 / len(articles):.2f} ms CPU")
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(int(megabytes * 1_000_000 / 5000)):
+        path = folder / f"article{i:05d}.txt"
+        path.write_text(synthetic_article(rng), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def read_texts(paths: list[Path]) -> list[str]:
+    """What the importer's reader makes of the files (decoding, newlines, boilerplate): article texts."""
+    from annotator.core.ingest import read_paths
+
+    return [a.text for _, articles, _ in read_paths([str(p) for p in paths]) for a in articles]
+
+
+def best_cpu(fn, runs: int) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        start = time.process_time()
+        fn()
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def best_wall(cmd: list[str], runs: int, env: dict | None = None) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def annotator_cmd() -> list[str]:
+    exe = Path(sys.executable).with_name("annotator")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "annotator"]
+
+
+def pinned(cmd: list[str], cores: int) -> list[str]:
+    """cmd on `cores` cores (taskset where there is one; the process picks its own otherwise)."""
+    taskset = shutil.which("taskset")
+    if taskset and cores < (os.cpu_count() or 1):
+        return [taskset, "-c", ",".join(str(c) for c in range(cores)), *cmd]
+    return cmd
+
+
+_READ_ONLY = (
+    "import sys\n"
+    "from annotator.core.ingest import read_paths\n"
+    "n = sum(len(a.text) for _, arts, _ in read_paths(sys.argv[1:]) for a in arts)\n"
+    "print(n)\n"
+)
+
+
+def bench_detect(paths: list[Path], megabytes: float, runs: int) -> None:
+    from annotator.core.detect import detect
+
+    texts = read_texts(paths)
+    detect(texts[0])   # first use: word lists and patterns
+    read_s = best_cpu(lambda: read_texts(paths), runs)
+    detect_s = best_cpu(lambda: [detect(t) for t in texts], runs)
+    quotes = sum(len(detect(t).quotes) for t in texts)
+    print(f"detect(), CPU time, best of {runs}: {megabytes / detect_s:.2f} MB/s per core "
+          f"({detect_s * 1000 / len(texts):.2f} ms an article, {quotes:,} quotes)")
+    print(f"  baseline, reading and decoding the files: {megabytes / read_s:.2f} MB/s "
+          f"(detection costs {detect_s / read_s:.1f}x reading)")
+
+
+def bench_quotes(paths: list[Path], megabytes: float, runs: int) -> None:
+    files = [str(p) for p in paths]
+    base = [sys.executable, "-c", _READ_ONLY, *files]
+    cmd = [*annotator_cmd(), "quotes", *files, "--jsonl"]
+    for cores in (1, 2):
+        read_s = best_wall(pinned(base, cores), runs)
+        quotes_s = best_wall(pinned(cmd, cores), runs)
+        print(f"annotator quotes, whole process, {cores} core{'s' if cores > 1 else ''}: "
+              f"{megabytes / quotes_s:.2f} MB/s ({quotes_s:.2f} s)")
+        print(f"  baseline, a process reading and decoding the files: {megabytes / read_s:.2f} MB/s ({read_s:.2f} s)")
+    start = time.perf_counter()
+    subprocess.run([*annotator_cmd(), "--version"], stdout=subprocess.DEVNULL, check=False)
+    version_s = time.perf_counter() - start
+    start = time.perf_counter()
+    subprocess.run([*annotator_cmd(), "quotes", files[0], "--jsonl"], stdout=subprocess.DEVNULL, check=False)
+    one_s = time.perf_counter() - start
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], check=False)
+    python_s = time.perf_counter() - start
+    print(f"start-up: annotator --version {version_s:.3f} s, annotator quotes on one file {one_s:.3f} s "
+          f"(baseline: python -c pass {python_s:.3f} s)")
+
+
+def bench_import(folder: Path, articles: int, runs: int) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="annotator-detect-bench-"))
+    try:
+        def timed(*extra: str) -> float:
+            best = float("inf")
+            for k in range(runs):
+                db = tmp / f"p{k}{''.join(extra)}.db"
+                start = time.perf_counter()
+                subprocess.run([*annotator_cmd(), "import", str(db), str(folder), *extra],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+                best = min(best, time.perf_counter() - start)
+                for p in tmp.glob(db.name + "*"):
+                    p.unlink()
+            return best
+
+        base_s = timed("--no-detect")
+        detect_s = timed()
+        print(f"annotator import with detection: {articles / detect_s:,.0f} articles/s ({detect_s:.2f} s)")
+        print(f"  baseline, annotator import --no-detect: {articles / base_s:,.0f} articles/s ({base_s:.2f} s)")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def profile_detect(paths: list[Path], top: int = 25) -> None:
+    from annotator.core.detect import detect
+
+    texts = read_texts(paths)
+    detect(texts[0])
+    prof = cProfile.Profile()
+    prof.enable()
+    for t in texts:
+        detect(t)
+    prof.disable()
+    print(f"\ntop {top} functions of detect() by own time:")
+    pstats.Stats(prof).sort_stats("tottime").print_stats(top)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, help="a folder of .txt articles (default: polnear-train, else synthetic)")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--profile", action="store_true", help="print detect()'s top functions")
+    parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--skip-process", action="store_true", help="no `annotator quotes` / import processes")
+    args = parser.parse_args(argv)
+
+    tmp = None
+    folder = args.corpus or (POLNEAR if POLNEAR.is_dir() else None)
+    if folder is None:
+        tmp = Path(tempfile.mkdtemp(prefix="annotator-synthetic-"))
+        folder = tmp / "text"
+        write_synthetic(folder)
+        label = "synthetic (no ../shared/corpus/polnear-train)"
+    else:
+        label = str(folder)
+    try:
+        paths = sorted(folder.glob("*.txt"))
+        megabytes = sum(p.stat().st_size for p in paths) / 1e6
+        print(f"corpus: {label}: {len(paths)} files, {megabytes:.2f} MB; {os.cpu_count()} cores")
+        bench_detect(paths, megabytes, args.runs)
+        if not args.skip_process:
+            bench_quotes(paths, megabytes, max(1, args.runs // 2))
+            if not args.skip_import:
+                bench_import(folder, len(read_texts(paths)), max(1, args.runs // 2))
+        if args.profile:
+            profile_detect(paths)
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

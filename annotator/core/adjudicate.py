@@ -57,11 +57,7 @@ def set_adjudication(project: Project, article_id: int, task_id: int | None, val
     values = [v for v in dict.fromkeys(values) if v]
     options = {}
     if task_id is not None:
-        task = project.conn.execute("SELECT kind FROM tasks WHERE id = ?", [task_id]).fetchone()
-        if task is None:
-            raise ValueError(f"no task {task_id}")
-        if task[0] != MULTI and len(values) > 1:
-            raise ValueError("this task takes one value")
+        values = adjudication_values(project, task_id, values)
         options = dict(project.conn.execute("SELECT name, id FROM options WHERE task_id = ?", [task_id]).fetchall())
     now = utc_now()
     rows = [{"article_id": article_id, "quote_id": quote_id, "task_id": task_id, "option_id": options.get(v),
@@ -70,6 +66,30 @@ def set_adjudication(project: Project, article_id: int, task_id: int | None, val
         rows = [{"article_id": article_id, "quote_id": quote_id, "task_id": task_id, "option_id": None,
                  "value": "", "adjudicator": adjudicator, "updated_at": now}]
     return restore_adjudication(project, article_id, task_id, quote_id, rows)
+
+
+def adjudication_values(project: Project, task_id: int, values: list[str] | str) -> list[str]:
+    """The option names `values` mean for this task (a name in any case, or an option's key; 'a; b' for a
+    multiple-choice task); a ValueError that names the task's options for a value that is none of them.
+    The command line and the review window both check through here."""
+    if isinstance(values, str):
+        values = [v.strip() for v in values.split(";")]
+    task = load_scheme(project, install_default=False).task(task_id)
+    if task is None:
+        raise ValueError(f"no task {task_id}")
+    chosen, unknown = [], []
+    for value in (v for v in values if v.strip()):
+        option = task.find_option(value)
+        if option is None:
+            unknown.append(value)
+        elif option.name not in chosen:
+            chosen.append(option.name)
+    if unknown:
+        raise ValueError(f"task {task.name!r} has no option {', '.join(map(repr, unknown))} "
+                         f"(options: {', '.join(o.name for o in task.options)})")
+    if task.kind != MULTI and len(chosen) > 1:
+        raise ValueError(f"task {task.name!r} takes one value, not {len(chosen)}")
+    return chosen
 
 
 def restore_adjudication(project: Project, article_id: int, task_id: int | None, quote_id: int | None,

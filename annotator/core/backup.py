@@ -144,9 +144,10 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _remove_stale_temporaries(folder: Path) -> None:
-    """Half-written copies left by a process that was killed while copying."""
+    """Half-written copies left by a process that was killed while copying (and their -journal)."""
     for entry in folder.glob(".*.tmp-*"):
-        pid = entry.name.rsplit("-", 1)[-1]
+        found = re.search(r"\.tmp-(\d+)(-journal|-wal|-shm)?$", entry.name)
+        pid = found[1] if found else ""
         if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
             with contextlib.suppress(OSError):
                 entry.unlink()

@@ -16,8 +16,10 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from annotator.core.csvsafe import csv_cell, restore
 from annotator.core.names import ENTITY_KINDS, entity_kind, normalise_name, split_title
 from annotator.core.store import Project, utc_now
+from annotator.core.tempfiles import remove_leftovers, temporary_beside
 
 LINK_TABLES = ("mentions", "quotes")
 CSV_COLUMNS = ("name", "kind", "aliases", "role")
@@ -499,7 +501,7 @@ def _read_entity_rows(path: Path) -> tuple[list[tuple[int, str, str, list[str], 
         if len(cells) > len(header):
             problems.append(RowProblem(number, f"{len(cells)} cells but the header has {len(header)} columns"))
             continue
-        values = {key: cells[i].strip() if i < len(cells) else "" for key, i in col.items()}
+        values = {key: restore(cells[i]).strip() if i < len(cells) else "" for key, i in col.items()}
         name = " ".join(values.get("name", "").split())
         if not normalise_name(name):
             problems.append(RowProblem(number, "the name is empty"))
@@ -539,11 +541,20 @@ def import_entities_csv(project: Project, path: str | Path) -> EntityImportRepor
 
 
 def export_entities_csv(project: Project, path: str | Path) -> int:
-    """Write every entity as a CSV row in the shape `import_entities_csv` reads; returns the row count."""
+    """Write every entity as a CSV row in the shape `import_entities_csv` reads; returns the row count.
+    Cells go through `csv_cell` (a name like '=HYPERLINK(...)' gets a leading quote, which
+    `import_entities_csv` takes off again); the file is replaced only once complete."""
     entities = list_entities(project)
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(CSV_COLUMNS)
-        for e in sorted(entities, key=lambda e: e.id):
-            writer.writerow([e.name, e.kind, ALIAS_SEPARATOR.join(e.aliases), e.role or ""])
+    path = Path(path)
+    remove_leftovers(path)
+    tmp = temporary_beside(path)
+    try:
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow([csv_cell(c) for c in CSV_COLUMNS])
+            for e in sorted(entities, key=lambda e: e.id):
+                writer.writerow([csv_cell(c) for c in (e.name, e.kind, ALIAS_SEPARATOR.join(e.aliases), e.role or "")])
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return len(entities)

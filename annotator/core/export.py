@@ -27,11 +27,12 @@ from itertools import groupby
 from pathlib import Path
 
 from annotator.core import export_part
+from annotator.core.csvsafe import csv_cell, sql_neutralise
 from annotator.core.csvsafe import neutralise as neutralise_cell
-from annotator.core.csvsafe import sql_neutralise
 from annotator.core.export_part import ExportCancelled, stream  # noqa: F401 - ExportCancelled: what write_export raises
 from annotator.core.scheme import MULTI, Scheme, Task, load_scheme
 from annotator.core.store import Project
+from annotator.core.tempfiles import remove_leftovers, temporary_beside
 
 LEVELS = ("article", "quote")
 FORMATS = ("csv", "jsonl")
@@ -212,7 +213,7 @@ class _MaskTable:
         for mask in range(1 << (high - low + 1)):
             chosen = {i for i in ids if mask >> (i - low) & 1}
             text = "; ".join(name for i, name in names_in_order if i in chosen) or None
-            cells = [_csv_cell(neutralise_cell(text) if neutral else text)]
+            cells = [_csv_cell(csv_cell(text, neutral))]
             cells += ["1" if option_id in chosen else "0" for option_id in tc.option_columns]
             entry = ",".join(cells).encode("utf-8")
             if entry.endswith(b" "):
@@ -369,7 +370,8 @@ def _article_recipe(cols: list[TaskColumns], annotator: str | None, neutral: boo
                                 t("a.url")])} || ','
     FROM articles a {mine} ORDER BY a.id
     """
-    return {"level": "article", "labelled": labelled, "unlabelled": unlabelled, "heads": articles, "params": params}
+    return {"level": "article", "labelled": labelled, "unlabelled": unlabelled, "heads": articles, "params": params,
+            "neutral": neutral}
 
 
 def _prefetched(cursor, depth: int = 8) -> Iterator[tuple]:
@@ -446,7 +448,8 @@ def _quote_sql(project: Project, cols: list[TaskColumns], annotator: str | None,
     params: dict = {f"p{i}": name for i, name in enumerate(people)}
     params.update(lo=span[0], hi=span[1])
     shown = neutralise_cell if cells.neutralise else (lambda v: v)  # each name made safe once, not per row
-    params.update({f"s{i}": _csv_cell(shown(name)) if cells.lines else shown(name) for i, name in enumerate(people)})
+    params.update({f"s{i}": _csv_cell(csv_cell(name, cells.neutralise)) if cells.lines else shown(name)
+                   for i, name in enumerate(people)})
     labels = []
     for j, tc in enumerate(cols):
         # names in scheme order (the options come from load_scheme in that order), as in the tuple rows
@@ -722,11 +725,12 @@ class _LinePlan:
         if self.level == "article":
             return _article_recipe(self.cols, self.annotator, self.neutral, span, self.names)
         found = _quote_sql(project, self.cols, self.annotator, _Cells(self.neutral, lines=True), span, self.names)
-        return None if found is None else {"level": "quote", "sql": found[0], "params": found[1]}
+        return None if found is None else {"level": "quote", "sql": found[0], "params": found[1],
+                                           "neutral": self.neutral}
 
     def lines(self, project: Project) -> Iterator[str]:
         recipe = self.recipe(project)
-        return iter(()) if recipe is None else export_part.lines(project.conn, recipe)
+        return iter(()) if recipe is None else export_part.clean_lines(project.conn, recipe)
 
     def spans(self, project: Project, parts: int, forced: bool = False) -> list[tuple[int | None, int | None]]:
         """Article-id ranges holding about equal shares of the rows (cut by labels, or by quotes),
@@ -767,18 +771,19 @@ def _write_lines(project: Project, plan: _LinePlan, fh, tmp: Path, cancelled) ->
     Every part reads from one snapshot: each begins reading while this process holds the write
     lock. If the parts cannot be started (a read-only file, no way to start a process), this
     process writes everything."""
-    spans = plan.spans(project, *_export_parts())
+    spans = plan.spans(project, *_export_parts()) if not project.copied else [(None, None)]
     recipes = [plan.recipe(project, span) for span in spans]
     if recipes[0] is None:
         return 0
+    neutral = plan.neutral
     if len(spans) == 1:
-        return export_part.write_lines(export_part.lines(project.conn, recipes[0]), fh, cancelled)
+        return export_part.write_lines(export_part.lines(project.conn, recipes[0]), fh, cancelled, neutral)
     sides = [tmp.with_name(f"{tmp.name}.{k}") for k in range(1, len(spans))]
     parts: list[export_part.Part] = []
     reader = export_part.open_reader(project.path)
     try:
         try:
-            with project.write():  # nothing commits until every part has its snapshot
+            with project.write_lock():  # nothing commits until every part has its snapshot
                 export_part.begin_snapshot(reader)
                 for recipe, side in zip(recipes[1:], sides, strict=True):
                     parts.append(export_part.Part(project.path, recipe, side))
@@ -790,8 +795,9 @@ def _write_lines(project: Project, plan: _LinePlan, fh, tmp: Path, cancelled) ->
             parts = []
             if reader.in_transaction:
                 reader.rollback()
-            return export_part.write_lines(plan.lines(project), fh, cancelled)
-        count = export_part.write_lines(export_part.lines(reader, recipes[0]), fh, cancelled)
+            return export_part.write_lines(export_part.lines(project.conn, plan.recipe(project)), fh, cancelled,
+                                           neutral)
+        count = export_part.write_lines(export_part.lines(reader, recipes[0]), fh, cancelled, neutral)
         for part, side in zip(parts, sides, strict=True):
             count += part.result(cancelled)
             with open(side, encoding="utf-8", newline="") as piece:
@@ -809,30 +815,34 @@ def write_export(project: Project, out: str | Path, *, level: str = "article", a
                  adjudicated: bool = False, fmt: str = "csv", excel: bool = False, neutralise: bool = True,
                  cancelled=None) -> ExportResult:
     """Write an export file (replacing it only once complete); returns how many rows it holds.
-    JSON lines are never neutralised (no spreadsheet opens them). `cancelled()` may stop it early."""
+    Every CSV cell, header included, goes through `csv_cell` (control characters out, formulas
+    neutralised unless `neutralise` is false); JSON lines are never neutralised (no spreadsheet
+    opens them). `cancelled()` may stop it early. The file is written to a temporary beside it and
+    renamed; temporaries a killed export left of the same file are removed first."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     out = Path(out)
-    tmp = out.with_name(out.name + ".part")
+    remove_leftovers(out)
+    tmp = temporary_beside(out)
     lines = fmt == "csv" and not adjudicated
     if lines:
         plan = _LinePlan.make(project, level, annotator, neutralise)
         columns = plan.columns
     else:
-        rows = export_rows(project, level=level, annotator=annotator, adjudicated=adjudicated,
-                           neutralise=neutralise and fmt == "csv")
+        # raw values: each CSV cell is made safe once, by csv_cell, as it is written
+        rows = export_rows(project, level=level, annotator=annotator, adjudicated=adjudicated, neutralise=False)
         columns = rows.columns
     count = 0
     try:
         with open(tmp, "w", encoding="utf-8-sig" if excel else "utf-8", newline="") as fh:
             if fmt == "csv":
                 writer = csv.writer(fh, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-                writer.writerow(columns)
+                writer.writerow([csv_cell(c, neutralise) for c in columns])
                 if lines:
                     count = _write_lines(project, plan, fh, tmp, cancelled)
                 else:
                     for chunk in export_part.chunks(rows.rows, cancelled):
-                        writer.writerows(chunk)
+                        writer.writerows([csv_cell(v, neutralise) for v in row] for row in chunk)
                         count += len(chunk)
             else:
                 dumps = json.dumps

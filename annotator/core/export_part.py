@@ -4,7 +4,7 @@
 that builds finished CSV lines, with its parameters. `lines` runs a recipe on a connection. A big
 export is cut into article-id ranges and each range but the first runs in a child process started
 with `python -m annotator.core.export_part` (or the bundle's `--export-part`): a fresh interpreter
-that imports only this module and sqlite3, reads its recipe on stdin, reports once its snapshot of
+that imports only this module, csvsafe and sqlite3, reads its recipe on stdin, reports once its snapshot of
 the file is taken, writes its lines to a file of its own and reports how many. Processes, because
 SQLite hands back one row at a time and two threads trading the GIL for every row are slower than
 one; fresh ones, because an SQLite connection must not cross a fork.
@@ -22,6 +22,8 @@ import time
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
+
+from annotator.core.csvsafe import CONTROLS, clean_csv_line  # re, csv and io only
 
 FROZEN_FLAG = "--export-part"  # how the bundled app is told to run a part (packaging/entry.py)
 BUSY_TIMEOUT_S = 30
@@ -94,14 +96,25 @@ def chunks(rows: Iterator, cancelled=None, size: int = 5000) -> Iterator[list]:
         yield chunk
 
 
-def write_lines(rows: Iterator[str], fh, cancelled=None) -> int:
-    """Write lines with CRLF endings; returns how many."""
+def write_lines(rows: Iterator[str], fh, cancelled=None, neutral: bool | None = None) -> int:
+    """Write lines with CRLF endings; returns how many. With `neutral` (True or False: whether the
+    export neutralises formulas) control characters are taken out of the cells (`clean_csv_line`),
+    looked for once per chunk."""
     count = 0
     for chunk in chunks(rows, cancelled):
-        fh.write("\r\n".join(chunk))
+        text = "\r\n".join(chunk)
+        if neutral is not None and CONTROLS.search(text):
+            text = "\r\n".join(clean_csv_line(line, neutral) for line in chunk)
+        fh.write(text)
         fh.write("\r\n")
         count += len(chunk)
     return count
+
+
+def clean_lines(conn: sqlite3.Connection, recipe: dict) -> Iterator[str]:
+    """The lines of `lines` with control characters taken out of their cells."""
+    neutral = recipe.get("neutral", True)
+    return (clean_csv_line(line, neutral) for line in lines(conn, recipe))
 
 
 def begin_snapshot(conn: sqlite3.Connection) -> None:
@@ -191,7 +204,7 @@ def main() -> int:
     begin_snapshot(conn)
     os.write(1, b"R")
     with open(side, "w", encoding="utf-8", newline="") as fh:
-        count = write_lines(lines(conn, recipe), fh)
+        count = write_lines(lines(conn, recipe), fh, neutral=recipe.get("neutral", True))
     os.write(1, str(count).encode("ascii"))
     return 0
 

@@ -57,7 +57,8 @@ def import_labels(project: Project, path: str | Path, annotator: str | None = No
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
-            header = reader.fieldnames or []
+            # header cells are neutralised like the others ("'=x" for a task named "=x")
+            reader.fieldnames = header = [restore(h) for h in reader.fieldnames or []]
             rows = list(reader)
     except UnicodeDecodeError as exc:
         report.problems.append(f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8 CSV")
@@ -198,14 +199,17 @@ def _apply(project: Project, changes: list[_Change], cols: list[TaskColumns]) ->
         for ch in changes:
             for task_id, option_ids in ch.choices.items():
                 key = (ch.article_id, ch.quote_id, ch.annotator, task_id)
+                # ifnull(quote_id, 0) = ?: the form the unique index is built on, so one index seek
+                # (`quote_id IS ?` scanned every label of the annotator)
+                where = [ch.article_id, ch.quote_id or 0, ch.annotator, task_id]
                 if key not in current:
                     current[key] = [r[0] for r in db.execute(
-                        "SELECT option_id FROM labels WHERE article_id = ? AND quote_id IS ? AND annotator = ? "
-                        "AND task_id = ? ORDER BY option_id", list(key))]
+                        "SELECT option_id FROM labels WHERE article_id = ? AND ifnull(quote_id, 0) = ? "
+                        "AND annotator = ? AND task_id = ? ORDER BY option_id", where)]
                 if sorted(set(option_ids)) == current[key]:
                     continue
-                db.execute("DELETE FROM labels WHERE article_id = ? AND quote_id IS ? AND annotator = ? "
-                           "AND task_id = ?", list(key))
+                db.execute("DELETE FROM labels WHERE article_id = ? AND ifnull(quote_id, 0) = ? AND annotator = ? "
+                           "AND task_id = ?", where)
                 db.conn.executemany(
                     "INSERT INTO labels (article_id, quote_id, annotator, task_id, option_id, updated_at) "
                     "VALUES (?, ?, ?, ?, ?, ?)",

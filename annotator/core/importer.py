@@ -39,9 +39,11 @@ POOL_CHUNK_BYTES = 1024 * 1024  # and about this much input
 # A batch is stored by one multi-row INSERT: one statement, run with the GIL released, stores all of
 # it. (executemany takes the GIL back after every row, and with the reading thread busy each row then
 # waits for a thread switch: many times slower.)
-_COLUMNS = "uid, title, outlet, authors, published, url, language, text, source_path, source_index, imported_at"
-_ROW_MARKS = "(" + ",".join("?" * 11) + ")"
-INSERT_ROWS = 500  # rows a statement: 5,500 parameters, well under SQLite's limit of 32,766
+_COLUMNS = (
+    "uid, title, outlet, authors, published, url, language, text, source_path, source_index, imported_at, source_id"
+)
+_ROW_MARKS = "(" + ",".join("?" * 12) + ")"
+INSERT_ROWS = 500  # rows a statement: 6,000 parameters, well under SQLite's limit of 32,766
 
 
 def _insert_rows(conn, rows: list[tuple]) -> int:
@@ -54,10 +56,11 @@ def _insert_rows(conn, rows: list[tuple]) -> int:
     return inserted
 
 _EXISTING = "SELECT uid FROM articles WHERE uid IN (SELECT value FROM json_each(?))"
+_EXISTING_SOURCE_IDS = "SELECT source_id FROM articles WHERE source_id IN (SELECT value FROM json_each(?))"
 
 _INSERT_REPORT = (
-    "INSERT INTO imports (path, status, message, line, row, article_count, duplicate_count, time) SELECT "
-    + ", ".join(f"value->>{i}" for i in range(8))
+    "INSERT INTO imports (path, status, message, line, row, article_count, duplicate_count, time, reader) SELECT "
+    + ", ".join(f"value->>{i}" for i in range(9))
     + " FROM json_each(?)"
 )
 GROUP_ARTICLES = 500  # read-whole files are stored in groups of about this many articles
@@ -75,6 +78,19 @@ class FileReport:
     line: int | None = None
     row: int | None = None
     left_out: int = 0  # parts of an imported file that could not be articles (said in `message`)
+    reader: str = ""  # which reader read the file: "factiva-html", "nexis-txt", "csv", ...
+
+    def describe(self) -> str:
+        """'factiva-html: 27 articles' (and what was left out or went wrong), for a report row."""
+        said = f"{self.reader}: " if self.reader else ""
+        if self.status in ("imported", "duplicate"):
+            said += _n(self.article_count + self.duplicate_count, "article")
+            if self.duplicate_count:
+                said += f" ({self.duplicate_count:,} already in the project)"
+            if self.left_out:
+                said += f", {self.left_out:,} left out"
+            return said
+        return said + (self.message or self.status)
 
 
 @dataclass
@@ -284,7 +300,8 @@ class _Writer:
         notes = [] if isinstance(result, ImportProblem) else [a for a in result if isinstance(a, ImportProblem)]
         rows = result if isinstance(result, ImportProblem) else [_row(a, self.now) for a in result
                                                                   if not isinstance(a, ImportProblem)]
-        self.group.append((path, rows, notes))
+        reader = _reader_of(result if isinstance(result, list) else [result])
+        self.group.append((path, rows, notes, reader))
         self.group_articles += 1 if isinstance(rows, ImportProblem) else len(rows)
         if self.group_articles >= GROUP_ARTICLES:
             self.flush_files()
@@ -299,24 +316,26 @@ class _Writer:
         self._send("begin", path, None)
         batch: list[tuple] = []
         notes: list[ImportProblem] = []
+        reader = ""
         try:
             for item in items:
+                reader = reader or item.reader
                 if isinstance(item, ImportProblem):
                     if item.note:
                         notes.append(item)
                         continue
-                    self._send("abort", path, item)
+                    self._send("abort", path, (item, reader))
                     return
                 batch.append(_row(item, self.now))
                 if len(batch) >= 500:
                     self._send("rows", path, batch)
                     batch = []
         except BaseException:
-            self._send("abort", path, None)
+            self._send("abort", path, (None, reader))
             raise
         if batch:
             self._send("rows", path, batch)
-        self._send("end", path, notes)
+        self._send("end", path, (notes, reader))
 
     def close(self):
         self.flush_files()
@@ -349,8 +368,7 @@ class _Writer:
 
     def _handle(self, kind: str, path: str, payload) -> None:
         if kind == "problem":
-            status = "skipped" if payload.skipped else "failed"
-            self._record(FileReport(path, status, payload.message, line=payload.line, row=payload.row))
+            self._record(_failed(path, payload, payload.reader))
         elif kind == "files":
             self._store_files(payload)
         elif kind == "begin":
@@ -362,45 +380,51 @@ class _Writer:
             self.stream_inserted += _insert_rows(self.conn, payload)
             self.stream_count += len(payload)
         elif kind == "end":
-            if not self.stream_count and payload:  # nothing but left-out parts: the file failed
-                self._handle("abort", path, _all_left_out(path, payload))
+            notes, reader = payload
+            if not self.stream_count and notes:  # nothing but left-out parts: the file failed
+                self._handle("abort", path, (_all_left_out(path, notes), reader))
                 return
             self.conn.execute("RELEASE import_file")
-            self._record_stored(path, self.stream_count, self.stream_inserted, payload)
+            self._record_stored(path, self.stream_count, self.stream_inserted, notes, reader=reader)
         elif kind == "abort":
+            problem, reader = payload
             self.conn.execute("ROLLBACK TO import_file")
             self.conn.execute("RELEASE import_file")
-            if payload is not None:
-                status = "skipped" if payload.skipped else "failed"
-                self._record(FileReport(path, status, payload.message, line=payload.line, row=payload.row))
+            if problem is not None:
+                self._record(_failed(path, problem, reader))
         elif kind == "close":
             if self.pending_reports:
                 self._ensure_transaction()
             self._commit()
 
-    def _store_files(self, group: list[tuple[str, list[tuple] | ImportProblem, list[ImportProblem]]]) -> None:
+    def _store_files(self, group: list[tuple[str, list[tuple] | ImportProblem, list[ImportProblem], str]]) -> None:
         """Read-whole files are complete already: one statement stores a group of them.
 
         Which rows are new is worked out first (inside the transaction, so it stays true), to
-        report each file as imported or duplicate.
+        report each file as imported or duplicate: a row is a duplicate when its text (uid) or its
+        database id (source_id) is already stored.
         """
         self._ensure_transaction()
-        rows = [row for _, got, _ in group if not isinstance(got, ImportProblem) for row in got]
+        rows = [row for _, got, _, _ in group if not isinstance(got, ImportProblem) for row in got]
         uids = json.dumps([row[0] for row in rows])
         seen = {r[0] for r in self.conn.execute(_EXISTING, (uids,))}
-        for path, got, notes in group:
+        source_ids = [row[11] for row in rows if row[11] is not None]
+        seen_ids = {r[0] for r in self.conn.execute(_EXISTING_SOURCE_IDS, (json.dumps(source_ids),))} if source_ids \
+            else set()
+        for path, got, notes, reader in group:
             if not isinstance(got, ImportProblem) and not got and notes:  # nothing but left-out parts
                 got = _all_left_out(path, notes)
             if isinstance(got, ImportProblem):
-                status = "skipped" if got.skipped else "failed"
-                self._record(FileReport(path, status, got.message, line=got.line, row=got.row), commit=False)
+                self._record(_failed(path, got, reader), commit=False)
                 continue
             inserted = 0
             for row in got:
-                if row[0] not in seen:
+                if row[0] not in seen and (row[11] is None or row[11] not in seen_ids):
                     seen.add(row[0])
+                    if row[11] is not None:
+                        seen_ids.add(row[11])
                     inserted += 1
-            self._record_stored(path, len(got), inserted, notes, commit=False)
+            self._record_stored(path, len(got), inserted, notes, commit=False, reader=reader)
         if rows:
             _insert_rows(self.conn, rows)
         if self.pending_articles >= COMMIT_EVERY_ARTICLES:
@@ -426,7 +450,7 @@ class _Writer:
         self.pending_articles = 0
 
     def _record_stored(self, path: str, count: int, inserted: int, notes: list[ImportProblem] | None = None,
-                       commit: bool = True):
+                       commit: bool = True, reader: str = ""):
         duplicates = count - inserted
         if inserted == 0:
             status = "duplicate"
@@ -437,13 +461,15 @@ class _Writer:
         if notes:
             message = "; ".join(filter(None, [message, _left_out(notes)]))
         self.pending_articles += count
-        self._record(FileReport(path, status, message, inserted, duplicates, left_out=len(notes or ())), commit)
+        self._record(FileReport(path, status, message, inserted, duplicates, left_out=len(notes or ()), reader=reader),
+                     commit)
 
     def _record(self, row: FileReport, commit: bool = True):
         self._ensure_transaction()
         self.report.files.append(row)
         self.pending_reports.append(
-            (row.path, row.status, row.message, row.line, row.row, row.article_count, row.duplicate_count, self.now)
+            (row.path, row.status, row.message, row.line, row.row, row.article_count, row.duplicate_count, self.now,
+             row.reader or None)
         )
         self.pending_articles += 1
         if commit and self.pending_articles >= COMMIT_EVERY_ARTICLES:
@@ -466,6 +492,19 @@ def _all_left_out(path: str, notes: list[ImportProblem]) -> ImportProblem:
     return ImportProblem(path, f"no article could be read: {_left_out(notes)}", line=notes[0].line)
 
 
+def _failed(path: str, problem: ImportProblem, reader: str = "") -> FileReport:
+    status = "skipped" if problem.skipped else "failed"
+    return FileReport(path, status, problem.message, line=problem.line, row=problem.row,
+                      reader=problem.reader or reader)
+
+
+def _reader_of(items) -> str:
+    for item in items:
+        if item.reader:
+            return item.reader
+    return ""
+
+
 def _row(article: Article, now: str) -> tuple:
     return (
         article.uid,
@@ -479,4 +518,5 @@ def _row(article: Article, now: str) -> tuple:
         article.source_path,
         article.source_index,
         now,
+        article.source_id,
     )

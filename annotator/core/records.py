@@ -21,6 +21,8 @@ class Article:
     language: str | None = None
     source_path: str = ""
     source_index: int = 0  # position inside a multi-article file
+    source_id: str | None = None  # the database's own id ("factiva:NYTF0000...") so re-exports are duplicates
+    reader: str = ""  # which reader read it ("factiva-html", "nexis-txt", ...); filled in by read_source
 
     @cached_property
     def uid(self) -> str:
@@ -37,6 +39,7 @@ class ImportProblem:
     row: int | None = None  # 1-based data row (CSV) or record (JSON array / JSONL line)
     skipped: bool = False  # not an error: a file in a folder that holds no article data (e.g. a manifest)
     note: bool = False  # not fatal: one thing in the file was left out, the rest of it is read
+    reader: str = ""  # the reader that found the problem ("factiva-html"), when one was chosen
 
     def __str__(self) -> str:
         where = self.path

@@ -21,6 +21,11 @@ LEVELS = ("article", "quote")
 RESERVED_KEYS = frozenset("NPQS")
 
 
+def fold_name(text: str) -> str:
+    """How a typed task or option name is compared: case and runs of white space do not count."""
+    return " ".join((text or "").split()).casefold()
+
+
 @dataclass
 class Option:
     id: int
@@ -48,6 +53,12 @@ class Task:
     def option(self, option_id: int) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
 
+    def find_option(self, typed: str) -> Option | None:
+        """The option a person means by `typed`: its name in any case and spacing, else its key."""
+        wanted = fold_name(typed)
+        return next((o for o in self.options if fold_name(o.name) == wanted), None) or \
+            next((o for o in self.options if o.shortcut and o.shortcut.casefold() == wanted), None)
+
 
 @dataclass
 class Scheme:
@@ -58,6 +69,11 @@ class Scheme:
 
     def task(self, task_id: int) -> Task | None:
         return next((t for t in self.tasks if t.id == task_id), None)
+
+    def find_task(self, typed: str, level: str | None = None) -> Task | None:
+        """The task a person means by `typed` (its name in any case and spacing), at `level` if given."""
+        wanted = fold_name(typed)
+        return next((t for t in self.tasks if fold_name(t.name) == wanted and level in (None, t.level)), None)
 
     def stance_task(self, level: str = "article") -> Task | None:
         """The first single-choice task of a level: the one shown as 'your stance' in the article list."""
@@ -95,9 +111,10 @@ def default_scheme_spec() -> dict:
 
 
 def load_scheme(project: Project, install_default: bool = True) -> Scheme:
-    """The project's scheme, ordered by position; installs the default one when there are no tasks."""
+    """The project's scheme, ordered by position; installs the default one when there are no tasks
+    (unless the project is open only for reading: then no tasks)."""
     db = project.db
-    if install_default and db["tasks"].count == 0:
+    if install_default and not project.read_only and db["tasks"].count == 0:
         install_scheme(project, default_scheme_spec())
     tasks = [Task(**{k: row[k] for k in ("id", "name", "kind", "level", "target", "position")})
              for row in db.query("SELECT * FROM tasks ORDER BY position, id")]

@@ -8,6 +8,7 @@ instead of damaging it. `PRAGMA application_id` marks the file as ours.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -168,6 +169,15 @@ def _m0003(db: sqlite_utils.Database) -> None:
     db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61")
 
 
+@migrations(name="0005_article_source_ids")
+def _m0005(db: sqlite_utils.Database) -> None:
+    """The news database's own id of an article (Factiva accession number, ...): one article exported
+    twice, in overlapping batches or in two formats, is stored once. And which reader read each file."""
+    db["articles"].add_column("source_id", str)
+    db.execute("CREATE UNIQUE INDEX idx_articles_source_id ON articles (source_id) WHERE source_id IS NOT NULL")
+    db["imports"].add_column("reader", str)
+
+
 @migrations(name="0007_team_sync")
 def _m0007(db: sqlite_utils.Database) -> None:
     """Team sync bookkeeping: settings of the team a project is joined to (server address without
@@ -190,10 +200,12 @@ SCHEMA_VERSION = len(migrations._migrations)
 class Project:
     """An open project file. One per thread: workers open their own with `open_project`."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection):
+    def __init__(self, path: Path, conn: sqlite3.Connection, read_only: bool = False, copied: bool = False):
         self.path = path
         self.db = sqlite_utils.Database(conn)
         self.backup_warning: str | None = None  # why today's backup copy could not be made, if so
+        self.read_only = read_only  # opened for reading: write() refuses
+        self.copied = copied  # an older schema brought up to date in memory: `path` still has the old one
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -212,6 +224,8 @@ class Project:
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite_utils.Database]:
         """One committed transaction; taken with BEGIN IMMEDIATE so a second writer waits, not fails."""
+        if self.read_only:
+            raise ProjectError(f"{self.path}: opened read-only, so nothing can be changed")
         if self.conn.in_transaction:
             with self.db.atomic():
                 yield self.db
@@ -225,6 +239,20 @@ class Project:
             raise
         else:
             self.conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """Hold the write lock, changing nothing (so that other readers take one snapshot meanwhile);
+        sqlite3.OperationalError when the file cannot be locked for writing (opened from a read-only
+        file, or a copy)."""
+        if self.copied:
+            raise sqlite3.OperationalError("a copy in memory has no file lock")
+        begin_immediate(self.conn)
+        try:
+            yield
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
 
     @property
     def schema_version(self) -> int:
@@ -318,8 +346,12 @@ def check_project_file(path: Path, thorough: bool | None = None) -> str:
 
 
 def read_only_uri(path: Path) -> str:
-    """The URI that opens a file read-only (for sqlite3.connect(..., uri=True))."""
-    return f"{path.resolve().as_uri()}?mode=ro"
+    """The URI that opens a file read-only (for sqlite3.connect(..., uri=True)). A file nobody has open
+    (no -wal/-shm beside it) is opened immutable: SQLite then leaves no -wal/-shm files in its folder,
+    which may be read-only; the moment another program opens it, those files exist."""
+    path = Path(path)
+    quiet = not any(path.with_name(path.name + end).exists() for end in ("-wal", "-shm"))
+    return f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if quiet else "")
 
 
 def damage(path: Path) -> str | None:
@@ -361,6 +393,37 @@ def open_project(path: str | Path, *, create: bool = True) -> Project:
         conn.close()
         raise ProjectError(f"{path}: the file is damaged or not a database ({exc})") from exc
     return project
+
+
+def open_project_read_only(path: str | Path) -> Project:
+    """Open a project only to read it (export, agreement, listings): no migration, no backup, and a
+    file the person may not write (or in a read-only folder) works. The same checks as open_project.
+
+    A file of an older schema is copied into memory and brought up to date there; the file itself is
+    never changed. A file nobody has open (no write-ahead log beside it) that cannot be written is
+    opened immutable, so that SQLite leaves no -wal/-shm files in its folder.
+    """
+    path = Path(path).expanduser()
+    if check_project_file(path) == "new":
+        raise ProjectError(f"{path}: no such project")
+    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK) and bool(path.stat().st_mode & 0o200)
+    uri = f"{path.resolve().as_uri()}?mode=rw" if writable else read_only_uri(path)
+    conn = None
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if migrations.pending(sqlite_utils.Database(conn)):
+            memory = sqlite3.connect(":memory:", check_same_thread=False)
+            conn.backup(memory)
+            conn.close()
+            conn = memory
+            _migrate(Project(path, conn, copied=True))
+            return Project(path, conn, read_only=True, copied=True)
+    except sqlite3.DatabaseError as exc:
+        if conn is not None:
+            conn.close()
+        raise ProjectError(f"{path}: cannot be opened for reading ({exc})") from exc
+    return Project(path, conn, read_only=True)
 
 
 def _retry_while_busy(step) -> None:

@@ -158,7 +158,7 @@ class AgreementPanel(QWidget):
             return
         self._ignore = self._again = False
         job = ProjectJob(Path(self.project.path), lambda project, progress, cancelled: (
-            project_agreement(project), annotator_progress(project)), self)
+            project_agreement(project), annotator_progress(project)), self, read_only=True)
         # bound methods of this widget, not lambdas: Qt then calls them in the GUI thread
         job.done.connect(self._job_done)
         job.failed.connect(self._job_failed)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.importer import ImportReport, import_paths
-from annotator.core.store import open_project
+from annotator.core.store import open_project, open_project_read_only
 from annotator.gui.rows_model import RowsModel, rows_view
 
 
@@ -29,10 +29,11 @@ class ProjectJob(QThread):
     done = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, project_path: Path, work: Callable, parent=None):
+    def __init__(self, project_path: Path, work: Callable, parent=None, read_only: bool = False):
         super().__init__(parent)
         self.project_path = Path(project_path)
         self.work = work
+        self.read_only = read_only  # reading work opens the file read-only: no migration, no backup
         self._cancel = False
 
     def cancel(self) -> None:
@@ -43,7 +44,8 @@ class ProjectJob(QThread):
 
     def run(self) -> None:
         try:
-            with open_project(self.project_path) as project:
+            opened = open_project_read_only(self.project_path) if self.read_only else open_project(self.project_path)
+            with opened as project:
                 result = self.work(project, self.progressed.emit, self.cancelled)
         except Exception as exc:  # reported to the person in a dialog, never lost silently
             self.failed.emit(f"{exc}\n\n{traceback.format_exc()}")

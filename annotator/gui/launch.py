@@ -34,15 +34,34 @@ def seconds_since_process_start() -> float:
         return time.perf_counter()
 
 
-def ask_annotator(parent, known: list[str], suggested: str) -> str | None:
-    from PySide6.QtWidgets import QInputDialog  # noqa: PLC0415
+def first_window(project_path: str | None, settings, ask: bool = True):
+    """The window the app starts with (not shown yet), or the exit code when there is none: the
+    project could not be opened (said on stderr and in a message box) or no annotator was given."""
+    from PySide6.QtCore import Qt  # noqa: PLC0415
+    from PySide6.QtWidgets import QMessageBox  # noqa: PLC0415
 
-    items = known or [suggested]
-    name, ok = QInputDialog.getItem(
-        parent, "Who is annotating?",
-        "Your labels are stored under this name, so colleagues' work stays apart.\n"
-        "Type your name (or pick one used before):", items, 0, True)
-    return name.strip() if ok and name.strip() else None
+    from annotator.core.demo import default_project_path, open_default_project  # noqa: PLC0415
+    from annotator.core.store import ProjectError, open_project  # noqa: PLC0415
+    from annotator.gui.main_window import MainWindow  # noqa: PLC0415
+    from annotator.gui.projects import annotator_for, keep_alive  # noqa: PLC0415
+
+    try:
+        project = open_project(project_path) if project_path else open_default_project()
+    except ProjectError as exc:
+        print(f"annotator: {exc}", file=sys.stderr)
+        if ask:
+            box = QMessageBox(QMessageBox.Icon.Critical, "Cannot open the project", str(exc))
+            box.setTextFormat(Qt.TextFormat.PlainText)  # the message names the file: data, never markup
+            box.exec()
+        return 2
+    annotator = annotator_for(settings, project, ask=ask)
+    if not annotator:
+        project.close()
+        return 1
+    demo = not project_path or Path(project_path).resolve() == default_project_path().resolve()
+    window = keep_alive(MainWindow(project, annotator, settings, welcome=demo))
+    window.owns_project = True
+    return window
 
 
 def run_gui(project_path: str | None = None) -> int:
@@ -51,39 +70,18 @@ def run_gui(project_path: str | None = None) -> int:
         print(NO_DISPLAY, file=sys.stderr)
         return 2
     exit_after_show = os.environ.get("ANNOTATOR_EXIT_AFTER_SHOW") == "1"
-    from PySide6.QtCore import QSettings, Qt  # noqa: PLC0415
-    from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: PLC0415
+    from PySide6.QtWidgets import QApplication  # noqa: PLC0415
 
-    from annotator.core import labels  # noqa: PLC0415
-    from annotator.core.demo import default_project_path, open_default_project  # noqa: PLC0415
-    from annotator.core.store import ProjectError, open_project  # noqa: PLC0415
-    from annotator.gui.main_window import MainWindow  # noqa: PLC0415
+    from annotator.gui.projects import default_settings  # noqa: PLC0415
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("annotator")
     app.setApplicationName("annotator")
     app.setApplicationDisplayName("News Annotator")
     app.setDesktopFileName("annotator")  # lets Wayland match the window to annotator.desktop
-    try:
-        project = open_project(project_path) if project_path else open_default_project()
-    except ProjectError as exc:
-        print(f"annotator: {exc}", file=sys.stderr)
-        if not exit_after_show:
-            box = QMessageBox(QMessageBox.Icon.Critical, "Cannot open the project", str(exc))
-            box.setTextFormat(Qt.TextFormat.PlainText)  # the message names the file: data, never markup
-            box.exec()
-        return 2
-    settings = QSettings("annotator", "annotator")
-    annotator = settings.value("annotator", "", type=str)
-    if not annotator:
-        suggested = os.environ.get("USER") or os.environ.get("USERNAME") or "annotator"
-        annotator = suggested if exit_after_show else ask_annotator(None, labels.list_annotators(project), suggested)
-        if not annotator:
-            project.close()
-            return 1
-        settings.setValue("annotator", annotator)
-    demo = not project_path or Path(project_path).resolve() == default_project_path().resolve()
-    window = MainWindow(project, annotator, settings, welcome=demo)
+    window = first_window(project_path, default_settings(), ask=not exit_after_show)
+    if isinstance(window, int):
+        return window
     window.show()
     if exit_after_show:
         deadline = time.monotonic() + 10
@@ -93,8 +91,5 @@ def run_gui(project_path: str | None = None) -> int:
         app.processEvents()
         print(f"time since start to window: {seconds_since_process_start():.2f} s")
         window.close()
-        project.close()
         return 0
-    code = app.exec()
-    project.close()
-    return code
+    return app.exec()

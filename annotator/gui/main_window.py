@@ -38,6 +38,7 @@ from annotator.gui import commands
 from annotator.gui.article_list import COL_DATE, COL_OUTLET, COL_STANCE, COL_STATUS, COL_TITLE, ArticleListModel
 from annotator.gui.jobs import ImportReportDialog, ProjectJob, import_job, progress_dialog
 from annotator.gui.labels_panel import LabelsPanel
+from annotator.gui.projects import ANNOTATOR_WHY, remember_annotator, remember_recent
 from annotator.gui.reader import ReaderView
 from annotator.gui.speaker_names import SpeakerNames
 
@@ -72,7 +73,10 @@ class MainWindow(QMainWindow):
         self.show_report_dialogs = True
         self.speaker_names = SpeakerNames(project)
         self.entities_window = None  # opened on first View > Entities…
+        self.owns_project = False  # a window opened from File > Open closes its project with itself
         self.setWindowTitle(f"News Annotator: {Path(project.path).name}")
+        self.setWindowFilePath(str(project.path))
+        remember_recent(self.settings, project.path)
         icon = resource_path("icons", "annotator-256.png")  # PNG: QtSvg's image plugin may be absent
         if icon.exists():
             self.setWindowIcon(QIcon(str(icon)))
@@ -109,6 +113,7 @@ class MainWindow(QMainWindow):
             self.show_banner(EMPTY)
         elif welcome and not self.settings.value("seen_welcome", False, type=bool):
             self.show_banner(WELCOME.format(count=len(self.list_model.ids)))
+        self.reader.text.setFocus()  # the keys the banner names (N, 1-4, ?) work at once
 
     # --- building ---------------------------------------------------------------------------------
 
@@ -193,62 +198,68 @@ class MainWindow(QMainWindow):
         self.shortcut_actions: list[QAction] = []
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        self._action("Import files…", QKeySequence.StandardKey.Open, self.import_files_dialog, file_menu)
-        self._action("Import a folder…", "Ctrl+Shift+O", self.import_folder_dialog, file_menu)
+        self._action("&New project…", "Ctrl+Shift+N", self.new_project_dialog, file_menu)
+        self._action("&Open project…", QKeySequence.StandardKey.Open, self.open_project_dialog, file_menu)
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._action("&Close project", "Ctrl+W", self.close_project, file_menu)
+        file_menu.addSeparator()
+        self._action("&Import files…", "Ctrl+Shift+O", self.import_files_dialog, file_menu)
+        self._action("Import a &folder…", None, self.import_folder_dialog, file_menu)
         self.export_actions = self._build_export(file_menu)
-        self.merge_action = self._action("Merge colleague's project…", None, self.merge_dialog, file_menu)
-        self.sync_action = self._action("Sync with team", "Ctrl+Shift+Y", self.sync_with_team, file_menu)
+        self.merge_action = self._action("&Merge colleague's project…", None, self.merge_dialog, file_menu)
+        self.sync_action = self._action("S&ync with team", "Ctrl+Shift+Y", self.sync_with_team, file_menu)
         file_menu.addSeparator()
-        self._action("Switch annotator…", None, self.switch_annotator_dialog, file_menu)
+        self._action("S&witch annotator…", None, self.switch_annotator_dialog, file_menu)
         file_menu.addSeparator()
-        self._action("Quit", "Ctrl+Q", self.close, file_menu)
+        self._action("&Quit", "Ctrl+Q", self.quit_app, file_menu)
 
         edit_menu = bar.addMenu("&Edit")
-        undo = self.undo_stack.createUndoAction(self, "Undo")
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence("Ctrl+Z"))
-        redo = self.undo_stack.createRedoAction(self, "Redo")
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         for action in (undo, redo):
             edit_menu.addAction(action)
             self.addAction(action)
             self.shortcut_actions.append(action)
         edit_menu.addSeparator()
-        self._action("Label scheme…", None, self.edit_scheme, edit_menu)
-        self._action("Search", "Ctrl+F", lambda: (self.search.setFocus(), self.search.selectAll()), edit_menu)
+        self._action("&Label scheme…", None, self.edit_scheme, edit_menu)
+        self._action("&Search", "Ctrl+F", lambda: (self.search.setFocus(), self.search.selectAll()), edit_menu)
 
         go = bar.addMenu("&Go")
-        self._action("Label and next", ["Ctrl+Return", "Ctrl+Enter"], self.label_and_next, go)
-        self._action("Next unlabelled", "N", self.next_unlabelled, go)
-        self._action("Previous article", "P", self.previous_article, go)
-        self._action("Next article", "Ctrl+Down", lambda: self.step_article(1), go)
-        self._action("Previous article in list", "Ctrl+Up", lambda: self.step_article(-1), go)
-        self._action("Back to the text (leave a box)", "Escape", self.reader.text.setFocus, go)
-        self._action("Read the text", "Ctrl+R", self.reader.text.setFocus, go)
-        self._action("Quote list", "Ctrl+L", self.panel.quotes_view.setFocus, go)
+        self._action("&Label and next", ["Ctrl+Return", "Ctrl+Enter"], self.label_and_next, go)
+        self._action("&Next unlabelled", "N", self.next_unlabelled, go)
+        self._action("&Previous article", "P", self.previous_article, go)
+        self._action("Next &article", "Ctrl+Down", lambda: self.step_article(1), go)
+        self._action("Previous article &in list", "Ctrl+Up", lambda: self.step_article(-1), go)
+        self._action("&Back to the text (leave a box)", "Escape", self.reader.text.setFocus, go)
+        self._action("&Read the text", "Ctrl+R", self.reader.text.setFocus, go)
+        self._action("&Quote list", "Ctrl+L", self.panel.quotes_view.setFocus, go)
 
         annotate_menu = bar.addMenu("&Annotate")
-        self._action("Mark selection as a quote", "Q", self.mark_quote, annotate_menu)
-        self._action("Mark selection as a speaker", "S", self.mark_speaker, annotate_menu)
+        self._action("Mark selection as a &quote", "Q", self.mark_quote, annotate_menu)
+        self._action("Mark selection as a &speaker", "S", self.mark_speaker, annotate_menu)
         targets = (self.reader.text, self.panel.quotes_view)
         ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        self._action("Confirm the selected quote", ["Return", "Enter"], self.confirm_quote, annotate_menu, ctx, targets)
-        self._action("Reject the selected quote", "Delete", self.reject_quote, annotate_menu, ctx, targets)
-        self._action("Next quote", "]", lambda: self.step_quote(1), annotate_menu)
-        self._action("Previous quote", "[", lambda: self.step_quote(-1), annotate_menu)
-        self._action("Set the quote's speaker", "Ctrl+K", self._focus_speaker, annotate_menu)
+        self._action("&Confirm the selected quote", ["Return", "Enter"], self.confirm_quote, annotate_menu, ctx, targets)
+        self._action("&Reject the selected quote", "Delete", self.reject_quote, annotate_menu, ctx, targets)
+        self._action("&Next quote", "]", lambda: self.step_quote(1), annotate_menu)
+        self._action("&Previous quote", "[", lambda: self.step_quote(-1), annotate_menu)
+        self._action("Set the quote's spea&ker", "Ctrl+K", self._focus_speaker, annotate_menu)
 
         view = bar.addMenu("&View")
-        self._action("Zoom in", ["Ctrl++", "Ctrl+="], lambda: self.zoom(1), view)
-        self._action("Zoom out", "Ctrl+-", lambda: self.zoom(-1), view)
-        self._action("Normal size", "Ctrl+0", lambda: self.zoom(-self.zoom_steps), view)
+        self._action("Zoom &in", ["Ctrl++", "Ctrl+="], lambda: self.zoom(1), view)
+        self._action("Zoom &out", "Ctrl+-", lambda: self.zoom(-1), view)
+        self._action("&Normal size", "Ctrl+0", lambda: self.zoom(-self.zoom_steps), view)
         view.addSeparator()
         # Ctrl+E is taken by "Export article labels"; I (index of sources) is free.
-        self._action("Entities…", "Ctrl+I", self.show_entities, view)
-        self.review_action = self._action("Review disagreements…", "Ctrl+Shift+D", self.show_review, view)
-        self.agreement_action = self._action("Agreement…", None, self.show_agreement, view)
+        self._action("&Entities…", "Ctrl+I", self.show_entities, view)
+        self.review_action = self._action("&Review disagreements…", "Ctrl+Shift+D", self.show_review, view)
+        self.agreement_action = self._action("&Agreement…", None, self.show_agreement, view)
 
         help_menu = bar.addMenu("&Help")
-        self._action("Keyboard shortcuts", ["?", "F1"], self.show_cheat_sheet, help_menu)
+        self._action("&Keyboard shortcuts", ["?", "Shift+?", "F1"], self.show_cheat_sheet, help_menu)
         self.label_key_actions: list[QAction] = []
         self._build_label_keys()
 
@@ -256,14 +267,14 @@ class MainWindow(QMainWindow):
         try:
             from annotator.core import export  # noqa: F401, PLC0415
         except ImportError:
-            action = QAction("Export…", self)
+            action = QAction("&Export…", self)
             action.setEnabled(False)
             action.setToolTip("coming")
             menu.addAction(action)
             return [action]
         return [
-            self._action("Export…", "Ctrl+E", lambda: self.export_dialog("article"), menu),
-            self._action("Export quote labels…", "Ctrl+Shift+E", lambda: self.export_dialog("quote"), menu),
+            self._action("&Export…", "Ctrl+E", lambda: self.export_dialog("article"), menu),
+            self._action("Export &quote labels…", "Ctrl+Shift+E", lambda: self.export_dialog("quote"), menu),
         ]
 
     def _build_label_keys(self) -> None:
@@ -325,7 +336,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.setValue("reader/zoom", self.zoom_steps)
-        self.settings.setValue("annotator", self.annotator)
+        remember_annotator(self.settings, self.project.path, self.annotator)
         self.settings.sync()
 
     def closeEvent(self, event):  # noqa: N802 (Qt override)
@@ -338,7 +349,79 @@ class MainWindow(QMainWindow):
             job.wait()
         if getattr(self, "agreement_panel", None) is not None:
             self.agreement_panel.wait()
+        for side in (self.entities_window, getattr(self, "review_window", None),
+                     getattr(self, "agreement_panel", None)):
+            if side is not None:
+                side.close()
         super().closeEvent(event)
+        if self.owns_project:
+            self.project.close()
+
+    # --- projects ---------------------------------------------------------------------------------
+
+    def open_project_file(self, path, create: bool = False):
+        """Open (or with `create` make) the project at `path` in a new window in this one's place; this
+        one stays when the file is refused (the reason is shown). Returns the new window or None."""
+        from annotator.gui.projects import open_project_window, replace_window  # noqa: PLC0415
+
+        self.save_settings()
+        window = open_project_window(path, self.settings, create=create, parent=self)
+        return replace_window(self, window)
+
+    def open_project_dialog(self):
+        from annotator.gui.projects import choose_project_to_open  # noqa: PLC0415
+
+        path = choose_project_to_open(self)
+        return self.open_project_file(path) if path else None
+
+    def new_project_dialog(self):
+        """File > New project: choose a file, then (optionally) files or a folder to import into it."""
+        from annotator.gui.projects import choose_new_project  # noqa: PLC0415
+
+        path = choose_new_project(self)
+        if not path:
+            return None
+        window = self.open_project_file(path, create=True)
+        if window is not None and not window.list_model.ids:
+            window.offer_first_import()
+        return window
+
+    def offer_first_import(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Question, "New project",
+                          "The project is empty. Import articles into it now?", parent=self)
+        files = box.addButton("Import &files…", QMessageBox.ButtonRole.AcceptRole)
+        folder = box.addButton("Import a f&older…", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("&Later", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is files:
+            self.import_files_dialog()
+        elif box.clickedButton() is folder:
+            self.import_folder_dialog()
+
+    def _fill_recent_menu(self) -> None:
+        from annotator.gui.projects import recent_projects  # noqa: PLC0415
+
+        self.recent_menu.clear()
+        paths = recent_projects(self.settings)
+        for n, path in enumerate(paths, start=1):
+            action = self.recent_menu.addAction(f"&{n} {Path(path).name}" if n < 10 else Path(path).name)
+            action.setToolTip(path)
+            action.setData(path)
+            action.triggered.connect(lambda _c=False, p=path: self.open_project_file(p))
+        if not paths:
+            self.recent_menu.addAction("(no recent projects)").setEnabled(False)
+
+    def close_project(self):
+        """File > Close: the start window (new, open, recent) takes this window's place."""
+        from annotator.gui.projects import StartWindow, keep_alive, replace_window  # noqa: PLC0415
+
+        self.save_settings()
+        return replace_window(self, keep_alive(StartWindow(self.settings)))
+
+    def quit_app(self) -> None:
+        from PySide6.QtWidgets import QApplication  # noqa: PLC0415
+
+        QApplication.closeAllWindows()
 
     def zoom(self, steps: int) -> None:
         if not steps or not (-6 <= self.zoom_steps + steps <= 20):
@@ -672,7 +755,8 @@ class MainWindow(QMainWindow):
 
     def switch_annotator_dialog(self) -> None:
         names = labels.list_annotators(self.project)
-        name, ok = QInputDialog.getItem(self, "Annotator", "Who is annotating? (type a new name or pick one)",
+        name, ok = QInputDialog.getItem(self, "Switch annotator", f"{ANNOTATOR_WHY}\n\nWho is annotating? "
+                                        "(type a new name or pick one)",
                                         names or [self.annotator], max(0, names.index(self.annotator))
                                         if self.annotator in names else 0, True)
         if ok and name.strip():
@@ -681,7 +765,7 @@ class MainWindow(QMainWindow):
     def switch_annotator(self, name: str) -> None:
         """Everything shown (statuses, labels, verdicts, progress) becomes this annotator's."""
         self.annotator = labels.ensure_annotator(self.project, name)
-        self.settings.setValue("annotator", self.annotator)
+        remember_annotator(self.settings, self.project.path, self.annotator)
         self.undo_stack.clear()
         query = self.list_model.query
         query.annotator = self.annotator
@@ -789,10 +873,15 @@ class MainWindow(QMainWindow):
                 self.reader.banner.hide()
 
     def show_review(self):
-        """The review window: items where annotators disagree, side by side; this annotator adjudicates."""
+        """The review window: items where annotators disagree, side by side; the adjudicator (asked once
+        per machine, the annotator's name offered) settles them."""
+        from annotator.gui.projects import adjudicator_for  # noqa: PLC0415
         from annotator.gui.review import open_review_window  # noqa: PLC0415
 
-        self.review_window = open_review_window(self.project.path, self.annotator, self)
+        adjudicator = adjudicator_for(self.settings, labels.list_annotators(self.project), self.annotator, self)
+        if adjudicator is None:
+            return None
+        self.review_window = open_review_window(self.project.path, adjudicator, self)
         return self.review_window
 
     def show_agreement(self):
@@ -820,9 +909,16 @@ class MainWindow(QMainWindow):
         self.dragEnterEvent(event)
 
     def dropEvent(self, event):  # noqa: N802 (Qt override)
+        """A project file dropped alone is opened; anything else is imported."""
+        from annotator.gui.projects import is_project_file  # noqa: PLC0415
+
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
-            event.acceptProposedAction()
+        if not paths:
+            return
+        event.acceptProposedAction()
+        if len(paths) == 1 and is_project_file(paths[0]):
+            QTimer.singleShot(0, lambda: self.open_project_file(paths[0]))  # after the drop has returned
+        else:
             self.import_paths(paths)
 
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.adjudicate import (
+    adjudication_values,
     Disagreement,
     disagreements,
     item_side_by_side,
@@ -151,6 +152,13 @@ class ReviewWindow(QWidget):
         self.apply_button = QPushButton("&Adjudicate")
         self.apply_button.clicked.connect(self.adjudicate_current)
         self.count_label = QLabel()
+        self.adjudicator_label = QLabel()
+        self.adjudicator_label.setTextFormat(Qt.TextFormat.PlainText)  # a name is data, never markup
+        self.adjudicator_label.setWordWrap(True)
+        self.problem = QLabel()
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #a40000")
 
         undo = self.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
@@ -162,6 +170,8 @@ class ReviewWindow(QWidget):
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(self.detail, 1)
+        rl.addWidget(self.adjudicator_label)
+        rl.addWidget(self.problem)
         row = QHBoxLayout()
         row.addWidget(QLabel("Adjudicated value:"))
         row.addWidget(self.value_box, 1)
@@ -189,7 +199,8 @@ class ReviewWindow(QWidget):
         if self.job is not None:
             return
         self.count_label.setText("Finding the items where annotators differ…")
-        job = ProjectJob(Path(self.project.path), lambda project, progress, cancelled: disagreements(project), self)
+        job = ProjectJob(Path(self.project.path), lambda project, progress, cancelled: disagreements(project), self,
+                         read_only=True)
         job.done.connect(self._loaded)
         job.failed.connect(self._load_failed)
         job.finished.connect(self._load_ended)
@@ -225,6 +236,8 @@ class ReviewWindow(QWidget):
     def _show_current(self) -> None:
         d = self.current_item()
         self.value_box.clear()
+        self.problem.clear()
+        self._show_adjudicator(d)
         if d is None:
             self.detail.clear()
             return
@@ -232,6 +245,14 @@ class ReviewWindow(QWidget):
         self.value_box.addItems(choices)
         self.value_box.setCurrentText(d.adjudicated if d.adjudicator is not None else (choices[0] if choices else ""))
         self.detail.setHtml(self._side_by_side_html(d))
+
+    def _show_adjudicator(self, d: Disagreement | None) -> None:
+        """Who settles this item, and a warning when that person is one of its coders."""
+        text = f"Adjudicating as {self.adjudicator}."
+        if d is not None and self.adjudicator in d.values:
+            text += (f" {self.adjudicator} is one of the coders of this item: the decision is stored as the "
+                     "adjudicator's, apart from their own label, but a colleague may be the fairer judge.")
+        self.adjudicator_label.setText(text)
 
     def _side_by_side_html(self, d: Disagreement) -> str:
         view = item_side_by_side(self.project, d.article_id)
@@ -259,11 +280,32 @@ class ReviewWindow(QWidget):
 
     # --- adjudicating -------------------------------------------------------------------------
 
-    def adjudicate_current(self) -> None:
+    def adjudicate_current(self) -> bool:
+        """Store the value in the box for the selected item and move on to the next unsettled one; a
+        value that is not one of the task's options is refused (the same check as the command line)."""
         d = self.current_item()
         if d is None:
-            return
-        self.adjudicate(d, self.value_box.currentText().strip())
+            return False
+        value = self.value_box.currentText().strip()
+        if d.task_id is not None:
+            try:
+                value = "; ".join(adjudication_values(self.project, d.task_id, value))
+            except ValueError as exc:
+                self.problem.setText(f"Not stored: {exc}.")
+                return False
+        self.adjudicate(d, value)
+        self._select_next_open(self.table.currentIndex().row())
+        return True
+
+    def _select_next_open(self, after: int) -> None:
+        """Select the next item (in the list's order) nobody has adjudicated, wrapping round."""
+        rows = self.proxy.rowCount()
+        for step in range(1, rows + 1):
+            row = (after + step) % rows
+            item = self.model.item(self.proxy.mapToSource(self.proxy.index(row, 0)).row())
+            if item.adjudicator is None:
+                self.table.selectRow(row)
+                return
 
     def adjudicate(self, item: Disagreement, value: str) -> None:
         """Store `value` for `item` through the undo stack."""

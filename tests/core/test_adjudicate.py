@@ -1,6 +1,9 @@
 """Disagreements per task and the adjudicated value, with who and when, and its undo."""
 
+import pytest
+
 from annotator.core.adjudicate import (
+    adjudication_values,
     disagreements,
     get_adjudication,
     item_side_by_side,
@@ -8,6 +11,7 @@ from annotator.core.adjudicate import (
     set_adjudication,
     with_adjudication,
 )
+from annotator.core.scheme import load_scheme
 from tests.fixtures.review.sample import build_sample
 
 
@@ -35,12 +39,24 @@ def test_adjudication_is_stored_with_who_and_when_and_can_be_undone(tmp_project)
     assert rows[0]["option_id"] is not None and rows[0]["updated_at"].endswith("Z")
     item = next(d for d in disagreements(tmp_project, "stance") if d.level == "article")
     assert (item.adjudicated, item.adjudicator) == ("neutral", "zoe")
-    previous = set_adjudication(tmp_project, 2, ids["stance"], "a new value typed in", "yan")
-    assert get_adjudication(tmp_project, 2, ids["stance"])[0]["option_id"] is None
+    previous = set_adjudication(tmp_project, 2, ids["stance"], "AGAINST", "yan")  # any case: the option
+    assert [r["value"] for r in get_adjudication(tmp_project, 2, ids["stance"])] == ["against"]
     restore_adjudication(tmp_project, 2, ids["stance"], None, previous)
     assert [r["value"] for r in get_adjudication(tmp_project, 2, ids["stance"])] == ["neutral"]
     restore_adjudication(tmp_project, 2, ids["stance"], None, [])
     assert get_adjudication(tmp_project, 2, ids["stance"]) == []
+
+
+def test_only_the_tasks_options_are_accepted_by_name_or_key(tmp_project):
+    ids = build_sample(tmp_project)
+    with pytest.raises(ValueError, match=r"no option 'healthx' \(options: .*economy"):
+        set_adjudication(tmp_project, 1, ids["topic"], "economy; healthx", "zoe")
+    assert get_adjudication(tmp_project, 1, ids["topic"]) == []  # nothing half-stored
+    with pytest.raises(ValueError, match="takes one value"):
+        set_adjudication(tmp_project, 1, ids["stance"], "against; neutral", "zoe")
+    key = next(o for o in load_scheme(tmp_project).task(ids["topic"]).options if o.shortcut and o.name != "economy")
+    assert adjudication_values(tmp_project, ids["topic"], f" {key.shortcut.lower()} ; Economy ") == \
+        [key.name, "economy"]
 
 
 def test_multi_choice_and_empty_adjudications(tmp_project):

@@ -20,7 +20,9 @@ def sample_window(qtbot, tmp_path):
 
     project = open_project(tmp_path / "p.db")
     build_sample(project)
-    win = MainWindow(project, "zoe", QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue("adjudicator", "zoe")
+    win = MainWindow(project, "zoe", settings)
     win.show_report_dialogs = False
     qtbot.addWidget(win)
     win.show()
@@ -31,7 +33,7 @@ def sample_window(qtbot, tmp_path):
 
 
 def test_file_export_opens_the_dialog_and_writes_the_chosen_options(qtbot, sample_window, tmp_path):
-    action = next(a for a in sample_window.export_actions if a.text() == "Export…")
+    action = next(a for a in sample_window.export_actions if a.text().replace("&", "") == "Export…")
     action.trigger()
     dialog = sample_window.export_window
     assert dialog.isVisible() and dialog.level.currentData() == "article"
@@ -50,7 +52,7 @@ def test_file_export_opens_the_dialog_and_writes_the_chosen_options(qtbot, sampl
 
 
 def test_export_quote_labels_action_chooses_the_quote_level(sample_window, tmp_path):
-    action = next(a for a in sample_window.export_actions if a.text() == "Export quote labels…")
+    action = next(a for a in sample_window.export_actions if a.text().replace("&", "") == "Export quote labels…")
     action.trigger()
     assert sample_window.export_window.level.currentData() == "quote"
     assert sample_window.export_window.options()["neutralise"] is True

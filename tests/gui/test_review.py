@@ -196,3 +196,57 @@ def test_adjudicating_refreshes_its_row_without_searching_again(qtbot, tmp_proje
     assert window.model.item(row).values == item.values  # the annotators' values stay
     window.undo_stack.undo()
     assert window.model.item(row).adjudicator is None
+
+
+def test_a_value_that_is_no_option_is_refused_and_the_next_item_is_selected_after_a_decision(qtbot, tmp_project):
+    ids = build_sample(tmp_project)
+    window = ReviewWindow(tmp_project, "zoe")
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.job is None, timeout=10_000)
+    item = _select(window, "topic", "article")
+    window.value_box.setCurrentText("healthx")
+    assert window.adjudicate_current() is False
+    assert "no option 'healthx'" in window.problem.text() and "economy" in window.problem.text()
+    assert get_adjudication(tmp_project, item.article_id, ids["topic"]) == []
+    row = window.table.currentIndex().row()
+    window.value_box.setCurrentText("Economy")  # any case: the option's name is stored
+    assert window.adjudicate_current() is True
+    assert [r["value"] for r in get_adjudication(tmp_project, item.article_id, ids["topic"])] == ["economy"]
+    after = window.current_item()
+    assert window.table.currentIndex().row() != row and after.adjudicator is None
+
+
+def test_the_adjudicator_is_named_and_warned_when_one_of_the_coders(qtbot, tmp_project):
+    build_sample(tmp_project)
+    window = ReviewWindow(tmp_project, "ann")
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.job is None, timeout=10_000)
+    item = _select(window, "stance", "article")
+    assert "ann" in item.values
+    assert window.adjudicator_label.text().startswith("Adjudicating as ann.")
+    assert "one of the coders" in window.adjudicator_label.text()
+    outsider = ReviewWindow(tmp_project, "zoe")
+    qtbot.addWidget(outsider)
+    qtbot.waitUntil(lambda: outsider.job is None, timeout=10_000)
+    _select(outsider, "stance", "article")
+    assert outsider.adjudicator_label.text() == "Adjudicating as zoe."
+
+
+def test_the_adjudicator_is_asked_once_with_the_annotator_offered(qtbot, settings):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.gui.projects import adjudicator_for
+
+    seen = []
+
+    def answer():
+        dialog = QApplication.activeModalWidget()
+        seen.append((dialog.windowTitle(), dialog.name.text()))
+        dialog.name.setText("Pat (adjudicator)")
+        dialog.accept()
+
+    QTimer.singleShot(50, answer)
+    assert adjudicator_for(settings, ["ann", "ben"], "ann") == "Pat (adjudicator)"
+    assert seen == [("Who adjudicates?", "ann")]
+    assert adjudicator_for(settings, ["ann"], "ben") == "Pat (adjudicator)" and len(seen) == 1

@@ -97,13 +97,14 @@ def _words_between(text: str, a: int, b: int) -> int:
 
 
 class Attributor:
-    def __init__(self, text: str, spans: list[MarkSpan], resolver: Resolver, cues: CueIndex):
+    def __init__(self, text: str, spans: list[MarkSpan], resolver: Resolver, cues: CueIndex,
+                 lines: list[tuple[int, int]] | None = None):
         self.text = text
         self.spans = spans
         self._span_starts = [sp.start for sp in spans]   # spans come sorted and do not overlap
         self.resolver = resolver
         self.cues = cues
-        self.paras = [(m.start(), m.end()) for m in re.finditer(r"[^\r\n]+", text)]
+        self.paras = lines if lines is not None else [(m.start(), m.end()) for m in re.finditer(r"[^\r\n]+", text)]
         self._para_starts = [p[0] for p in self.paras]
         # one pass; lookups bisect. A sentence end counts inside [lo, hi) only when the capital
         # after it lies inside too (`need`), as a search bounded by hi would see it.

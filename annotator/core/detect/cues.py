@@ -48,6 +48,8 @@ def _trie_pattern(words: list[str]) -> str:
 _INVERTED = r"(?:Said|Says|Stated|States|Added|Adds|Wrote|Writes|Noted|Explained|Declared|Continued|Tweeted|Warned|Insisted)" \
             r"(?=\s+(?:Mr\.|Mrs\.|Ms\.|Dr\.|[A-Z][a-z]))"
 
+_LINE_RE = re.compile(r"[^\r\n]+")
+_RUN_ON = 64   # how far past its line a multi-word cue is looked for ("according\nto")
 CUE_RE = re.compile(r"(?<![\w'\u2019-])(?=[a-zA-Z])(?:" + _trie_pattern(sorted(SPEECH_CUES))
                     + r"|According\s+to|" + _INVERTED + r")(?![\w-])")
 
@@ -68,22 +70,46 @@ class Cue:
 
 
 class CueIndex:
-    """Every cue in a text, for quick lookups of the cues inside a range."""
+    """The cues of a text outside the skipped (quoted) spans, for quick lookups of the cues inside a range.
 
-    def __init__(self, text: str, skip: list[tuple[int, int]] = ()):
-        cues = [Cue(m.start(), m.end(), m.group()) for m in CUE_RE.finditer(text)]
-        if skip:
-            starts = [s for s, _ in skip]
-            kept = []
-            for c in cues:
-                i = bisect.bisect_right(starts, c.start) - 1
-                if i < 0 or not (skip[i][0] <= c.start < skip[i][1]):
-                    kept.append(c)
-            cues = kept
-        self.cues = cues
-        self._starts = [c.start for c in self.cues]
+    The text is scanned a line at a time, on the first lookup that reaches the line: detection asks
+    about the lines around quotes, and most lines hold none. (A cue starts inside one line; a
+    multi-word cue may run on over a line break, and is found from the line it starts in.)
+    """
+
+    def __init__(self, text: str, skip: list[tuple[int, int]] = (), lines: list[tuple[int, int]] | None = None):
+        self.text = text
+        self._skip = list(skip)
+        self._skip_starts = [s for s, _ in self._skip]
+        self._lines = lines if lines is not None else [(m.start(), m.end()) for m in _LINE_RE.finditer(text)]
+        self._line_starts = [a for a, _ in self._lines]
+        self._line_cues: list[list[Cue] | None] = [None] * len(self._lines)
+
+    def _cues_of_line(self, k: int) -> list[Cue]:
+        found = self._line_cues[k]
+        if found is None:
+            text, skip, starts = self.text, self._skip, self._skip_starts
+            ls, le = self._lines[k]
+            found = []
+            for m in CUE_RE.finditer(text, ls, le + _RUN_ON):
+                start = m.start()
+                if start >= le:
+                    break
+                if skip:
+                    i = bisect.bisect_right(starts, start) - 1
+                    if i >= 0 and skip[i][0] <= start < skip[i][1]:
+                        continue
+                found.append(Cue(start, m.end(), m.group()))
+            self._line_cues[k] = found
+        return found
+
+    @property
+    def cues(self) -> list[Cue]:
+        """Every cue of the text, in order."""
+        return [c for k in range(len(self._lines)) for c in self._cues_of_line(k)]
 
     def between(self, start: int, end: int) -> list[Cue]:
-        i = bisect.bisect_left(self._starts, start)
-        j = bisect.bisect_left(self._starts, end)
-        return [c for c in self.cues[i:j] if c.end <= end]
+        """The cues lying inside [start, end), in order."""
+        first = max(0, bisect.bisect_right(self._line_starts, start) - 1)
+        last = bisect.bisect_left(self._line_starts, end)
+        return [c for k in range(first, last) for c in self._cues_of_line(k) if start <= c.start and c.end <= end]

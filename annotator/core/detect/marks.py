@@ -21,7 +21,8 @@ ALL_MARKS = "\"'`" + DOUBLE_OPEN + DOUBLE_CLOSE + SINGLE_OPEN + SINGLE_CLOSE + "
 
 _DOUBLE_RE = re.compile("''|``|[\"\u201c\u201d\u201e\u00ab\u00bb]")
 _SINGLE_RE = re.compile("(?<!')['\u2018\u2019\u201a](?!')")
-_LINE_RE = re.compile(r"[^\r\n]+")
+LINE_RE = re.compile(r"[^\r\n]+")
+_ANY_MARK_RE = re.compile("['\u2018\u2019\u201a`\"\u201c\u201d\u201e\u00ab\u00bb]")   # what the two above look for
 
 # Characters that may stand right before an opening mark / right after a closing one.
 _BEFORE_OPEN = set(" \t([{\u2014\u2013-/:;,\u00a0" + DOUBLE_OPEN + SINGLE_OPEN + "\"'")
@@ -141,12 +142,19 @@ def _single_spans(text: str, ls: int, le: int, blocked: list[MarkSpan]) -> list[
     return spans
 
 
-def find_mark_spans(text: str) -> list[MarkSpan]:
-    """All quoted spans in text, sorted, non-overlapping, never crossing a line break."""
+def find_mark_spans(text: str, lines: list[tuple[int, int]] | None = None) -> list[MarkSpan]:
+    """All quoted spans in text, sorted, non-overlapping, never crossing a line break.
+
+    `lines`: the (start, end) of every line (LINE_RE's matches), when the caller has them already."""
     out: list[MarkSpan] = []
     carried = False
-    for line in _LINE_RE.finditer(text):
-        ls, le = line.start(), line.end()
+    if lines is None:
+        lines = [(m.start(), m.end()) for m in LINE_RE.finditer(text)]
+    for ls, le in lines:
+        if _ANY_MARK_RE.search(text, ls, le) is None:   # most lines: no mark, so no quote and none open
+            if not text[ls:le].isspace():
+                carried = False
+            continue
         if not text[ls:le].strip():
             continue
         doubles, carried_next = _double_spans(text, ls, le, carried)

@@ -6,19 +6,20 @@ from annotator.core.detect import DETECTOR_VERSION
 from annotator.core.detect.attribution import Attributor
 from annotator.core.detect.confidence import confidence, quote_kind
 from annotator.core.detect.cues import SPEECH_CUES, CueIndex
-from annotator.core.detect.marks import find_mark_spans
+from annotator.core.detect.marks import LINE_RE, find_mark_spans
 from annotator.core.detect.model import Detection, Mention, Quote
 from annotator.core.detect.names import Cast
 from annotator.core.detect.speakers import Resolver
 
 
 def run_rules(text: str) -> Detection:
-    spans = find_mark_spans(text)
+    lines = [(m.start(), m.end()) for m in LINE_RE.finditer(text)]   # shared by marks, cues and attribution
+    spans = find_mark_spans(text, lines)
     inside = [(s.start, s.end) for s in spans]
     cast = Cast(text, inside, SPEECH_CUES)
-    cues = CueIndex(text, inside)
+    cues = CueIndex(text, inside, lines)
     resolver = Resolver(text, cast)
-    links = Attributor(text, spans, resolver, cues).link_all()
+    links = Attributor(text, spans, resolver, cues, lines).link_all()
 
     quotes = []
     for link in links:

@@ -52,14 +52,11 @@ _DAYS = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday Toda
 
 
 def tokens(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
-    out = []
-    for m in _TOK_RE.finditer(text, lo, hi):
-        s, e, tok = m.start(), m.end(), m.group()
-        if tok.endswith(".") and len(tok) > 1 and tok[:-1].lower() not in _ABBREV and not (len(tok) == 2 and tok[0].isupper()) \
+    out = [(m.start(), m.end(), m.group()) for m in _TOK_RE.finditer(text, lo, hi)]
+    for k, (s, e, tok) in enumerate(out):
+        if tok[-1] == "." and len(tok) > 1 and tok[:-1].lower() not in _ABBREV and not (len(tok) == 2 and tok[0].isupper()) \
                 and "." not in tok[:-1]:
-            e -= 1
-            tok = tok[:-1]
-        out.append((s, e, tok))
+            out[k] = (s, e - 1, tok[:-1])   # a sentence's full stop, not part of the word
     return out
 
 

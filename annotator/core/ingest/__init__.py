@@ -8,6 +8,7 @@ reader finished without a problem, so a file is imported whole or not at all.
 
 from __future__ import annotations
 
+import dataclasses
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -25,12 +26,26 @@ def read_source(source: Source, options: ReadOptions | None = None) -> Iterator[
     if source.size == 0:
         yield ImportProblem(source.path, "the file is empty")
         return
-    reader = _reader_for(source.suffix)
+    try:
+        name, reader = _reader_for(source)
+    except OSError as exc:
+        yield ImportProblem(source.path, f"cannot be read ({exc.strerror or exc})")
+        return
     if reader is None:
+        if source.suffix == ".xml":  # only Factiva's XML delivery is read; other XML in a folder is passed over
+            yield ImportProblem(source.path, "an XML file that is not a Factiva XML delivery (PPSResponse)",
+                                skipped=not source.explicit)
+            return
         yield ImportProblem(source.path, f"unsupported file type '{source.suffix or '(none)'}'")
         return
     try:
-        yield from reader(source, options)
+        for got in reader(source, options):
+            if not got.reader:  # a reader that hands over to another (text -> nexis-txt) names itself
+                if isinstance(got, ImportProblem):
+                    got = dataclasses.replace(got, reader=name)
+                else:
+                    got.reader = name
+            yield got
     except MemoryError:
         yield ImportProblem(source.path, "the file is too large to read")
     except OSError as exc:
@@ -60,29 +75,50 @@ def read_paths(paths, options: ReadOptions | None = None) -> Iterator[tuple[str,
         yield item.path, ([] if problem else articles), problem
 
 
-def _reader_for(suffix: str):
+def _reader_for(source: Source):
+    """(name, reader) for a file: by its content for markup (a news-database export saved as .html
+    goes to its own reader, any other page to the web-page extractor), else by its suffix."""
+    suffix = source.suffix
     if suffix in {".txt", ".text"}:
         from annotator.core.ingest import text
 
-        return text.read
-    if suffix in {".html", ".htm"}:
+        return "text", text.read
+    if suffix in {".html", ".htm", ".xml", ".xhtml"}:
+        from annotator.core.ingest.sniff import SNIFF_MARKUP_BYTES, markup_format
+
+        with source.open_binary() as fh:
+            found = markup_format(fh.read(SNIFF_MARKUP_BYTES))
+        if found == "factiva-xml":
+            from annotator.core.ingest import factiva_xml
+
+            return found, factiva_xml.read
+        if found == "factiva-html":
+            from annotator.core.ingest import factiva
+
+            return found, factiva.read
+        if found == "nexis-html":
+            from annotator.core.ingest import nexis_html
+
+            return found, nexis_html.read
+        if suffix == ".xml":
+            return "xml", None
         from annotator.core.ingest import html
 
-        return html.read
+        return "html", html.read
     if suffix == ".json":
         from annotator.core.ingest import jsonfile
 
-        return jsonfile.read_json
+        return "json", jsonfile.read_json
     if suffix in {".jsonl", ".ndjson"}:
         from annotator.core.ingest import jsonfile
 
-        return jsonfile.read_jsonl
+        return "jsonl", jsonfile.read_jsonl
     if suffix in {".csv", ".tsv"}:
         from annotator.core.ingest import table
 
-        return table.read
+        return suffix[1:], table.read
     if suffix == ".docx":
         from annotator.core.ingest import docx
 
-        return docx.read
-    return None
+        return "docx", docx.read
+    return "", None

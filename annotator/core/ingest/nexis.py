@@ -5,13 +5,18 @@ Two layouts are understood, also mixed:
   (BYLINE:, SECTION:, LENGTH:), body, trailer fields (LOAD-DATE:, LANGUAGE:, URL:), copyright line;
 - Nexis Uni: optional "Document 1 of 25", title, outlet, date, copyright, Title-case fields (Byline:),
   a "Body" line, body, "Classification", trailer fields, "End of Document".
+Field labels are read in the export's language (BYLINE/AUTOR/AUTEUR, SECTION/RUBRIK/RUBRIQUE,
+LENGTH/LÄNGE/LONGUEUR, LANGUAGE/SPRACHE/LANGUE, ...). Header rules as the R readers (LexisNexisTools,
+newspapers) apply them: a field value wrapped onto indented lines belongs to the field; the headline
+is the block of lines between the date/edition block and the first field label, however many lines.
 Only the current document is held in memory, so export files of any size stream through.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+import dataclasses
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from annotator.core.ingest.dates import to_iso
@@ -20,12 +25,14 @@ from annotator.core.ingest.options import MAX_ARTICLE_CHARS, ReadOptions
 from annotator.core.ingest.source import Source
 from annotator.core.records import Article, ImportProblem
 
-_CLASSIC_SEPARATOR = re.compile(r"^\s*(\d+)\s+of\s+\d+\s+DOCUMENTS?\s*$", re.I)
+_CLASSIC_SEPARATOR = re.compile(
+    r"^\s*(\d+)\s+(?:of|von|de|sur|di|van)\s+(\d+)\s+(?:DOCUMENTS?|DOKUMENTE?N?|DOCUMENTOS?|DOCUMENTI?)\s*$", re.I
+)
 _UNI_SEPARATOR = re.compile(r"^\s*Document\s+(\d+)\s+of\s+\d+\s*$", re.I)
 _END = re.compile(r"^\s*End of Document\s*$", re.I)
-_FIELD = re.compile(r"^([A-Za-z][A-Za-z-]{1,29}):(?:\s+(.*)|\s*)$")
+_FIELD = re.compile(r"^([^\W\d_][^\W\d_-]*(?:-[^\W\d_]+)*):(?:\s+(.*)|\s*)$")
 _COPYRIGHT = re.compile(r"^\s*(?:copyright\b|\u00a9|\(c\)\s*\d{4}|all rights reserved)", re.I)
-_EDITION = re.compile(r"\b(?:edition|final|late|early|ausgabe|edici\u00f3n|\u00e9dition)\b", re.I)
+_EDITION = re.compile(r"\b(?:edition|final|late|early|ausgabe|edici\u00f3n|\u00e9dition|ausg)\b", re.I)
 _JOB_TITLE = re.compile(r"\b(?:correspondent|editor|reporter|writer|staff|columnist|bureau|chief)\b", re.I)
 # Lines of the search summary a Nexis Uni export starts with
 _COVER = re.compile(
@@ -46,6 +53,21 @@ TRAILER_FIELDS = {
     "notes", "document-type", "subject", "organization", "geographic", "person", "city", "state",
     "country", "ticker", "industry", "journal-code", "distribution", "acc-no", "company", "terms",
 }
+# Labels of the export's interface language, as our (English) field names. German exports write
+# their load date as UPDATE, which in an English export is an ordinary word of the text: it counts as
+# a field only in a document whose other labels are German.
+LABELS = {
+    "autor": "byline", "autoren": "byline", "auteur": "byline", "auteurs": "byline", "autore": "byline",
+    "rubrik": "section", "ressort": "section", "rubrique": "section", "secci\u00f3n": "section",
+    "seccion": "section", "sezione": "section",
+    "l\u00e4nge": "length", "laenge": "length", "longueur": "length", "longitud": "length", "lunghezza": "length",
+    "untertitel": "highlight", "sprache": "language", "langue": "language", "idioma": "language",
+    "lingua": "language", "grafik": "graphic", "graphique": "graphic", "zeitungs-code": "journal-code",
+    "publikationstyp": "publication-type", "type-publication": "publication-type",
+    "date-chargement": "load-date", "fecha-carga": "load-date", "bibliographie": "notes",
+}
+_GERMAN_ONLY = {"update": "load-date"}
+_GERMAN_HEADER = {"autor", "rubrik", "l\u00e4nge", "laenge", "ressort", "untertitel"}
 _TITLE_CASE_TRAILER = {
     "load-date", "language", "publication-type", "url", "graphic", "correction-date", "document-type",
     "journal-code", "acc-no",
@@ -85,13 +107,30 @@ def read(source: Source, options: ReadOptions) -> Iterator[Article | ImportProbl
                 yield ImportProblem(source.path, str(exc))
 
 
-def parse_nexis_lines(lines: Iterable[str], path: str) -> Iterator[Article | ImportProblem]:
+def parse_nexis_lines(
+    lines: Iterable[str],
+    path: str,
+    reader: str = "nexis-txt",
+    line_of: Callable[[int], int] | None = None,
+    complete: Callable[[], bool] | None = None,
+) -> Iterator[Article | ImportProblem]:
     """One Article per document, in order; stops after the first ImportProblem it yields, except
     for notes on documents left out (no body text).
 
     Text before the first "N of M" separator that no "End of Document" closes is the export's
-    cover page and is dropped.
+    cover page and is dropped. `line_of` turns a line number of `lines` into one of the file (for
+    lines made from markup); `complete()`, asked at the end, says whether the file ended where a
+    document ends: if not, the last document is cut off and left out.
     """
+    for got in _parse_lines(lines, path, line_of or (lambda n: n), complete):
+        if isinstance(got, ImportProblem):
+            yield dataclasses.replace(got, reader=reader)
+        else:
+            got.reader = reader
+            yield got
+
+
+def _parse_lines(lines, path, line_of, complete) -> Iterator[Article | ImportProblem]:
     document: _Document | None = None
     index = 0  # of the next article
     finished = 0  # documents read, left-out ones too
@@ -113,12 +152,12 @@ def parse_nexis_lines(lines: Iterable[str], path: str) -> Iterator[Article | Imp
                 else:
                     index += 1
             started = True
-            document = _Document(int(separator.group(1)), line_no) if separator else None
+            document = _Document(int(separator.group(1)), line_of(line_no)) if separator else None
             continue
         if document is None:
             if not line.strip():
                 continue
-            document = _Document(finished + 1, line_no)
+            document = _Document(finished + 1, line_of(line_no))
         document.add(line)
         if document.chars > MAX_ARTICLE_CHARS:
             yield ImportProblem(
@@ -129,6 +168,15 @@ def parse_nexis_lines(lines: Iterable[str], path: str) -> Iterator[Article | Imp
             )
             return
     if document is not None and document.has_content():
+        if complete is not None and not complete():
+            yield ImportProblem(
+                path,
+                f"document {document.number} left out: the file ends inside it (cut off: was the download "
+                "interrupted?)",
+                line=document.line,
+                note=True,
+            )
+            return
         got = document.finish(path, index)
         if got is not None:
             yield got
@@ -146,6 +194,7 @@ class _Document:
     body: list[str] = field(default_factory=list)
     last_field: str | None = None
     header_seen: bool = False
+    german: bool = False  # its labels are German (AUTOR, RUBRIK, LÄNGE): UPDATE is then a field
     chars: int = 0
 
     def has_content(self) -> bool:
@@ -155,6 +204,10 @@ class _Document:
         self.chars += len(line) + 1
         stripped = line.strip()
         name, value = _field_of(line)
+        if name is not None:
+            if name in _GERMAN_HEADER:
+                self.german = True
+            name = LABELS.get(name) or (_GERMAN_ONLY.get(name) if self.german else None) or name
         if self.state == "preamble":
             if not stripped:
                 if self.blocks[-1]:
@@ -186,12 +239,16 @@ class _Document:
         elif stripped.lower() == "body" or name == "body":
             self.state, self.last_field = "body", None
         elif name in HEADER_FIELDS:
-            self.fields.setdefault(name, value)
+            if name == "byline" and self.fields.get(name):  # AUTOR: dpa, then BYLINE: a name
+                self.fields[name] = f"{self.fields[name]}; {value}"
+            else:
+                self.fields.setdefault(name, value)
             self.last_field = name
         elif self._ends_body(name, stripped):
             self.state = "trailer"
             self._trailer_line(stripped, name, value)
-        elif self.last_field not in (None, "length") and len(stripped) <= 100:  # a field value wrapped
+        elif self.last_field not in (None, "length") and (line[:1] in " \t" or len(stripped) <= 100):
+            # a field value wrapped onto the next (indented) line
             self.fields[self.last_field] = f"{self.fields[self.last_field]} {stripped}".strip()
         elif not _COPYRIGHT.match(line):
             self.state = "body"
@@ -219,7 +276,7 @@ class _Document:
         """The Article, or a note naming the document when it has no body text (a graphic, an item
         whose text the database does not give): it is left out, the others are read. None for a
         search summary with no body (the cover page of another export, pasted after this one)."""
-        outlet, published, title, rest = _read_preamble([b for b in self.blocks if b])
+        outlet, published, title, rest = _read_preamble([b for b in self.blocks if b], self.header_seen)
         if not self.header_seen:  # no header fields: the blocks after the title are the body
             body = _trim_body([line for block in rest for line in (*block, "")])
         else:
@@ -240,9 +297,9 @@ class _Document:
             text="\n".join(body),
             title=title,
             outlet=outlet,
-            authors=_authors(self.fields.get("byline") or self.fields.get("author") or ""),
+            authors=authors_from_byline(self.fields.get("byline") or self.fields.get("author") or ""),
             published=published,
-            url=(self.fields.get("url") or "").split()[0] if self.fields.get("url") else None,
+            url=_url(self.fields),
             language=_language(self.fields.get("language")),
             source_path=path,
             source_index=index,
@@ -256,7 +313,9 @@ def _field_of(line: str) -> tuple[str | None, str]:
     return found.group(1).lower(), (found.group(2) or "").strip()
 
 
-def _read_preamble(blocks: list[list[str]]) -> tuple[str | None, str | None, str | None, list[list[str]]]:
+def _read_preamble(
+    blocks: list[list[str]], header_seen: bool = True
+) -> tuple[str | None, str | None, str | None, list[list[str]]]:
     """(outlet, ISO date, title, blocks after the title) from the lines before the header fields.
 
     Classic order is outlet, date (+ edition), title; Nexis Uni puts the title before the outlet.
@@ -280,16 +339,26 @@ def _read_preamble(blocks: list[list[str]]) -> tuple[str | None, str | None, str
     if not title_lines and blocks[b][:i] and b > 0:  # Nexis Uni: title, blank line, outlet, date
         title_lines = blocks[b - 1]
     title = " ".join(line for line in title_lines if not _COVER.match(line)) or None
-    after = blocks[b][i + 1 :]
-    while after and _EDITION.search(after[0]):
-        after = after[1:]
+    after = _without_edition(blocks[b][i + 1 :])
     rest = blocks[b + 1 :]
     if title is None:
-        if after:
+        if header_seen and rest:
+            # the headline: every line between the date/edition block and the first field label
+            title, rest = " ".join(line for block in rest for line in block), []
+        elif after:
             title = " ".join(after)
         elif rest:
             title, rest = " ".join(rest[0]), rest[1:]
     return outlet, to_iso(_date_text(blocks[b][i])), title, rest
+
+
+def _without_edition(lines: list[str]) -> list[str]:
+    """The lines after the date without its edition lines ('Late Edition - Final'; 'Edition 1;' wrapped
+    onto 'Scotland')."""
+    while lines and _EDITION.search(lines[0]):
+        wraps = lines[0].rstrip().endswith((";", ",", "-"))
+        lines = lines[2:] if wraps else lines[1:]
+    return lines
 
 
 def _date_text(line: str) -> str:
@@ -307,9 +376,33 @@ def _trim_body(body: list[str]) -> list[str]:
     return body[start:end]
 
 
-def _authors(byline: str) -> list[str]:
-    """'By JANE ROE and John Doe in Berlin' -> ['JANE ROE', 'John Doe']; job titles are dropped."""
+def _url(fields: dict[str, str]) -> str | None:
+    """The URL field, or the link some outlets' exports end their HIGHLIGHT with ('...; http://...')."""
+    if fields.get("url"):
+        return fields["url"].split()[0]
+    found = _TRAILING_URL.search(fields.get("highlight") or "")
+    return found.group(1) if found else None
+
+
+_TRAILING_URL = re.compile(r"(?:^|[;\s])(https?://\S+)\s*$")
+_SURNAME_FIRST = re.compile(r"^([^\W\d_][\w'-]+),\s+([^\W\d_][\w.'-]*(?:\s+[^\W\d_][\w.'-]*)?)$")
+
+
+def authors_from_byline(byline: str) -> list[str]:
+    """'By JANE ROE and John Doe in Berlin' -> ['JANE ROE', 'John Doe']; job titles are dropped;
+    'Albrecht, Bernhard' (surname first, as German exports write it) -> ['Bernhard Albrecht']."""
     byline = re.sub(r"^\s*by\s+", "", byline, flags=re.I)
+    names = []
+    for part in byline.split(";"):
+        inverted = _SURNAME_FIRST.match(part.strip())
+        if inverted and not _JOB_TITLE.search(part) and not inverted.group(2).islower():
+            names.append(f"{inverted.group(2)} {inverted.group(1)}")
+        else:
+            names.extend(_named(part))
+    return names
+
+
+def _named(byline: str) -> list[str]:
     names = []
     for part in re.split(r";|,|\s+and\s+|\s+&\s+|\s+und\s+", byline):
         part = re.sub(r"\s+in\s+[A-Z][\w .'-]*$", "", part.strip())

@@ -14,7 +14,7 @@ from annotator.core.records import ImportProblem
 
 # Suffixes an importer exists for; anything else in a folder is passed over, named on the command line it fails.
 KNOWN_SUFFIXES = {
-    ".txt", ".text", ".html", ".htm", ".json", ".jsonl", ".ndjson", ".csv", ".tsv", ".docx", ".zip",
+    ".txt", ".text", ".html", ".htm", ".xhtml", ".xml", ".json", ".jsonl", ".ndjson", ".csv", ".tsv", ".docx", ".zip",
 }
 
 

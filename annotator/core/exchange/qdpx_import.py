@@ -1,0 +1,858 @@
+"""A REFI-QDA project (.qdpx) into a project: ours back whole, another tool's as articles and labels.
+
+The file is read in full and checked before anything is written: the zip (no member outside it, no
+member bigger than the limits), `project.qde` (no DOCTYPE, so no entities, internal or external;
+parsed by lxml without network, entity resolution or huge-tree mode, valid against the REFI schema),
+every GUID a coding, note or link points at, every selection inside its text. Any problem refuses
+the whole file with a sentence naming the file, the element and its line; the project is untouched.
+Then everything goes in in one transaction.
+
+Codes we wrote (recognised by their GUIDs, see qdpx.py) come back as what they were. Other codes
+become options of one multiple-choice article task named after the file's project, unless a mapping
+says otherwise (`CODE=quote`, `CODE=quote:indirect`, `CODE=speaker`, `CODE=label:TASK`,
+`CODE=label:TASK/OPTION`, `CODE=skip`; CODE is a code's name or its path `parent/child`).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from lxml import etree
+
+from annotator.core.exchange.qdpx import DETECTOR, NS, ORIGIN, VARIABLES, code_guid, guid, user_guid
+from annotator.core.exchange.spans import FORMS, has_form_column
+from annotator.core.names import ENTITY_KINDS
+from annotator.core.records import text_uid
+from annotator.core.resources import resource_path
+from annotator.core.store import Project, utc_now
+
+MAX_QDE_BYTES = 2 * 1024**3  # project.qde, uncompressed
+MAX_SOURCE_BYTES = 64 * 1024**2  # one source text
+MAX_ARCHIVE_BYTES = 8 * 1024**3  # everything, uncompressed
+MAX_RATIO = 400  # uncompressed / compressed for a member over 1 MB: a zip bomb, not text
+TARGETS = ("quote", "speaker", "label", "skip")
+_MAPPING_LINE = re.compile(r"^\s*(.+?)\s*=\s*(.+?)\s*$")
+
+
+class QdpxError(Exception):
+    """A file that cannot be imported; the message names the file, the element and the problem."""
+
+
+def _q(tag: str) -> str:
+    return f"{{{NS}}}{tag}"
+
+
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _norm_guid(value: str | None) -> str | None:
+    return value.strip("{}").lower() if value else None
+
+
+# --- what the file holds --------------------------------------------------------------------------
+
+
+@dataclass
+class Code:
+    guid: str
+    name: str
+    path: str
+    role: tuple  # ('task', level, name, kind, target) / ('option', level, task, name, shortcut) / ('form', f) /
+    #              ('mention',) / ('entity', name, kind) / ('speaker-name', name) / ('verdict', s) / ('status', s) /
+    #              ('group',) / ('foreign',)
+    line: int | None = None
+
+
+@dataclass
+class Selection:
+    guid: str
+    start: int
+    end: int
+    creator: str | None  # user GUID
+    codings: list[tuple[str, str | None, str | None]]  # (code GUID, user GUID, when)
+    description: str
+    line: int
+
+
+@dataclass
+class SourceArticle:
+    guid: str
+    name: str
+    text: str
+    variables: dict[str, str]
+    selections: list[Selection]
+    note_refs: list[tuple[str, int]]
+    line: int
+    position: int = 0
+
+
+@dataclass
+class QdpxReport:
+    path: str
+    articles_added: int = 0
+    articles_matched: int = 0
+    labels: int = 0
+    quotes: int = 0
+    mentions: int = 0
+    verdicts: int = 0
+    notes: int = 0
+    tasks_added: list[str] = field(default_factory=list)
+    annotators: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = (f"{self.path}: {self.articles_added} articles added, {self.articles_matched} already here; "
+                f"{self.labels} labels, {self.quotes} quotes, {self.mentions} speaker mentions, "
+                f"{self.verdicts} quote verdicts, {self.notes} notes")
+        if self.tasks_added:
+            text += f"; new label tasks: {', '.join(self.tasks_added)}"
+        if self.left_out:
+            text += f"; {len(self.left_out)} left out"
+        return text
+
+    def lines(self) -> list[str]:
+        return [self.summary(), *(f"  left out: {item}" for item in self.left_out)]
+
+
+# --- reading the archive --------------------------------------------------------------------------
+
+
+def _open_zip(path: Path) -> zipfile.ZipFile:
+    try:
+        zf = zipfile.ZipFile(path)
+    except FileNotFoundError as exc:
+        raise QdpxError(f"{path}: no such file") from exc
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise QdpxError(f"{path}: not a .qdpx file (a .qdpx is a zip archive; this one cannot be opened: {exc})") from exc
+    total = 0
+    for info in zf.infolist():
+        name = info.filename
+        parts = PurePosixPath(name.replace("\\", "/")).parts
+        if name.startswith(("/", "\\")) or ".." in parts or (parts and re.match(r"^[A-Za-z]:", parts[0])):
+            zf.close()
+            raise QdpxError(f"{path}: the archive holds a path outside it ({name!r}); nothing was imported")
+        total += info.file_size
+        if info.file_size > 1024**2 and info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
+            zf.close()
+            raise QdpxError(f"{path}: the archive member {name!r} unpacks to {info.file_size:,} bytes from "
+                            f"{info.compress_size:,} (a zip bomb, not a project); nothing was imported")
+    if total > MAX_ARCHIVE_BYTES:
+        zf.close()
+        raise QdpxError(f"{path}: the archive unpacks to {total:,} bytes, more than {MAX_ARCHIVE_BYTES:,}")
+    return zf
+
+
+def _qde_member(path: Path, zf: zipfile.ZipFile) -> zipfile.ZipInfo:
+    found = [i for i in zf.infolist() if i.filename.lower().endswith(".qde") and "/" not in i.filename.strip("/")]
+    if not found:
+        raise QdpxError(f"{path}: no project.qde in the archive (not a REFI-QDA project)")
+    info = found[0]
+    if info.file_size > MAX_QDE_BYTES:
+        raise QdpxError(f"{path}: {info.filename} is {info.file_size:,} bytes, more than {MAX_QDE_BYTES:,}")
+    return info
+
+
+def _schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(resource_path("schemas", "Project-mrt2019.xsd"))))
+
+
+class _Limited(io.RawIOBase):
+    """A member read with a hard cap on the bytes it may yield (sizes in a zip header can lie)."""
+
+    def __init__(self, fh, limit: int, what: str):
+        self.fh, self.left, self.what = fh, limit, what
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.fh.read(min(len(buffer), self.left + 1))
+        if len(data) > self.left:
+            raise QdpxError(f"{self.what} is bigger than it says, or than the limit")
+        self.left -= len(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _check_prolog(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse a DOCTYPE (the only way to declare entities, internal or external) before parsing."""
+    with zf.open(info) as fh:
+        head = fh.read(65536)
+    root = re.search(rb"<(?![?!])", head)
+    prolog = head[: root.start()] if root else head
+    if b"<!DOCTYPE" in prolog.upper() or b"<!ENTITY" in head.upper():
+        raise QdpxError(f"{path}: {info.filename} declares a DOCTYPE or entities, which a REFI-QDA project never "
+                        "needs (entity expansion and external entities are refused); nothing was imported")
+
+
+# --- parsing --------------------------------------------------------------------------------------
+
+
+def _codebook(book, report_path: str) -> dict[str, Code]:
+    codes: dict[str, Code] = {}
+
+    def description(el) -> str:
+        d = el.find(_q("Description"))
+        return (d.text or "") if d is not None else ""
+
+    def walk(el, parent: Code | None, path: str) -> None:
+        for child in el.findall(_q("Code")):
+            g = _norm_guid(child.get("guid"))
+            name = " ".join((child.get("name") or "").split()) or "(unnamed code)"
+            full = f"{path}/{name}" if path else name
+            role = _role(g, name, parent, description(child))
+            code = Code(g, name, full, role, child.sourceline)
+            if g in codes:
+                raise QdpxError(f"{report_path}: Code {name!r} (line {child.sourceline}) repeats the GUID {g}")
+            codes[g] = code
+            walk(child, code, full)
+
+    container = book.find(_q("Codes"))
+    if container is not None:
+        walk(container, None, "")
+    return codes
+
+
+def _role(g: str, name: str, parent: Code | None, about: str) -> tuple:
+    if parent is None:
+        for key in ("quote", "speakers", "verdict", "status"):
+            if g == code_guid(key):
+                return ("group", key)
+        if g == code_guid("mention"):
+            return ("mention",)
+        for level, shown in (("article", name), ("quote", name[: -len(" (quote)")] if name.endswith(" (quote)") else None)):
+            if shown and g == code_guid("task", level, shown):
+                kind = "multi" if "multiple choice" in about else "single"
+                target = re.search(r"stance towards (.+)$", about)
+                return ("task", level, shown, kind, target[1].strip() if target else None)
+        return ("foreign",)
+    p = parent.role
+    if p[0] == "task" and g == code_guid("option", p[1], p[2], name):
+        key = re.search(r"shortcut (\w)\b", about)
+        return ("option", p[1], p[2], name, key[1] if key else None, p[3], p[4])
+    if p == ("group", "quote") and name in FORMS and g == code_guid("form", name):
+        return ("form", name)
+    if p == ("group", "verdict") and g == code_guid("verdict", name):
+        return ("verdict", name)
+    if p == ("group", "status") and g == code_guid("status", name):
+        return ("status", name)
+    if p == ("group", "speakers"):
+        if g == code_guid("speaker-name", name):
+            return ("speaker-name", name)
+        kind = about.strip() if about.strip() in ENTITY_KINDS else "person"
+        return ("entity", name, kind)
+    return ("foreign",)
+
+
+class _Reader:
+    """Reads project.qde in one streaming pass (elements are dropped once read)."""
+
+    def __init__(self, path: Path, zf: zipfile.ZipFile, progress):
+        self.path, self.zf, self.progress = path, zf, progress
+        self.where = f"{path}"
+        self.users: dict[str, str] = {}
+        self.variables: dict[str, str] = {}
+        self.codes: dict[str, Code] = {}
+        self.sources: list[SourceArticle] = []
+        self.notes: dict[str, tuple[str | None, str]] = {}  # guid -> (user guid, text)
+        self.links: list[tuple[str, str, int]] = []
+        self.project_name = path.stem
+        self.origin = ""
+        self.left_out: list[str] = []
+        self.members = {i.filename.lower(): i for i in zf.infolist()}
+        self.expected = max(1, sum(1 for n in self.members if n.startswith("sources/") and n.endswith(".txt")))
+
+    def fail(self, el, message: str) -> QdpxError:
+        name = el.get("name")
+        what = _local(el.tag) + (f" {name!r}" if name else "") + (f" {el.get('guid')}" if el.get("guid") else "")
+        return QdpxError(f"{self.where}: {what} (line {el.sourceline}): {message}; nothing was imported")
+
+    def read(self, info: zipfile.ZipInfo) -> None:
+        self.where = f"{self.path}!{info.filename}"
+        schema = _schema()
+        with self.zf.open(info) as raw:
+            stream = io.BufferedReader(_Limited(raw, MAX_QDE_BYTES, f"{self.where}"))
+            events = etree.iterparse(stream, events=("start", "end"), schema=schema, resolve_entities=False,
+                                     no_network=True, load_dtd=False, huge_tree=False, remove_comments=True,
+                                     remove_pis=True)
+            try:
+                for event, el in events:
+                    if event == "start":
+                        if _local(el.tag) == "Project" and el.getparent() is None:
+                            self.project_name = el.get("name") or self.project_name
+                            self.origin = el.get("origin") or ""
+                        continue
+                    self._element(el)
+            except etree.XMLSyntaxError as exc:
+                raise QdpxError(f"{self.where}: {self._syntax(exc)}; nothing was imported") from exc
+
+    def _syntax(self, exc: etree.XMLSyntaxError) -> str:
+        entries = [e for e in exc.error_log if e.message] if exc.error_log else []
+        if entries and entries[0].domain_name == "SCHEMASV":
+            first = entries[0]
+            return f"line {first.line}: not valid REFI-QDA: {first.message}"
+        if entries:
+            first = entries[0]
+            return f"line {first.line}, column {first.column}: malformed XML: {first.message}"
+        return f"malformed XML: {exc}"
+
+    def _element(self, el) -> None:
+        tag = _local(el.tag)
+        parent = el.getparent()
+        parent_tag = _local(parent.tag) if parent is not None else ""
+        if tag == "User" and parent_tag == "Users":
+            g = _norm_guid(el.get("guid"))
+            self.users[g] = " ".join((el.get("name") or el.get("id") or f"user {g[:8]}").split())
+        elif tag == "Variable" and parent_tag == "Variables":
+            self.variables[_norm_guid(el.get("guid"))] = el.get("name") or ""
+        elif tag == "CodeBook":
+            self.codes = _codebook(el, self.where)
+            el.clear()
+        elif tag == "TextSource" and parent_tag == "Sources":
+            self._source(el)
+            self._drop(el)
+        elif tag in ("PictureSource", "PDFSource", "AudioSource", "VideoSource") and parent_tag == "Sources":
+            self.left_out.append(f"{tag} {el.get('name') or el.get('guid')}: only text sources are imported")
+            self._drop(el)
+        elif tag == "Note" and parent_tag == "Notes":
+            content = el.find(_q("PlainTextContent"))
+            text = content.text if content is not None and content.text else self._text(el, required=False)
+            self.notes[_norm_guid(el.get("guid"))] = (_norm_guid(el.get("creatingUser")), (text or "").strip())
+            self._drop(el)
+        elif tag == "Link" and parent_tag == "Links":
+            origin, target = _norm_guid(el.get("originGUID")), _norm_guid(el.get("targetGUID"))
+            if origin and target:
+                self.links.append((origin, target, el.sourceline))
+
+    def _drop(self, el) -> None:
+        el.clear()
+        parent = el.getparent()
+        if parent is not None:
+            while el.getprevious() is not None:
+                del parent[0]
+
+    def _user(self, el, attribute: str = "creatingUser") -> str | None:
+        g = _norm_guid(el.get(attribute))
+        if g is None:
+            return None
+        if g not in self.users:
+            raise self.fail(el, f"{attribute} {g} is not one of the file's Users (unknown GUID)")
+        return g
+
+    def _text(self, el, required: bool = True) -> str | None:
+        target = el.get("plainTextPath")
+        if not target:
+            content = el.find(_q("PlainTextContent"))
+            return content.text if content is not None else None
+        if not target.startswith("internal://"):
+            self.left_out.append(f"{_local(el.tag)} {el.get('name') or el.get('guid')}: its text is outside "
+                                 f"the archive ({target}) and is not read")
+            return None
+        member = target[len("internal://"):]
+        parts = PurePosixPath(member.replace("\\", "/")).parts
+        if not member or member.startswith(("/", "\\")) or ".." in parts:
+            raise self.fail(el, f"plainTextPath {target!r} points outside the archive")
+        info = self.members.get(f"sources/{member}".lower()) or self.members.get(member.lower())
+        if info is None:
+            raise self.fail(el, f"plainTextPath {target!r}: no such file in the archive")
+        if info.file_size > MAX_SOURCE_BYTES:
+            raise self.fail(el, f"its text is {info.file_size:,} bytes, more than {MAX_SOURCE_BYTES:,}")
+        with self.zf.open(info) as fh:
+            data = _Limited(fh, MAX_SOURCE_BYTES, f"{self.where}: {info.filename}").read()
+            data = data if isinstance(data, bytes) else b""
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise self.fail(el, f"its text {info.filename} is not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+
+    def _source(self, el) -> None:
+        text = self._text(el)
+        name = el.get("name") or ""
+        variables = {}
+        for vv in el.findall(_q("VariableValue")):
+            ref = vv.find(_q("VariableRef"))
+            value = next((c.text for c in vv if _local(c.tag).endswith("Value") and c.text), None)
+            if ref is not None and value:
+                variables[_norm_guid(ref.get("targetGUID"))] = value
+        selections = []
+        length = len(text) if text is not None else None
+        whole_codings = [self._coding(c) for c in el.findall(_q("Coding"))]
+        if whole_codings and length is not None:
+            selections.append(Selection(_norm_guid(el.get("guid")) + ":source", 0, length, self._user(el),
+                                        whole_codings, "", el.sourceline))
+        for sel in el.findall(_q("PlainTextSelection")):
+            try:
+                start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
+            except (TypeError, ValueError) as exc:
+                raise self.fail(sel, "startPosition and endPosition must be whole numbers") from exc
+            if length is not None and not (0 <= start <= end <= length):
+                raise self.fail(sel, f"the selection {start}-{end} does not fit the text of source {name!r} "
+                                     f"({length} characters)")
+            desc = sel.find(_q("Description"))
+            selections.append(Selection(_norm_guid(sel.get("guid")), start, end, self._user(sel),
+                                        [self._coding(c) for c in sel.findall(_q("Coding"))],
+                                        (desc.text or "") if desc is not None else "", sel.sourceline))
+        note_refs = []
+        for ref in el.findall(_q("NoteRef")):
+            note_refs.append((_norm_guid(ref.get("targetGUID")), ref.sourceline))
+        if text is None or not text.strip():
+            if text is not None:
+                self.left_out.append(f"TextSource {name or el.get('guid')} (line {el.sourceline}): it has no text")
+            return
+        self.sources.append(SourceArticle(_norm_guid(el.get("guid")), name, text, variables, selections,
+                                          note_refs, el.sourceline, len(self.sources)))
+        if self.progress is not None:
+            self.progress(len(self.sources), self.expected, name)
+
+    def _coding(self, coding) -> tuple[str, str | None]:
+        ref = coding.find(_q("CodeRef"))
+        g = _norm_guid(ref.get("targetGUID")) if ref is not None else None
+        if g not in self.codes:
+            raise self.fail(coding, f"its CodeRef {g} is not a code of the CodeBook (unknown GUID)")
+        return g, self._user(coding), coding.get("creationDateTime")
+
+
+# --- mapping --------------------------------------------------------------------------------------
+
+
+def parse_mapping(items: list[str] | None = None, mapping_file: str | Path | None = None) -> dict[str, str]:
+    """`CODE=TARGET` items (from --map) and lines of a mapping file (`CODE = TARGET`, # comments)."""
+    out: dict[str, str] = {}
+    lines = []
+    if mapping_file is not None:
+        mapping_file = Path(mapping_file)
+        try:
+            text = mapping_file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise QdpxError(f"{mapping_file}: cannot be read ({exc})") from exc
+        lines += [(f"{mapping_file}, line {n}", line) for n, line in enumerate(text.splitlines(), 1)
+                  if line.strip() and not line.lstrip().startswith("#")]
+    lines += [(f"--map {item!r}", item) for item in items or []]
+    for where, line in lines:
+        match = _MAPPING_LINE.match(line)
+        if not match:
+            raise QdpxError(f"{where}: a mapping reads CODE=TARGET (TARGET: quote, quote:FORM, speaker, "
+                            "label:TASK, label:TASK/OPTION or skip)")
+        target = match[2]
+        kind, _, rest = target.partition(":")
+        if kind not in TARGETS or (kind == "quote" and rest and rest not in FORMS) or \
+                (kind == "label" and target != "label" and not rest.strip("/ ")) or (kind in ("speaker", "skip") and rest):
+            raise QdpxError(f"{where}: unknown target {target!r} (quote, quote:FORM, speaker, label:TASK, "
+                            "label:TASK/OPTION or skip)")
+        out[match[1]] = target
+    return out
+
+
+def _resolve_mapping(codes: dict[str, Code], mapping: dict[str, str], where: str, default_task: str) -> dict[str, tuple]:
+    """{code GUID: ('quote', form) | ('speaker',) | ('label', task, option) | ('skip',)} for foreign codes."""
+    foreign = [c for c in codes.values() if c.role == ("foreign",)]
+    by_key: dict[str, list[Code]] = defaultdict(list)
+    for code in foreign:
+        by_key[code.path].append(code)
+        if code.name != code.path:
+            by_key[code.name].append(code)
+    chosen: dict[str, str] = {}
+    for key, target in mapping.items():
+        found = by_key.get(key) or by_key.get(key.strip("/"))
+        if not found:
+            names = ", ".join(sorted(c.path for c in foreign)[:8]) or "none"
+            raise QdpxError(f"{where}: the mapping names the code {key!r}, which the file does not have "
+                            f"(its codes: {names})")
+        for code in found:
+            chosen.setdefault(code.guid, target) if key == code.name and key != code.path else \
+                chosen.__setitem__(code.guid, target)
+    out = {}
+    for code in foreign:
+        target = chosen.get(code.guid, "label")
+        kind, _, rest = target.partition(":")
+        if kind == "quote":
+            out[code.guid] = ("quote", rest or "direct")
+        elif kind in ("speaker", "skip"):
+            out[code.guid] = (kind,)
+        else:
+            task, _, option = rest.partition("/")
+            out[code.guid] = ("label", task.strip() or default_task, option.strip() or (code.path if not task.strip()
+                                                                                        else code.name))
+    return out
+
+
+def list_codes(path: str | Path) -> list[tuple[str, str, int]]:
+    """(path, what it is, codings) of every code in a .qdpx: what a mapping can name."""
+    path = Path(path)
+    reader = _read(path, None)
+    used: dict[str, int] = defaultdict(int)
+    for source in reader.sources:
+        for sel in source.selections:
+            for g, _, _ in sel.codings:
+                used[g] += 1
+    return [(c.path, c.role[0], used[c.guid]) for c in reader.codes.values()]
+
+
+def _read(path: Path, progress) -> _Reader:
+    zf = _open_zip(path)
+    with zf:
+        info = _qde_member(path, zf)
+        _check_prolog(path, zf, info)
+        reader = _Reader(path, zf, progress)
+        reader.read(info)
+    return reader
+
+
+# --- import ---------------------------------------------------------------------------------------
+
+
+def import_qdpx(project: Project, path: str | Path, *, annotator: str | None = None,
+                mapping: dict[str, str] | None = None, progress: Callable[[int, int, str], None] | None = None,
+                cancelled: Callable[[], bool] | None = None) -> QdpxReport:
+    """Import a .qdpx (see the module doc); raises QdpxError, with nothing changed, for a bad file."""
+    path = Path(path)
+    reader = _read(path, progress)
+    if cancelled is not None and cancelled():
+        from annotator.core.exchange import ExchangeCancelled
+
+        raise ExchangeCancelled("cancelled")
+    where = str(path)
+    default_task = f"codes ({' '.join(reader.project_name.split()) or path.stem})"
+    targets = _resolve_mapping(reader.codes, mapping or {}, where, default_task)
+    _check_references(reader)
+    report = QdpxReport(str(path), left_out=list(reader.left_out))
+    override = " ".join(annotator.split()) if annotator else None
+    detector = user_guid(None)
+
+    def who(user: str | None) -> str | None:
+        """The annotator a user GUID stands for; None for our detector (automatic detections)."""
+        if user == detector and reader.users.get(user) == DETECTOR:
+            return None
+        if override:
+            return override
+        name = reader.users.get(user) if user else None
+        return name or "imported"
+
+    with project.write():
+        writer = _Writer(project, reader, targets, who, report)
+        writer.override = override
+        writer.run()
+    return report
+
+
+def _check_references(reader: _Reader) -> None:
+    selections = {sel.guid for s in reader.sources for sel in s.selections}
+    for source in reader.sources:
+        for g, line in source.note_refs:
+            if g not in reader.notes:
+                raise QdpxError(f"{reader.where}: NoteRef {g} in TextSource {source.name!r} (line {line}) points at "
+                                "no Note of the file (unknown GUID); nothing was imported")
+    for origin, target, line in reader.links:
+        for g in (origin, target):
+            if g not in selections and g not in reader.codes and g not in reader.notes and \
+                    g not in {s.guid for s in reader.sources}:
+                raise QdpxError(f"{reader.where}: Link (line {line}) points at {g}, which is nothing in the file "
+                                "(unknown GUID); nothing was imported")
+    for g, (user, _) in reader.notes.items():
+        if user is not None and user not in reader.users:
+            raise QdpxError(f"{reader.where}: Note {g}: creatingUser {user} is not one of the file's Users "
+                            "(unknown GUID); nothing was imported")
+
+
+class _Writer:
+    """Everything the reader found, written inside the caller's transaction."""
+
+    def __init__(self, project: Project, reader: _Reader, targets: dict, who, report: QdpxReport):
+        self.project, self.conn, self.reader, self.targets, self.who, self.report = \
+            project, project.conn, reader, targets, who, report
+        self.form_column = has_form_column(self.conn)
+        self.tasks: dict[tuple[str, str], tuple[int, str]] = {
+            (r[1], r[2]): (r[0], r[3]) for r in self.conn.execute("SELECT id, level, name, kind FROM tasks")}
+        self.options: dict[tuple[int, str], int] = {
+            (r[1], r[2]): r[0] for r in self.conn.execute("SELECT id, task_id, name FROM options")}
+        self.entities: dict[tuple[str, str], int] = {}
+        self.code_options: dict[str, tuple[int, str, int] | None] = {}
+        self.times: dict[tuple[str, str | None], str | None] = {}
+        self.annotators: set[str] = set()
+        self.now = utc_now()
+        self.override: str | None = None
+
+    # scheme and entities, made on first use
+    def task(self, level: str, name: str, kind: str = "multi", target: str | None = None) -> tuple[int, str]:
+        from annotator.core.scheme import add_task
+
+        key = (level, name)
+        if key not in self.tasks:
+            self.tasks[key] = (add_task(self.project, name, kind, level, target), kind)
+            self.report.tasks_added.append(name if level == "article" else f"{name} (quote)")
+        return self.tasks[key]
+
+    def option(self, task_id: int, name: str, shortcut: str | None = None) -> int:
+        from annotator.core.scheme import add_option, check_shortcut
+
+        key = (task_id, name)
+        if key not in self.options:
+            if shortcut and check_shortcut(self.project, task_id, shortcut):
+                shortcut = None
+            self.options[key] = add_option(self.project, task_id, name, shortcut)
+        return self.options[key]
+
+    def code_option(self, code: Code) -> tuple[int, str, int] | None:
+        """(task id, task kind, option id) an option code or a code mapped to a label stands for."""
+        if code.guid in self.code_options:
+            return self.code_options[code.guid]
+        role = code.role
+        found = None
+        if role[0] == "option":
+            task_id, kind = self.task(role[1], role[2], role[5], role[6])
+            found = task_id, kind, self.option(task_id, role[3], role[4])
+        target = self.targets.get(code.guid)
+        if target and target[0] == "label":
+            task_id, kind = self.task("article", target[1])
+            found = task_id, kind, self.option(task_id, target[2])
+        self.code_options[code.guid] = found
+        return found
+
+    def entity(self, name: str, kind: str) -> int:
+        from annotator.core.entities import entity_for_name
+
+        key = (name, kind)
+        if key not in self.entities:
+            self.entities[key] = entity_for_name(self.project, name, kind)
+        return self.entities[key]
+
+    def annotator(self, user: str | None) -> str | None:
+        name = self.who(user)
+        if name is not None and name not in self.annotators:
+            self.annotators.add(name)
+            self.conn.execute("INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)", [name, self.now])
+        return name
+
+    def run(self) -> None:
+        codes = self.reader.codes
+        for code in codes.values():  # the scheme as the file has it, even where nothing is coded yet
+            if code.role[0] == "option":
+                self.code_option(code)
+        var_names = {guid("variable", name): name for name in VARIABLES}
+        # another tool's source variables with our names (title, outlet, published, url, ...) count too
+        var_names.update({g: n.casefold() for g, n in self.reader.variables.items() if n.casefold() in VARIABLES})
+        quote_guids: dict[str, int] = {}
+        mention_guids: dict[str, tuple[int, int, int, str, str | None, int | None]] = {}
+        article_of_source: dict[str, int] = {}
+        for source in self.reader.sources:
+            article_id = self._article(source, var_names)
+            article_of_source[source.guid] = article_id
+            for sel in source.selections:
+                self._selection(article_id, source, sel, quote_guids, mention_guids)
+            self._notes(article_id, source)
+        for origin, target, _line in self.reader.links:
+            if origin in quote_guids and target in mention_guids:
+                mid, start, end, text, name, entity_id = mention_guids[target]
+                self.conn.execute(
+                    'UPDATE quotes SET mention_id = ?, speaker_start = ?, speaker_end = ? WHERE id = ?',
+                    [mid, start, end, quote_guids[origin]])
+        if self.reader.origin.startswith(ORIGIN) and not self.override:
+            for user in self.reader.users:  # our file: every annotator, also those with no work yet
+                self.annotator(user)
+        self.report.annotators = sorted(self.annotators, key=str.casefold)
+
+    def _article(self, source: SourceArticle, var_names: dict) -> int:
+        values = {}
+        for g, value in source.variables.items():
+            name = var_names.get(g)
+            if name:
+                values[name] = value
+        uid = text_uid(source.text)
+        row = self.conn.execute("SELECT id FROM articles WHERE uid = ?", [uid]).fetchone()
+        if row:
+            self.report.articles_matched += 1
+            return row[0]
+        authors = values.get("authors")
+        cur = self.conn.execute(
+            "INSERT INTO articles (uid, title, outlet, authors, published, url, language, text, source_path, "
+            "source_index, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [uid, values.get("title") or source.name or None, values.get("outlet"),
+             json.dumps([a.strip() for a in authors.split(";") if a.strip()], ensure_ascii=False) if authors else None,
+             values.get("published"), values.get("url"), values.get("language"), source.text,
+             f"{self.reader.path.name}!{source.guid}", source.position,
+             self.now])
+        self.report.articles_added += 1
+        return cur.lastrowid
+
+    def _selection(self, article_id: int, source: SourceArticle, sel: Selection, quote_guids, mention_guids) -> None:
+        codes = self.reader.codes
+        roles = [(codes[g], user) for g, user, _ in sel.codings]
+        self.times = {(g, user): when for g, user, when in sel.codings}
+        text = source.text[sel.start:sel.end]
+        forms = [c.role[1] for c, _ in roles if c.role[0] == "form"]
+        mapped_quote = [(self.targets[c.guid][1], u) for c, u in roles if self.targets.get(c.guid, ("",))[0] == "quote"]
+        if forms or any(c.role[0] == "verdict" for c, _ in roles):
+            self._quote(article_id, sel, text, forms[0] if forms else "direct", self.who(sel.creator), roles,
+                        quote_guids, origin_user=sel.creator)
+            roles = []  # all read as the quote's
+        elif any(c.role[0] == "mention" for c, _ in roles):
+            mid = self._mention(article_id, sel, text, self.who(sel.creator), roles)
+            if mid is not None:
+                mention_guids[sel.guid] = mid
+            roles = []
+        for form, user in mapped_quote:
+            self._quote(article_id, sel, text, form, self.who(user), [], quote_guids, origin_user=user)
+        for code, user in roles:
+            role = code.role
+            target = self.targets.get(code.guid)
+            if role[0] == "status":
+                self._status(article_id, self.annotator(user), role[1])
+            elif role[0] == "option" and role[1] == "quote":
+                self.report.left_out.append(f"a coding with {code.path} on a selection that is not a quote "
+                                            f"(line {sel.line})")
+            elif role[0] == "option" or (target and target[0] == "label"):
+                self._label(article_id, None, self.annotator(user), code, self.times.get((code.guid, user)))
+            elif target and target[0] == "speaker":
+                self._mention(article_id, sel, text, self.who(user), [], force_user=user)
+
+    def _label(self, article_id: int, quote_id: int | None, who: str | None, code: Code,
+               when: str | None = None) -> None:
+        if who is None:
+            who = "imported"
+            self.annotator(None)
+        found = self.code_option(code)
+        if found is None:
+            return
+        task_id, kind, option_id = found
+        if kind == "single":
+            self.conn.execute(
+                "DELETE FROM labels WHERE article_id = ? AND ifnull(quote_id, 0) = ? AND annotator = ? AND task_id = ? "
+                "AND option_id != ?", [article_id, quote_id or 0, who, task_id, option_id])
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO labels (article_id, quote_id, annotator, task_id, option_id, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)", [article_id, quote_id, who, task_id, option_id, when or self.now])
+        self.report.labels += cur.rowcount
+
+    def _speaker(self, code: Code) -> tuple[str, int | None] | None:
+        if code.role[0] == "entity":
+            return code.name, self.entity(code.role[1], code.role[2])
+        if code.role[0] == "speaker-name":
+            return code.name, None
+        return None
+
+    def _quote(self, article_id: int, sel: Selection, text: str, form: str, owner: str | None, roles, quote_guids,
+               origin_user) -> None:
+        if sel.start >= sel.end:
+            self.report.left_out.append(f"an empty quote selection (line {sel.line})")
+            return
+        origin = "auto" if owner is None else "human"
+        if owner is not None:
+            self.annotator(origin_user)
+        verdicts: dict[str, str] = {}
+        verdict_times: dict[str, str | None] = {}
+        for code, user in roles:
+            if code.role[0] == "verdict":
+                person = self.annotator(user) or "imported"
+                verdicts[person] = code.role[1]
+                verdict_times[person] = self.times.get((code.guid, user))
+        speaker = entity_id = None
+        corrections: dict[str, tuple[str, int | None]] = {}
+        labels = []
+        for code, user in roles:
+            person = self.who(user)
+            found = self._speaker(code)
+            if found is not None:
+                if person is not None and verdicts.get(person) == "corrected":
+                    corrections[person] = found
+                elif speaker is None:
+                    speaker, entity_id = found
+            elif code.role[0] == "option" or self.targets.get(code.guid, ("",))[0] == "label":
+                labels.append((person, code, self.times.get((code.guid, user))))
+        written = re.search(r"^Speaker: (.+)$", sel.description, re.M)
+        if written and speaker is not None:
+            speaker = written[1].strip()
+        existing = self.conn.execute(
+            'SELECT id FROM quotes WHERE article_id = ? AND start = ? AND "end" = ? AND origin = ? AND annotator IS ?',
+            [article_id, sel.start, sel.end, origin, owner]).fetchone()
+        if existing:
+            quote_id = existing[0]
+        else:
+            columns = ["article_id", "start", "end", "text", "kind", "speaker", "entity_id", "origin", "annotator",
+                       "link_by", "created_at"]
+            values = [article_id, sel.start, sel.end, text, "sentence" if origin == "auto" else "direct", speaker,
+                      entity_id, origin, owner, "import" if entity_id else None, self.now]
+            if self.form_column:
+                columns.append("form")
+                values.append(form)
+            quote_id = self.conn.execute(
+                f"INSERT INTO quotes ({', '.join(chr(34) + c + chr(34) for c in columns)}) "
+                f"VALUES ({', '.join('?' * len(values))})", values).lastrowid
+            self.report.quotes += 1
+        quote_guids[sel.guid] = quote_id
+        for person, status in verdicts.items():
+            name, eid = corrections.get(person, (None, None))
+            self.conn.execute(
+                "INSERT INTO quote_labels (quote_id, annotator, status, entity_id, speaker, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (quote_id, annotator) DO UPDATE SET status = excluded.status, "
+                "entity_id = excluded.entity_id, speaker = excluded.speaker, updated_at = excluded.updated_at",
+                [quote_id, person, status, eid, name, verdict_times.get(person) or self.now])
+            self.report.verdicts += 1
+        for person, code, when in labels:
+            self._label(article_id, quote_id, self.annotator_name(person), code, when)
+
+    def annotator_name(self, person: str | None) -> str:
+        if person is None:
+            person = "imported"
+        if person not in self.annotators:
+            self.annotators.add(person)
+            self.conn.execute("INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)", [person, self.now])
+        return person
+
+    def _mention(self, article_id: int, sel: Selection, text: str, owner: str | None, roles, force_user=None):
+        if sel.start >= sel.end:
+            self.report.left_out.append(f"an empty speaker selection (line {sel.line})")
+            return None
+        origin = "auto" if owner is None else "human"
+        if owner is not None:
+            self.annotator_name(owner)
+        entity_id = None
+        name = " ".join(text.split())
+        for code, _user in roles:
+            found = self._speaker(code)
+            if found is not None:
+                entity_id = found[1]
+                name = found[0]
+        described = re.search(r"^Name: (.+)$", sel.description, re.M)
+        if described:
+            name = described[1].strip()
+        existing = self.conn.execute(
+            'SELECT id FROM mentions WHERE article_id = ? AND start = ? AND "end" = ? AND origin = ? AND annotator IS ?',
+            [article_id, sel.start, sel.end, origin, owner]).fetchone()
+        if existing:
+            mid = existing[0]
+        else:
+            mid = self.conn.execute(
+                'INSERT INTO mentions (article_id, start, "end", text, name, kind, entity_id, link_by, origin, '
+                "annotator, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [article_id, sel.start, sel.end, text, name, "person", entity_id, "import" if entity_id else None,
+                 origin, owner, self.now]).lastrowid
+            self.report.mentions += 1
+        return mid, sel.start, sel.end, text, name, entity_id
+
+    def _status(self, article_id: int, who: str | None, status: str, note: str | None = None) -> None:
+        who = who or "imported"
+        self.conn.execute(
+            "INSERT INTO article_status (article_id, annotator, status, note, updated_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (article_id, annotator) DO UPDATE SET status = coalesce(excluded.status, status), "
+            "note = coalesce(excluded.note, note), updated_at = excluded.updated_at",
+            [article_id, who, status, note, self.now])
+
+    def _notes(self, article_id: int, source: SourceArticle) -> None:
+        by_person: dict[str, list[str]] = defaultdict(list)
+        for g, _line in source.note_refs:
+            user, text = self.reader.notes[g]
+            if text:
+                by_person[self.annotator_name(self.who(user))].append(text)
+        for person, texts in by_person.items():
+            row = self.conn.execute("SELECT status FROM article_status WHERE article_id = ? AND annotator = ?",
+                                    [article_id, person]).fetchone()
+            self._status(article_id, person, row[0] if row else "todo", "\n\n".join(texts))
+            self.report.notes += 1

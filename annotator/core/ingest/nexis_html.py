@@ -1,0 +1,214 @@
+"""Nexis UK / LexisNexis Academic exports saved as HTML: one article per document.
+
+The page is a download-request cover, then documents one after another, each between `<DOC>` /
+`<DOCFULL>` markers (inside HTML comments), with "1 of 49 DOCUMENTS", outlet, date line, headline,
+labelled fields in the export's language (AUTOR:, RUBRIK:, LÄNGE:, ...), body paragraphs and trailer
+fields: the layout of the Nexis text export, in markup. So the markup is turned into the lines the
+text export would have (a paragraph a line, a blank line between blocks) and read by `nexis.py`'s
+parser: the same fields, the same rules, the same field names.
+
+Streamed: the file is converted in pieces of about 64 KB cut between tags, and only the current
+document is held, so exports of any size read in flat memory.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+from collections.abc import Iterator
+
+from annotator.core.ingest.decode import DecodeError
+from annotator.core.ingest.markup import text_pieces
+from annotator.core.ingest.nexis import parse_nexis_lines
+from annotator.core.ingest.options import ReadOptions
+from annotator.core.ingest.source import Source
+from annotator.core.records import Article, ImportProblem
+
+READER = "nexis-html"
+PIECE_CHARS = 1 << 16
+_DROP = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>", re.S | re.I)
+_BREAK = re.compile(r"<br\s*/?>", re.I)
+_BLOCK = re.compile(r"</?(?:p|div|h[1-6]|tr|table|li|ul|ol|blockquote|center)\b[^>]*>", re.I)
+_TAG = re.compile(r"<[^>]*>")
+_SPACES = re.compile(r"  +")
+_ODD_SPACES = ("\xa0", "\t", "\u202f", "\u2007", "\f", "\v")
+_BLANK_RUN = re.compile(r"\n(?: ?\n)+")
+_SEPARATOR = re.compile(
+    r">\s*\d+\s+(?:of|von|de|sur|di|van)\s+\d+\s+(?:DOCUMENTS?|DOKUMENTE?N?|DOCUMENTOS?|DOCUMENTI?)\s*<", re.I
+)
+_SEPARATOR_LINE = re.compile(
+    r"^\d+\s+(?:of|von|de|sur|di|van)\s+\d+\s+(?:DOCUMENTS?|DOKUMENTE?N?|DOCUMENTOS?|DOCUMENTI?)$", re.I
+)
+_DOC_OPEN = re.compile(r"<DOCFULL\b", re.I)
+_DOC_CLOSE = re.compile(r"</DOCFULL\s*>", re.I)
+_PAGE_END = re.compile(r"</html\s*>", re.I)
+# Another database's articles pasted into the file: Factiva's article markup
+_FOREIGN_START = re.compile(
+    r"<div\b[^>]*\b(?:id=[\"']?article-|class=[\"']?(?:article|lastarticle)\b)[^>]*>", re.I
+)
+_FOREIGN_ARTICLE = re.compile(r"class=[\"']?[a-z]{2}Headline\b|class=[\"']?[a-z]{2}Article\b")
+_NEXIS_RESUME = re.compile(r"<A\s+NAME=\"?DOC_ID_|<!--\s*Hide XML|<DOC\s+NUMBER=", re.I)
+
+
+def read(source: Source, options: ReadOptions) -> Iterator[Article | ImportProblem]:
+    with source.open_binary() as binary:
+        lines = MarkupLines(text_pieces(binary))
+        count = 0
+        try:
+            for got in parse_nexis_lines(
+                lines, source.path, READER, line_of=lines.source_line, complete=lines.complete
+            ):
+                count += not isinstance(got, ImportProblem)
+                yield got
+                if isinstance(got, ImportProblem) and not got.note:
+                    return
+        except DecodeError as exc:
+            yield ImportProblem(source.path, str(exc), reader=READER)
+            return
+    if lines.foreign:
+        line, after, articles = lines.foreign[0]
+        where = f"after document {after}" if after else "before the first document"
+        more = f" (and {len(lines.foreign) - 1} more places)" if len(lines.foreign) > 1 else ""
+        yield ImportProblem(
+            source.path,
+            f"{articles} article{'s' if articles != 1 else ''} of another export (Factiva) {where}{more} left "
+            "out: this file mixes two exports; import each as its own file",
+            line=line, note=True, reader=READER,
+        )
+    if not count and not lines.documents:
+        yield ImportProblem(
+            source.path,
+            "a Nexis page with no documents in it (no '1 of N DOCUMENTS'): is it the list of search results? "
+            "Download the documents themselves as HTML",
+            reader=READER,
+        )
+
+
+class MarkupLines:
+    """Iterates over the text lines of the markup; remembers where documents start in the file,
+    whether the last one was closed, and where another export's articles were cut out."""
+
+    def __init__(self, pieces: Iterator[str]):
+        self._pieces = pieces
+        self._line = 1  # of the file, at the start of the piece being converted
+        self._out_line = 0  # lines handed out
+        self._marks_out: list[int] = []  # handed-out line numbers of separators
+        self._marks_file: list[int] = []  # and their lines in the file
+        self._pending_file: list[int] = []
+        self._open = False  # inside a <DOCFULL> not yet closed
+        self._page_ended = False
+        self._seen_doc = False
+        self._in_foreign = False
+        self.foreign: list[tuple[int, int, int]] = []  # (line, documents before it, articles)
+        self.documents = 0
+
+    def __iter__(self) -> Iterator[str]:
+        for piece in self._whole_pieces():
+            for line in self._convert(piece).split("\n"):
+                self._out_line += 1
+                if _SEPARATOR_LINE.match(line):
+                    self.documents += 1
+                    self._marks_out.append(self._out_line)
+                    self._marks_file.append(self._pending_file.pop(0) if self._pending_file else self._line)
+                yield line
+
+    def source_line(self, out_line: int) -> int:
+        """The file line of the document that handed-out line `out_line` belongs to."""
+        at = bisect.bisect_right(self._marks_out, out_line) - 1
+        return self._marks_file[at] if at >= 0 else 1
+
+    def complete(self) -> bool:
+        return self._page_ended or (self._seen_doc and not self._open)
+
+    def _whole_pieces(self) -> Iterator[str]:
+        """Pieces of about PIECE_CHARS that end outside any tag, comment, style or script."""
+        buffer = ""
+        for text in self._pieces:
+            buffer += text
+            while len(buffer) >= PIECE_CHARS:
+                cut = _safe_cut(buffer, PIECE_CHARS)
+                if cut is None:
+                    break
+                yield buffer[:cut]
+                buffer = buffer[cut:]
+        if buffer:
+            yield buffer
+
+    def _convert(self, raw: str) -> str:
+        start_line = self._line
+        self._track_documents(raw)
+        raw = self._drop_foreign(raw, start_line)
+        for found in _SEPARATOR.finditer(raw):
+            self._pending_file.append(start_line + raw.count("\n", 0, found.start()))
+        self._line = start_line + raw.count("\n")  # (lines dropped with foreign parts are added back there)
+        text = _DROP.sub("", raw).replace("\r", " ").replace("\n", " ")
+        text = _BREAK.sub("\n", text)
+        text = _BLOCK.sub("\n\n", text)
+        text = html.unescape(_TAG.sub("", text))
+        for space in _ODD_SPACES:
+            if space in text:
+                text = text.replace(space, " ")
+        text = _SPACES.sub(" ", text)
+        text = "\n".join(line.strip() for line in text.split("\n"))
+        return _BLANK_RUN.sub("\n\n", text)
+
+    def _track_documents(self, raw: str) -> None:
+        opened = [m.start() for m in _DOC_OPEN.finditer(raw)]
+        closed = [m.start() for m in _DOC_CLOSE.finditer(raw)]
+        if opened or closed:
+            self._seen_doc = True
+            self._open = bool(opened) and (not closed or opened[-1] > closed[-1])
+        if _PAGE_END.search(raw):
+            self._page_ended = True
+
+    def _drop_foreign(self, raw: str, start_line: int) -> str:
+        kept: list[str] = []
+        pos = 0
+        while pos < len(raw):
+            if self._in_foreign:
+                resume = _NEXIS_RESUME.search(raw, pos)
+                end = resume.start() if resume else len(raw)
+                dropped = raw[pos:end]
+                if self.foreign:
+                    line, after, articles = self.foreign[-1]
+                    self.foreign[-1] = (line, after, articles + len(_FOREIGN_ARTICLE.findall(dropped)))
+                kept.append("\n" * dropped.count("\n"))  # keep the file's line count
+                if resume is None:
+                    break
+                self._in_foreign, pos = False, end
+                continue
+            found = _FOREIGN_START.search(raw, pos)
+            if found is None:
+                kept.append(raw[pos:])
+                break
+            kept.append(raw[pos : found.start()])
+            line = start_line + raw.count("\n", 0, found.start())
+            before = self.documents + len(self._pending_file) + len(_SEPARATOR.findall(raw, 0, found.start()))
+            self.foreign.append((line, before, 0))
+            self._in_foreign, pos = True, found.start()
+        return "".join(kept)
+
+
+def _safe_cut(buffer: str, at: int) -> int | None:
+    """An index at or after `at` where no tag, comment, style or script is open, or None."""
+    cut = buffer.find("\n", at)
+    while cut != -1:
+        head = buffer[:cut]
+        if (
+            head.rfind("<") <= head.rfind(">")
+            and head.rfind("<!--") <= head.rfind("-->")
+            and _open_block(head, "style")
+            and _open_block(head, "script")
+        ):
+            return cut + 1
+        cut = buffer.find("\n", cut + 1)
+    return None
+
+
+def _open_block(head: str, tag: str) -> bool:
+    """True when no <tag> element is left open at the end of `head` (case-insensitive enough for exports)."""
+    opened = max(head.rfind(f"<{tag}"), head.rfind(f"<{tag.upper()}"))
+    if opened == -1:
+        return True
+    return max(head.rfind(f"</{tag}"), head.rfind(f"</{tag.upper()}")) > opened
