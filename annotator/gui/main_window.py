@@ -307,7 +307,7 @@ class MainWindow(QMainWindow):
             self.team_sync = TeamSync(self, self.project)
             self.team_sync.synced.connect(self._team_synced)
             self.statusBar().addPermanentWidget(self.team_sync.label)
-            self.undo_stack.indexChanged.connect(lambda _i: self.team_sync.refresh())
+            self.undo_stack.indexChanged.connect(self.team_sync.refresh)
         self.sync_action.setEnabled(self.team_sync is not None)
         self.sync_action.setToolTip("Send your work to the team's server and receive everyone else's"
                                     if self.team_sync else "This project is not joined to a team "

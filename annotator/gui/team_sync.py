@@ -50,6 +50,7 @@ class TeamSync(QObject):
         self.last_report: SyncReport | None = None
         self.offline_since: str | None = None
         self._show_dialog = False
+        self.stopped = False
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.sync_now)
         if interval_ms():
@@ -58,6 +59,8 @@ class TeamSync(QObject):
 
     def refresh(self) -> None:
         """Redraw the line from the project's sync bookkeeping (cheap: read on every edit)."""
+        if self.stopped:
+            return
         state = status_line(self.project)
         if not state:
             self.label.setText("")
@@ -132,6 +135,8 @@ class TeamSync(QObject):
         box.exec()
 
     def stop(self) -> None:
+        """The window closes: no more syncs; a running one is asked to stop (the window waits for it)."""
+        self.stopped = True
         self.timer.stop()
         if self.job is not None:
             self.job.cancel()

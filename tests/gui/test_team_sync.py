@@ -37,7 +37,6 @@ def team_window(qtbot, tmp_path, team_server, settings, monkeypatch):  # noqa: F
     for job in list(win.jobs):
         job.wait()
     win.close()
-    win.undo_stack.indexChanged.disconnect()
     project.close()
 
 
