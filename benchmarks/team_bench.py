@@ -207,7 +207,8 @@ def many_annotators(admin: str, folder: Path, annotators: int, articles: int, ev
                 "WHERE annotator LIKE 'coder%%'").fetchone()
         expected = annotators * articles
         print(f"\n{annotators} annotators x {articles} articles, a sync every {every} labels, all at once")
-        print(f"  labels on the server {on_server:,} of {expected:,}: lost {expected - keys}, doubled {on_server - keys}")
+        print(f"  labels on the server {on_server:,} of {expected:,}: lost {expected - keys}, "
+              f"doubled {on_server - keys}")
         print(f"  one annotator's project after a last sync holds {local_others:,} labels (expected {expected:,})")
         print(f"  failed syncs: {sum(r['failed'] for r in results)}")
         print(f"  sync (push {every} + pull): p50 {statistics.median(times) * 1000:.0f} ms, "

@@ -221,15 +221,17 @@ class _Local:
             return None
         row = self.conn.execute(
             f'SELECT id FROM {table} WHERE article_id = ? AND start = ? AND "end" = ? AND origin = ? AND '
-            "annotator IS ? ORDER BY id LIMIT 1", [article_id, int(start), int(end), origin, annotator or None]).fetchone()
+            "annotator IS ? ORDER BY id LIMIT 1",
+            [article_id, int(start), int(end), origin, annotator or None]).fetchone()
         return (row[0], article_id) if row else None
 
     def qkey(self, table: str, row_id: int | None) -> str:
         if row_id is None:
             return ""
         row = self.conn.execute(
-            f"SELECT a.uid || ':' || q.start || ':' || q.\"end\" || ':' || q.origin || ':' || coalesce(q.annotator, '') "
-            f"FROM {table} q JOIN articles a ON a.id = q.article_id WHERE q.id = ?", [row_id]).fetchone()
+            "SELECT a.uid || ':' || q.start || ':' || q.\"end\" || ':' || q.origin || ':' || "
+            f"coalesce(q.annotator, '') FROM {table} q JOIN articles a ON a.id = q.article_id WHERE q.id = ?",
+            [row_id]).fetchone()
         return row[0] if row else ""
 
 
@@ -638,8 +640,9 @@ def _apply_article(local: _Local, row: dict) -> bool:
     fields["imported_at"] = fields.get("imported_at") or utc_now()
     cols = ["uid", "text", *fields]
     cur = local.conn.execute(
-        f"INSERT INTO articles ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) ON CONFLICT (uid) DO UPDATE SET "
-        + ", ".join(f"{c} = excluded.{c}" for c in fields), [row["uid"], row["text"], *fields.values()])
+        f"INSERT INTO articles ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+        "ON CONFLICT (uid) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in fields),
+        [row["uid"], row["text"], *fields.values()])
     if cur.lastrowid:
         local.articles.pop(row["uid"], None)
     return True
@@ -760,7 +763,8 @@ def _apply_verdict(local: _Local, row: dict) -> bool:
         conn.execute("DELETE FROM quote_labels WHERE quote_id = ? AND annotator = ?", [quote[0], row["annotator"]])
         return True
     conn.execute(
-        "INSERT INTO quote_labels (quote_id, annotator, status, entity_id, speaker, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+        "INSERT INTO quote_labels (quote_id, annotator, status, entity_id, speaker, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (quote_id, annotator) DO UPDATE SET status = excluded.status, entity_id = excluded.entity_id, "
         "speaker = excluded.speaker, updated_at = excluded.updated_at",
         [quote[0], row["annotator"], row["status"], local.entity(row["entity_norm"], row["entity_kind"]),
@@ -779,7 +783,8 @@ def _apply_status(local: _Local, row: dict) -> bool:
     local.conn.execute(
         "INSERT INTO article_status (article_id, annotator, status, note, updated_at) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (article_id, annotator) DO UPDATE SET status = excluded.status, note = excluded.note, "
-        "updated_at = excluded.updated_at", [article_id, row["annotator"], row["status"], row["note"], row["updated_at"]])
+        "updated_at = excluded.updated_at",
+        [article_id, row["annotator"], row["status"], row["note"], row["updated_at"]])
     return True
 
 
@@ -846,8 +851,9 @@ def init_team(project: Project, dsn: str, annotator: str, schema: str = "team", 
     with project.write() as db:  # everything there is, as if just changed
         now = changelog.TIME
         for table, key in changelog.KEYS.items():
-            db.execute(f"INSERT INTO team_changes (tbl, key, changed_at) SELECT '{changelog.LOGGED_AS.get(table, table)}',"
-                       f" k, {now} FROM (SELECT {key('r')} AS k FROM {table} AS r) WHERE k IS NOT NULL")
+            logged = changelog.LOGGED_AS.get(table, table)
+            db.execute(f"INSERT INTO team_changes (tbl, key, changed_at) SELECT '{logged}', k, {now} "
+                       f"FROM (SELECT {key('r')} AS k FROM {table} AS r) WHERE k IS NOT NULL")
     return sync_project(project, everything=True, progress=progress, dsn=dsn)
 
 
