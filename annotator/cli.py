@@ -257,25 +257,35 @@ def _print_sync(report, as_json: bool = False) -> int:
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
-def _team_call(func, *args, **kwargs):
-    from annotator.core.team import TeamError
+def _team_errors(command):
+    """A team command's TeamError is a sentence on stderr and exit status 1, never a traceback."""
+    import functools
 
-    try:
-        return func(*args, **kwargs)
-    except TeamError as exc:
-        print(f"annotator team: {exc}", file=sys.stderr)
-        raise SystemExit(EXIT_FAILED) from None
+    @functools.wraps(command)
+    def run(args) -> int:
+        from annotator.core.store import ProjectError
+        from annotator.core.team import TeamError
+
+        try:
+            return command(args)
+        except (TeamError, ProjectError) as exc:
+            print(f"annotator {args.command}: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+
+    return run
 
 
+@_team_errors
 def cmd_team_init(args) -> int:
     from annotator.core.sync import init_team
 
     with _open(args.project, create=False) as project:
-        report = _team_call(init_team, project, args.dsn, args.annotator, args.team)
+        report = init_team(project, args.dsn, args.annotator, args.team)
     print(f"team {args.team!r} made; {args.annotator} is its lead")
     return _print_sync(report)
 
 
+@_team_errors
 def cmd_team_add(args) -> int:
     import getpass
     import os
@@ -294,27 +304,29 @@ def cmd_team_add(args) -> int:
         if password != getpass.getpass("again: "):
             print("annotator team: the two passwords differ", file=sys.stderr)
             return EXIT_USAGE
-    member = _team_call(add_member, args.dsn, args.name, password, schema=args.team, lead=args.lead, role=args.role)
+    member = add_member(args.dsn, args.name, password, schema=args.team, lead=args.lead, role=args.role)
     print(f"{member.annotator}: login role {member.role}" + (" (lead)" if member.lead else ""))
     print(f"  they join with: annotator team join postgresql://{member.role}@HOST/DATABASE LOCAL.db "
           f"--annotator {json.dumps(member.annotator)}" + (f" --team {args.team}" if args.team != "team" else ""))
     return EXIT_OK
 
 
+@_team_errors
 def cmd_team_join(args) -> int:
     from annotator.core.sync import join_team
 
-    report = _team_call(join_team, args.dsn, args.project, args.annotator, args.team)
+    report = join_team(args.dsn, args.project, args.annotator, args.team)
     if report.ok:
         print(f"{args.project}: joined the team {args.team!r} as {args.annotator}")
     return _print_sync(report)
 
 
+@_team_errors
 def cmd_sync(args) -> int:
     from annotator.core.sync import sync_project
 
     with _open(args.project, create=False) as project:
-        report = _team_call(sync_project, project)
+        report = sync_project(project)
     return _print_sync(report, args.json)
 
 
