@@ -19,13 +19,13 @@ FILTERS = {"qdpx": "REFI-QDA project (*.qdpx)", "inception": "Zip archive (*.zip
 
 def add_exchange_actions(window, file_menu: QMenu) -> QMenu:
     """The submenu of exports and the .qdpx import, added to the window's File menu; returns the submenu."""
-    menu = file_menu.addMenu("Export to &other tools")
+    menu = file_menu.addMenu("Export to o&ther tools")
     menu.setObjectName("exchange_menu")
     for fmt in EXCHANGE_FORMATS:
-        action = menu.addAction(TITLES[fmt] + "…")
+        action = menu.addAction("&" + TITLES[fmt] + "…")
         action.setObjectName(f"export_{fmt}")
         action.triggered.connect(lambda _checked=False, f=fmt: export_exchange_dialog(window, f))
-    action = file_menu.addAction("Import REFI-QDA project (.qdpx)…")
+    action = file_menu.addAction("Import REFI-QDA pro&ject (.qdpx)…")
     action.setObjectName("import_qdpx")
     action.triggered.connect(lambda: import_qdpx_dialog(window))
     return menu
