@@ -33,6 +33,10 @@ def read_source(source: Source, options: ReadOptions | None = None) -> Iterator[
     except OSError as exc:
         yield ImportProblem(source.path, f"cannot be read ({exc.strerror or exc})")
         return
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error, ValueError) as exc:
+        # sniffing the format opens the file: a damaged or hostile archive member fails here
+        yield ImportProblem(source.path, f"cannot be read from the archive ({exc or type(exc).__name__})")
+        return
     if reader is None:
         if source.suffix == ".xml":  # only Factiva's XML delivery is read; other XML in a folder is passed over
             yield ImportProblem(source.path, "an XML file that is not a Factiva XML delivery (PPSResponse)",
