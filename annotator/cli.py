@@ -18,6 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     if not argv:
         argv = ["gui"]
     args = parser.parse_args(argv)
+    streams = sys.stdout, sys.stderr
+    _terminal_safe_output(args)
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
@@ -25,6 +27,35 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+class _TerminalSafe:
+    """A text stream that takes control characters out of what is written to a terminal (ESC, CSI,
+    BEL ...: a colleague's name must not set the title, clear the screen or move the cursor); tab
+    and newline pass. Names are also stripped one by one where they are printed (terminal_text),
+    so a newline in a name cannot forge a line."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from annotator.core.validate import TERMINAL_CONTROLS
+
+        return self._stream.write(TERMINAL_CONTROLS.sub("\ufffd", text))
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def _terminal_safe_output(args) -> None:
+    """Human-readable output made safe for a terminal; JSON output (escaped by json.dumps) is left
+    as it is, so a program reading it gets the data exactly."""
+    if not isinstance(sys.stderr, _TerminalSafe):
+        sys.stderr = _TerminalSafe(sys.stderr)
+    if not (getattr(args, "json", False) or getattr(args, "jsonl", False)) and not isinstance(sys.stdout, _TerminalSafe):
+        sys.stdout = _TerminalSafe(sys.stdout)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -483,6 +514,7 @@ def cmd_disagreements(args) -> int:
     from dataclasses import asdict
 
     from annotator.core.adjudicate import disagreements
+    from annotator.core.validate import terminal_text as shown
 
     project = _read(args.project)
     with project:
@@ -492,9 +524,9 @@ def cmd_disagreements(args) -> int:
             print(json.dumps(asdict(d), ensure_ascii=False))
         else:
             where = f"article {d.article_id}" + (f" quote {d.quote_id}" if d.quote_id else "")
-            values = ", ".join(f"{a}: {v or '-'}" for a, v in d.values.items())
-            done = f"  => {d.adjudicated!r} ({d.adjudicator})" if d.adjudicator else ""
-            print(f"{d.task}\t{where}\t{d.title}\t{values}{done}")
+            values = ", ".join(f"{shown(a)}: {shown(v) or '-'}" for a, v in d.values.items())
+            done = f"  => {shown(d.adjudicated)!r} ({shown(d.adjudicator)})" if d.adjudicator else ""
+            print(f"{shown(d.task)}\t{where}\t{shown(d.title)}\t{values}{done}")
     return EXIT_OK
 
 
