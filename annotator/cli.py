@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -27,8 +28,35 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # no traceback reaches a user: a sentence, and the details only when asked
+        print(f"annotator {args.command or ''}: {failure_message(args, exc)}".replace(" :", ":"), file=sys.stderr)
+        if os.environ.get("ANNOTATOR_DEBUG"):
+            raise
+        return EXIT_FAILED
     finally:
         sys.stdout, sys.stderr = streams
+
+
+def failure_message(args, exc: BaseException, what: str | None = None) -> str:
+    """What to tell a person when a command stops on an error: a full disk or a read-only file in
+    words (every write is one transaction, so nothing of it was stored), anything else as itself."""
+    import sqlite3
+
+    from annotator.core.store import ProjectError, storage_problem
+
+    what = what or f"this {args.command or 'command'}"
+    problem = storage_problem(getattr(args, "project", None) or "the project", exc)
+    if problem and "disk is full" in problem:
+        return f"{problem}: nothing of {what} was stored; free some space and run it again"
+    if problem:
+        return f"{problem}; nothing of {what} was stored"
+    if isinstance(exc, ProjectError):
+        return str(exc)
+    if isinstance(exc, sqlite3.DatabaseError):
+        return f"the project could not be written or read ({exc}); nothing of {what} was stored"
+    if isinstance(exc, OSError):
+        return f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")
+    return f"unexpected error ({type(exc).__name__}: {exc}); set ANNOTATOR_DEBUG=1 to see where"
 
 
 class _TerminalSafe:
@@ -354,10 +382,21 @@ def cmd_import(args) -> int:
         return EXIT_USAGE
     project = _open(args.project)
     bar = _TerminalProgress() if sys.stderr.isatty() and not args.json else None
+    before = project.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     try:
         report = import_paths(
             project, args.paths, options, progress=bar, workers=args.workers, detect=args.detect
         )
+    except Exception as exc:
+        try:
+            stored = project.conn.execute("SELECT count(*) FROM articles").fetchone()[0] - before
+        except Exception:  # noqa: BLE001 - the first error is the one to tell
+            stored = 0
+        what = "this import" if stored <= 0 else f"this import after its first {stored} articles"
+        print(f"annotator import: {failure_message(args, exc, what)}", file=sys.stderr)
+        if os.environ.get("ANNOTATOR_DEBUG"):
+            raise
+        return EXIT_FAILED
     finally:
         if bar:
             bar.finish()

@@ -48,9 +48,25 @@ class ProjectJob(QThread):
             with opened as project:
                 result = self.work(project, self.progressed.emit, self.cancelled)
         except Exception as exc:  # reported to the person in a dialog, never lost silently
-            self.failed.emit(f"{exc}\n\n{traceback.format_exc()}")
+            traceback.print_exc()  # the details for a bug report, on the terminal; the person gets a sentence
+            self.failed.emit(job_failure(self.project_path, exc))
             return
         self.done.emit(result)
+
+
+def job_failure(project_path: Path, exc: BaseException) -> str:
+    """The sentence a dialog shows for work that stopped: a full disk or a read-only file in words
+    (every write is one transaction: nothing of the work was stored), anything else as itself."""
+    import sqlite3
+
+    from annotator.core.store import ProjectError, storage_problem
+
+    problem = storage_problem(project_path, exc)
+    if problem:
+        return f"{problem}: nothing of this work was stored."
+    if isinstance(exc, (ProjectError, OSError, sqlite3.DatabaseError)):
+        return str(exc)
+    return f"An unexpected error stopped the work ({type(exc).__name__}: {exc}). Nothing half-done was stored."
 
 
 def import_job(project_path: Path, paths: list[str], parent=None, workers: int | None = None) -> ProjectJob:
