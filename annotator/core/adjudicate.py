@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from annotator.core.validate import clean_name
 from annotator.core.agreement import quote_sets, task_units
 from annotator.core import shown
 from annotator.core.scheme import MULTI, load_scheme
@@ -53,6 +54,7 @@ def set_adjudication(project: Project, article_id: int, task_id: int | None, val
     adjudicator = " ".join(adjudicator.split())
     if not adjudicator:
         raise ValueError("an adjudication needs the adjudicator's name")
+    adjudicator = clean_name(adjudicator, "adjudicator")
     if isinstance(values, str):
         values = [v.strip() for v in values.split(";")] if task_id is not None else [values.strip()]
     values = [v for v in dict.fromkeys(values) if v]
