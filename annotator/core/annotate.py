@@ -137,6 +137,22 @@ def mark_quote(project: Project, article_id: int, start: int, end: int, annotato
         }).last_pk
 
 
+def correct_span(project: Project, quote_id: int, annotator: str, start: int, end: int, form: str) -> tuple[int, dict | None]:
+    """A person's correction of a detected quote's span or form (reported speech read too short, a
+    direct quote that is really mixed): their own quote over the selection replaces it, and the
+    detected one is rejected for them. Returns (new quote id, their verdict on the old one before)."""
+    quote = project.db["quotes"].get(quote_id)
+    before = get_verdict(project, quote_id, annotator)
+    new_id = mark_quote(project, quote["article_id"], start, end, annotator, form=form, replaces_id=quote_id)
+    reject_quote(project, quote_id, annotator)
+    return new_id, before
+
+
+def undo_correct_span(project: Project, new_id: int, quote_id: int, annotator: str, before: dict | None) -> None:
+    delete_human_quote(project, new_id)
+    set_verdict(project, quote_id, annotator, before)
+
+
 def mark_mention(project: Project, article_id: int, start: int, end: int, annotator: str) -> int:
     """A speaker mention marked by hand from a selection; returns the new mention id."""
     text = _span_text(project, article_id, start, end)
