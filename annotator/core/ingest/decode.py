@@ -10,8 +10,6 @@ import io
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from charset_normalizer import from_bytes
-
 from annotator.core.records import ImportProblem
 
 _BOMS = (
@@ -66,6 +64,8 @@ _WESTERN = {"cp1252", "latin_1", "iso8859_1", "iso8859_15"}
 
 
 def _best_single_byte(data: bytes) -> str:
+    from charset_normalizer import from_bytes   # here: most files are UTF-8, and it takes a while to load
+
     matches = list(from_bytes(data))
     if not matches:
         raise DecodeError("not text in any known encoding")
