@@ -137,8 +137,10 @@ def _parse_lines(lines, path, line_of, complete) -> Iterator[Article | ImportPro
     started = False  # a separator or an "End of Document" has been seen
     for line_no, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r\n")
-        separator = _CLASSIC_SEPARATOR.match(line) or _UNI_SEPARATOR.match(line)
-        if separator or _END.match(line):
+        # (the patterns only for lines that can be separators: most lines are text)
+        maybe = "OCUMENT" in line or "ocument" in line or "OKUMENT" in line or "okument" in line
+        separator = maybe and (_CLASSIC_SEPARATOR.match(line) or _UNI_SEPARATOR.match(line))
+        if separator or (maybe and _END.match(line)):
             if document is not None and document.has_content() and (started or not separator):
                 got = document.finish(path, index)
                 finished += 1
@@ -202,8 +204,11 @@ class _Document:
 
     def add(self, line: str) -> None:
         self.chars += len(line) + 1
+        if self.state == "body" and ":" not in line and "Classification" not in line:  # a line of text
+            self.body.append(line.rstrip())
+            return
         stripped = line.strip()
-        name, value = _field_of(line)
+        name, value = _field_of(line) if ":" in line else (None, "")
         if name is not None:
             if name in _GERMAN_HEADER:
                 self.german = True
