@@ -1,6 +1,7 @@
 """Import throughput and peak memory per input format, beside the ceilings measured in the same run.
 
     python benchmarks/import_bench.py [--n 10000] [--formats txt,json,jsonl,csv,nexis,html,factiva,nexis-html]
+        [--readers] [--small-export 262]
 
 For each format it writes N synthetic articles (txt and html: one file each; json: 100 a file;
 jsonl, csv, nexis: 1,000 a file; factiva (a Factiva HTML export saved from the article view) and
@@ -223,12 +224,48 @@ def trafilatura_ceiling(folder: Path, limit: int = 300) -> float:
     return len(files) / (time.perf_counter() - start)
 
 
+def reader_rates(folder: Path) -> float:
+    """Articles/s of the readers alone (this process, nothing stored): the best of three runs."""
+    from annotator.core.ingest import read_source
+    from annotator.core.ingest.source import iter_sources
+
+    best = 0.0
+    for _ in range(3):
+        start = time.perf_counter()
+        count = sum(1 for source in iter_sources([folder]) for got in read_source(source) if hasattr(got, "text"))
+        best = max(best, count / (time.perf_counter() - start))
+    return best
+
+
+def small_export_seconds(fmt: str, n: int, tmp: Path) -> float:
+    """Seconds to import one export of n documents into a new project (in this process, no detection)."""
+    from annotator.core.importer import import_paths
+    from annotator.core.store import open_project
+
+    folder = tmp / f"small-{fmt}"
+    write_corpus(fmt, n, folder)
+    best = float("inf")
+    for attempt in range(3):
+        project = open_project(tmp / f"small-{fmt}-{attempt}.db")
+        start = time.perf_counter()
+        report = import_paths(project, [folder], detect=False)
+        best = min(best, time.perf_counter() - start)
+        project.close()
+        assert report.imported_articles == n, report.summary()
+    shutil.rmtree(folder)
+    return best
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--formats", default="txt,json,jsonl,csv,nexis,html,factiva,nexis-html")
     parser.add_argument("--with-detect", action="store_true",
                         help="also time each import with quote detection on (the default of `annotator import`)")
+    parser.add_argument("--small-export", type=int, default=0, metavar="N",
+                        help="also time importing one export of N documents (262: the Nexis file the issue names)")
+    parser.add_argument("--readers", action="store_true",
+                        help="also time each format's reader alone, beside the JSON Lines reader on the same articles")
     parser.add_argument("--with-test-extras", action="store_true",
                         help="leave pandas importable (the development venv as it is)")
     args = parser.parse_args()
@@ -240,6 +277,26 @@ def main() -> None:
     print(f"cores: {os.cpu_count()}  articles per format: {args.n}")
     print(f"{'format':<10} {'files':>6} {'articles/s':>11} {'ceiling/s':>10} {'peak MB':>8}  result")
     try:
+        if args.small_export:
+            print(f"one export of {args.small_export} documents into a new project (best of 3, no detection):")
+            base = small_export_seconds("jsonl", args.small_export, tmp)
+            print(f"  {'jsonl':<10} {base:>6.3f} s  (baseline: the same articles as JSON Lines)")
+            for fmt in ("factiva", "nexis-html", "nexis"):
+                took = small_export_seconds(fmt, args.small_export, tmp)
+                print(f"  {fmt:<10} {took:>6.3f} s  ratio to jsonl {took / base:.2f}")
+        if args.readers:
+            print("readers alone (no storing), articles/s, beside the JSON Lines reader on the same articles:")
+            baseline_folder = tmp / "baseline-jsonl"
+            write_corpus("jsonl", args.n, baseline_folder)
+            baseline = reader_rates(baseline_folder)
+            print(f"  {'jsonl':<10} {baseline:>8.0f}  (baseline)")
+            for fmt in args.formats.split(","):
+                folder = tmp / f"reader-{fmt}"
+                write_corpus(fmt, args.n, folder)
+                rate = reader_rates(folder)
+                print(f"  {fmt:<10} {rate:>8.0f}  ratio to jsonl {rate / baseline:.2f}")
+                shutil.rmtree(folder)
+            shutil.rmtree(baseline_folder)
         for fmt in args.formats.split(","):
             folder = tmp / fmt
             rows = write_corpus(fmt, args.n, folder)

@@ -305,7 +305,10 @@ def _has_headline(element) -> bool:
 
 def _text(element) -> str:
     """The element's text with white space folded (highlighted search words `<b>` kept as words)."""
-    return " ".join(etree.tostring(element, method="text", encoding="unicode", with_tail=False).split())
+    text = etree.tostring(element, method="text", encoding="unicode", with_tail=False).strip()
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\xa0" in text:
+        text = " ".join(text.split())
+    return text
 
 
 def _forget(element) -> None:

@@ -14,8 +14,8 @@ Only the current document is held in memory, so export files of any size stream 
 
 from __future__ import annotations
 
-import re
 import dataclasses
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 

@@ -28,13 +28,16 @@ from annotator.core.records import Article, ImportProblem
 READER = "nexis-html"
 PIECE_CHARS = 1 << 16
 _DROP = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>", re.S | re.I)
-_BREAK = re.compile(r"<br\s*/?>", re.I)
-_BLOCK = re.compile(r"</?(?:p|div|h[1-6]|tr|table|li|ul|ol|blockquote|center)\b[^>]*>", re.I)
+# (upper or lower case spelled out: several times faster than re.I over megabytes)
+_BREAK = re.compile(r"<(?:BR|br|Br)\s*/?>")
+_BLOCKS = r"(?:P|p|DIV|div|Div|H[1-6]|h[1-6]|TR|tr|TABLE|table|LI|li|UL|ul|OL|ol|BLOCKQUOTE|blockquote|CENTER|center)\b"
+_BLOCK_END = re.compile(r"</" + _BLOCKS + r"[^>]*>")  # ends a block: a blank line
+_BLOCK_START = re.compile(r"<" + _BLOCKS + r"[^>]*>")  # starts one on a line of its own
 _TAG = re.compile(r"<[^>]*>")
 _SPACES = re.compile(r"  +")
-_LINE_EDGES = re.compile(r" ?\n ?")  # (runs of spaces are single by then)
+_LINE_EDGES = re.compile(r" \n ?|\n ")  # (runs of spaces are single by then)
 _ODD_SPACES = ("\xa0", "\t", "\u202f", "\u2007", "\f", "\v")
-_BLANK_RUN = re.compile(r"\n(?: ?\n)+")
+_BLANK_RUN = re.compile(r"\n{3,}")
 _SEPARATOR = re.compile(
     r">\s*\d+\s+(?:of|von|de|sur|di|van)\s+\d+\s+(?:DOCUMENTS?|DOKUMENTE?N?|DOCUMENTOS?|DOCUMENTI?)\s*<", re.I
 )
@@ -142,12 +145,15 @@ class MarkupLines:
         if self._in_foreign or _may_hold_foreign(raw):
             raw = self._drop_foreign(raw, start_line)
         if "OCUMENT" in raw or "OKUMENT" in raw or "ocument" in raw:
+            line, counted = start_line, 0
             for found in _SEPARATOR.finditer(raw):
-                self._pending_file.append(start_line + raw.count("\n", 0, found.start()))
+                line += raw.count("\n", counted, found.start())
+                counted = found.start()
+                self._pending_file.append(line)
         self._line = start_line + raw.count("\n")  # (lines dropped with foreign parts are added back there)
         text = _DROP.sub("", raw).replace("\r", " ").replace("\n", " ")
         text = _BREAK.sub("\n", text)
-        text = _BLOCK.sub("\n\n", text)
+        text = _BLOCK_START.sub("\n", _BLOCK_END.sub("\n\n", text))
         text = html.unescape(_TAG.sub("", text))
         for space in _ODD_SPACES:
             if space in text:
