@@ -2,8 +2,9 @@
 
 Every reader is a generator `read(source, options) -> Iterator[Article | ImportProblem]`. A reader
 yields an ImportProblem (naming the place) when the file cannot be imported whole and then stops;
-it never raises for bad input. The importer (annotator.core.importer) stores a file only when its
-reader finished without a problem, so a file is imported whole or not at all.
+it never raises for bad input. Every article leaves `read_source` through `validate.clean_article`
+(NUL out of the text, control characters out of the short fields, fields bounded). The importer (annotator.core.importer) stores a file only
+when its reader finished without a problem, so a file is imported whole or not at all.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ import zlib
 from collections.abc import Iterator
 
 from annotator.core.ingest.options import ReadOptions
-from annotator.core.ingest.source import KNOWN_SUFFIXES, Source, iter_sources
+from annotator.core.ingest.source import KNOWN_SUFFIXES, InputTooLarge, Source, iter_sources
 from annotator.core.records import Article, ImportProblem
+from annotator.core.validate import clean_article
 
 __all__ = ["KNOWN_SUFFIXES", "ReadOptions", "Source", "iter_sources", "read_source", "read_paths"]
 
@@ -48,13 +50,16 @@ def _read_with_its_reader(source: Source, options: ReadOptions) -> Iterator[Arti
             return
         yield ImportProblem(source.path, f"unsupported file type '{source.suffix or '(none)'}'")
         return
-    for got in reader(source, options):
-        if not got.reader:  # a reader that hands over to another (text -> nexis-txt) names itself
-            if isinstance(got, ImportProblem):
-                got = dataclasses.replace(got, reader=name)
-            else:
-                got.reader = name
-        yield got
+    try:
+        for got in reader(source, options):
+            if not got.reader:  # a reader that hands over to another (text -> nexis-txt) names itself
+                if isinstance(got, ImportProblem):
+                    got = dataclasses.replace(got, reader=name)
+                else:
+                    got.reader = name
+            yield clean_article(got) if isinstance(got, Article) else got
+    except InputTooLarge as exc:
+        yield ImportProblem(source.path, f"not read: {exc}", reader=name)
 
 
 def read_paths(paths, options: ReadOptions | None = None) -> Iterator[tuple[str, list[Article], ImportProblem | None]]:
