@@ -74,3 +74,13 @@ def test_update_in_an_english_export_is_text():
 ])
 def test_dates_in_the_interface_languages(written, iso):
     assert to_iso(written) == iso
+
+
+def test_an_accession_number_in_the_trailer_is_the_source_id():
+    lines = ["1 of 1 DOCUMENT", "", "The Herald", "", "March 2, 2015 Monday", "", "Bridge reopens", "",
+             "LENGTH: 9 words", "", "The bridge reopened today.", "", "LOAD-DATE: March 3, 2015", "",
+             "ACC-NO: HER-20150302-0042"]
+    (article,) = nexis.parse_nexis_lines(lines, "x.txt")
+    assert article.source_id == "nexis:HER-20150302-0042" and article.text == "The bridge reopened today."
+    (without,) = nexis.parse_nexis_lines(lines[:-2], "x.txt")
+    assert without.source_id is None  # "1 of 1" is a position in the download, not an id
