@@ -200,6 +200,8 @@ def _listed_fields(article) -> dict:
             fields["byline"] = _text(child)
         elif not child.attrib:
             (plain if headline_seen else before_headline).append(_text(child))
+    if not fields["body"]:  # paragraphs wrapped in a block of their own
+        fields["body"] = [_text(p) for p in article.iter("p") if "articleParagraph" in (p.get("class") or "")]
     fields["body"] = [p for p in fields["body"] if p]
     if before_headline:
         fields["section"] = before_headline[-1]
