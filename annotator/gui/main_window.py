@@ -227,6 +227,8 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         self._action("&Label scheme…", None, self.edit_scheme, edit_menu)
         self._action("&Search", "Ctrl+F", lambda: (self.search.setFocus(), self.search.selectAll()), edit_menu)
+        self._action("Next search &hit", "F3", lambda: self.step_search_hit(1), edit_menu)
+        self._action("Previous search hi&t", "Shift+F3", lambda: self.step_search_hit(-1), edit_menu)
 
         go = bar.addMenu("&Go")
         self._action("&Label and next", ["Ctrl+Return", "Ctrl+Enter"], self.label_and_next, go)
@@ -451,10 +453,23 @@ class MainWindow(QMainWindow):
         if self.article is None:
             return
         self.reader.show_article(self.article)
+        self._mark_search()
         self.speaker_names.set_article(article_id)
         self._refresh_panel(keep_quote_id=None)
         articles.remember_position(self.project, self.annotator, article_id)
         self.article_shown.emit(article_id)
+
+    def _mark_search(self) -> None:
+        """Mark the search box's words in the article shown (F3 / Shift+F3 go from hit to hit)."""
+        count = self.reader.text.mark_search(self.search.text())
+        if self.search.text().strip():
+            self.statusBar().showMessage(f"{count} search hits in this article (F3 next, Shift+F3 previous)"
+                                         if count else "No search hits in this article's text", 5000)
+
+    def step_search_hit(self, delta: int) -> None:
+        if not self.reader.text.step_hit(delta):
+            self.statusBar().showMessage("No search hits in this article: type words in the search box "
+                                         "(Ctrl+F)", 4000)
 
     def _refresh_panel(self, keep_quote_id: int | None) -> None:
         """Read the article's labels, status and note (two queries) and show them with its quotes."""
@@ -522,6 +537,7 @@ class MainWindow(QMainWindow):
         query.status = self.status_filter.currentData()
         self.list_model.set_query(query)
         self._update_list_count()
+        self._mark_search()
         if self.article is not None:
             row = self.list_model.row_of(self.article.id)
             if row is not None:
@@ -673,12 +689,16 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Marked a speaker and made it the selected quote's speaker.", 4000)
 
     def _quote_selected(self, quote_id) -> None:
+        """A quote chosen in the list: scrolled to in the text (unless words are selected there, which
+        a scroll would lose) and flashed, so the sentence is in view while its speaker is corrected."""
         self.reader.text.highlighter.set_current_quote(quote_id)
         self._refresh_quote_labels()
-        if quote_id is not None:
-            quote = self._current_quote()
-            if quote and not self.reader.text.textCursor().hasSelection():
-                self.reader.text.show_offset(quote["start"])
+        if quote_id is not None and self.article is not None:
+            quote = next((q for q in self.article.quotes if q["id"] == quote_id), None)
+            if quote:
+                if not self.reader.text.textCursor().hasSelection():
+                    self.reader.text.show_offset(quote["start"])
+                self.reader.text.flash(quote["start"], quote["end"])
 
     def _quote_clicked_in_text(self, quote_id: int) -> None:
         self.panel.select_quote(quote_id, emit=False)

@@ -1,0 +1,55 @@
+"""Reading and correcting: a quote chosen in the list is scrolled to and flashed in the text; the
+search box's words are marked in the text, with next / previous hit."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from annotator.gui.reader import FLASH_MS
+from tests.gui.conftest import ARTICLES
+
+
+def test_choosing_a_quote_in_the_list_scrolls_to_it_and_flashes_it(window, qtbot):
+    long_text = ARTICLES[0][3] + "\n\n" + "\n\n".join(f"Filler paragraph {i} about nothing." for i in range(300))
+    window.project.db["articles"].update(1, {"text": long_text})
+    late = len(long_text) - 20
+    window.project.db["quotes"].insert({"article_id": 1, "start": late, "end": late + 9,
+                                        "text": long_text[late:late + 9], "origin": "auto", "confidence": 0.8})
+    window.project.conn.commit()
+    window.go_to(1)
+    text = window.reader.text
+    assert text.verticalScrollBar().value() == 0
+    quote = window.article.quotes[-1]
+    window.panel.select_quote(quote["id"])
+    assert text.verticalScrollBar().value() > 0  # scrolled down to it
+    rect = text.cursorRect()
+    assert text.viewport().rect().contains(rect.center())
+    assert text.textCursor().position() == text.offsets.to_qt(quote["start"])
+    assert text.flashing()
+    [mark] = text.extraSelections()
+    assert (mark.cursor.selectionStart(), mark.cursor.selectionEnd()) == (
+        text.offsets.to_qt(quote["start"]), text.offsets.to_qt(quote["end"]))
+    qtbot.waitUntil(lambda: not text.flashing(), timeout=FLASH_MS * 5)
+    assert text.extraSelections() == []
+
+
+def test_search_hits_are_marked_with_next_and_previous(window, qtbot):
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "bridge")
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    text = window.reader.text
+    body = window.article.text.casefold()
+    expected = body.count("bridge")
+    assert expected >= 1
+    assert len(text.search_hits) == expected == len(text.extraSelections())
+    assert "search hits" in window.statusBar().currentMessage()
+    qtbot.keyClick(window.search, Qt.Key.Key_Escape)  # back to the text, then F3
+    qtbot.keyClick(text, Qt.Key.Key_F3)
+    first = text.textCursor().position()
+    assert text.toPlainText()[first:first + 6].casefold() == "bridge"
+    assert text.current_hit == 0
+    qtbot.keyClick(text, Qt.Key.Key_F3, Qt.KeyboardModifier.ShiftModifier)
+    assert text.current_hit == (expected - 1) % expected
+    window.search.clear()
+    window.apply_filter()
+    assert text.search_hits == [] and text.extraSelections() == []
