@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from annotator import __version__
+from annotator.core.detect.confidence import MIN_CONFIDENCE
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -60,8 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or .zip archives, read by the importers")
     p.add_argument("--jsonl", action="store_true", help="one JSON object a quote")
     p.add_argument("--map", dest="field_map", metavar="FIELD=COLUMN,...", help="as for import")
-    p.add_argument("--min-confidence", type=float, default=0.5,
-                   help="leave out quotes the detector is less sure of (default 0.5; 0 shows all)")
+    p.add_argument("--min-confidence", type=float, default=MIN_CONFIDENCE,
+                   help=f"leave out quotes the detector is less sure of (default {MIN_CONFIDENCE}; 0 shows all)")
     p.set_defaults(func=cmd_quotes)
 
     p = sub.add_parser("info", help="counts, schema version and path of a project")
@@ -364,6 +365,7 @@ def cmd_detect(args) -> int:
 
 def cmd_quotes(args) -> int:
     from annotator.core.detect import detect
+    from annotator.core.detect.confidence import shown_at
     from annotator.core.ingest import read_paths
     from annotator.core.ingest.options import ReadOptions, parse_field_map
 
@@ -381,7 +383,7 @@ def cmd_quotes(args) -> int:
             continue
         for article in articles:
             for q in detect(article.text).quotes:
-                if q.confidence < args.min_confidence:
+                if not shown_at(q.confidence, args.min_confidence):
                     continue
                 row = {
                     "file": path, "article": article.source_index, "title": article.title,

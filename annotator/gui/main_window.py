@@ -6,6 +6,7 @@ the list's sort order are not edits and are not undone.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 from annotator.core import articles, entities, labels
 from annotator.core.articles import ArticleQuery, ArticleView
 from annotator.core.changes import Change
+from annotator.core.detect.confidence import MIN_CONFIDENCE
 from annotator.core.resources import resource_path
 from annotator.core.scheme import SINGLE, load_scheme
 from annotator.core.store import Project
@@ -324,11 +326,14 @@ class MainWindow(QMainWindow):
             width = self.width()
             self.splitter.setSizes([int(width * 0.37), int(width * 0.35), int(width * 0.28)])
         self.zoom(int(self.settings.value("reader/zoom", 0)))
+        with contextlib.suppress(TypeError, ValueError):
+            self.panel.set_min_confidence(float(self.settings.value("quotes/min_confidence", MIN_CONFIDENCE)))
 
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.setValue("reader/zoom", self.zoom_steps)
+        self.settings.setValue("quotes/min_confidence", self.panel.min_confidence.value())
         remember_annotator(self.settings, self.project.path, self.annotator)
         self.settings.sync()
 

@@ -1,14 +1,17 @@
-"""The quotes of the article on screen, as a table: snippet, speaker, quote stance, status."""
+"""The quotes of the article on screen, as a table: snippet, speaker, quote stance, status, the
+detector's confidence; detections nobody checked below a threshold (the command line's) are hidden."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from annotator.core.detect.confidence import MIN_CONFIDENCE, shown_at
 from annotator.gui import palette
 
-COL_SNIPPET, COL_SPEAKER, COL_STANCE, COL_STATUS = range(4)
-HEADERS = {COL_SNIPPET: "Quote", COL_SPEAKER: "Speaker", COL_STANCE: "Stance", COL_STATUS: "Status"}
+COL_SNIPPET, COL_SPEAKER, COL_STANCE, COL_STATUS, COL_CONFIDENCE = range(5)
+HEADERS = {COL_SNIPPET: "Quote", COL_SPEAKER: "Speaker", COL_STANCE: "Stance", COL_STATUS: "Status",
+           COL_CONFIDENCE: "Conf."}
 SortRole = Qt.ItemDataRole.UserRole + 1
 QuoteIdRole = Qt.ItemDataRole.UserRole + 2
 SNIPPET_CHARS = 70
@@ -22,15 +25,31 @@ def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
 class QuoteTableModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.quotes: list[dict] = []
+        self.quotes: list[dict] = []  # the rows shown
+        self.all_quotes: list[dict] = []
         self.stances: dict[int, str] = {}
+        self.min_confidence = MIN_CONFIDENCE
 
     def set_quotes(self, quotes: list[dict], stances: dict[int, str]) -> None:
         """Show these quotes (dicts from get_article) with their stance names by quote id."""
         self.beginResetModel()
-        self.quotes = list(quotes)
+        self.all_quotes = list(quotes)
+        self.quotes = self._passing(self.all_quotes)
         self.stances = dict(stances)
         self.endResetModel()
+
+    def _passing(self, quotes: list[dict]) -> list[dict]:
+        return [q for q in quotes if shown_at(q.get("confidence"), self.min_confidence, q["status"] != "auto")]
+
+    def set_min_confidence(self, threshold: float) -> None:
+        """Hide the detections nobody checked that are less sure than `threshold` (0: show all)."""
+        self.beginResetModel()
+        self.min_confidence = threshold
+        self.quotes = self._passing(self.all_quotes)
+        self.endResetModel()
+
+    def hidden_count(self) -> int:
+        return len(self.all_quotes) - len(self.quotes)
 
     def set_stance_names(self, stances: dict[int, str]) -> None:
         """New stance names (a quote's stance was set or undone): only that column is redrawn."""
@@ -64,7 +83,9 @@ class QuoteTableModel(QAbstractTableModel):
             return quote["id"]
         if role == SortRole:
             return {COL_SNIPPET: quote["start"], COL_SPEAKER: quote["shown_speaker"],
-                    COL_STANCE: self.stances.get(quote["id"], ""), COL_STATUS: quote["status"]}.get(column)
+                    COL_STANCE: self.stances.get(quote["id"], ""), COL_STATUS: quote["status"],
+                    COL_CONFIDENCE: quote.get("confidence") if quote.get("confidence") is not None else -1.0,
+                    }.get(column)
         if role == Qt.ItemDataRole.DisplayRole:
             if column == COL_SNIPPET:
                 return snippet(quote["text"])
@@ -74,6 +95,11 @@ class QuoteTableModel(QAbstractTableModel):
                 return self.stances.get(quote["id"], "")
             if column == COL_STATUS:
                 return quote["status"]
+            if column == COL_CONFIDENCE:
+                confidence = quote.get("confidence")
+                return "" if confidence is None else f"{confidence:.2f}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_CONFIDENCE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_SNIPPET:
             return " ".join((quote["text"] or "").split())
         if role == Qt.ItemDataRole.ForegroundRole and quote["status"] == "rejected":

@@ -53,3 +53,28 @@ def test_search_hits_are_marked_with_next_and_previous(window, qtbot):
     window.search.clear()
     window.apply_filter()
     assert text.search_hits == [] and text.extraSelections() == []
+
+
+def test_quote_list_shows_confidence_and_hides_unchecked_detections_below_the_cli_threshold(window, qtbot):
+    from annotator.core.detect.confidence import MIN_CONFIDENCE
+    from annotator.gui.quotes_model import COL_CONFIDENCE
+
+    text = window.article.text
+    start = text.index("Markup")
+    window.project.db["quotes"].insert({"article_id": 1, "start": start, "end": start + 6, "text": "Markup",
+                                        "origin": "auto", "confidence": 0.3})
+    window.project.conn.commit()
+    window.go_to(1)
+    model, panel = window.panel.quotes_model, window.panel
+    assert panel.min_confidence.value() == MIN_CONFIDENCE == 0.5  # what `annotator quotes` leaves out
+    assert [model.data(model.index(r, COL_CONFIDENCE)) for r in range(model.rowCount())] == ["0.93", "0.60"]
+    assert "1 less sure hidden" in panel.quotes_label.text()
+    panel.min_confidence.setValue(0.0)
+    assert model.rowCount() == 3 and model.data(model.index(2, COL_CONFIDENCE)) == "0.30"
+    low = model.quote(2)["id"]
+    window.panel.select_quote(low)
+    window.confirm_quote()  # checked by a person: shown whatever its confidence
+    panel.min_confidence.setValue(0.8)
+    assert [model.quote(r)["id"] for r in range(model.rowCount())] == [1, low]
+    window.save_settings()
+    assert float(window.settings.value("quotes/min_confidence")) == 0.8
