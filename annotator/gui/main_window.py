@@ -667,11 +667,36 @@ class MainWindow(QMainWindow):
         if quote is None:
             return
         mention = next((m for m in self.article.mentions if (m["name"] or m["text"]) == name), None)
-        self.push(commands.SetSpeaker(self.project, self.annotator, self.article.id, quote["id"], self.changed,
-                                      mention_id=mention["id"] if mention else None,
-                                      name=None if mention else name))
+        others = articles.same_speaker_quotes(self.article.quotes, quote)
+        targets = [quote] + (others if others and self.ask_same_speaker(quote, others, name) else [])
+
+        def command(q):
+            return commands.SetSpeaker(self.project, self.annotator, self.article.id, q["id"], self.changed,
+                                       mention_id=mention["id"] if mention else None, name=None if mention else name)
+
+        if len(targets) == 1:
+            self.push(command(quote))
+        else:  # one undo step for all of them
+            self.undo_stack.beginMacro(f"set speaker of {len(targets)} quotes to {name}")
+            for q in targets:
+                self.push(command(q))
+            self.undo_stack.endMacro()
+            self.statusBar().showMessage(f"{name} is now the speaker of {len(targets)} quotes (one undo step).", 5000)
         self.speaker_names.entity_added()
         self.reader.text.setFocus()
+
+    def ask_same_speaker(self, quote: dict, others: list[dict], name: str) -> bool:
+        """Ask whether a correction applies to the other quotes of the same speaker mention too."""
+        was = quote.get("speaker") or "the same speaker"
+        box = QMessageBox(QMessageBox.Icon.Question, "Same speaker",
+                          f"{len(others)} other quote(s) in this article are attributed to the same mention "
+                          f"({was!r}). Make {name!r} their speaker too?", parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # names are data
+        every = box.addButton(f"&All {len(others) + 1} quotes", QMessageBox.ButtonRole.YesRole)
+        box.addButton("&Only this one", QMessageBox.ButtonRole.NoRole)
+        box.setDefaultButton(every)
+        box.exec()
+        return box.clickedButton() is every
 
     def mark_quote(self) -> None:
         span = self.reader.text.selected_span()

@@ -78,3 +78,35 @@ def test_quote_list_shows_confidence_and_hides_unchecked_detections_below_the_cl
     assert [model.quote(r)["id"] for r in range(model.rowCount())] == [1, low]
     window.save_settings()
     assert float(window.settings.value("quotes/min_confidence")) == 0.8
+
+
+def test_a_speaker_correction_can_apply_to_every_quote_of_the_same_mention_in_one_undo_step(window, qtbot,
+                                                                                           monkeypatch):
+    from annotator.core import annotate
+
+    text = window.article.text
+    start = text.index("not bold")
+    okafor = text.index("Helena Okafor")
+    window.project.db["quotes"].insert({"article_id": 1, "start": start, "end": start + 8, "text": "not bold",
+                                        "origin": "auto", "confidence": 0.9, "speaker": "Helena Okafor",
+                                        "speaker_start": okafor, "speaker_end": okafor + 13})
+    window.project.conn.commit()
+    window.go_to(1)
+    asked = []
+    monkeypatch.setattr(window, "ask_same_speaker", lambda quote, others, name: asked.append(len(others)) or True)
+    first = window.article.quotes[0]
+    window.panel.select_quote(first["id"])
+    window.set_speaker_name("Marcus Wren")
+    assert asked == [1]
+    same = [q["id"] for q in window.article.quotes if q["speaker_start"] == okafor]
+    assert len(same) == 2
+    for quote_id in same:
+        assert annotate.get_verdict(window.project, quote_id, "ana")["speaker"] == "Marcus Wren"
+    other = next(q for q in window.article.quotes if q["speaker_start"] != okafor)
+    assert annotate.get_verdict(window.project, other["id"], "ana") is None
+    window.undo_stack.undo()  # one step takes both back
+    assert all(annotate.get_verdict(window.project, q, "ana") is None for q in same)
+    monkeypatch.setattr(window, "ask_same_speaker", lambda quote, others, name: False)
+    window.panel.select_quote(first["id"])
+    window.set_speaker_name("Marcus Wren")
+    assert [annotate.get_verdict(window.project, q, "ana") is not None for q in same] == [True, False]
