@@ -8,7 +8,8 @@ listed in the report. Everything is one transaction; merging the same file again
 
 Every row is held to the rules of `annotator.core.validate`, as an import is: names (annotator,
 task, option, entity, alias) single-line, without control characters, bounded; article texts within
-the import limit, uids recomputed from the text (never taken from the file), short fields bounded;
+the import limit (NUL stored as U+FFFD, as an import does), uids recomputed from the text (never
+taken from the file), short fields bounded and without control characters;
 quote spans inside their article (the quote's text is taken from our article), known statuses,
 verdicts, kinds and levels, one option on a single-choice task, options of the task they label.
 A row that breaks a rule is refused and listed by table and row id with the reason, and so are the
@@ -360,8 +361,6 @@ def _merge_articles(conn, other, report):
         their_id, text, text_too_long = row[0], row[1], row[2]
         problem = (f"the article text is longer than {v.MAX_ARTICLE_CHARS:,} characters" if text_too_long
                    else v.check_article_text(text))
-        if problem is None and v.CONTROLS.search(text.replace("\r", "")):
-            problem = "the article text holds control characters"
         extra = {}
         for i, name in enumerate(fields):
             value, too_long = row[3 + 2 * i], row[4 + 2 * i]
@@ -375,7 +374,7 @@ def _merge_articles(conn, other, report):
         if problem:
             report.refuse("articles", their_id, problem)
             continue
-        text = v.clean_text(text)  # CR as newline, as an import stores it
+        text = v.clean_article_text(text)  # as an import stores it: offsets of their quotes still hold
         uid = v.article_uid(text)
         if uid in ours:
             mapping[their_id] = ours[uid]

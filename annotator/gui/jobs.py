@@ -197,9 +197,9 @@ class ImportReportDialog(QDialog):
         for item in report.files:
             where = f" (row {item.row})" if item.row else (f" (line {item.line})" if item.line else "")
             status = item.status + (f", {item.left_out} left out" if item.left_out else "")
-            rows.append([item.path, status, str(item.article_count), (item.message or "") + where])
-        self.model = RowsModel(["File", "Result", "Articles", "Message"], rows, right={2})
-        table = rows_view(self.model, stretch=(0, 3))
+            rows.append([item.path, status, item.reader, str(item.article_count), (item.message or "") + where])
+        self.model = RowsModel(["File", "Result", "Read as", "Articles", "Message"], rows, right={3})
+        table = rows_view(self.model, stretch=(0, 4))
         self.table = table
         layout.addWidget(table, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -36,8 +36,10 @@ from annotator.core.detect.confidence import MIN_CONFIDENCE
 from annotator.core.resources import resource_path
 from annotator.core.scheme import SINGLE, load_scheme
 from annotator.core.store import Project
+from annotator.core.sync import status_line
 from annotator.gui import commands
 from annotator.gui.article_list import COL_DATE, COL_OUTLET, COL_STANCE, COL_STATUS, COL_TITLE, ArticleListModel
+from annotator.gui.exchange_actions import add_exchange_actions
 from annotator.gui.jobs import ImportReportDialog, ProjectJob, import_job, run_job
 from annotator.gui.labels_panel import LabelsPanel
 from annotator.gui.projects import ANNOTATOR_WHY, remember_annotator, remember_recent
@@ -211,7 +213,9 @@ class MainWindow(QMainWindow):
         self._action("&Import files…", "Ctrl+Shift+O", self.import_files_dialog, file_menu)
         self._action("Import a &folder…", None, self.import_folder_dialog, file_menu)
         self.export_actions = self._build_export(file_menu)
+        self.exchange_menu = add_exchange_actions(self, file_menu)  # other tools' formats, in and out
         self.merge_action = self._action("&Merge colleague's project…", None, self.merge_dialog, file_menu)
+        self.sync_action = self._action("S&ync with team", "Ctrl+Shift+Y", self.sync_with_team, file_menu)
         file_menu.addSeparator()
         self._action("S&witch annotator…", None, self.switch_annotator_dialog, file_menu)
         file_menu.addSeparator()
@@ -307,6 +311,18 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress_label)
         self.statusBar().addPermanentWidget(self.annotator_button)
         self._show_annotator()
+        self.team_sync = None
+        if status_line(self.project):
+            from annotator.gui.team_sync import TeamSync  # noqa: PLC0415
+
+            self.team_sync = TeamSync(self, self.project)
+            self.team_sync.synced.connect(self._team_synced)
+            self.statusBar().addPermanentWidget(self.team_sync.label)
+            self.undo_stack.indexChanged.connect(self.team_sync.refresh)
+        self.sync_action.setEnabled(self.team_sync is not None)
+        self.sync_action.setToolTip("Send your work to the team's server and receive everyone else's"
+                                    if self.team_sync else "This project is not joined to a team "
+                                    "(annotator team join makes one that is)")
 
     def _show_annotator(self) -> None:
         self.annotator_button.setText(f"Annotator: {self.annotator}")
@@ -341,6 +357,8 @@ class MainWindow(QMainWindow):
         self.panel.note.clearFocus()  # a note being typed is kept
         self.search_timer.stop()
         self.save_settings()
+        if self.team_sync is not None:
+            self.team_sync.stop()
         for job in list(self.jobs):
             job.cancel()
             job.wait()
@@ -840,7 +858,7 @@ class MainWindow(QMainWindow):
 
     def import_files_dialog(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import articles", "", "Articles (*.txt *.csv *.tsv *.json *.jsonl *.html *.htm *.zip *.docx);;"
+            self, "Import articles", "", "Articles (*.txt *.csv *.tsv *.json *.jsonl *.html *.htm *.xml *.zip *.docx);;"
             "All files (*)")
         if paths:
             self.import_paths(paths)
@@ -903,11 +921,30 @@ class MainWindow(QMainWindow):
 
         return choose_and_merge(self, self.project.path, on_done=self._merged)
 
+    def sync_with_team(self):
+        """File > Sync with team: a sync now, in the background, with its report afterwards."""
+        if self.team_sync is not None:
+            return self.team_sync.sync_now(show_report=True)
+        return None
+
+    def _team_synced(self, report) -> None:
+        """After a sync: reload what it brought (articles, labels, scheme); say what happened."""
+        if any(report.pulled.values()):
+            self._reload_after_outside_change(bool(report.pulled.get("tasks") or report.pulled.get("options")))
+        self.statusBar().showMessage(report.summary(), 8000)
+
     def _merged(self, reports: list) -> None:
         from annotator.gui.merge_action import show_reports  # noqa: PLC0415
 
         self.last_merge_reports = reports
-        if any(r.tasks_added or r.options_added for r in reports):
+        self._reload_after_outside_change(any(r.tasks_added or r.options_added for r in reports))
+        self.statusBar().showMessage("; ".join(r.lines()[0] for r in reports), 10000)
+        if self.show_report_dialogs:
+            show_reports(self, reports)
+
+    def _reload_after_outside_change(self, scheme: bool) -> None:
+        """Another connection changed the project (a merge, a sync): re-read the list, scheme and article."""
+        if scheme:
             self.reload_scheme()
         self.apply_filter()  # re-reads the list: added articles, changed statuses
         self.list_model.refresh_all()
@@ -918,9 +955,6 @@ class MainWindow(QMainWindow):
             self.go_to(self.list_model.ids[0])
             if self.reader.banner.text() == EMPTY:
                 self.reader.banner.hide()
-        self.statusBar().showMessage("; ".join(r.lines()[0] for r in reports), 10000)
-        if self.show_report_dialogs:
-            show_reports(self, reports)
 
     def show_review(self):
         """The review window: items where annotators disagree, side by side; the adjudicator (asked once
