@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from annotator.core.agreement import quote_sets, task_units
 from annotator.core import shown
+from annotator.core.agreement import quote_sets, task_units
 from annotator.core.scheme import MULTI, load_scheme
 from annotator.core.store import Project, utc_now
 

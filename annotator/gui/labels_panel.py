@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.scheme import SINGLE, Scheme
 from annotator.core.detect.confidence import MIN_CONFIDENCE
+from annotator.core.scheme import SINGLE, Scheme
 from annotator.gui.quotes_model import (
     COL_CONFIDENCE,
     COL_SNIPPET,

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core import articles, entities, labels
+from annotator.core import articles, labels
 from annotator.core.articles import ArticleQuery, ArticleView
 from annotator.core.changes import Change
 from annotator.core.detect.confidence import MIN_CONFIDENCE
@@ -251,7 +251,8 @@ class MainWindow(QMainWindow):
         self._action("Mark selection as a &speaker", "S", self.mark_speaker, annotate_menu)
         targets = (self.reader.text, self.panel.quotes_view)
         ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        self._action("&Confirm the selected quote", ["Return", "Enter"], self.confirm_quote, annotate_menu, ctx, targets)
+        self._action("&Confirm the selected quote", ["Return", "Enter"], self.confirm_quote, annotate_menu, ctx,
+                     targets)
         self._action("&Reject the selected quote", "Delete", self.reject_quote, annotate_menu, ctx, targets)
         self._action("&Next quote", "]", lambda: self.step_quote(1), annotate_menu)
         self._action("&Previous quote", "[", lambda: self.step_quote(-1), annotate_menu)

@@ -10,14 +10,14 @@ import html
 import re
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QTextCursor
+from PySide6.QtGui import QColor, QFont, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QTextEdit,
     QSizePolicy,
+    QTextEdit,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -122,8 +122,10 @@ class ArticleText(QPlainTextEdit):
         return extra
 
     def _show_marks(self) -> None:
-        hit, current = palette.translucent(palette.SEARCH_HIT, 120, 150), palette.translucent(palette.SEARCH_CURRENT, 200, 220)
-        hits = [self._selection(a, b, current if i == self.current_hit else hit) for i, (a, b) in enumerate(self.search_hits)]
+        hit = palette.translucent(palette.SEARCH_HIT, 120, 150)
+        current = palette.translucent(palette.SEARCH_CURRENT, 200, 220)
+        hits = [self._selection(a, b, current if i == self.current_hit else hit)
+                for i, (a, b) in enumerate(self.search_hits)]
         self.setExtraSelections(hits + self.flash_selection)
 
     def flash(self, start: int, end: int) -> None:
