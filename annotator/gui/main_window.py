@@ -750,6 +750,9 @@ class MainWindow(QMainWindow):
                 self.reader.text.flash(quote["start"], quote["end"])
 
     def _quote_clicked_in_text(self, quote_id: int) -> None:
+        if self.panel.quotes_model.row_of(quote_id) is None:
+            self.statusBar().showMessage("This detection is hidden in the quote list: the detector is less sure of "
+                                         "it than the 'hide below' threshold (set it lower to check it).", 6000)
         self.panel.select_quote(quote_id, emit=False)
         self.reader.text.highlighter.set_current_quote(quote_id)
         self._refresh_quote_labels()
