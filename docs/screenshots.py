@@ -120,6 +120,16 @@ def main(out: Path) -> int:
     dialog.grab().save(str(out / "first-start.png"))
     dialog.close()
 
+    # File > Close project: the start window, with the recent projects.
+    from annotator.gui.projects import StartWindow, remember_recent  # noqa: PLC0415
+
+    remember_recent(settings, project.path)
+    start = StartWindow(settings)
+    start.show()
+    settle(app)
+    start.grab().save(str(out / "start-window.png"))
+    start.close()
+
     # File > Export to other tools: the formats other tools read (REFI-QDA, INCEpTION, brat, training)
     window.exchange_menu.popup(window.mapToGlobal(window.rect().topLeft()))
     settle(app)

@@ -158,6 +158,7 @@ class ReviewWindow(QWidget):
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #a40000")
+        self.problem.hide()
 
         undo = self.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
@@ -232,6 +233,7 @@ class ReviewWindow(QWidget):
         d = self.current_item()
         self.value_box.clear()
         self.problem.clear()
+        self.problem.hide()
         self._show_adjudicator(d)
         if d is None:
             self.detail.clear()
@@ -287,6 +289,7 @@ class ReviewWindow(QWidget):
                 value = "; ".join(adjudication_values(self.project, d.task_id, value))
             except ValueError as exc:
                 self.problem.setText(f"Not stored: {exc}.")
+                self.problem.show()
                 return False
         self.adjudicate(d, value)
         self._select_next_open(self.table.currentIndex().row())
