@@ -28,7 +28,6 @@ from annotator.core.importer import ImportReport, import_paths
 from annotator.core.store import ProjectError, open_project, open_project_read_only, storage_problem
 from annotator.gui.rows_model import RowsModel, rows_view
 
-
 _running: set[ProjectJob] = set()
 
 
