@@ -49,11 +49,11 @@ def test_import_reloads_the_window(window, qtbot, tmp_path, small_project):
     out = tmp_path / "out.qdpx"
     _wait(qtbot, window, export_exchange_dialog(window, "qdpx", out))
     # a colleague's empty project window imports it
-    other = open_project(tmp_path / "other.db")
-    from annotator.gui.main_window import MainWindow
-
     from PySide6.QtCore import QSettings
 
+    from annotator.gui.main_window import MainWindow
+
+    other = open_project(tmp_path / "other.db")
     second = MainWindow(other, "ana", QSettings(str(tmp_path / "s2.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(second)
     second.show_report_dialogs = False

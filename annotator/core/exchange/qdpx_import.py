@@ -1,11 +1,12 @@
 """A REFI-QDA project (.qdpx) into a project: ours back whole, another tool's as articles and labels.
 
-The file is read in full and checked before anything is written: the zip (no member outside it, no
-member bigger than the limits), `project.qde` (no DOCTYPE, so no entities, internal or external;
-parsed by lxml without network, entity resolution or huge-tree mode, valid against the REFI schema),
-every GUID a coding, note or link points at, every selection inside its text. Any problem refuses
-the whole file with a sentence naming the file, the element and its line; the project is untouched.
-Then everything goes in in one transaction.
+Checked: the zip (no member outside it, none bigger than the limits or than a zip bomb would be),
+`project.qde` (no DOCTYPE, so no entities, internal or external; parsed by lxml without network,
+entity resolution or huge-tree mode; valid against the REFI schema), every GUID a coding, note or
+link points at, every selection inside its text, names and texts by the validation layer. The file
+is read in one streaming pass and written as it is read, inside one transaction: any problem
+refuses the whole file with a sentence naming the file, the element and its line, and rolls back,
+so the project is untouched.
 
 Codes we wrote (recognised by their GUIDs, see qdpx.py) come back as what they were. Other codes
 become options of one multiple-choice article task named after the file's project, unless a mapping
@@ -142,7 +143,8 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
     except FileNotFoundError as exc:
         raise QdpxError(f"{path}: no such file") from exc
     except (zipfile.BadZipFile, OSError) as exc:
-        raise QdpxError(f"{path}: not a .qdpx file (a .qdpx is a zip archive; this one cannot be opened: {exc})") from exc
+        raise QdpxError(f"{path}: not a .qdpx file (a .qdpx is a zip archive; this one cannot be opened: "
+                        f"{exc})") from exc
     total = 0
     for info in zf.infolist():
         name = info.filename
@@ -245,7 +247,8 @@ def _role(g: str, name: str, parent: Code | None, about: str) -> tuple:
                 return ("group", key)
         if g == code_guid("mention"):
             return ("mention",)
-        for level, shown in (("article", name), ("quote", name[: -len(" (quote)")] if name.endswith(" (quote)") else None)):
+        quote_task = name[: -len(" (quote)")] if name.endswith(" (quote)") else None
+        for level, shown in (("article", name), ("quote", quote_task)):
             if shown and g == code_guid("task", level, shown):
                 kind = "multi" if "multiple choice" in about else "single"
                 target = re.search(r"stance towards (.+)$", about)
@@ -509,14 +512,16 @@ def parse_mapping(items: list[str] | None = None, mapping_file: str | Path | Non
         target = match[2]
         kind, _, rest = target.partition(":")
         if kind not in TARGETS or (kind == "quote" and rest and rest not in FORMS) or \
-                (kind == "label" and target != "label" and not rest.strip("/ ")) or (kind in ("speaker", "skip") and rest):
+                (kind == "label" and target != "label" and not rest.strip("/ ")) or \
+                (kind in ("speaker", "skip") and rest):
             raise QdpxError(f"{where}: unknown target {target!r} (quote, quote:FORM, speaker, label:TASK, "
                             "label:TASK/OPTION or skip)")
         out[match[1]] = target
     return out
 
 
-def _resolve_mapping(codes: dict[str, Code], mapping: dict[str, str], where: str, default_task: str) -> dict[str, tuple]:
+def _resolve_mapping(codes: dict[str, Code], mapping: dict[str, str], where: str,
+                     default_task: str) -> dict[str, tuple]:
     """{code GUID: ('quote', form) | ('speaker',) | ('label', task, option) | ('skip',)} for foreign codes."""
     foreign = [c for c in codes.values() if c.role == ("foreign",)]
     by_key: dict[str, list[Code]] = defaultdict(list)
@@ -808,7 +813,9 @@ class _Writer:
             elif role[0] == "option" or (target and target[0] == "label"):
                 self._label(article_id, None, self.annotator(user), code, self.times.get((code.guid, user)))
             elif target and target[0] == "speaker":
-                self._mention(article_id, sel, text, self.who(user), [], force_user=user)
+                made = self._mention(article_id, sel, text, self.who(user), [])
+                if made is not None:
+                    mention_guids[sel.guid] = made
 
     def _label(self, article_id: int, quote_id: int | None, who: str | None, code: Code,
                when: str | None = None) -> None:
@@ -899,7 +906,8 @@ class _Writer:
         if key in self.made or article_id in self.new_articles:
             return self.made.get(key)
         row = self.conn.execute(
-            f'SELECT id FROM {table} WHERE article_id = ? AND start = ? AND "end" = ? AND origin = ? AND annotator IS ?',
+            f'SELECT id FROM {table} WHERE article_id = ? AND start = ? AND "end" = ? AND origin = ? '
+            "AND annotator IS ?",
             [article_id, sel.start, sel.end, origin, owner]).fetchone()
         return row[0] if row else None
 
@@ -911,7 +919,7 @@ class _Writer:
             self.conn.execute("INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)", [person, self.now])
         return person
 
-    def _mention(self, article_id: int, sel: Selection, text: str, owner: str | None, roles, force_user=None):
+    def _mention(self, article_id: int, sel: Selection, text: str, owner: str | None, roles):
         if sel.start >= sel.end:
             self.report.left_out.append(f"an empty speaker selection (line {sel.line})")
             return None

@@ -40,8 +40,8 @@ def snapshot(project) -> dict:
     def rows(sql):
         return sorted(conn.execute(sql).fetchall(), key=repr)
 
-    quote_key = "(SELECT a.uid || ':' || q.start || '-' || q.\"end\" FROM quotes q JOIN articles a ON a.id = q.article_id " \
-                "WHERE q.id = {})"
+    quote_key = ("(SELECT a.uid || ':' || q.start || '-' || q.\"end\" FROM quotes q "
+                 "JOIN articles a ON a.id = q.article_id WHERE q.id = {})")
     return {
         "articles": rows("SELECT uid, title, outlet, published, url, text FROM articles"),
         "annotators": sorted(r[0] for r in conn.execute("SELECT name FROM annotators")),
