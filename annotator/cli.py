@@ -50,11 +50,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None, help="reader processes (default: all cores)")
     p.add_argument("--no-detect", dest="detect", action="store_false",
                    help="do not detect quotes now (run `annotator detect` later)")
+    p.add_argument("--forms", default=None, metavar="FORM,...",
+                   help="which attributions to detect: direct, mixed, indirect (or reported); default all")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("detect", help="re-run quote and speaker detection; keeps what a person confirmed or corrected")
     p.add_argument("project")
     p.add_argument("--workers", type=int, default=None, help="detector processes (default: all cores)")
+    p.add_argument("--forms", default=None, metavar="FORM,...",
+                   help="which attributions to detect: direct, mixed, indirect (or reported); default all")
     p.set_defaults(func=cmd_detect)
 
     p = sub.add_parser("quotes", help="detect quotes in article files without a project (JSON lines with --jsonl)")
@@ -63,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--map", dest="field_map", metavar="FIELD=COLUMN,...", help="as for import")
     p.add_argument("--min-confidence", type=float, default=0.5,
                    help="leave out quotes the detector is less sure of (default 0.5; 0 shows all)")
+    p.add_argument("--forms", default=None, metavar="FORM,...",
+                   help="which attributions: direct, mixed, indirect (or reported = mixed,indirect); default all")
+    p.add_argument("--workers", type=int, default=None,
+                   help="processes reading and detecting (default: one a core; 1: this process alone)")
     p.set_defaults(func=cmd_quotes)
 
     p = sub.add_parser("info", help="counts, schema version and path of a project")
@@ -90,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", dest="fmt", choices=("csv", "jsonl", *EXCHANGE), default="csv",
                    help="csv, jsonl (label rows); qdpx (REFI-QDA: MAXQDA, ATLAS.ti, NVivo, QualCoder), inception "
                         "(CAS XMI, .zip), brat (.zip or a new folder), spacy, prodigy (training JSON lines)")
+    p.add_argument("--include-unchecked", action="store_true",
+                   help="quote level: also the detected quotes an annotator never checked (origin auto); by "
+                        "default each annotator's rows are the quotes they confirmed, corrected, labelled or marked")
     p.add_argument("--excel", action="store_true", help="start the CSV with a BOM so Excel reads it as UTF-8")
     p.add_argument("--no-neutralise", dest="neutralise", action="store_false",
                    help="keep cells starting with = + - @ as they are (by default they get a leading ')")
@@ -246,25 +257,35 @@ def _print_sync(report, as_json: bool = False) -> int:
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
-def _team_call(func, *args, **kwargs):
-    from annotator.core.team import TeamError
+def _team_errors(command):
+    """A team command's TeamError is a sentence on stderr and exit status 1, never a traceback."""
+    import functools
 
-    try:
-        return func(*args, **kwargs)
-    except TeamError as exc:
-        print(f"annotator team: {exc}", file=sys.stderr)
-        raise SystemExit(EXIT_FAILED) from None
+    @functools.wraps(command)
+    def run(args) -> int:
+        from annotator.core.store import ProjectError
+        from annotator.core.team import TeamError
+
+        try:
+            return command(args)
+        except (TeamError, ProjectError) as exc:
+            print(f"annotator {args.command}: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+
+    return run
 
 
+@_team_errors
 def cmd_team_init(args) -> int:
     from annotator.core.sync import init_team
 
     with _open(args.project, create=False) as project:
-        report = _team_call(init_team, project, args.dsn, args.annotator, args.team)
+        report = init_team(project, args.dsn, args.annotator, args.team)
     print(f"team {args.team!r} made; {args.annotator} is its lead")
     return _print_sync(report)
 
 
+@_team_errors
 def cmd_team_add(args) -> int:
     import getpass
     import os
@@ -283,27 +304,29 @@ def cmd_team_add(args) -> int:
         if password != getpass.getpass("again: "):
             print("annotator team: the two passwords differ", file=sys.stderr)
             return EXIT_USAGE
-    member = _team_call(add_member, args.dsn, args.name, password, schema=args.team, lead=args.lead, role=args.role)
+    member = add_member(args.dsn, args.name, password, schema=args.team, lead=args.lead, role=args.role)
     print(f"{member.annotator}: login role {member.role}" + (" (lead)" if member.lead else ""))
     print(f"  they join with: annotator team join postgresql://{member.role}@HOST/DATABASE LOCAL.db "
           f"--annotator {json.dumps(member.annotator)}" + (f" --team {args.team}" if args.team != "team" else ""))
     return EXIT_OK
 
 
+@_team_errors
 def cmd_team_join(args) -> int:
     from annotator.core.sync import join_team
 
-    report = _team_call(join_team, args.dsn, args.project, args.annotator, args.team)
+    report = join_team(args.dsn, args.project, args.annotator, args.team)
     if report.ok:
         print(f"{args.project}: joined the team {args.team!r} as {args.annotator}")
     return _print_sync(report)
 
 
+@_team_errors
 def cmd_sync(args) -> int:
     from annotator.core.sync import sync_project
 
     with _open(args.project, create=False) as project:
-        report = _team_call(sync_project, project)
+        report = sync_project(project)
     return _print_sync(report, args.json)
 
 
@@ -328,6 +351,20 @@ def _read(path: str):
         raise SystemExit(EXIT_USAGE) from None
 
 
+def _forms_arg(args, command: str) -> tuple[str, ...] | None:
+    """The --forms choice as a tuple of forms, or None after saying what is wrong with it."""
+    from annotator.core.quote_forms import parse_forms
+
+    try:
+        return parse_forms(args.forms)
+    except ValueError as exc:
+        print(f"annotator {command}: --forms: {exc}", file=sys.stderr)
+        return None
+
+
+IMPORT_ROWS_SHOWN = 20  # more files than this: one line per reader instead of one per file
+
+
 def cmd_import(args) -> int:
     from annotator.core.importer import import_paths
     from annotator.core.ingest.options import ReadOptions, parse_field_map
@@ -337,11 +374,14 @@ def cmd_import(args) -> int:
     except ValueError as exc:
         print(f"annotator import: --map: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    forms = _forms_arg(args, "import")
+    if forms is None:
+        return EXIT_USAGE
     project = _open(args.project)
     bar = _TerminalProgress() if sys.stderr.isatty() and not args.json else None
     try:
         report = import_paths(
-            project, args.paths, options, progress=bar, workers=args.workers, detect=args.detect
+            project, args.paths, options, progress=bar, workers=args.workers, detect=args.detect, forms=forms
         )
     finally:
         if bar:
@@ -351,9 +391,16 @@ def cmd_import(args) -> int:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(report.summary())
+        if len(report.files) <= IMPORT_ROWS_SHOWN:  # a row per file: which reader read it, how many articles
+            for f in report.files:
+                if f.status in ("imported", "duplicate"):
+                    print(f"  {f.status}: {f.path}: {f.describe()}")
+        else:
+            for line in report.by_reader():
+                print(f"  {line}")
         for f in report.failed:
             where = f", row {f.row}" if f.row else (f", line {f.line}" if f.line else "")
-            print(f"  failed: {f.path}{where}: {f.message}")
+            print(f"  failed: {f.path}{where}: {f.reader + ': ' if f.reader else ''}{f.message}")
         for f in report.files:
             if f.left_out:
                 print(f"  left out of {f.path}: {f.message}")
@@ -363,10 +410,13 @@ def cmd_import(args) -> int:
 def cmd_detect(args) -> int:
     from annotator.core.quotes import run_detection
 
+    forms = _forms_arg(args, "detect")
+    if forms is None:
+        return EXIT_USAGE
     project = _open(args.project, create=False)
     bar = _TerminalProgress() if sys.stderr.isatty() else None
     try:
-        report = run_detection(project, progress=bar, workers=args.workers)
+        report = run_detection(project, progress=bar, workers=args.workers, forms=forms)
     finally:
         if bar:
             bar.finish()
@@ -376,8 +426,7 @@ def cmd_detect(args) -> int:
 
 
 def cmd_quotes(args) -> int:
-    from annotator.core.detect import detect
-    from annotator.core.ingest import read_paths
+    from annotator.core.file_quotes import quotes_in_files
     from annotator.core.ingest.options import ReadOptions, parse_field_map
 
     try:
@@ -385,28 +434,24 @@ def cmd_quotes(args) -> int:
     except ValueError as exc:
         print(f"annotator quotes: --map: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    forms = _forms_arg(args, "quotes")
+    if forms is None:
+        return EXIT_USAGE
     failed = False
-    for path, articles, problem in read_paths(args.paths, options):
+    out = sys.stdout
+    for path, rows, problem in quotes_in_files(args.paths, options, forms, args.min_confidence, args.workers):
         if problem is not None:
             if not problem.skipped:
                 failed = True
                 print(f"annotator quotes: {problem}", file=sys.stderr)
             continue
-        for article in articles:
-            for q in detect(article.text).quotes:
-                if q.confidence < args.min_confidence:
-                    continue
-                row = {
-                    "file": path, "article": article.source_index, "title": article.title,
-                    "start": q.start, "end": q.end, "text": article.text[q.start : q.end],
-                    "speaker": q.speaker, "speaker_start": q.speaker_start, "speaker_end": q.speaker_end,
-                    "cue": q.cue, "confidence": round(q.confidence, 3),
-                }
-                if args.jsonl:
-                    print(json.dumps(row, ensure_ascii=False))
-                else:
-                    print(f"{Path(path).name}#{article.source_index} [{q.start}:{q.end}] "
-                          f"{row['speaker'] or '?'}: \u201c{row['text']}\u201d")
+        for row in rows:
+            if args.jsonl:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            else:
+                shown = f"\u201c{row['text']}\u201d" if row["form"] == "direct" else f"({row['form']}) {row['content']}"
+                out.write(f"{Path(path).name}#{row['article']} [{row['start']}:{row['end']}] "
+                          f"{row['speaker'] or '?'}: {shown}\n")
     return EXIT_FAILED if failed else EXIT_OK
 
 
@@ -454,7 +499,7 @@ def cmd_export(args) -> int:
     with project:
         result = write_export(project, args.out, level=args.level, annotator=args.annotator,
                               adjudicated=args.adjudicated, fmt=args.fmt, excel=args.excel,
-                              neutralise=args.neutralise)
+                              neutralise=args.neutralise, include_unchecked=args.include_unchecked)
     print(f"{result.rows} {args.level} rows written to {result.path}")
     return EXIT_OK
 

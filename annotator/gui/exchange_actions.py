@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from annotator.core.exchange import EXCHANGE_FORMATS, SUFFIXES, TITLES, ExchangeCancelled, export_exchange
 from annotator.core.exchange.qdpx_import import QdpxError, import_qdpx
-from annotator.gui.jobs import ProjectJob, progress_dialog
+from annotator.gui.jobs import ProjectJob, run_job
 
 FILTERS = {"qdpx": "REFI-QDA project (*.qdpx)", "inception": "Zip archive (*.zip)", "brat": "Zip archive (*.zip)",
            "spacy": "JSON lines (*.jsonl)", "prodigy": "JSON lines (*.jsonl)"}
@@ -58,14 +58,24 @@ def export_exchange_dialog(window, fmt: str, out: str | Path | None = None) -> P
         except (OSError, ValueError) as exc:  # a folder that is not there, a full disk, a non-empty folder
             return False, f"{out}: {getattr(exc, 'strerror', None) or exc}"
 
-    job = ProjectJob(window.project.path, work, window, read_only=True)
-    dialog = progress_dialog(window, f"Exporting ({TITLES[fmt]})", job, unit="articles")
-    job.done.connect(lambda result: _finished(window, "Export", result))
-    job.failed.connect(lambda message: _message(window, "Export failed", message, warning=True))
-    window._run(job)
-    dialog.show()
+    job = run_job(window, window.project.path, _counted(work, "articles"), title=f"Exporting ({TITLES[fmt]})",
+                  read_only=True, on_done=lambda result: _finished(window, "Export", result),
+                  on_failed=lambda message: _message(window, "Export failed", message, warning=True))
     window.exchange_job = job
     return job
+
+
+def _counted(work, unit: str):
+    """`work` with its progress said as "12 of 300 articles" (and the item's name when it gives one)."""
+
+    def counted(project, progress, cancelled):
+        def step(done: int, total: int, what: str) -> None:
+            name = "" if what == unit else f": {what}"
+            progress(done, total, f"{done:,} of {total:,} {unit}{name}")
+
+        return work(project, step, cancelled)
+
+    return counted
 
 
 def _finished(window, what: str, result: tuple) -> None:
@@ -90,12 +100,9 @@ def import_qdpx_dialog(window, path: str | Path | None = None) -> ProjectJob | N
             return False, str(exc) if isinstance(exc, QdpxError) else "Import cancelled; nothing was imported."
         return True, "\n".join(report.lines())
 
-    job = ProjectJob(window.project.path, work, window)
-    dialog = progress_dialog(window, "Importing the REFI-QDA project", job, unit="sources")
-    job.done.connect(lambda result: _imported(window, result))
-    job.failed.connect(lambda message: _message(window, "Import failed", message, warning=True))
-    window._run(job)
-    dialog.show()
+    job = run_job(window, window.project.path, _counted(work, "sources"), title="Importing the REFI-QDA project",
+                  on_done=lambda result: _imported(window, result),
+                  on_failed=lambda message: _message(window, "Import failed", message, warning=True))
     window.exchange_job = job
     return job
 
