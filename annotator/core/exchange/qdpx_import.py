@@ -885,9 +885,9 @@ class _Writer:
                        "link_by", "created_at"]
             values = [article_id, sel.start, sel.end, text, "sentence" if origin == "auto" else "direct", speaker,
                       entity_id, origin, owner, "import" if entity_id else None, self.now]
-            if self.form_column:
-                columns.append("form")
-                values.append(form)
+            if self.form_column:  # with forms came the content span: the whole selection here
+                columns += ["form", "content_start", "content_end", "content"]
+                values += [form, sel.start, sel.end, text]
             quote_id = self.conn.execute(
                 f"INSERT INTO quotes ({', '.join(chr(34) + c + chr(34) for c in columns)}) "
                 f"VALUES ({', '.join('?' * len(values))})", values).lastrowid

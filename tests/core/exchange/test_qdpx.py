@@ -174,7 +174,10 @@ def test_form_comes_back_when_the_project_records_it(sample, exported, tmp_path)
     if not any(r[1] == "form" for r in other.conn.execute("PRAGMA table_info(quotes)")):
         pytest.skip("quotes have no form column in this schema")
     import_qdpx(other, exported)
-    assert {r[0] for r in other.conn.execute("SELECT form FROM quotes")} == {"direct"}
+    assert sorted(r[0] for r in other.conn.execute("SELECT form FROM quotes")) == [
+        "direct", "direct", "direct", "indirect"]
+    assert other.conn.execute("SELECT count(*) FROM quotes WHERE content_start = start AND content_end = \"end\" "
+                              "AND content = text").fetchone()[0] == 4
     other.close()
 
 
