@@ -13,19 +13,22 @@ from annotator.core.exchange import EXCHANGE_FORMATS, SUFFIXES, TITLES, Exchange
 from annotator.core.exchange.qdpx_import import QdpxError, import_qdpx
 from annotator.gui.jobs import ProjectJob, run_job
 
+MENU_TEXTS = {"qdpx": "&REFI-QDA project (.qdpx)…", "inception": "&INCEpTION (UIMA CAS XMI, .zip)…",
+              "brat": "&brat standoff (.ann + .txt, .zip)…", "spacy": "training JSONL, &spaCy style…",
+              "prodigy": "training JSONL, &Prodigy spans…"}
 FILTERS = {"qdpx": "REFI-QDA project (*.qdpx)", "inception": "Zip archive (*.zip)", "brat": "Zip archive (*.zip)",
            "spacy": "JSON lines (*.jsonl)", "prodigy": "JSON lines (*.jsonl)"}
 
 
 def add_exchange_actions(window, file_menu: QMenu) -> QMenu:
     """The submenu of exports and the .qdpx import, added to the window's File menu; returns the submenu."""
-    menu = file_menu.addMenu("Export to &other tools")
+    menu = file_menu.addMenu("Export to o&ther tools")
     menu.setObjectName("exchange_menu")
     for fmt in EXCHANGE_FORMATS:
-        action = menu.addAction(TITLES[fmt] + "…")
+        action = menu.addAction(MENU_TEXTS[fmt])
         action.setObjectName(f"export_{fmt}")
         action.triggered.connect(lambda _checked=False, f=fmt: export_exchange_dialog(window, f))
-    action = file_menu.addAction("Import REFI-QDA project (.qdpx)…")
+    action = file_menu.addAction("Import a REFI-QDA pro&ject (.qdpx)…")
     action.setObjectName("import_qdpx")
     action.triggered.connect(lambda: import_qdpx_dialog(window))
     return menu
