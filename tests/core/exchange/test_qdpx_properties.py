@@ -3,6 +3,7 @@ file is refused with a QdpxError (never another exception) and leaves the projec
 
 import zipfile
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -47,17 +48,25 @@ def test_any_text_and_spans_round_trip(tmp_path_factory, item):
     target.close()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(cut=st.integers(0, 10_000), junk=st.binary(min_size=1, max_size=8), at=st.integers(0, 10_000))
-def test_a_damaged_file_is_refused_cleanly(tmp_path_factory, cut, junk, at):
-    folder = tmp_path_factory.mktemp("bad")
-    project = open_project(folder / "p.db")
+@pytest.fixture(scope="module")
+def good_members(tmp_path_factory) -> dict:
+    """The members of a .qdpx of the exchange sample, made once."""
     from tests.core.exchange.helpers import build_exchange_sample
 
+    folder = tmp_path_factory.mktemp("good")
+    project = open_project(folder / "p.db")
     build_exchange_sample(project)
     export_exchange(project, "qdpx", folder / "good.qdpx")
+    project.close()
     with zipfile.ZipFile(folder / "good.qdpx") as zf:
-        members = {n: zf.read(n) for n in zf.namelist()}
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cut=st.integers(0, 10_000), junk=st.binary(min_size=1, max_size=8), at=st.integers(0, 10_000))
+def test_a_damaged_file_is_refused_cleanly(tmp_path_factory, good_members, cut, junk, at):
+    folder = tmp_path_factory.mktemp("bad")
+    members = dict(good_members)
     qde = members["project.qde"]
     at, cut = at % len(qde), cut % len(qde)
     damaged = qde[:at] + junk + qde[at:] if cut % 2 else qde[:cut]
@@ -72,5 +81,4 @@ def test_a_damaged_file_is_refused_cleanly(tmp_path_factory, cut, junk, at):
     except QdpxError as exc:
         assert "bad.qdpx" in str(exc)
         assert snapshot(other) == before
-    project.close()
     other.close()
