@@ -137,16 +137,17 @@ def worker(path: str, name: str, every: int, start_at: float) -> None:
     rng = random.Random(name)
     while time.time() < start_at:  # bounded: all start together
         time.sleep(0.01)
-    times, failed = [], 0
+    times, cpu, failed = [], [], 0
     for n, article_id in enumerate(ids, start=1):
         labels.set_choice(project, article_id, name, stance.id, rng.choice(stance.options).id)
         if n % every == 0 or n == len(ids):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             report = sync_project(project)
             times.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - cpu_started)
             failed += not report.ok
     project.close()
-    print(json.dumps({"times": times, "failed": failed, "rss_mb": peak_rss_mb()}))
+    print(json.dumps({"times": times, "cpu": cpu, "failed": failed, "rss_mb": peak_rss_mb()}))
 
 
 def baseline_inserts(admin: str, rows: int, rounds: int, stop: float) -> list[float]:
@@ -214,6 +215,11 @@ def many_annotators(admin: str, folder: Path, annotators: int, articles: int, ev
         print(f"  sync (push {every} + pull): p50 {statistics.median(times) * 1000:.0f} ms, "
               f"p95 {times[int(len(times) * 0.95) - 1] * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms "
               f"({len(times)} syncs; goal p95 < 1000 ms)")
+        cpu = sorted(t for r in results for t in r["cpu"])
+        print(f"  client CPU of one sync (does not grow with the machine's load): "
+              f"p50 {statistics.median(cpu) * 1000:.0f} ms, "
+              f"p95 {cpu[int(len(cpu) * 0.95) - 1] * 1000:.0f} ms; load average at the end "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         if base:
             base.sort()
             print(f"  baseline, plain INSERT of {every} rows in one transaction meanwhile: "
