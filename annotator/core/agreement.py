@@ -16,6 +16,7 @@ from itertools import combinations
 
 import numpy as np
 
+from annotator.core import shown
 from annotator.core.scheme import MULTI, Task, load_scheme
 from annotator.core.store import Project
 
@@ -404,16 +405,14 @@ def quote_sets(project: Project) -> dict[str, dict[tuple[int, int, int], Hashabl
     Two kept quotes of one person on the same span: the hand-marked one, else the later detected one."""
     out: dict[str, dict] = defaultdict(dict)
     rows = project.conn.execute(
-        """
+        f"""
         SELECT ql.annotator, q.article_id, q.start, q."end", 0 AS part, q.id AS qid,
-               CASE WHEN ql.status = 'corrected' THEN ql.entity_id ELSE q.entity_id END,
-               CASE WHEN ql.status = 'corrected' THEN ql.speaker ELSE q.speaker END
+               {shown.entity_sql()}, {shown.speaker_sql()}
         FROM quote_labels ql JOIN quotes q ON q.id = ql.quote_id
         WHERE ql.status IN ('confirmed', 'corrected') AND q.origin = 'auto'
         UNION ALL
         SELECT q.annotator, q.article_id, q.start, q."end", 1, q.id,
-               CASE WHEN ql.status = 'corrected' THEN ql.entity_id ELSE q.entity_id END,
-               CASE WHEN ql.status = 'corrected' THEN ql.speaker ELSE q.speaker END
+               {shown.entity_sql()}, {shown.speaker_sql()}
         FROM quotes q LEFT JOIN quote_labels ql ON ql.quote_id = q.id AND ql.annotator = q.annotator
         WHERE q.origin = 'human' AND ifnull(ql.status, '') != 'rejected'
         ORDER BY part, qid
@@ -425,9 +424,9 @@ def quote_sets(project: Project) -> dict[str, dict[tuple[int, int, int], Hashabl
     return dict(out)
 
 
-_ENTITY = "CASE WHEN ql.status = 'corrected' THEN ql.entity_id ELSE q.entity_id END"
+_ENTITY = shown.entity_sql()
 # where the speaker text of a quote with no entity lives: the quote (its id) or a correction (minus its rowid)
-_SOURCE = (f"CASE WHEN {_ENTITY} IS NOT NULL THEN 0 WHEN ql.status = 'corrected' THEN "
+_SOURCE = (f"CASE WHEN {_ENTITY} IS NOT NULL THEN 0 WHEN {shown.corrected_sql()} THEN "
            "CASE WHEN ql.speaker != '' THEN -ql.rowid ELSE 0 END WHEN q.speaker != '' THEN q.id ELSE 0 END")
 # Every quote verdict and hand-marked quote as integers: where the speaker text lives (0: no text), who,
 # where, kept (as in `quote_sets`), entity (-1: none), order of precedence (hand-marked after detected)

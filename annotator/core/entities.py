@@ -482,8 +482,13 @@ class EntityImportReport:
                 "problems": [asdict(p) for p in self.problems]}
 
 
+MAX_LIST_BYTES = 64 * 2**20
+
+
 def _read_entity_rows(path: Path) -> tuple[list[tuple[int, str, str, list[str], str | None]], list[RowProblem]]:
     try:
+        if path.stat().st_size > MAX_LIST_BYTES:
+            return [], [RowProblem(0, f"{path}: more than {MAX_LIST_BYTES // 2**20} MB; not an entity list")]
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
         return [], [RowProblem(0, f"{path}: cannot be read ({exc.strerror or exc})")]

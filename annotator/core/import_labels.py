@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.csvsafe import restore
+from annotator.core.ingest.decode import MAX_LINE_CHARS
 from annotator.core.export import TaskColumns, task_columns
 from annotator.core.labels import STATUSES
 from annotator.core.scheme import MULTI, load_scheme
 from annotator.core.store import Project, utc_now
 
-csv.field_size_limit(1 << 30)
+csv.field_size_limit(MAX_LINE_CHARS)  # the same bound as the article readers
 
 
 @dataclass
@@ -56,7 +57,7 @@ def import_labels(project: Project, path: str | Path, annotator: str | None = No
     report = ImportLabelsReport(str(path))
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
+            reader = csv.DictReader(_bounded_lines(fh))
             # header cells are neutralised like the others ("'=x" for a task named "=x")
             reader.fieldnames = header = [restore(h) for h in reader.fieldnames or []]
             rows = list(reader)
@@ -235,6 +236,16 @@ def _apply_state(db, ch: _Change) -> int:
         "updated_at = excluded.updated_at",
         [ch.article_id, ch.annotator, new_status or "todo", new_note or None, ch.when])
     return 1
+
+
+def _bounded_lines(fh):
+    """The file's lines, none read past MAX_LINE_CHARS: a file of gigabytes on one line fails at once."""
+    number = 0
+    while line := fh.readline(MAX_LINE_CHARS + 1):
+        number += 1
+        if len(line) > MAX_LINE_CHARS and not line.endswith("\n"):
+            raise csv.Error(f"line {number} is longer than {MAX_LINE_CHARS:,} characters")
+        yield line
 
 
 def _chunked(items: list, size: int):

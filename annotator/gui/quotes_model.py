@@ -32,6 +32,12 @@ class QuoteTableModel(QAbstractTableModel):
         self.stances = dict(stances)
         self.endResetModel()
 
+    def set_stance_names(self, stances: dict[int, str]) -> None:
+        """New stance names (a quote's stance was set or undone): only that column is redrawn."""
+        self.stances = dict(stances)
+        if self.quotes:
+            self.dataChanged.emit(self.index(0, COL_STANCE), self.index(len(self.quotes) - 1, COL_STANCE))
+
     def row_of(self, quote_id: int) -> int | None:
         return next((i for i, q in enumerate(self.quotes) if q["id"] == quote_id), None)
 

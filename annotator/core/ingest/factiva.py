@@ -153,7 +153,7 @@ class _PageReader:
         fields["source_id"] = fields.get("source_id") or _outer_accession(element)
         body = fields.pop("body")
         title = fields.get("title")
-        if cut_off and not fields.get("source_id"):
+        if cut_off and not fields.get("closed"):  # no "Document ..." line (no AN row) at its end
             return self._left_out("the file ends inside it (cut off: was the download interrupted?)", title)
         if not body:
             return self._left_out("it has no body text", title)
@@ -193,7 +193,7 @@ def _listed_fields(article) -> dict:
         elif child.tag == "p" and not cls:
             found = _DOCUMENT_LINE.match(_text(child))
             if found:
-                fields["source_id"] = found.group(1)
+                fields["source_id"], fields["closed"] = found.group(1), True
         elif child.tag == "div":
             headline = child.xpath(".//*[contains(@class, 'Headline')]") if not headline_seen else []
             if headline or child.get("id") == "hd":
@@ -275,6 +275,7 @@ def _coded_fields(article) -> dict:
         elif code == "AN":
             found = _ACCESSION.search(text)
             fields["source_id"] = found.group(1) if found else text.split()[-1] if text.split() else None
+            fields["closed"] = True
         elif code in ("ED", "PG", "CY", "ET"):
             fields[{"ED": "edition", "PG": "page", "CY": "copyright", "ET": "time"}[code]] = text
     return fields

@@ -27,15 +27,17 @@ def text_pieces(binary: BinaryIO) -> Iterator[str]:
     head = binary.read(SNIFF_BYTES)
     encoding = markup_encoding(head)
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict" if encoding == "utf-8" else "replace")
-    data = head
-    while data:
+    data, final = head, False
+    while True:
         try:
-            yield decoder.decode(data)
+            yield decoder.decode(data, final=final)
         except UnicodeDecodeError:  # UTF-8 at the start, not further on
             decoder = codecs.getincrementaldecoder("cp1252")(errors="replace")
-            yield decoder.decode(data)
+            yield decoder.decode(data, final=final)
+        if final:
+            return
         data = binary.read(READ_BYTES)
-    yield decoder.decode(b"", final=True)
+        final = not data
 
 
 def markup_encoding(head: bytes) -> str:

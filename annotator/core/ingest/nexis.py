@@ -207,7 +207,9 @@ class _Document:
         if name is not None:
             if name in _GERMAN_HEADER:
                 self.german = True
-            name = LABELS.get(name) or (_GERMAN_ONLY.get(name) if self.german else None) or name
+            translated = LABELS.get(name) or (_GERMAN_ONLY.get(name) if self.german else None)
+            if translated:  # a label in another language counts only as the exports write it: upper-case
+                name = translated if line.split(":", 1)[0].strip().isupper() else None
         if self.state == "preamble":
             if not stripped:
                 if self.blocks[-1]:
@@ -342,6 +344,8 @@ def _read_preamble(
     after = _without_edition(blocks[b][i + 1 :])
     rest = blocks[b + 1 :]
     if title is None:
+        while len(rest) > 1 and _is_edition(rest[0][0]) and len(rest[0]) <= 3:  # "Edition 1;" / "Scotland"
+            rest = rest[1:]
         if header_seen and rest:
             # the headline: every line between the date/edition block and the first field label
             title, rest = " ".join(line for block in rest for line in block), []
@@ -355,10 +359,16 @@ def _read_preamble(
 def _without_edition(lines: list[str]) -> list[str]:
     """The lines after the date without its edition lines ('Late Edition - Final'; 'Edition 1;' wrapped
     onto 'Scotland')."""
-    while lines and _EDITION.search(lines[0]):
+    while lines and _is_edition(lines[0]):
         wraps = lines[0].rstrip().endswith((";", ",", "-"))
         lines = lines[2:] if wraps else lines[1:]
     return lines
+
+
+def _is_edition(line: str) -> bool:
+    """'Late Edition - Final', 'Edition 1;', 'Ausgabe 12': short, or ending in ';' (a headline such as
+    'Final whistle for the old pier' is neither)."""
+    return bool(_EDITION.search(line)) and (len(line.split()) <= 4 or line.rstrip().endswith(";"))
 
 
 def _date_text(line: str) -> str:
@@ -384,6 +394,8 @@ def _url(fields: dict[str, str]) -> str | None:
     return found.group(1) if found else None
 
 
+# "By", and its words in the interfaces' other languages (capitalised: "von der Leyen" is a name)
+_BY = re.compile(r"^\s*(?:by|BY|By|Von|VON|Par|PAR|Por|POR|Door|DOOR)\s+")
 _TRAILING_URL = re.compile(r"(?:^|[;\s])(https?://\S+)\s*$")
 _SURNAME_FIRST = re.compile(r"^([^\W\d_][\w'-]+),\s+([^\W\d_][\w.'-]*(?:\s+[^\W\d_][\w.'-]*)?)$")
 
@@ -391,7 +403,7 @@ _SURNAME_FIRST = re.compile(r"^([^\W\d_][\w'-]+),\s+([^\W\d_][\w.'-]*(?:\s+[^\W\
 def authors_from_byline(byline: str) -> list[str]:
     """'By JANE ROE and John Doe in Berlin' -> ['JANE ROE', 'John Doe']; job titles are dropped;
     'Albrecht, Bernhard' (surname first, as German exports write it) -> ['Bernhard Albrecht']."""
-    byline = re.sub(r"^\s*by\s+", "", byline, flags=re.I)
+    byline = _BY.sub("", byline)
     names = []
     for part in byline.split(";"):
         inverted = _SURNAME_FIRST.match(part.strip())
