@@ -48,8 +48,8 @@ def test_join_makes_the_leads_corpus_scheme_entities_and_quotes(tmp_path, team):
         assert ann.db[table].count == lead.db[table].count > 0 or table == "aliases", table
     assert set(ann.conn.execute("SELECT uid, title, text FROM articles")) == \
         set(lead.conn.execute("SELECT uid, title, text FROM articles"))
-    assert set(ann.conn.execute('SELECT start, "end", text, speaker, confidence FROM quotes')) == \
-        set(lead.conn.execute('SELECT start, "end", text, speaker, confidence FROM quotes'))
+    same = 'SELECT start, "end", text, speaker, confidence, form, content_start, content_end, content FROM quotes'
+    assert set(ann.conn.execute(same)) == set(lead.conn.execute(same))
     assert ann.schema_version == SCHEMA_VERSION
     link = read_link(ann)
     assert (link.annotator, link.schema, link.lead) == ("Ann", server.schema, False)
