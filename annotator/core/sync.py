@@ -29,6 +29,7 @@ from annotator.core import changelog
 from annotator.core.merge import Conflict
 from annotator.core.store import Project, ProjectError, open_project, utc_now
 from annotator.core.team import (
+    FORMAT,
     LEAD_ONLY,
     TABLES,
     TeamError,
@@ -851,6 +852,10 @@ def _member(pg, schema: str) -> tuple[str | None, bool]:
         row = pg.execute(f'SELECT annotator, is_lead FROM "{schema}".members WHERE role_name = current_user').fetchone()
     except Exception as exc:
         _raise_server(exc)
+    made = pg.execute(f'SELECT value FROM "{schema}".meta WHERE key = %s', ["format"]).fetchone()
+    if made is None or not str(made[0]).isdigit() or int(made[0]) > int(FORMAT):
+        raise TeamError(f"the team {schema!r} was made by a newer version of annotator (server format "
+                        f"{made[0] if made else '?'}; this version knows {FORMAT}): update annotator to join it")
     # the lead who made the team owns its tables (and may not be a member of the lead role)
     lead = pg.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", [lead_role(schema)]).fetchone()[0]
     return (row[0] if row else None), bool(lead or (row and row[1]))

@@ -250,3 +250,12 @@ def test_join_refuses_a_name_that_is_not_the_logins(tmp_path, team):
         join_team(ann_dsn, tmp_path / "x.db", "Bob", server.schema)
     with pytest.raises(TeamError, match="no team named"):
         join_team(ann_dsn, tmp_path / "x.db", "Ann", "nosuchteam")
+
+
+def test_join_refuses_a_team_made_by_a_newer_version(tmp_path, team):
+    server, lead, ann_dsn = team
+    with psycopg.connect(server.dsn) as pg:
+        pg.execute(f"UPDATE \"{server.schema}\".meta SET value = '99' WHERE key = 'format'")
+    with pytest.raises(TeamError, match="newer version"):
+        join_team(ann_dsn, tmp_path / "x.db", "Ann", server.schema)
+    assert not (tmp_path / "x.db").exists()
