@@ -359,44 +359,77 @@ def _value_columns(table: str) -> list[str]:
     return [c for c in columns if c not in pk and c not in ("updated_at", "client")]
 
 
+COPY_FROM_ROWS = 200  # a batch this big goes through COPY into a staging table; a smaller one in one statement
+JSONB = {"fields", "options", "aliases", "vals"}  # columns whose values are JSON text already
+
+
+def _q(columns, alias: str = "") -> str:
+    return ", ".join(f'{alias}"{c}"' for c in columns)
+
+
+def _json_rows(rows: list[dict], names: list[str]) -> str:
+    """The rows as one JSON array, the JSON columns' text embedded as it is."""
+    def value(column, v):
+        if column in JSONB:
+            return "null" if v is None else v
+        return json.dumps(v, ensure_ascii=False)
+
+    return "[" + ",".join("{" + ",".join(f'"{c}":{value(c, row.get(c))}' for c in names) + "}" for row in rows) + "]"
+
+
 def _send(pg, schema: str, table: str, rows: list[dict], snapshot: str | None, titles, report: SyncReport) -> None:
-    """Upsert rows through a staging table; rows the server holds from another machine that this one
-    had not seen, with other values, are conflicts (the newer edit wins)."""
+    """Upsert rows (newer edit wins); rows the server holds from another machine that this one had
+    not seen, with other values, are conflicts. A small batch is one statement (its rows as a JSON
+    parameter; the conflicts read from the same snapshot the upsert starts from), a big one goes
+    through COPY into a staging table."""
     pk, columns = TABLES[table]
     names = list(columns)
-    quoted = ", ".join(f'"{c}"' for c in names)
-    stage = f"stage_{table}"
-    pg.execute(f'CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE "{schema}".{table} INCLUDING DEFAULTS) '
-               "ON COMMIT DELETE ROWS")
-    with pg.cursor().copy(f"COPY {stage} ({quoted}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row([row.get(c) for c in names])
     values = _value_columns(table)
-    join = " AND ".join(f's."{c}" = t."{c}"' for c in pk)
-    differs = f"({', '.join('s.' + chr(34) + c + chr(34) for c in values)}) IS DISTINCT FROM " \
-              f"({', '.join('t.' + chr(34) + c + chr(34) for c in values)})"
     own = "updated_at" in columns
+    params: list = []
+    if len(rows) > COPY_FROM_ROWS:
+        stage = f"stage_{table}"
+        pg.execute(f'CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE "{schema}".{table} INCLUDING DEFAULTS) '
+                   "ON COMMIT DELETE ROWS")
+        with pg.cursor().copy(f"COPY {stage} ({_q(names)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row.get(c) for c in names])
+        source = ""
+        staged = stage
+    else:
+        source = (f'WITH s AS MATERIALIZED (SELECT {_q(names)} FROM '
+                  f'jsonb_populate_recordset(NULL::"{schema}".{table}, %s::jsonb)), ')
+        params.append(_json_rows(rows, names))
+        staged = "s"
+    found = "SELECT NULL WHERE false"
     if own:
-        unseen = "true" if snapshot is None else "NOT pg_visible_in_snapshot(t.txid, %s::pg_snapshot)"
-        found = pg.execute(
-            f'SELECT {", ".join("s." + chr(34) + c + chr(34) for c in pk)}, '
-            f'{", ".join("s." + chr(34) + c + chr(34) for c in values)}, s.updated_at, '
-            f'{", ".join("t." + chr(34) + c + chr(34) for c in values)}, t.updated_at '
-            f'FROM {stage} s JOIN "{schema}".{table} t ON {join} WHERE t.client IS DISTINCT FROM s.client '
-            f"AND {differs} AND {unseen}", [snapshot] if snapshot is not None else []).fetchall()
-        n, m = len(pk), len(values)
-        for row in found:
-            key, ours, our_time = row[:n], row[n:n + m], row[n + m]
-            theirs, their_time = row[n + m + 1:n + 2 * m + 1], row[-1]
-            report.conflicts.append(_conflict(table, dict(zip(pk, key, strict=True)), ours, theirs,
-                                              "theirs" if (their_time or "") > (our_time or "") else "ours", titles))
+        unseen = "true"
+        if snapshot is not None:
+            unseen = "NOT pg_visible_in_snapshot(t.txid, %s::pg_snapshot)"
+            params.append(snapshot)
+        found = (f"SELECT {_q(pk, 's.')}, {_q(values, 's.')}, s.updated_at, {_q(values, 't.')}, t.updated_at "
+                 f'FROM {staged} s JOIN "{schema}".{table} t ON '
+                 + " AND ".join(f's."{c}" = t."{c}"' for c in pk)
+                 + f" WHERE t.client IS DISTINCT FROM s.client AND ({_q(values, 's.')}) IS DISTINCT FROM "
+                 f"({_q(values, 't.')}) AND {unseen}")
     updates = ", ".join(f'"{c}" = excluded."{c}"' for c in names if c not in pk)
-    newer = f' WHERE "{table}".updated_at IS NULL OR "{table}".updated_at <= excluded.updated_at' if own else ""
-    still = f" AND ({', '.join(chr(34) + table + chr(34) + '.' + chr(34) + c + chr(34) for c in values)}) " \
-            f"IS DISTINCT FROM ({', '.join('excluded.' + chr(34) + c + chr(34) for c in values)})"
-    where = (newer + still) if own else " WHERE" + still[4:]
-    pg.execute(f'INSERT INTO "{schema}".{table} AS "{table}" ({quoted}) SELECT {quoted} FROM {stage} '
-               f"ON CONFLICT ({', '.join(pk)}) DO UPDATE SET {updates}{where}")
+    still = f'({_q(values, chr(34) + table + chr(34) + ".")}) IS DISTINCT FROM ({_q(values, "excluded.")})'
+    where = (f' WHERE ("{table}".updated_at IS NULL OR "{table}".updated_at <= excluded.updated_at) AND {still}'
+             if own else f" WHERE {still}")
+    upsert = (f'INSERT INTO "{schema}".{table} AS "{table}" ({_q(names)}) SELECT {_q(names)} FROM {staged} '
+              f"ON CONFLICT ({', '.join(pk)}) DO UPDATE SET {updates}{where}")
+    if source:  # one statement: every part sees the table as it was before the upsert
+        conflicts = pg.execute(f"{source}found AS ({found}), put AS ({upsert} RETURNING 1) SELECT * FROM found",
+                               params).fetchall()
+    else:
+        conflicts = pg.execute(found, params).fetchall() if own else []
+        pg.execute(upsert)
+    n, m = len(pk), len(values)
+    for row in conflicts:
+        key, ours, our_time = row[:n], row[n:n + m], row[n + m]
+        theirs, their_time = row[n + m + 1:n + 2 * m + 1], row[-1]
+        report.conflicts.append(_conflict(table, dict(zip(pk, key, strict=True)), ours, theirs,
+                                          "theirs" if (their_time or "") > (our_time or "") else "ours", titles))
     report.pushed[table] += len(rows)
 
 
@@ -491,21 +524,25 @@ def _raise_server(exc: Exception):
 # --- pull ----------------------------------------------------------------------------------------
 
 
-def _select(pg, schema: str, table: str, mark: str, client: str):
-    """The rows others wrote since `mark`; a first pull (a join) streams through a server-side cursor,
-    a later one, small, comes in one round trip."""
-    pk, columns = TABLES[table]
-    cols = ", ".join(f'"{c}"' for c in columns)
-    sql = (f'SELECT {cols} FROM "{schema}".{table} WHERE txid >= %s::xid8 AND client IS DISTINCT FROM %s '
-           "ORDER BY txid")
-    if mark == "0":
-        with pg.cursor(name=f"pull_{table}") as cur:
-            cur.itersize = 5000
-            cur.execute(sql, [mark, client])
-            for row in cur:
-                yield dict(zip(columns, row, strict=True))
-        return
-    for row in pg.execute(sql, [mark, client]):
+def _select_sql(schema: str, table: str) -> str:
+    """The rows of a table that others wrote since a mark (rows this copy wrote: it has them)."""
+    return (f'SELECT {_q(TABLES[table][1])} FROM "{schema}".{table} WHERE txid >= %s::xid8 '
+            "AND client IS DISTINCT FROM %s ORDER BY txid")
+
+
+def _streamed(pg, schema: str, table: str, mark: str, client: str):
+    """A first pull (a join) streams each table through a server-side cursor."""
+    columns = list(TABLES[table][1])
+    with pg.cursor(name=f"pull_{table}") as cur:
+        cur.itersize = 5000
+        cur.execute(_select_sql(schema, table), [mark, client])
+        for row in cur:
+            yield dict(zip(columns, row, strict=True))
+
+
+def _rows(cursor, table: str):
+    columns = list(TABLES[table][1])
+    for row in cursor:
         yield dict(zip(columns, row, strict=True))
 
 
@@ -514,9 +551,14 @@ def pull(project: Project, pg, link: TeamLink, report: SyncReport, *, cancelled=
     also records the new mark (REPEATABLE READ on the server: one consistent snapshot)."""
     try:
         with pg.transaction():
-            pg.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            snapshot, xmin = pg.execute(
-                "SELECT pg_current_snapshot()::text, pg_snapshot_xmin(pg_current_snapshot())::text").fetchone()
+            # a later pull is small: every query goes in one round trip (a pipeline)
+            first = link.pull_xmin == "0"
+            with contextlib.nullcontext() if first else pg.pipeline():
+                pg.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                mark = pg.execute("SELECT pg_current_snapshot()::text, pg_snapshot_xmin(pg_current_snapshot())::text")
+                queued = {} if first else {table: pg.execute(_select_sql(link.schema, table),
+                                                             [link.pull_xmin, link.client]) for table in ORDER}
+            snapshot, xmin = mark.fetchone()
             with project.write() as db:
                 conn = db.conn
                 _write_link(conn, applying="1")
@@ -531,7 +573,9 @@ def pull(project: Project, pg, link: TeamLink, report: SyncReport, *, cancelled=
                     apply = _APPLY[table]
                     logged = changelog.LOGGED_AS.get(table, table)
                     # rows this project wrote itself are not sent back (client); it has them
-                    for row in _select(pg, link.schema, table, link.pull_xmin, link.client):
+                    rows = _streamed(pg, link.schema, table, link.pull_xmin, link.client) if first else \
+                        _rows(queued[table], table)
+                    for row in rows:
                         if pending and (logged, _pending_key(table, row)) in pending:
                             continue  # changed here since: sent next time, newer edit wins there
                         problem = pulled_row_problem(local, table, row)
