@@ -66,6 +66,7 @@ class SyncReport:
     pushed: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     pulled: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     not_sent: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # not this role's to change
+    pulled_own: int = 0  # received rows of this project's own annotator (made on another machine)
     skipped: int = 0  # pulled rows naming something this project lacks (an option, a quote)
     refused: list[str] = field(default_factory=list)  # pulled rows that break the project's rules, and why
     conflicts: list[Conflict] = field(default_factory=list)
@@ -391,6 +392,7 @@ def pull(project: Project, pg, link: TeamLink, report: SyncReport, *, cancelled=
                             report.refused.append(f"{table.replace('_', ' ')} {terminal_text(key)}: {problem}")
                         elif apply(local, row):
                             report.pulled[table] += 1
+                            report.pulled_own += row.get("annotator") == link.annotator
                         else:
                             report.skipped += 1
                         if row.get("annotator"):
