@@ -333,9 +333,12 @@ def _raise_server(exc: Exception):
 
 
 def _select_sql(schema: str, table: str) -> str:
-    """The rows of a table that others wrote since a mark (rows this copy wrote: it has them)."""
+    """The rows of a table that others wrote in transactions the last pull could not see (rows this
+    copy wrote: it has them). txid >= the last snapshot's xmin finds them by the index; of those, the
+    ones the last snapshot saw (a long transaction elsewhere holds xmin back) are left out."""
     return (f'SELECT {_q(TABLES[table][1])} FROM "{schema}".{table} WHERE txid >= %s::xid8 '
-            "AND client IS DISTINCT FROM %s ORDER BY txid")
+            "AND client IS DISTINCT FROM %s "
+            "AND (%s::pg_snapshot IS NULL OR NOT pg_visible_in_snapshot(txid, %s::pg_snapshot)) ORDER BY txid")
 
 
 def _streamed(pg, schema: str, table: str, mark: str, client: str):
@@ -343,7 +346,7 @@ def _streamed(pg, schema: str, table: str, mark: str, client: str):
     columns = list(TABLES[table][1])
     with pg.cursor(name=f"pull_{table}") as cur:
         cur.itersize = 5000
-        cur.execute(_select_sql(schema, table), [mark, client])
+        cur.execute(_select_sql(schema, table), [mark, client, None, None])
         for row in cur:
             yield dict(zip(columns, row, strict=True))
 
@@ -365,7 +368,8 @@ def pull(project: Project, pg, link: TeamLink, report: SyncReport, *, cancelled=
                 pg.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 mark = pg.execute("SELECT pg_current_snapshot()::text, pg_snapshot_xmin(pg_current_snapshot())::text")
                 queued = {} if first else {table: pg.execute(_select_sql(link.schema, table),
-                                                             [link.pull_xmin, link.client]) for table in ORDER}
+                                                             [link.pull_xmin, link.client, link.snapshot,
+                                                              link.snapshot]) for table in ORDER}
             snapshot, xmin = mark.fetchone()
             with project.write() as db:
                 conn = db.conn
@@ -404,14 +408,16 @@ def pull(project: Project, pg, link: TeamLink, report: SyncReport, *, cancelled=
                                  [(n, now) for n in sorted(names)])
                 conn.execute("DELETE FROM team_sync WHERE key = 'applying'")
                 _write_link(conn, pull_xmin=xmin, snapshot=snapshot, last_synced=now)
-    except _Cancelled:
-        report.cancelled = True
-        return
-    except TeamError:
-        raise
-    except sqlite3.Error:
-        raise
-    except Exception as exc:
+    except BaseException as exc:
+        # the local transaction was rolled back: nothing of this pull was kept
+        report.pulled.clear()
+        report.pulled_own, report.skipped = 0, 0
+        report.refused.clear()
+        if isinstance(exc, _Cancelled):
+            report.cancelled = True
+            return
+        if isinstance(exc, (TeamError, sqlite3.Error)) or not isinstance(exc, Exception):
+            raise
         _raise_server(exc)
     link.pull_xmin, link.snapshot = xmin, snapshot
     if progress is not None:

@@ -269,3 +269,23 @@ def test_join_refuses_a_team_made_by_a_newer_version(tmp_path, team):
     with pytest.raises(TeamError, match="newer version"):
         join_team(ann_dsn, tmp_path / "x.db", "Ann", server.schema)
     assert not (tmp_path / "x.db").exists()
+
+
+def test_a_join_cut_off_mid_pull_is_finished_by_the_next_sync(tmp_path, team):
+    server, lead, ann_dsn = team
+
+    def cut(done, total, what):  # the server goes away while the quotes stream in
+        if what == "receiving quotes":
+            with psycopg.connect(server.dsn, autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s",
+                              [server.role_of("Ann")])
+
+    report = join_team(ann_dsn, tmp_path / "ann.db", "Ann", server.schema, progress=cut)
+    assert not report.ok and report.offline and "team server" in report.error
+    assert not any(report.pulled.values())
+    with open_project(tmp_path / "ann.db") as ann:
+        assert ann.db["articles"].count == 0  # the pull was one transaction: nothing half-applied
+        assert read_link(ann).pull_xmin == "0"
+        _ok(sync_project(ann))
+        for table in ("articles", "quotes", "mentions", "options"):
+            assert ann.db[table].count == lead.db[table].count, table
