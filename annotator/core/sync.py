@@ -66,6 +66,7 @@ class SyncReport:
     pushed: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     pulled: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     not_sent: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # not this role's to change
+    server_won: list = field(default_factory=list)  # (table, row) the server kept over ours: applied here
     pulled_own: int = 0  # received rows of this project's own annotator (made on another machine)
     skipped: int = 0  # pulled rows naming something this project lacks (an option, a quote)
     refused: list[str] = field(default_factory=list)  # pulled rows that break the project's rules, and why
@@ -214,12 +215,15 @@ def _send(pg, schema: str, table: str, rows: list[dict], snapshot: str | None, t
         unseen = "true"
         if snapshot is not None:
             unseen = "NOT pg_visible_in_snapshot(t.txid, %s::pg_snapshot)"
-            params.append(snapshot)
-        found = (f"SELECT {_q(pk, 's.')}, {_q(values, 's.')}, s.updated_at, {_q(values, 't.')}, t.updated_at "
+            params += [snapshot, snapshot]
+        # rows another machine wrote with other values: a conflict if this one had not seen them or if
+        # theirs is newer (the server keeps it, and it is brought here, seen or not)
+        found = (f"SELECT {_q(pk, 's.')}, {_q(values, 's.')}, s.updated_at, {_q(values, 't.')}, t.updated_at, "
+                 f"{unseen} AS unseen, to_jsonb(t) AS server_row "
                  f'FROM {staged} s JOIN "{schema}".{table} t ON '
                  + " AND ".join(f's."{c}" = t."{c}"' for c in pk)
                  + f" WHERE t.client IS DISTINCT FROM s.client AND ({_q(values, 's.')}) IS DISTINCT FROM "
-                 f"({_q(values, 't.')}) AND {unseen}")
+                 f"({_q(values, 't.')}) AND ({unseen} OR t.updated_at > s.updated_at)")
     updates = ", ".join(f'"{c}" = excluded."{c}"' for c in names if c not in pk)
     still = f'({_q(values, chr(34) + table + chr(34) + ".")}) IS DISTINCT FROM ({_q(values, "excluded.")})'
     where = (f' WHERE ("{table}".updated_at IS NULL OR "{table}".updated_at <= excluded.updated_at) AND {still}'
@@ -235,9 +239,13 @@ def _send(pg, schema: str, table: str, rows: list[dict], snapshot: str | None, t
     n, m = len(pk), len(values)
     for row in conflicts:
         key, ours, our_time = row[:n], row[n:n + m], row[n + m]
-        theirs, their_time = row[n + m + 1:n + 2 * m + 1], row[-1]
-        report.conflicts.append(_conflict(table, dict(zip(pk, key, strict=True)), ours, theirs,
-                                          "theirs" if (their_time or "") > (our_time or "") else "ours", titles))
+        theirs, their_time, unseen_row, server_row_now = row[n + m + 1:n + 2 * m + 1], row[-3], row[-2], row[-1]
+        theirs_newer = (their_time or "") > (our_time or "")
+        if unseen_row or theirs_newer:  # a newer edit from there replaces ours: listed too
+            report.conflicts.append(_conflict(table, dict(zip(pk, key, strict=True)), ours, theirs,
+                                              "theirs" if theirs_newer else "ours", titles))
+        if theirs_newer:
+            report.server_won.append((table, server_row_now))
     report.pushed[table] += len(rows)
 
 
@@ -377,6 +385,13 @@ def pull(project: Project, pg, link: TeamLink, report: SyncReport, *, cancelled=
                 pending = set(conn.execute("SELECT DISTINCT tbl, key FROM team_changes"))
                 local = LocalRows(conn)
                 names = set()
+                # rows the push found newer on the server than ours (another machine of this annotator)
+                for table, row in report.server_won:
+                    if (changelog.LOGGED_AS.get(table, table), pending_key(table, row)) not in pending and \
+                            not pulled_row_problem(local, table, row) and APPLY[table](local, row):
+                        report.pulled[table] += 1
+                        report.pulled_own += row.get("annotator") == link.annotator
+                flush_labels(local)
                 for step, table in enumerate(ORDER):
                     if cancelled is not None and cancelled():
                         raise _Cancelled
