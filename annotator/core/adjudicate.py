@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from annotator.core.validate import clean_name
 from annotator.core.agreement import quote_sets, task_units
 from annotator.core.scheme import MULTI, load_scheme
 from annotator.core.store import Project, utc_now
+from annotator.core.validate import clean_name
 
 SPEAKER = "speaker"  # the task name shown for quote speaker disagreements
 

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from annotator.core.export import write_export
 from annotator.core.labels import list_annotators
 from annotator.core.store import ProjectError, open_project
+from annotator.gui.plain import plain_label
 
 ALL, ADJUDICATED = "All annotators", "Adjudicated values"
 
@@ -90,7 +90,7 @@ class ExportDialog(QDialog):
         form.addRow("", self.excel)
         form.addRow("", self.neutralise)
         form.addRow("File:", path_box)
-        self.status = QLabel()
+        self.status = plain_label()
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.hide()

@@ -6,6 +6,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from annotator.gui import palette
+from annotator.gui.plain import plain_tip
 
 COL_SNIPPET, COL_SPEAKER, COL_STANCE, COL_STATUS = range(4)
 HEADERS = {COL_SNIPPET: "Quote", COL_SPEAKER: "Speaker", COL_STANCE: "Stance", COL_STATUS: "Status"}
@@ -69,7 +70,7 @@ class QuoteTableModel(QAbstractTableModel):
             if column == COL_STATUS:
                 return quote["status"]
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_SNIPPET:
-            return " ".join((quote["text"] or "").split())
+            return plain_tip(" ".join((quote["text"] or "").split()))
         if role == Qt.ItemDataRole.ForegroundRole and quote["status"] == "rejected":
             return QColor(palette.REJECTED_HUE)
         return None

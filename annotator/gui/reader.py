@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from annotator.core.articles import ArticleView
 from annotator.gui import palette
 from annotator.gui.highlight import CUE, QUOTE, SPEAKER, OffsetMap, SpanHighlighter, Spans
+from annotator.gui.plain import plain_label
 
 STATE_WORDS = {"auto": "automatic, not checked", "confirmed": "confirmed", "corrected": "corrected",
                "rejected": "rejected", "added": "marked by you"}
@@ -166,7 +167,7 @@ class ReaderView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.setSpacing(4)
-        self.banner = QLabel()
+        self.banner = plain_label()
         self.banner.setWordWrap(True)
         self.banner.setObjectName("banner")
         self.banner.setStyleSheet(
