@@ -92,6 +92,12 @@ def main(out: Path) -> int:
     settle(app)
     entities_window.grab().save(str(out / "entities.png"))
     entities_window.close()
+
+    # File > Export to other tools: the formats other tools read (REFI-QDA, INCEpTION, brat, training)
+    window.exchange_menu.popup(window.mapToGlobal(window.rect().topLeft()))
+    settle(app)
+    window.exchange_menu.grab().save(str(out / "export-other-tools.png"))
+    window.exchange_menu.hide()
     window.close()
     project.close()
     print(f"screenshots in {out}")

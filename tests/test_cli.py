@@ -93,6 +93,40 @@ def test_quotes_jsonl_gives_offsets_into_each_article_of_a_multi_article_file():
         assert articles[r["article"]].text[r["start"] : r["end"]] == r["text"]
 
 
+THREE_FORMS = FIXTURES / "detect" / "three_forms.txt"
+
+
+def test_quotes_jsonl_rows_carry_form_and_content():
+    out = run("quotes", THREE_FORMS, "--jsonl")
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    text = THREE_FORMS.read_text(encoding="utf-8")
+    assert {r["form"] for r in rows} == {"direct", "mixed", "indirect"}
+    for r in rows:
+        assert text[r["content_start"]:r["content_end"]] == r["content"]
+        assert text[r["start"]:r["end"]] == r["text"]
+        if r["form"] == "direct":
+            assert r["content"] == r["text"]
+    indirect = next(r for r in rows if r["form"] == "indirect" and r["speaker"] == "Ann Lee")
+    assert indirect["content"] == "the tunnel would open in May" and indirect["cue"] == "said"
+    mixed = next(r for r in rows if r["form"] == "mixed")
+    assert mixed["text"] == "a fairy tale" and mixed["speaker"] == "Tom Berg"
+
+
+def test_forms_choice_on_quotes_and_a_bad_form_is_a_usage_error(tmp_path):
+    out = run("quotes", THREE_FORMS, "--jsonl", "--forms", "indirect")
+    assert out.returncode == 0
+    assert {json.loads(line)["form"] for line in out.stdout.splitlines()} == {"indirect"}
+    out = run("quotes", THREE_FORMS, "--forms", "direct,sayings")
+    assert out.returncode == 2 and "--forms: unknown form 'sayings'" in out.stderr
+    out = run("detect", tmp_path / "none.db", "--forms", "nope")
+    assert out.returncode == 2 and "--forms" in out.stderr
+    project = tmp_path / "p.db"
+    assert run("import", project, THREE_FORMS, "--forms", "direct,mixed").returncode == 0
+    import sqlite3
+    assert {r[0] for r in sqlite3.connect(project).execute("SELECT form FROM quotes")} == {"direct", "mixed"}
+
+
 def test_detect_command_reruns_on_a_project(tmp_path):
     project = tmp_path / "p.db"
     assert run("import", project, INGEST / "plain_article.txt", "--no-detect").returncode == 0

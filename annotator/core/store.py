@@ -192,6 +192,18 @@ def _m0007(db: sqlite_utils.Database) -> None:
     install_triggers(db.conn)
 
 
+@migrations(name="0004_quote_forms")
+def _m0004(db: sqlite_utils.Database) -> None:
+    """Reported speech: a quote's form (direct / mixed / indirect) and its content, what the source is
+    reported to have said (a mixed or indirect one's whole reported clause). Every quote stored so far
+    is a direct one whose content is its quoted words; nothing else changes."""
+    db.execute("ALTER TABLE quotes ADD COLUMN form TEXT NOT NULL DEFAULT 'direct'")
+    db.execute("ALTER TABLE quotes ADD COLUMN content_start INTEGER")
+    db.execute("ALTER TABLE quotes ADD COLUMN content_end INTEGER")
+    db.execute("ALTER TABLE quotes ADD COLUMN content TEXT")
+    db.execute("UPDATE quotes SET content_start = start, content_end = end, content = text")
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

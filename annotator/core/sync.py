@@ -30,7 +30,6 @@ from annotator.core.merge import Conflict
 from annotator.core.store import Project, ProjectError, open_project, utc_now
 from annotator.core.team import (
     LEAD_ONLY,
-    OWN,
     TABLES,
     TeamError,
     check_schema_name,
@@ -38,6 +37,21 @@ from annotator.core.team import (
     create_team_schema,
     lead_role,
     safe_dsn,
+)
+from annotator.core.validate import (
+    ARTICLE_STATUSES,
+    LEVELS,
+    MAX_NOTE_CHARS,
+    ORIGINS,
+    TASK_KINDS,
+    VERDICTS,
+    check_article_text,
+    check_choice,
+    check_field,
+    check_name,
+    check_single_choice,
+    check_span,
+    terminal_text,
 )
 
 PUSH_BATCH = 5000  # change-log entries per server transaction
@@ -67,6 +81,7 @@ class SyncReport:
     pulled: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     not_sent: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # not this role's to change
     skipped: int = 0  # pulled rows naming something this project lacks (an option, a quote)
+    refused: list[str] = field(default_factory=list)  # pulled rows that break the project's rules, and why
     conflicts: list[Conflict] = field(default_factory=list)
     error: str | None = None
     offline: bool = False
@@ -78,6 +93,15 @@ class SyncReport:
     def ok(self) -> bool:
         return self.error is None
 
+    def summary(self) -> str:
+        """One short line for a status bar."""
+        if self.offline:
+            return "The team server cannot be reached: your work is kept here and sent at the next sync"
+        if self.error:
+            return f"Sync failed: {self.error[:160]}"
+        return (f"Synced: sent {sum(self.pushed.values())}, received {sum(self.pulled.values())}, "
+                f"conflicts {len(self.conflicts)}")
+
     def lines(self) -> list[str]:
         def counts(d):
             return ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in d.items() if n) or "nothing"
@@ -88,6 +112,9 @@ class SyncReport:
         out = [f"sent {counts(self.pushed)}", f"received {counts(self.pulled)}"]
         if any(self.not_sent.values()):
             out.append(f"not sent (only the team's lead may change these): {counts(self.not_sent)}")
+        if self.refused:
+            out.append(f"refused {len(self.refused)} received rows that break the project's rules:")
+            out += [f"  {line}" for line in self.refused[:50]]
         if self.skipped:
             out.append(f"{self.skipped} received rows name an option or quote this project lacks; kept on the server")
         out.append(f"conflicts: {len(self.conflicts)}")
@@ -194,15 +221,17 @@ class _Local:
             return None
         row = self.conn.execute(
             f'SELECT id FROM {table} WHERE article_id = ? AND start = ? AND "end" = ? AND origin = ? AND '
-            "annotator IS ? ORDER BY id LIMIT 1", [article_id, int(start), int(end), origin, annotator or None]).fetchone()
+            "annotator IS ? ORDER BY id LIMIT 1",
+            [article_id, int(start), int(end), origin, annotator or None]).fetchone()
         return (row[0], article_id) if row else None
 
     def qkey(self, table: str, row_id: int | None) -> str:
         if row_id is None:
             return ""
         row = self.conn.execute(
-            f"SELECT a.uid || ':' || q.start || ':' || q.\"end\" || ':' || q.origin || ':' || coalesce(q.annotator, '') "
-            f"FROM {table} q JOIN articles a ON a.id = q.article_id WHERE q.id = ?", [row_id]).fetchone()
+            "SELECT a.uid || ':' || q.start || ':' || q.\"end\" || ':' || q.origin || ':' || "
+            f"coalesce(q.annotator, '') FROM {table} q JOIN articles a ON a.id = q.article_id WHERE q.id = ?",
+            [row_id]).fetchone()
         return row[0] if row else ""
 
 
@@ -488,7 +517,10 @@ def pull(project: Project, pg, link: TeamLink, report: SyncReport, *, cancelled=
                         key = _pending_key(table, row)
                         if key is not None and (changelog.LOGGED_AS.get(table, table), key) in pending:
                             continue  # changed here since: sent next time, newer edit wins there
-                        if apply(local, row):
+                        problem = pulled_row_problem(local, table, row)
+                        if problem:
+                            report.refused.append(f"{table.replace('_', ' ')} {terminal_text(key or '')}: {problem}")
+                        elif apply(local, row):
                             report.pulled[table] += 1
                         else:
                             report.skipped += 1
@@ -517,6 +549,76 @@ class _Cancelled(Exception):
     pass
 
 
+def _texts(values: dict, what: str) -> str | None:
+    for name, value in values.items():
+        if isinstance(value, str) and (problem := check_field(value, f"{what} {name}", MAX_NOTE_CHARS)):
+            return problem
+    return None
+
+
+def pulled_row_problem(local: _Local, table: str, row: dict) -> str | None:
+    """Why a row from the server may not enter the project (the rules every other door uses,
+    annotator.core.validate), or None. Another member's login can write odd values to the server."""
+    def name(value, what):
+        return None if value is None else check_name(value, what)
+
+    if table == "articles":
+        fields = row["fields"] if isinstance(row["fields"], dict) else None
+        if fields is None:
+            return "article fields are not an object"
+        # the uid is only the server's key here: a project made by an older version may hold uids
+        # computed another way, and every row of its team refers to them
+        return check_article_text(row["text"]) or check_field(row["uid"], "uid", 200) or _texts(fields, "article")
+    if table == "tasks":
+        return (check_name(row["name"], "task") or check_choice(row["kind"], TASK_KINDS, "task kind")
+                or check_choice(row["level"], LEVELS, "task level"))
+    if table == "options":
+        return check_name(row["name"], "option") or check_field(row["shortcut"], "shortcut", 20)
+    if table == "entities":
+        aliases = row["aliases"]
+        if not isinstance(aliases, list) or not all(isinstance(a, list) and len(a) == 2 for a in aliases):
+            return "aliases are not a list of pairs"
+        return check_name(row["name"], "entity") or next(
+            (p for a, _n in aliases if (p := check_name(a, "alias"))), None)
+    if table in ("quotes", "mentions"):
+        problem = check_choice(row["origin"], ORIGINS, "origin") or name(row["annotator"], "annotator")
+        if problem or row["deleted"]:
+            return problem
+        fields = row["fields"]
+        if not isinstance(fields, dict):
+            return f"{table[:-1]} fields are not an object"
+        _uid, start, end, *_ = row["qkey"].split(":", 4)
+        article_id = local.article(row["article_uid"])
+        if article_id is not None and start.isdigit() and end.isdigit():
+            length = local.conn.execute("SELECT length(text) FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+            problem = check_span(int(start), int(end), length)
+        elif article_id is not None:
+            problem = f"span {terminal_text(start)}-{terminal_text(end)} is not two whole numbers"
+        return problem or _texts({k: v for k, v in fields.items() if k != "entity"}, table[:-1])
+    if table == "labels":
+        options = row["options"]
+        if not isinstance(options, list) or not all(isinstance(o, str) for o in options):
+            return "options are not a list of names"
+        task_id = local.task(row["task_name"], row["task_level"])
+        kind = local.conn.execute("SELECT kind FROM tasks WHERE id = ?", [task_id]).fetchone() if task_id else None
+        return check_name(row["annotator"], "annotator") or (check_single_choice(kind[0], options) if kind else None)
+    if table == "quote_labels":
+        return (check_name(row["annotator"], "annotator")
+                or (None if row["status"] is None else check_choice(row["status"], VERDICTS, "verdict"))
+                or check_field(row["speaker"], "speaker"))
+    if table == "article_status":
+        return (check_name(row["annotator"], "annotator")
+                or (None if row["deleted"] else check_choice(row["status"], ARTICLE_STATUSES, "status"))
+                or check_field(row["note"], "note", MAX_NOTE_CHARS))
+    if table == "adjudications":
+        vals = row["vals"]
+        if not isinstance(vals, list) or not all(isinstance(v, list) and len(v) == 2 for v in vals):
+            return "adjudicated values are not a list of pairs"
+        return name(row["adjudicator"], "adjudicator") or next(
+            (p for _o, v in vals if (p := check_field(v, "adjudicated value"))), None)
+    return None
+
+
 def _pending_key(table: str, row: dict) -> str | None:
     """The change-log key a pulled row would have here (to leave rows changed here alone)."""
     parts = {
@@ -538,8 +640,9 @@ def _apply_article(local: _Local, row: dict) -> bool:
     fields["imported_at"] = fields.get("imported_at") or utc_now()
     cols = ["uid", "text", *fields]
     cur = local.conn.execute(
-        f"INSERT INTO articles ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) ON CONFLICT (uid) DO UPDATE SET "
-        + ", ".join(f"{c} = excluded.{c}" for c in fields), [row["uid"], row["text"], *fields.values()])
+        f"INSERT INTO articles ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+        "ON CONFLICT (uid) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in fields),
+        [row["uid"], row["text"], *fields.values()])
     if cur.lastrowid:
         local.articles.pop(row["uid"], None)
     return True
@@ -660,7 +763,8 @@ def _apply_verdict(local: _Local, row: dict) -> bool:
         conn.execute("DELETE FROM quote_labels WHERE quote_id = ? AND annotator = ?", [quote[0], row["annotator"]])
         return True
     conn.execute(
-        "INSERT INTO quote_labels (quote_id, annotator, status, entity_id, speaker, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+        "INSERT INTO quote_labels (quote_id, annotator, status, entity_id, speaker, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (quote_id, annotator) DO UPDATE SET status = excluded.status, entity_id = excluded.entity_id, "
         "speaker = excluded.speaker, updated_at = excluded.updated_at",
         [quote[0], row["annotator"], row["status"], local.entity(row["entity_norm"], row["entity_kind"]),
@@ -679,7 +783,8 @@ def _apply_status(local: _Local, row: dict) -> bool:
     local.conn.execute(
         "INSERT INTO article_status (article_id, annotator, status, note, updated_at) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (article_id, annotator) DO UPDATE SET status = excluded.status, note = excluded.note, "
-        "updated_at = excluded.updated_at", [article_id, row["annotator"], row["status"], row["note"], row["updated_at"]])
+        "updated_at = excluded.updated_at",
+        [article_id, row["annotator"], row["status"], row["note"], row["updated_at"]])
     return True
 
 
@@ -742,12 +847,13 @@ def init_team(project: Project, dsn: str, annotator: str, schema: str = "team", 
                 raise TeamError("this connection may not create a schema and roles on the server: use an "
                                 "administrator's (CREATEROLE and CREATE on the database)") from exc
             _raise_server(exc)
-    link = _link_project(project, dsn, schema, annotator, lead=True)
+    _link_project(project, dsn, schema, annotator, lead=True)
     with project.write() as db:  # everything there is, as if just changed
         now = changelog.TIME
         for table, key in changelog.KEYS.items():
-            db.execute(f"INSERT INTO team_changes (tbl, key, changed_at) SELECT '{changelog.LOGGED_AS.get(table, table)}',"
-                       f" k, {now} FROM (SELECT {key('r')} AS k FROM {table} AS r) WHERE k IS NOT NULL")
+            logged = changelog.LOGGED_AS.get(table, table)
+            db.execute(f"INSERT INTO team_changes (tbl, key, changed_at) SELECT '{logged}', k, {now} "
+                       f"FROM (SELECT {key('r')} AS k FROM {table} AS r) WHERE k IS NOT NULL")
     return sync_project(project, everything=True, progress=progress, dsn=dsn)
 
 

@@ -28,7 +28,15 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.scheme import SINGLE, Scheme
-from annotator.gui.quotes_model import COL_SNIPPET, COL_SPEAKER, COL_STANCE, COL_STATUS, QuoteTableModel
+from annotator.gui.quotes_model import (
+    COL_FORM,
+    COL_SNIPPET,
+    COL_SPEAKER,
+    COL_STANCE,
+    COL_STATUS,
+    FILTERS,
+    QuoteTableModel,
+)
 from annotator.gui.speaker_names import SpeakerNames
 
 STATUS_CHOICES = [("todo", "to do"), ("labelled", "labelled"), ("reviewed", "reviewed")]
@@ -115,7 +123,16 @@ class LabelsPanel(QWidget):
 
         self.quotes_label = QLabel("Quotes")
         self.quotes_label.setStyleSheet("font-weight: bold; margin-top: 6px;")
-        outer.addWidget(self.quotes_label)
+        quotes_row = QHBoxLayout()
+        quotes_row.addWidget(self.quotes_label, 1)
+        self.form_filter = QComboBox()   # all / direct / reported: the filter lives in the quote model
+        for key, words, _forms in FILTERS:
+            self.form_filter.addItem(words, key)
+        self.form_filter.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.form_filter.setToolTip("Which quotes the list shows (Ctrl+Shift+F cycles)")
+        self.form_filter.currentIndexChanged.connect(lambda i: self.set_form_filter(self.form_filter.itemData(i)))
+        quotes_row.addWidget(self.form_filter)
+        outer.addLayout(quotes_row)
         self.quotes_model = QuoteTableModel(self)
         self.quotes_view = QTableView()
         self.quotes_view.setModel(self.quotes_model)
@@ -127,7 +144,7 @@ class LabelsPanel(QWidget):
         self.quotes_view.setAlternatingRowColors(True)
         header = self.quotes_view.horizontalHeader()
         header.setSectionResizeMode(COL_SNIPPET, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((COL_SPEAKER, 112), (COL_STANCE, 62), (COL_STATUS, 74)):
+        for column, width in ((COL_FORM, 58), (COL_SPEAKER, 112), (COL_STANCE, 62), (COL_STATUS, 74)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)  # measured widths would read every row: slow at 2,000 quotes
         self.quotes_view.selectionModel().currentRowChanged.connect(self._current_quote_changed)
@@ -200,13 +217,42 @@ class LabelsPanel(QWidget):
         self.quotes_view.selectionModel().blockSignals(True)
         self.quotes_model.set_quotes(quotes, stance_names)
         self.quotes_view.selectionModel().blockSignals(False)
-        checked = sum(1 for q in quotes if q["status"] != "auto")
-        self.quotes_label.setText(f"Quotes: {len(quotes)}, {checked} checked by you" if quotes else "Quotes: none")
+        self._count_quotes()
         row = self.quotes_model.row_of(keep_quote_id) if keep_quote_id is not None else None
         if row is not None:
             self.select_quote(keep_quote_id, emit=False)
         else:
             self._show_quote(None)
+
+    def _count_quotes(self) -> None:
+        quotes = self.quotes_model.all_quotes
+        checked = sum(1 for q in quotes if q["status"] != "auto")
+        reported = sum(1 for q in quotes if (q.get("form") or "direct") != "direct")
+        text = f"Quotes: {len(quotes)} ({reported} reported), {checked} checked by you" if quotes else "Quotes: none"
+        hidden = self.quotes_model.hidden()
+        self.quotes_label.setText(text + (f"; {hidden} not shown" if hidden else ""))
+
+    def set_form_filter(self, key: str) -> None:
+        """Show all quotes, the direct ones or reported speech; the selected quote stays if still shown."""
+        keep = self.current_quote_id()
+        self.quotes_view.selectionModel().blockSignals(True)
+        self.quotes_model.set_filter(key)
+        self.quotes_view.selectionModel().blockSignals(False)
+        index = self.form_filter.findData(key)
+        if index != self.form_filter.currentIndex():
+            self.form_filter.blockSignals(True)
+            self.form_filter.setCurrentIndex(index)
+            self.form_filter.blockSignals(False)
+        self._count_quotes()
+        if keep is not None and self.quotes_model.row_of(keep) is not None:
+            self.select_quote(keep, emit=False)
+        else:
+            self._show_quote(None)
+            self.quote_selected.emit(None)
+
+    def cycle_form_filter(self) -> None:
+        keys = [k for k, _, _ in FILTERS]
+        self.set_form_filter(keys[(keys.index(self.quotes_model.filter) + 1) % len(keys)])
 
     def show_quote_labels(self, chosen: dict[int, list[int]]) -> None:
         for group in self.quote_groups:

@@ -1,4 +1,5 @@
-"""The quotes of the article on screen, as a table: snippet, speaker, quote stance, status."""
+"""The quotes of the article on screen, as a table: snippet, form, speaker, quote stance, status; shown
+all, or only the direct quotes, or only reported speech (mixed and indirect)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,12 @@ from PySide6.QtGui import QColor
 from annotator.gui import palette
 from annotator.gui.plain import plain_tip
 
-COL_SNIPPET, COL_SPEAKER, COL_STANCE, COL_STATUS = range(4)
-HEADERS = {COL_SNIPPET: "Quote", COL_SPEAKER: "Speaker", COL_STANCE: "Stance", COL_STATUS: "Status"}
+COL_SNIPPET, COL_FORM, COL_SPEAKER, COL_STANCE, COL_STATUS = range(5)
+HEADERS = {COL_SNIPPET: "Quote", COL_FORM: "Form", COL_SPEAKER: "Speaker", COL_STANCE: "Stance", COL_STATUS: "Status"}
+# the filter choices: (key, words shown, forms shown)
+FILTERS = (("all", "All quotes", ("direct", "mixed", "indirect")), ("direct", "Direct quotes", ("direct",)),
+           ("reported", "Reported speech", ("mixed", "indirect")))
+FORM_WORDS = {"direct": "direct", "mixed": "mixed", "indirect": "indirect"}
 SortRole = Qt.ItemDataRole.UserRole + 1
 QuoteIdRole = Qt.ItemDataRole.UserRole + 2
 SNIPPET_CHARS = 70
@@ -23,15 +28,43 @@ def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
 class QuoteTableModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.quotes: list[dict] = []
+        self.quotes: list[dict] = []   # the rows shown: the quotes the filter lets through
+        self.all_quotes: list[dict] = []
         self.stances: dict[int, str] = {}
+        self.filter = "all"
 
     def set_quotes(self, quotes: list[dict], stances: dict[int, str]) -> None:
         """Show these quotes (dicts from get_article) with their stance names by quote id."""
         self.beginResetModel()
-        self.quotes = list(quotes)
+        self.all_quotes = list(quotes)
         self.stances = dict(stances)
+        self._apply_filter()
         self.endResetModel()
+
+    def set_stance_names(self, stances: dict[int, str]) -> None:
+        """New stance names (a quote's stance was set or undone): only that column is redrawn."""
+        self.stances = dict(stances)
+        if self.quotes:
+            self.dataChanged.emit(self.index(0, COL_STANCE), self.index(len(self.quotes) - 1, COL_STANCE))
+
+    def set_filter(self, key: str) -> None:
+        """Show all quotes, only direct ones or only reported speech (a key of FILTERS)."""
+        if key not in {k for k, _, _ in FILTERS}:
+            raise ValueError(f"unknown quote filter {key!r}")
+        if key == self.filter:
+            return
+        self.beginResetModel()
+        self.filter = key
+        self._apply_filter()
+        self.endResetModel()
+
+    def _apply_filter(self) -> None:
+        forms = next(f for k, _, f in FILTERS if k == self.filter)
+        self.quotes = [q for q in self.all_quotes if (q.get("form") or "direct") in forms]
+
+    def hidden(self) -> int:
+        """How many quotes of the article the filter hides."""
+        return len(self.all_quotes) - len(self.quotes)
 
     def row_of(self, quote_id: int) -> int | None:
         return next((i for i, q in enumerate(self.quotes) if q["id"] == quote_id), None)
@@ -58,11 +91,14 @@ class QuoteTableModel(QAbstractTableModel):
         if role == QuoteIdRole:
             return quote["id"]
         if role == SortRole:
-            return {COL_SNIPPET: quote["start"], COL_SPEAKER: quote["shown_speaker"],
+            return {COL_SNIPPET: quote["start"], COL_FORM: quote.get("form") or "direct",
+                    COL_SPEAKER: quote["shown_speaker"],
                     COL_STANCE: self.stances.get(quote["id"], ""), COL_STATUS: quote["status"]}.get(column)
         if role == Qt.ItemDataRole.DisplayRole:
             if column == COL_SNIPPET:
-                return snippet(quote["text"])
+                return snippet(_shown_text(quote))
+            if column == COL_FORM:
+                return FORM_WORDS.get(quote.get("form") or "direct", quote.get("form"))
             if column == COL_SPEAKER:
                 return quote["shown_speaker"] or "?"
             if column == COL_STANCE:
@@ -70,7 +106,18 @@ class QuoteTableModel(QAbstractTableModel):
             if column == COL_STATUS:
                 return quote["status"]
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_SNIPPET:
-            return plain_tip(" ".join((quote["text"] or "").split()))
+            return plain_tip(" ".join(_shown_text(quote).split()))
+        if role == Qt.ItemDataRole.ToolTipRole and column == COL_FORM:
+            return {"direct": "all its words are in quotation marks",
+                    "mixed": "reported speech holding quoted words",
+                    "indirect": "reported speech, no quotation marks"}.get(quote.get("form") or "direct")
         if role == Qt.ItemDataRole.ForegroundRole and quote["status"] == "rejected":
             return QColor(palette.REJECTED_HUE)
         return None
+
+
+def _shown_text(quote: dict) -> str:
+    """What the list shows of a quote: a direct one's quoted words, a reported one's whole content."""
+    if (quote.get("form") or "direct") != "direct":
+        return quote.get("content") or quote["text"] or ""
+    return quote["text"] or ""

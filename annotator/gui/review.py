@@ -36,7 +36,7 @@ from annotator.core.adjudicate import (
     with_adjudication,
 )
 from annotator.core.store import Project, open_project
-from annotator.gui.jobs import ProjectJob
+from annotator.gui.jobs import ProjectJob, run_job
 from annotator.gui.plain import plain_label, plain_tip
 
 COLUMNS = ("Task", "Level", "Article", "Title", "Annotators' values", "Adjudicated", "By")
@@ -200,13 +200,9 @@ class ReviewWindow(QWidget):
         if self.job is not None:
             return
         self.count_label.setText("Finding the items where annotators differ…")
-        job = ProjectJob(Path(self.project.path), lambda project, progress, cancelled: disagreements(project), self,
-                         read_only=True)
-        job.done.connect(self._loaded)
-        job.failed.connect(self._load_failed)
-        job.finished.connect(self._load_ended)
-        self.job = job
-        job.start()
+        self.job = run_job(self, self.project.path, lambda project, progress, cancelled: disagreements(project),
+                           read_only=True, on_done=self._loaded, on_failed=self._load_failed,
+                           on_ended=self._load_ended)
 
     def _loaded(self, items: list[Disagreement]) -> None:
         self.model.set_items(items)

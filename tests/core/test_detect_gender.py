@@ -5,7 +5,7 @@ from annotator.core.detect.names import FIRST_NAMES
 
 
 def speakers(text):
-    return [q.speaker for q in detect(text).quotes]
+    return [q.speaker for q in detect(text).quotes if q.form != "indirect"]
 
 
 def test_a_wide_range_of_first_names_is_known():

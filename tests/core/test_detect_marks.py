@@ -4,7 +4,7 @@ from annotator.core.detect import detect
 
 
 def quoted(text):
-    return [text[q.start:q.end] for q in detect(text).quotes]
+    return [text[q.start:q.end] for q in detect(text).quotes if q.form != "indirect"]
 
 
 def test_straight_double_quotes():

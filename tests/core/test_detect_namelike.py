@@ -5,7 +5,7 @@ from annotator.core.detect import detect
 
 
 def speakers(text):
-    return [q.speaker for q in detect(text).quotes]
+    return [q.speaker for q in detect(text).quotes if q.form != "indirect"]
 
 
 def test_participle_opening_the_sentence_is_not_the_speaker():

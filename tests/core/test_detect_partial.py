@@ -75,7 +75,7 @@ def test_headline_with_byline_is_not_a_quote():
 
 def test_show_title_after_a_channel_is_not_a_quote():
     text = 'Speaking on Channel Nine\'s "Morning Coffee Hour," Mayor Ruth Okafor said the bridge would reopen.'
-    assert all(q.confidence < 0.5 for q in detect(text).quotes)
+    assert all(q.confidence < 0.5 for q in detect(text).quotes if q.form != "indirect")
 
 
 def test_title_cased_words_right_after_a_named_colon_are_a_quote():

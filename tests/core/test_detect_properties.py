@@ -20,7 +20,9 @@ def check(text):
         assert q.start >= prev_end, "quotes overlap or are unsorted"
         prev_end = q.end
         assert 0.0 <= q.confidence <= 1.0
-        assert q.kind in ("sentence", "fragment", "paragraph")
+        assert q.kind in ("sentence", "fragment", "paragraph") if q.form != "indirect" else q.kind == "clause"
+        assert q.form in ("direct", "mixed", "indirect")
+        assert q.content_start is not None and q.content_start <= q.start <= q.end <= q.content_end
         assert q.speaker_kind in ("person", "organisation", "document", "unknown")
         if q.speaker_start is not None:
             assert 0 <= q.speaker_start <= q.speaker_end <= len(text)

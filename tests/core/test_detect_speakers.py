@@ -92,7 +92,7 @@ def test_scare_quotes_get_low_confidence():
 
 def test_so_called_term_is_low_even_next_to_a_speech_verb():
     text = 'Critics said the so-called "reform" would fail.'
-    assert all(q.confidence < 0.5 for q in detect(text).quotes)
+    assert all(q.confidence < 0.5 for q in detect(text).quotes if q.form != "indirect")
 
 
 def test_title_of_a_work_gets_low_confidence():
@@ -377,7 +377,7 @@ def test_a_quoted_speakers_own_sentences_do_not_use_up_the_look_back_for_a_prono
             'It was a reversal for the Ohio Republican, who had pledged to back the nominee. '
             'He said on Thursday that Pryor needs to do more work to show that he is a true conservative.\n\n'
             '"I think what a lot of Republicans want to see is a standard-bearer," he said.')
-    assert [q.speaker for q in detect(text).quotes] == ["Tom Ashe"] * 3
+    assert [q.speaker for q in detect(text).quotes if q.form == "direct"] == ["Tom Ashe"] * 3
 
 
 def test_a_role_with_of_in_it_does_not_hide_the_name_after_it():
@@ -386,7 +386,7 @@ def test_a_role_with_of_in_it_does_not_hide_the_name_after_it():
     text = ('"We will not pay," Ned Pryor said. "Never. Not once. Not ever. No."\n\n'
             'Secretary of State Tom Ashe said the deal was fair to both sides. "We gave up very little," he told '
             'reporters.')
-    assert [q.speaker for q in detect(text).quotes] == ["Ned Pryor", "Ned Pryor", "Tom Ashe"]
+    assert [q.speaker for q in detect(text).quotes if q.form == "direct"] == ["Ned Pryor", "Ned Pryor", "Tom Ashe"]
 
 
 @pytest.mark.parametrize("text, speaker", [

@@ -205,3 +205,28 @@ def test_project_left_with_wal_and_shm_by_a_killed_process_opens_with_all_its_da
     with open_project(path) as project:
         assert project.db["articles"].count == 300
         assert project.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_quote_forms_migration_makes_every_stored_quote_direct_and_keeps_its_labels(tmp_path):
+    """0004_quote_forms on a project of the schema before it: quotes become direct, their content their
+    quoted words; verdicts and quote labels stay on them."""
+    without = [p for p in RELEASED if "form" not in {r[1] for r in sqlite3.connect(p).execute("PRAGMA table_info(quotes)")}]
+    if not without:
+        pytest.skip("no fixture for the schema before quote forms")
+    fixture = without[-1]
+    path = tmp_path / fixture.name
+    shutil.copyfile(fixture, path)
+    old = sqlite3.connect(path)
+    quotes = old.execute("SELECT id, start, end, text FROM quotes ORDER BY id").fetchall()
+    verdicts = old.execute("SELECT quote_id, annotator, status FROM quote_labels ORDER BY 1, 2").fetchall()
+    labels = old.execute("SELECT quote_id, option_id FROM labels WHERE quote_id IS NOT NULL").fetchall()
+    old.close()
+    assert quotes and verdicts and labels
+    with open_project(path) as project:
+        rows = project.conn.execute(
+            "SELECT id, form, content_start, content_end, content FROM quotes ORDER BY id").fetchall()
+        assert rows == [(i, "direct", s, e, t) for i, s, e, t in quotes]
+        assert project.conn.execute(
+            "SELECT quote_id, annotator, status FROM quote_labels ORDER BY 1, 2").fetchall() == verdicts
+        assert project.conn.execute(
+            "SELECT quote_id, option_id FROM labels WHERE quote_id IS NOT NULL").fetchall() == labels

@@ -63,3 +63,46 @@ def test_rerun_replaces_untouched_auto_quotes(tmp_project):
     after = _quotes(tmp_project)
     assert [(q["start"], q["end"]) for q in after] == [(q["start"], q["end"]) for q in before]
     assert tmp_project.db["mentions"].count >= 1
+
+
+THREE_FORMS = FIXTURES / "detect" / "three_forms.txt"
+
+
+def test_reported_speech_is_stored_with_its_form_and_content(tmp_project):
+    import_paths(tmp_project, [THREE_FORMS], workers=1)
+    rows = _quotes(tmp_project)
+    text = tmp_project.db["articles"].get(rows[0]["article_id"])["text"]
+    forms = {q["form"] for q in rows}
+    assert forms == {"direct", "mixed", "indirect"}
+    for q in rows:
+        assert text[q["start"]:q["end"]] == q["text"]
+        assert text[q["content_start"]:q["content_end"]] == q["content"]
+        assert q["content_start"] <= q["start"] <= q["end"] <= q["content_end"]
+    indirect = next(q for q in rows if q["form"] == "indirect")
+    assert indirect["content"] == indirect["text"] and indirect["open_mark"] == ""
+    mixed = next(q for q in rows if q["form"] == "mixed")
+    assert mixed["text"] == "a fairy tale" and '"a fairy tale"' in mixed["content"]
+
+
+def test_rerun_keeps_a_confirmed_indirect_quote_and_its_label(tmp_project):
+    import_paths(tmp_project, [THREE_FORMS], workers=1)
+    indirect = next(q for q in _quotes(tmp_project) if q["form"] == "indirect")
+    with tmp_project.write() as db:
+        db["quote_labels"].insert({"quote_id": indirect["id"], "annotator": "ana", "status": "corrected",
+                                   "speaker": "Ann Lee", "updated_at": "2026-01-01T00:00:00Z"})
+    report = run_detection(tmp_project, workers=1)
+    after = _quotes(tmp_project)
+    assert report.kept == 1
+    assert [q["id"] for q in after if q["form"] == "indirect" and q["id"] == indirect["id"]] == [indirect["id"]]
+    # nothing new was laid over the kept quote's content
+    overlapping = [q for q in after if q["id"] != indirect["id"]
+                   and q["content_start"] < indirect["content_end"] and indirect["content_start"] < q["content_end"]]
+    assert overlapping == []
+
+
+def test_detect_only_some_forms(tmp_project):
+    import_paths(tmp_project, [THREE_FORMS], workers=1, forms=("direct",))
+    assert {q["form"] for q in _quotes(tmp_project)} == {"direct"}
+    assert "a fairy tale" in {q["text"] for q in _quotes(tmp_project)}   # the mixed one's quoted words, as direct
+    run_detection(tmp_project, workers=1, forms=("indirect",))
+    assert {q["form"] for q in _quotes(tmp_project)} == {"indirect"}

@@ -4,7 +4,8 @@
 
 Modules: marks (quote spans), cues (speech verbs), names (name runs, roles, the cast),
 speakers (the phrase a cue points at and its resolution), attribution (linking quotes
-to cues and sources), confidence (kind and score). A statistical detector can sit
+to cues and sources), confidence (kind and score), reported (indirect and mixed
+attributions: reported speech with no or some quotation marks). A statistical detector can sit
 beside RuleDetector by following the Detector protocol in model.
 """
 
@@ -14,7 +15,7 @@ from dataclasses import replace
 
 from annotator.core.detect.model import Detection, Detector, Mention, Quote
 
-DETECTOR_VERSION = "rules-6"  # stored with every detected quote: a change in what is found means a new one
+DETECTOR_VERSION = "rules-7"  # stored with every detected quote: a change in what is found means a new one
 
 __all__ = ["detect", "Detection", "Detector", "Mention", "Quote", "RuleDetector", "DETECTOR_VERSION"]
 
@@ -24,9 +25,9 @@ class RuleDetector:
 
     version = DETECTOR_VERSION
 
-    def detect(self, text: str) -> Detection:
+    def detect(self, text: str, forms=None) -> Detection:
         from annotator.core.detect.pipeline import run_rules
-        return run_rules(text)
+        return run_rules(text, forms)
 
 
 _DEFAULT = RuleDetector()
@@ -37,23 +38,24 @@ _DEFAULT = RuleDetector()
 PIECE_CHARS = 50_000
 
 
-def detect(text: str) -> Detection:
-    """Quotes and speaker mentions in text; an empty Detection for anything it cannot read."""
+def detect(text: str, forms=None) -> Detection:
+    """Quotes (direct, mixed and indirect attributions, or only the `forms` named) and speaker mentions
+    in text; an empty Detection for anything it cannot read."""
     if not isinstance(text, str) or not text:
         return Detection(detector=DETECTOR_VERSION)
     if len(text) <= PIECE_CHARS:
-        return _detect_safely(text)
+        return _detect_safely(text, forms)
     quotes, mentions = [], []
     for start, end in _pieces(text):
-        part = _detect_safely(text[start:end])
+        part = _detect_safely(text[start:end], forms)
         quotes.extend(_shifted(q, start) for q in part.quotes)
         mentions.extend(_shifted(m, start) for m in part.mentions)
     return Detection(quotes=quotes, mentions=mentions, detector=DETECTOR_VERSION)
 
 
-def _detect_safely(text: str) -> Detection:
+def _detect_safely(text: str, forms=None) -> Detection:
     try:
-        return _DEFAULT.detect(text)
+        return _DEFAULT.detect(text, forms)
     except Exception:  # a bug in a rule must not take the caller down; the text simply gets no quotes
         return Detection(detector=DETECTOR_VERSION)
 
@@ -78,7 +80,8 @@ def _pieces(text: str):
 def _shifted(span, offset: int):
     moved = {
         name: getattr(span, name) + offset
-        for name in ("start", "end", "cue_start", "cue_end", "speaker_start", "speaker_end")
+        for name in ("start", "end", "cue_start", "cue_end", "speaker_start", "speaker_end", "content_start",
+                     "content_end")
         if getattr(span, name, None) is not None
     }
     return replace(span, **moved)

@@ -463,6 +463,10 @@ class Attributor:
                 return cue, self._resolve(np, link), "colon"
         return None
 
+    def resolve_phrase(self, np: tuple[int, int], pos: int) -> Source:
+        """The source a noun phrase names, resolved as for a quote at pos (reported speech uses it)."""
+        return self._resolve(np, Link(MarkSpan(pos, pos, "", "", False), self.para_of(pos)))
+
     def _resolve(self, np: tuple[int, int], link: Link) -> Source:
         src = self.resolver.resolve(np, self._floor(link), link.span.start)
         if src.kind == "document":

@@ -19,7 +19,7 @@ class Mention:
 
 @dataclass(frozen=True)
 class Quote:
-    """Quoted words: text[start:end] is what stands between the marks."""
+    """One attribution. Direct: text[start:end] is what stands between the marks."""
     start: int
     end: int
     open_mark: str
@@ -34,6 +34,12 @@ class Quote:
     role: str | None = None
     speaker_kind: str = "unknown"
     confidence: float = 0.0
+    form: str = "direct"      # "direct" | "mixed" | "indirect"
+    # the attribution's content, what the source is reported to have said: for a direct quote its
+    # quoted words; for mixed and indirect ones the whole reported clause (start/end then run over
+    # the quoted words of a mixed one, and equal the content for an indirect one)
+    content_start: int | None = None
+    content_end: int | None = None
 
 
 @dataclass(frozen=True)
@@ -47,4 +53,4 @@ class Detector(Protocol):
     """Anything that turns an article's text into quotes and mentions (rules now, a model later)."""
     version: str
 
-    def detect(self, text: str) -> Detection: ...
+    def detect(self, text: str, forms=None) -> Detection: ...

@@ -9,17 +9,20 @@ from annotator.core.detect.cues import SPEECH_CUES, CueIndex
 from annotator.core.detect.marks import LINE_RE, find_mark_spans
 from annotator.core.detect.model import Detection, Mention, Quote
 from annotator.core.detect.names import Cast
+from annotator.core.detect.reported import combine_forms, find_reported
 from annotator.core.detect.speakers import Resolver
 
 
-def run_rules(text: str) -> Detection:
+def run_rules(text: str, forms=None) -> Detection:
+    """forms: the attribution forms wanted (default all); direct alone skips the reported-speech step."""
     lines = [(m.start(), m.end()) for m in LINE_RE.finditer(text)]   # shared by marks, cues and attribution
     spans = find_mark_spans(text, lines)
     inside = [(s.start, s.end) for s in spans]
     cast = Cast(text, inside, SPEECH_CUES)
     cues = CueIndex(text, inside, lines)
     resolver = Resolver(text, cast)
-    links = Attributor(text, spans, resolver, cues, lines).link_all()
+    attributor = Attributor(text, spans, resolver, cues, lines)
+    links = attributor.link_all()
 
     quotes = []
     for link in links:
@@ -38,6 +41,8 @@ def run_rules(text: str) -> Detection:
             speaker_kind=src.kind if src and src.name else "unknown",
             confidence=confidence(text, link, kind),
         ))
+    reported = forms is None or "mixed" in forms or "indirect" in forms
+    quotes = combine_forms(text, quotes, find_reported(text, attributor, links) if reported else [], forms)
     return Detection(quotes=quotes, mentions=_mentions(text, cast, links), detector=DETECTOR_VERSION)
 
 

@@ -29,9 +29,18 @@ from lxml import etree
 from annotator.core.exchange.qdpx import DETECTOR, NS, ORIGIN, VARIABLES, code_guid, guid, user_guid
 from annotator.core.exchange.spans import FORMS, has_form_column
 from annotator.core.names import ENTITY_KINDS
-from annotator.core.records import text_uid
 from annotator.core.resources import resource_path
 from annotator.core.store import Project, utc_now
+from annotator.core.validate import (
+    MAX_NOTE_CHARS,
+    article_uid,
+    check_article_text,
+    check_field,
+    check_name,
+    check_span,
+    clean_text,
+    terminal_text,
+)
 
 MAX_QDE_BYTES = 2 * 1024**3  # project.qde, uncompressed
 MAX_SOURCE_BYTES = 64 * 1024**2  # one source text
@@ -206,12 +215,18 @@ def _codebook(book, report_path: str) -> dict[str, Code]:
     def walk(el, parent: Code | None, path: str) -> None:
         for child in el.findall(_q("Code")):
             g = _norm_guid(child.get("guid"))
-            name = " ".join((child.get("name") or "").split()) or "(unnamed code)"
+            name = child.get("name") or ""
+            problem = check_name(name, "code")
+            if problem:
+                raise QdpxError(f"{report_path}: Code {terminal_text(name)!r} (line {child.sourceline}): the "
+                                f"{problem}; nothing was imported")
+            name = " ".join(name.split())
             full = f"{path}/{name}" if path else name
             role = _role(g, name, parent, description(child))
             code = Code(g, name, full, role, child.sourceline)
             if g in codes:
-                raise QdpxError(f"{report_path}: Code {name!r} (line {child.sourceline}) repeats the GUID {g}")
+                raise QdpxError(f"{report_path}: Code {terminal_text(name)!r} (line {child.sourceline}) repeats "
+                                f"the GUID {g}; nothing was imported")
             codes[g] = code
             walk(child, code, full)
 
@@ -272,37 +287,45 @@ class _Reader:
 
     def fail(self, el, message: str) -> QdpxError:
         name = el.get("name")
-        what = _local(el.tag) + (f" {name!r}" if name else "") + (f" {el.get('guid')}" if el.get("guid") else "")
+        what = _local(el.tag) + (f" {terminal_text(name)!r}" if name else "") + \
+            (f" {terminal_text(el.get('guid'))}" if el.get("guid") else "")
         return QdpxError(f"{self.where}: {what} (line {el.sourceline}): {message}; nothing was imported")
 
     def read(self, info: zipfile.ZipInfo) -> None:
+        """One pass that reads (and finds malformed XML), then one that checks the schema: lxml's
+        iterparse with a schema misses a document cut short, so the two are kept apart."""
         self.where = f"{self.path}!{info.filename}"
-        schema = _schema()
+        # only the elements read here make events (the parser still reads, and checks, everything)
+        wanted = [_q(t) for t in ("Project", "User", "Variable", "CodeBook", "TextSource", "PictureSource",
+                                  "PDFSource", "AudioSource", "VideoSource", "Note", "Link")]
+        for event, el in self._events(info, None, ("start", "end"), wanted):
+            if event == "start":
+                if _local(el.tag) == "Project" and el.getparent() is None:
+                    self.project_name = el.get("name") or self.project_name
+                    self.origin = el.get("origin") or ""
+                continue
+            self._element(el)
+        for _event, el in self._events(info, _schema(), ("end",), [_q(t) for t in ("TextSource", "Note", "Link")]):
+            self._drop(el)
+
+    def _events(self, info: zipfile.ZipInfo, schema, kinds: tuple, tags: list):
         with self.zf.open(info) as raw:
             stream = io.BufferedReader(_Limited(raw, MAX_QDE_BYTES, f"{self.where}"))
-            events = etree.iterparse(stream, events=("start", "end"), schema=schema, resolve_entities=False,
+            events = etree.iterparse(stream, events=kinds, tag=tags, schema=schema, resolve_entities=False,
                                      no_network=True, load_dtd=False, huge_tree=False, remove_comments=True,
                                      remove_pis=True)
             try:
-                for event, el in events:
-                    if event == "start":
-                        if _local(el.tag) == "Project" and el.getparent() is None:
-                            self.project_name = el.get("name") or self.project_name
-                            self.origin = el.get("origin") or ""
-                        continue
-                    self._element(el)
+                yield from events
             except etree.XMLSyntaxError as exc:
-                raise QdpxError(f"{self.where}: {self._syntax(exc)}; nothing was imported") from exc
+                raise QdpxError(f"{self.where}: {self._syntax(exc, schema is not None)}; nothing was imported") from exc
 
-    def _syntax(self, exc: etree.XMLSyntaxError) -> str:
-        entries = [e for e in exc.error_log if e.message] if exc.error_log else []
-        if entries and entries[0].domain_name == "SCHEMASV":
-            first = entries[0]
-            return f"line {first.line}: not valid REFI-QDA: {first.message}"
-        if entries:
-            first = entries[0]
-            return f"line {first.line}, column {first.column}: malformed XML: {first.message}"
-        return f"malformed XML: {exc}"
+    def _syntax(self, exc: etree.XMLSyntaxError, validating: bool) -> str:
+        # the exception's own fields: its error_log can hold entries of earlier parses
+        message = re.sub(r",? ?\(<string>, line \d+\)$", "", exc.msg or str(exc)).replace("{" + NS + "}", "")
+        if validating:  # the first pass found the XML well-formed
+            return f"{f'line {exc.lineno}: ' if exc.lineno else ''}not valid REFI-QDA: {message}"
+        message = re.sub(r", line \d+, column \d+$", "", message)
+        return f"line {exc.lineno}, column {exc.offset}: malformed XML: {message}"
 
     def _element(self, el) -> None:
         tag = _local(el.tag)
@@ -310,7 +333,11 @@ class _Reader:
         parent_tag = _local(parent.tag) if parent is not None else ""
         if tag == "User" and parent_tag == "Users":
             g = _norm_guid(el.get("guid"))
-            self.users[g] = " ".join((el.get("name") or el.get("id") or f"user {g[:8]}").split())
+            name = el.get("name") or el.get("id") or f"user {g[:8]}"
+            problem = check_name(name, "annotator")
+            if problem:
+                raise self.fail(el, f"the {problem}")
+            self.users[g] = " ".join(name.split())
         elif tag == "Variable" and parent_tag == "Variables":
             self.variables[_norm_guid(el.get("guid"))] = el.get("name") or ""
         elif tag == "CodeBook":
@@ -325,7 +352,10 @@ class _Reader:
         elif tag == "Note" and parent_tag == "Notes":
             content = el.find(_q("PlainTextContent"))
             text = content.text if content is not None and content.text else self._text(el, required=False)
-            self.notes[_norm_guid(el.get("guid"))] = (_norm_guid(el.get("creatingUser")), (text or "").strip())
+            text = clean_text(text or "").strip()
+            if len(text) > MAX_NOTE_CHARS:
+                raise self.fail(el, f"the note is {len(text):,} characters long (at most {MAX_NOTE_CHARS:,})")
+            self.notes[_norm_guid(el.get("guid"))] = (_norm_guid(el.get("creatingUser")), text)
             self._drop(el)
         elif tag == "Link" and parent_tag == "Links":
             origin, target = _norm_guid(el.get("originGUID")), _norm_guid(el.get("targetGUID"))
@@ -384,18 +414,20 @@ class _Reader:
                 variables[_norm_guid(ref.get("targetGUID"))] = value
         selections = []
         length = len(text) if text is not None else None
+        creator = self._user(el)
         whole_codings = [self._coding(c) for c in el.findall(_q("Coding"))]
         if whole_codings and length is not None:
-            selections.append(Selection(_norm_guid(el.get("guid")) + ":source", 0, length, self._user(el),
+            selections.append(Selection(_norm_guid(el.get("guid")) + ":source", 0, length, creator,
                                         whole_codings, "", el.sourceline))
         for sel in el.findall(_q("PlainTextSelection")):
             try:
                 start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
             except (TypeError, ValueError) as exc:
                 raise self.fail(sel, "startPosition and endPosition must be whole numbers") from exc
-            if length is not None and not (0 <= start <= end <= length):
-                raise self.fail(sel, f"the selection {start}-{end} does not fit the text of source {name!r} "
-                                     f"({length} characters)")
+            problem = check_span(start, end, length) if length is not None else None
+            if problem:
+                raise self.fail(sel, f"the selection {start}-{end} does not fit the text of source "
+                                     f"{terminal_text(name)!r} ({length} characters): {problem}")
             desc = sel.find(_q("Description"))
             selections.append(Selection(_norm_guid(sel.get("guid")), start, end, self._user(sel),
                                         [self._coding(c) for c in sel.findall(_q("Coding"))],
@@ -403,10 +435,18 @@ class _Reader:
         note_refs = []
         for ref in el.findall(_q("NoteRef")):
             note_refs.append((_norm_guid(ref.get("targetGUID")), ref.sourceline))
-        if text is None or not text.strip():
+        problem = check_article_text(text) if text is not None else None
+        if text is None or problem:
+            if problem and text.strip():
+                raise self.fail(el, problem)
             if text is not None:
-                self.left_out.append(f"TextSource {name or el.get('guid')} (line {el.sourceline}): it has no text")
+                self.left_out.append(f"TextSource {terminal_text(name or el.get('guid'))} (line {el.sourceline}): "
+                                     "it has no text")
             return
+        for value_name, value in variables.items():
+            problem = check_field(value, f"the variable {self.variables.get(value_name) or value_name}")
+            if problem:
+                raise self.fail(el, problem)
         self.sources.append(SourceArticle(_norm_guid(el.get("guid")), name, text, variables, selections,
                                           note_refs, el.sourceline, len(self.sources)))
         if self.progress is not None:
@@ -576,6 +616,9 @@ class _Writer:
         self.entities: dict[tuple[str, str], int] = {}
         self.code_options: dict[str, tuple[int, str, int] | None] = {}
         self.times: dict[tuple[str, str | None], str | None] = {}
+        self.single: dict[tuple, int] = {}
+        self.new_articles: set[int] = set()  # added by this import: nothing of theirs to find or replace
+        self.made: dict[tuple, int] = {}  # quotes and mentions this import made, by table and span
         self.annotators: set[str] = set()
         self.now = utc_now()
         self.override: str | None = None
@@ -634,7 +677,7 @@ class _Writer:
     def run(self) -> None:
         codes = self.reader.codes
         for code in codes.values():  # the scheme as the file has it, even where nothing is coded yet
-            if code.role[0] == "option":
+            if code.role[0] == "option" or self.targets.get(code.guid, ("",))[0] == "label":
                 self.code_option(code)
         var_names = {guid("variable", name): name for name in VARIABLES}
         # another tool's source variables with our names (title, outlet, published, url, ...) count too
@@ -665,7 +708,7 @@ class _Writer:
             name = var_names.get(g)
             if name:
                 values[name] = value
-        uid = text_uid(source.text)
+        uid = article_uid(source.text)
         row = self.conn.execute("SELECT id FROM articles WHERE uid = ?", [uid]).fetchone()
         if row:
             self.report.articles_matched += 1
@@ -680,6 +723,7 @@ class _Writer:
              f"{self.reader.path.name}!{source.guid}", source.position,
              self.now])
         self.report.articles_added += 1
+        self.new_articles.add(cur.lastrowid)
         return cur.lastrowid
 
     def _selection(self, article_id: int, source: SourceArticle, sel: Selection, quote_guids, mention_guids) -> None:
@@ -723,9 +767,16 @@ class _Writer:
             return
         task_id, kind, option_id = found
         if kind == "single":
-            self.conn.execute(
-                "DELETE FROM labels WHERE article_id = ? AND ifnull(quote_id, 0) = ? AND annotator = ? AND task_id = ? "
-                "AND option_id != ?", [article_id, quote_id or 0, who, task_id, option_id])
+            key = (article_id, quote_id, who, task_id)
+            if self.single.setdefault(key, option_id) != option_id:  # check_single_choice: one option
+                self.report.left_out.append(
+                    f"a second option ({terminal_text(code.path)}) of a single-choice task for {terminal_text(who)}"
+                    f" on one {'quote' if quote_id else 'article'}: the first one coded is kept")
+                return
+            if article_id not in self.new_articles:  # the file's choice replaces the project's
+                self.conn.execute(
+                    "DELETE FROM labels WHERE article_id = ? AND ifnull(quote_id, 0) = ? AND annotator = ? "
+                    "AND task_id = ? AND option_id != ?", [article_id, quote_id or 0, who, task_id, option_id])
         cur = self.conn.execute(
             "INSERT OR IGNORE INTO labels (article_id, quote_id, annotator, task_id, option_id, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?)", [article_id, quote_id, who, task_id, option_id, when or self.now])
@@ -769,11 +820,9 @@ class _Writer:
         written = re.search(r"^Speaker: (.+)$", sel.description, re.M)
         if written and speaker is not None:
             speaker = written[1].strip()
-        existing = self.conn.execute(
-            'SELECT id FROM quotes WHERE article_id = ? AND start = ? AND "end" = ? AND origin = ? AND annotator IS ?',
-            [article_id, sel.start, sel.end, origin, owner]).fetchone()
+        existing = self._existing("quotes", article_id, sel, origin, owner)
         if existing:
-            quote_id = existing[0]
+            quote_id = existing
         else:
             columns = ["article_id", "start", "end", "text", "kind", "speaker", "entity_id", "origin", "annotator",
                        "link_by", "created_at"]
@@ -785,6 +834,7 @@ class _Writer:
             quote_id = self.conn.execute(
                 f"INSERT INTO quotes ({', '.join(chr(34) + c + chr(34) for c in columns)}) "
                 f"VALUES ({', '.join('?' * len(values))})", values).lastrowid
+            self.made[("quotes", article_id, sel.start, sel.end, origin, owner)] = quote_id
             self.report.quotes += 1
         quote_guids[sel.guid] = quote_id
         for person, status in verdicts.items():
@@ -797,6 +847,16 @@ class _Writer:
             self.report.verdicts += 1
         for person, code, when in labels:
             self._label(article_id, quote_id, self.annotator_name(person), code, when)
+
+    def _existing(self, table: str, article_id: int, sel: Selection, origin: str, owner: str | None) -> int | None:
+        """The quote or mention already there with this span, origin and owner (this import's, or the project's)."""
+        key = (table, article_id, sel.start, sel.end, origin, owner)
+        if key in self.made or article_id in self.new_articles:
+            return self.made.get(key)
+        row = self.conn.execute(
+            f'SELECT id FROM {table} WHERE article_id = ? AND start = ? AND "end" = ? AND origin = ? AND annotator IS ?',
+            [article_id, sel.start, sel.end, origin, owner]).fetchone()
+        return row[0] if row else None
 
     def annotator_name(self, person: str | None) -> str:
         if person is None:
@@ -823,17 +883,16 @@ class _Writer:
         described = re.search(r"^Name: (.+)$", sel.description, re.M)
         if described:
             name = described[1].strip()
-        existing = self.conn.execute(
-            'SELECT id FROM mentions WHERE article_id = ? AND start = ? AND "end" = ? AND origin = ? AND annotator IS ?',
-            [article_id, sel.start, sel.end, origin, owner]).fetchone()
+        existing = self._existing("mentions", article_id, sel, origin, owner)
         if existing:
-            mid = existing[0]
+            mid = existing
         else:
             mid = self.conn.execute(
                 'INSERT INTO mentions (article_id, start, "end", text, name, kind, entity_id, link_by, origin, '
                 "annotator, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 [article_id, sel.start, sel.end, text, name, "person", entity_id, "import" if entity_id else None,
                  origin, owner, self.now]).lastrowid
+            self.made[("mentions", article_id, sel.start, sel.end, origin, owner)] = mid
             self.report.mentions += 1
         return mid, sel.start, sel.end, text, name, entity_id
 

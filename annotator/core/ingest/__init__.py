@@ -30,14 +30,20 @@ def read_source(source: Source, options: ReadOptions | None = None) -> Iterator[
         yield ImportProblem(source.path, "the file is empty")
         return
     try:
-        name, reader = _reader_for(source)
+        yield from _read_with_its_reader(source, options)
+    except MemoryError:
+        yield ImportProblem(source.path, "the file is too large to read")
     except OSError as exc:
         yield ImportProblem(source.path, f"cannot be read ({exc.strerror or exc})")
-        return
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error, ValueError) as exc:
-        # sniffing the format opens the file: a damaged or hostile archive member fails here
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error) as exc:
+        # a zip member that is encrypted, damaged or packed with an unsupported method
         yield ImportProblem(source.path, f"cannot be read from the archive ({exc or type(exc).__name__})")
-        return
+    except Exception as exc:  # a reader bug must not stop a batch of thousands of files
+        yield ImportProblem(source.path, f"unexpected error while reading: {type(exc).__name__}: {exc}")
+
+
+def _read_with_its_reader(source: Source, options: ReadOptions) -> Iterator[Article | ImportProblem]:
+    name, reader = _reader_for(source)
     if reader is None:
         if source.suffix == ".xml":  # only Factiva's XML delivery is read; other XML in a folder is passed over
             yield ImportProblem(source.path, "an XML file that is not a Factiva XML delivery (PPSResponse)",
@@ -55,15 +61,6 @@ def read_source(source: Source, options: ReadOptions | None = None) -> Iterator[
             yield clean_article(got) if isinstance(got, Article) else got
     except InputTooLarge as exc:
         yield ImportProblem(source.path, f"not read: {exc}", reader=name)
-    except MemoryError:
-        yield ImportProblem(source.path, "the file is too large to read")
-    except OSError as exc:
-        yield ImportProblem(source.path, f"cannot be read ({exc.strerror or exc})")
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error) as exc:
-        # a zip member that is encrypted, damaged or packed with an unsupported method
-        yield ImportProblem(source.path, f"cannot be read from the archive ({exc or type(exc).__name__})")
-    except Exception as exc:  # a reader bug must not stop a batch of thousands of files
-        yield ImportProblem(source.path, f"unexpected error while reading: {type(exc).__name__}: {exc}")
 
 
 def read_paths(paths, options: ReadOptions | None = None) -> Iterator[tuple[str, list[Article], ImportProblem | None]]:

@@ -1,0 +1,466 @@
+"""Reported speech: attributions without quotation marks (indirect) or holding quoted words (mixed).
+
+    found = find_reported(text, attributor)      # Reported records, content spans non-overlapping
+    quotes = combine_forms(text, direct_quotes, found)
+
+A cue (a verb of saying, thinking or showing, "according to", or a noun such as "claim" before a
+that-clause), its source and its content are read from the sentence the cue stands in:
+
+- "Lee said (that) the plan would fail."        subject, cue, then the content
+- "Lee told reporters the plan would fail."      an object of "tell"-verbs comes before the content
+- "The plan will fail, Lee said." / "..., said Lee."  the content before the cue
+- "According to aides, the plan will fail." / "The plan will fail, according to aides."
+- "Lee accused Hale of lying."                   the content is the rest of the clause ("Hale of lying")
+- "Lee denied that ..."                          negation is content too
+- "Lee's claim that ..." / "the claim by Lee that ..."   a possessor or a by-phrase is the source
+- "..., saying that ..."                         a participle's subject is the clause's subject
+
+Only sentences holding a cue word are read (one regex over the text finds them), so the cost is
+small beside the direct-quote rules. Sources are resolved by the direct-quote Attributor (names,
+pronouns, descriptions), so both forms name a speaker the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from annotator.core.detect.cues import _trie_pattern
+from annotator.core.detect.model import Quote
+from annotator.core.detect.speakers import DETERMINERS, PRONOUNS, Source, np_after, np_before
+from annotator.core.resources import read_word_list
+
+
+def _forms(name: str) -> dict[str, str]:
+    """form -> lemma, from a list whose lines are 'lemma form form ...'."""
+    out: dict[str, str] = {}
+    for line in read_word_list("cues", name):
+        words = line.lower().split()
+        lemma = words[0].strip("()")
+        for w in words[1:] if words[0].startswith("(") else words:
+            out.setdefault(w, lemma)
+    return out
+
+
+VERB_LEMMAS: dict[str, str] = _forms("reported_verbs.txt")
+NOUN_CUES: frozenset[str] = frozenset(_forms("reported_nouns.txt"))
+
+# verbs whose person object comes before the content: "told reporters (that)", "warned voters (that)"
+_OBJECT_FIRST = frozenset("tell inform assure warn remind convince persuade promise ask urge advise reassure notify "
+                          "alert brief teach caution implore beg instruct order counsel".split())
+_OBJECT_WORDS = frozenset("him her them me us you reporters journalists voters supporters members lawmakers "
+                          "colleagues donors listeners viewers readers students workers crowds crowd audience "
+                          "people americans residents officials senators delegates".split())
+# verbs whose object is the content itself ("accused Hale of lying", "praised the plan")
+_OBJECT_CONTENT = frozenset("accuse blame criticize criticise praise attack slam blast condemn decry denounce applaud "
+                            "welcome endorse oppose defend dismiss reject question dispute mock ridicule scold chide "
+                            "rebuke lambaste fault castigate berate thank congratulate commend hail tout cite "
+                            "highlight describe characterize label dub call propose recommend demand urge "
+                            "charge".split())
+# verbs whose content is only their object: "Ryan endorsed Trump", "she praised the plan"
+_OBJECT_ONLY = frozenset("endorse praise attack slam blast condemn decry denounce applaud welcome oppose support back "
+                         "defend dismiss reject question dispute mock ridicule thank congratulate commend hail tout cite "
+                         "highlight embrace champion resist challenge favor favour prefer "
+                         "fault berate castigate lambaste rebuke scold chide".split())
+_OBJECT_STOP_RE = re.compile(r"[,;:.!?()\u2014]|\s(?:in|on|at|during|after|before|as|when|while|because|for|over|"
+                             r"since|and|but|who|which|that|with|by|to|from|last|this|earlier|later)\s")
+# "said" and its kin are nearly always reporting; other verbs need a clearer frame (a that-clause, a subject)
+_SAY_LIKE = frozenset("say tell add note explain argue claim insist warn state declare announce assert contend "
+                      "maintain acknowledge admit concede deny confirm write tweet reply respond recall predict "
+                      "promise pledge vow complain allege testify reveal disclose mention remark observe stress "
+                      "emphasize emphasise reiterate conclude believe think suggest report".split())
+
+CUE_RE = re.compile(
+    r"(?<![\w'\u2019-])(?:" + _trie_pattern(sorted(VERB_LEMMAS)) + r"|according\s+to|[Aa]ccording\s+to|"
+    + _trie_pattern(sorted(NOUN_CUES)) + r")(?![\w'\u2019-])")
+
+_THAT_RE = re.compile(r"\s*(?:that|whether|if|how|why|what|when)\b\s*")
+_ADVERBIAL_RE = re.compile(
+    r"\s*(?:,\s*|(?:on|last|this|next|early|late|earlier|later)\s+(?:[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*)*|week|month|year|night|morning|"
+    r"afternoon|evening|weekend|summer|fall|spring|winter)\b|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday|yesterday|today|tonight|recently|repeatedly|previously|also|again|publicly|privately|later|earlier|"
+    r"often|frequently|once|now|then|flatly|firmly|strongly|quickly|bluntly|simply|just|only|even|still|"
+    r"instead|too)\b|in\s+(?:a|an|his|her|their|its|the|one|an\s+exclusive)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:statement|interview|speech|letter|op-ed|tweet|post|email|e-mail|release|conference|appearance|"
+    r"address|debate|hearing|memo|report|filing|note|message|video|column|essay|book|remarks|briefing|call)s?"
+    r"(?:\s+(?:with|on|to|at|for|in)\s+(?:[\w.'\u2019-]+\s*){1,5}?(?=,|\s+that\b))?|"
+    r"to\s+(?:reporters|journalists|supporters|the\s+press|the\s+crowd|an\s+audience|the\s+audience|CNN|Fox|"
+    r"NBC|CBS|ABC|MSNBC)\b|at\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:rally|event|news\s+conference|"
+    r"press\s+conference|hearing|debate|meeting|town\s+hall|forum|summit|conference|speech|briefing)\b)")
+_TAIL_RE = re.compile(r"(?:[\s,]*(?:on|last|this|in|at|to|during|after|before|while|when|from|with|earlier|later|"
+                      r"recently|again|also|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|"
+                      r"today|in\s+a\s+statement)\b[^.!?;:]{0,80})?[\s.!?\"'\u201d\u2019)]*$")
+_DET_BEFORE_RE = re.compile(r"\b(?:the|a|an|his|her|their|its|our|this|these|those|my|your|[\w]+['\u2019]s)"
+                            r"\s+$", re.I)
+_POSSESSOR_RE = re.compile(r"((?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w.-]*|he|she|they|his|her|their)(['\u2019]s?)?\s+"
+                           r"(?:[a-z-]+\s+){0,2}$")
+# 'his claim in a recent interview that ...': a short phrase may stand between the noun and its clause
+_NOUN_THAT_RE = re.compile(r"\s*,?\s*(?:(?:in|on|at|during|to|last|this|earlier)\s+(?:[\w'\u2019.-]+\s+){0,6}?)?,?\s*that\s+")
+_BY_RE = re.compile(r"\s+(?:by|from|of)\s+")
+_PARTICIPLE_LEAD_RE = re.compile(r"\b(?:by|after|before|while|when|without|in|for|despite|since)\s+$")
+_INFINITIVE_RE = re.compile(r"\b(?:to|not\s+to)\s+$")
+_AUX_BEFORE_RE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:[a-z]+ly\s+)?$")
+_WHO_RE = re.compile(r",?\s*(?:who|which|that)\s+(?:also\s+|has\s+|had\s+|have\s+|later\s+)?$")
+_COMMA_END_RE = re.compile(r"[,\u2014]\s*$")
+_WORD_RE = re.compile(r"[\w\u00c0-\u024f]+(?:['\u2019-][\w\u00c0-\u024f]+)*")
+_QUOTE_MARKS = "\"\u201c\u201d\u2018\u2019'"
+_STRIP = " \t\n,;:\u2014\u2013-"
+MIN_CONTENT_WORDS = 3
+MAX_CONTENT_CHARS = 600
+SUBJECT_REACH = 160
+SURE_QUOTE = 0.5   # a quoted span the direct rules are this sure of makes a reported clause mixed
+
+
+@dataclass(frozen=True)
+class Reported:
+    """One attribution read from a cue: the content span, the cue and its (resolved) source."""
+    content_start: int
+    content_end: int
+    cue_start: int
+    cue_end: int
+    cue: str
+    source: Source | None
+    strong: bool   # a say-like verb or "according to" with a clear frame
+
+
+def _lemma(word: str) -> str:
+    return VERB_LEMMAS.get(word.lower(), word.lower())
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a] in _STRIP:
+        a += 1
+    while b > a and text[b - 1] in _STRIP + ".!?":
+        b -= 1
+    # 'that' opening the content is the cue's, not the content's
+    m = re.match(r"that\s+", text[a:b])
+    if m:
+        a += m.end()
+    return a, b
+
+
+def _words(text: str, a: int, b: int) -> int:
+    return len(_WORD_RE.findall(text, a, b)) if b > a else 0
+
+
+class _Reader:
+    def __init__(self, text: str, attributor):
+        self.text = text
+        self.att = attributor
+
+    def sentence(self, pos: int) -> tuple[int, int]:
+        para = self.att.paras[self.att.para_of(pos)]
+        return self.att._sentence_start(para[0], pos), self.att._sentence_end(pos, para[1])
+
+    def source(self, np: tuple[int, int] | None, pos: int) -> Source | None:
+        if np is None:
+            return None
+        return self.att.resolve_phrase(np, pos)
+
+    def after_cue(self, pos: int, se: int, lemma: str) -> int:
+        """Where the content starts after a verb cue at pos: past adverbials, a tell-verb's object, 'that'."""
+        text = self.text
+        for _ in range(4):
+            m = _ADVERBIAL_RE.match(text, pos, se)
+            if not m or m.end() == pos:
+                break
+            pos = m.end()
+        if lemma in _OBJECT_FIRST:
+            m = _THAT_RE.match(text, pos, se)
+            if not m:
+                np = np_after(text, pos, se)
+                if np is None:
+                    w = re.match(r"\s*([A-Za-z]+)\b", text[pos:se])
+                    if w and w.group(1).lower() in _OBJECT_WORDS:
+                        np = (pos + w.start(1), pos + w.end(1))
+                if np is not None and text[pos:np[0]].strip() == "" and not text.startswith(",", np[1]):
+                    obj_end = np[1]
+                    # 'told reporters at a rally that' / 'told The Post'
+                    pos = obj_end
+                    for _ in range(3):
+                        m2 = _ADVERBIAL_RE.match(text, pos, se)
+                        if not m2 or m2.end() == pos:
+                            break
+                        pos = m2.end()
+                    if re.match(r"\s*(?:of|about|for|to)\b", text[pos:se]) and lemma in ("warn", "ask", "urge", "remind"):
+                        pass
+        m = _THAT_RE.match(text, pos, se)
+        if m and text[m.start():m.end()].strip() == "that":
+            pos = m.end()
+        return pos
+
+    def read(self, m: re.Match) -> Reported | None:
+        text = self.text
+        cs, ce = m.start(), m.end()
+        word = m.group()
+        low = re.sub(r"\s+", " ", word.lower())
+        ss, se = self.sentence(cs)
+        if se - ss > MAX_CONTENT_CHARS * 2:
+            return None
+        if low == "according to":
+            return self._according(cs, ce, ss, se, word)
+        if low in NOUN_CUES and low not in VERB_LEMMAS:
+            return self._noun(cs, ce, ss, se, word)
+        lemma = _lemma(low)
+        lead = text[max(ss, cs - 30):cs]
+        if low in NOUN_CUES or low.endswith("s") and low in VERB_LEMMAS and _DET_BEFORE_RE.search(lead):
+            if _DET_BEFORE_RE.search(lead) or lead.strip() == "":
+                found = self._noun(cs, ce, ss, se, word)
+                if found is not None or _DET_BEFORE_RE.search(lead):
+                    return found
+        if _DET_BEFORE_RE.search(lead) or _AUX_BEFORE_RE.search(lead) and not low.endswith("ed"):
+            return None
+        strong = lemma in _SAY_LIKE
+        infinitive = bool(_INFINITIVE_RE.search(lead))
+        if infinitive and not (strong or lemma in _OBJECT_ONLY):
+            return None
+        opening = not text[ss:cs].strip(" \"'\u201c\u2018(")
+        if word[0].isupper() and opening and low not in ("said", "says") and not low.endswith("ing"):
+            return None
+        # the subject before the verb
+        lo = ss
+        who = _WHO_RE.search(text, ss, cs)
+        subj_end = who.start() if who else cs
+        if subj_end - lo > SUBJECT_REACH:   # a subject is read back a few words only: cost stays per cue, not per sentence
+            lo = text.find(" ", subj_end - SUBJECT_REACH, subj_end) + 1 or lo
+        np = None if infinitive or opening else np_before(text, lo, subj_end)
+        participle = low.endswith("ing") and (_COMMA_END_RE.search(text, ss, cs) or _PARTICIPLE_LEAD_RE.search(lead)
+                                              or opening)
+        if participle and (np is None or not who):
+            # '..., saying that ...', 'by saying ...', 'Noting that ..., Lee ...': the clause's subject
+            np = self.att._sentence_subject(ss, se) if opening else self.att._participle_subject(ss, cs)
+            if opening and np is not None and np[0] < ce:
+                np = None
+        elif infinitive:
+            np = self.att._participle_subject(ss, cs)   # 'Lee was the first to endorse ...', 'voters are likely to say'
+        if np is not None and np[1] < cs - 40 and not (who or participle or infinitive):
+            np = None
+        bare = False
+        if np is None and strong and not participle:
+            np = _bare_subject(text, ss, subj_end)
+            bare = np is not None
+        rest = self.after_cue(ce, se, lemma)
+        after_words = _words(text, rest, se)
+        if np is not None and lemma in _OBJECT_ONLY and after_words >= 1:
+            stop = _OBJECT_STOP_RE.search(text, rest, se)
+            b = stop.start() if stop else se
+            if 1 <= _words(text, rest, b) <= 12:
+                a, b = _trim(text, rest, b)
+                return self._make(a, b, cs, ce, word, self.source(np, cs), strong, least=1)
+        if np is not None:
+            if after_words >= MIN_CONTENT_WORDS and not _TAIL_RE.fullmatch(text, rest, se):
+                a, b = _trim(text, rest, _clause_end(text, rest, se))
+                src = self.source(np, cs)
+                if bare and src is not None and not self.att.resolver.cast.runs_between(np[0], np[1]):
+                    src = replace(src, name=None, kind="unknown")   # 'Six in 10 say': nobody named
+                return self._make(a, b, cs, ce, word, src, strong or bool(_THAT_RE.match(text, ce)))
+            # '..., Lee said.' : the content is before the subject
+            before = text[ss:np[0]]
+            if _COMMA_END_RE.search(before) and strong:
+                a, b = _trim(text, ss, np[0])
+                return self._make(a, b, cs, ce, word, self.source(np, cs), True)
+            return None
+        # '..., said Lee.' : the verb first, the source after it
+        if strong and _COMMA_END_RE.search(text, ss, cs):
+            after = np_after(text, ce, se)
+            if after is not None:
+                a, b = _trim(text, ss, cs)
+                return self._make(a, b, cs, ce, word, self.source(after, cs), True)
+        return None
+
+    def _according(self, cs, ce, ss, se, word) -> Reported | None:
+        text = self.text
+        np = np_after(text, ce, se)
+        if np is None:
+            return None
+        src = self.source(np, cs)
+        head = text[ss:cs].strip(_STRIP)
+        if _words(text, ss, cs) <= 2 and not _COMMA_END_RE.search(text, ss, cs):
+            comma = text.find(",", np[1], se)
+            start = comma + 1 if comma != -1 and comma - np[1] < 80 else np[1]
+            a, b = _trim(text, start, se)
+        else:
+            if not head:
+                return None
+            a, b = _trim(text, ss, cs)
+        return self._make(a, b, cs, ce, word, src, True)
+
+    def _noun(self, cs, ce, ss, se, word) -> Reported | None:
+        """'Lee's claim that ...' / 'the claim by Lee that ...'."""
+        text = self.text
+        pos = ce
+        src_np = None
+        by = _BY_RE.match(text, pos, se)
+        if by:
+            np = np_after(text, by.end(), se)
+            if np is not None:
+                src_np, pos = np, np[1]
+        m = _NOUN_THAT_RE.match(text[pos:se])
+        if not m:
+            return None
+        start = pos + m.end()
+        if src_np is None:
+            pm = _POSSESSOR_RE.search(text, max(ss, cs - 60), cs)
+            if pm and (pm.group(2) or pm.group(1).lower() in ("his", "her", "their")):
+                g = pm.group(1)
+                if g.lower() in ("his", "her", "their"):
+                    pron = {"his": "he", "her": "she", "their": "they"}[g.lower()]
+                    src = self._pronoun(pm.start(1), pm.end(1), pron)
+                else:
+                    src = self.source((pm.start(1), pm.end(1)), cs)
+                a, b = _trim(text, start, se)
+                return self._make(a, b, cs, ce, word, src, True)
+            return None
+        a, b = _trim(text, start, se)
+        return self._make(a, b, cs, ce, word, self.source(src_np, cs), True)
+
+    def _pronoun(self, s: int, e: int, pronoun: str) -> Source:
+        """'his claim that ...': the person a possessive pronoun means, as for 'he said'."""
+        gender = PRONOUNS.get(pronoun, "")
+        if gender not in ("m", "f"):
+            return Source(s, e, self.text[s:e], None, "unknown", pronoun=True)
+        floor = self.att.paras[max(0, self.att.para_of(s) - 12)][0]
+        return Source(s, e, self.text[s:e], self.att.resolver.antecedent(s, gender, floor), "person", pronoun=True)
+
+    def _make(self, a, b, cs, ce, word, src, strong, least: int = MIN_CONTENT_WORDS) -> Reported | None:
+        if _words(self.text, a, b) < least or b - a > MAX_CONTENT_CHARS:
+            return None
+        return Reported(a, b, cs, ce, word, src, strong)
+
+
+# where a content read forward from its cue ends: another clause of the sentence begins
+_CLAUSE_END_RE = re.compile(r";|\s[\u2014\u2013]\s|\s--\s|,\s+(?:but|while|whereas|saying|adding|arguing|noting|"
+                            r"according\s+to|although|though|even\s+as)\b")
+
+
+def _clause_end(text: str, a: int, b: int) -> int:
+    m = _CLAUSE_END_RE.search(text, a, b)
+    return m.start() if m and _words(text, a, m.start()) >= MIN_CONTENT_WORDS else b
+
+
+_CLAUSE_START_RE = re.compile(r"(?:^|[,;:\u2014(]\s*|\b(?:and|but|while|as|because|although|though|since|when|where|"
+                              r"after|before|if|so)\s+)(?=[^,;:\u2014(]*$)")
+
+
+def _bare_subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """'Twenty-four percent said', 'Six in 10 say': a short subject no name rule reads (its source unnamed)."""
+    m = _CLAUSE_START_RE.search(text, lo, hi)
+    a = m.end() if m else lo
+    words = _WORD_RE.findall(text, a, hi)
+    if not 1 <= len(words) <= 6 or any(w.lower() in ("it", "this", "that", "there", "which", "who") for w in words[:1]):
+        return None
+    while a < hi and text[a].isspace():
+        a += 1
+    b = hi
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return (a, b) if b > a else None
+
+
+def find_reported(text: str, attributor, links=()) -> list[Reported]:
+    """Every attribution a cue word frames, in text order, content spans not overlapping. A cue that
+    links a direct quote before it ('"...," Lee said on Tuesday') frames nothing more unless 'that' follows."""
+    reader = _Reader(text, attributor)
+    used = {link.cue.start for link in links if link.cue is not None and link.how == "after"}
+    found: list[Reported] = []
+    for m in CUE_RE.finditer(text):
+        if m.start() in used and not re.match(r"[^.;:!?]{0,40}?\bthat\s", text[m.end():m.end() + 60]):
+            continue
+        if found and found[-1].strong and found[-1].content_start <= m.start() < found[-1].content_end:
+            continue   # a cue inside the content just read ('Lee said aides told her ...')
+        r = reader.read(m)
+        if r is None:
+            continue
+        # overlapping readings: a say-verb or 'according to' beats a weaker verb ('will veto the budget,
+        # according to Lee'); otherwise the first stands
+        if found and r.content_start < found[-1].content_end:
+            if not r.strong:
+                continue
+            while found and r.content_start < found[-1].content_end and not found[-1].strong:
+                found.pop()
+            if found and r.content_start < found[-1].content_end:
+                continue
+        found.append(r)
+    return found
+
+
+def _outer(q: Quote) -> tuple[int, int]:
+    return q.start - len(q.open_mark), q.end + len(q.close_mark)
+
+
+def combine_forms(text: str, quotes: list[Quote], found: list[Reported], forms=None) -> list[Quote]:
+    """Direct quotes and reported attributions as one sorted, non-overlapping list of Quote items.
+
+    A reported content that is all one quote (marks, 'that' and punctuation aside) is that direct
+    quote; one holding quoted words besides words of its own is mixed: one item whose start/end run
+    over its quoted words and whose content is the whole clause; the rest are indirect. `forms`
+    (default all) keeps only those; without 'mixed' a mixed clause's quotes stay direct ones."""
+    keep = forms if forms is not None else ("direct", "mixed", "indirect")
+    out: list[Quote] = []
+    qi = 0
+    quotes = sorted((q if q.content_start is not None else replace(q, content_start=q.start, content_end=q.end)
+                     for q in quotes), key=lambda q: q.start)
+    for r in found:
+        while qi < len(quotes) and _outer(quotes[qi])[1] <= r.content_start:
+            out.append(quotes[qi])
+            qi += 1
+        inside = []
+        k = qi
+        while k < len(quotes) and _outer(quotes[k])[0] < r.content_end:
+            inside.append(quotes[k])
+            k += 1
+        if out and out[-1].content_end is not None and out[-1].content_end > r.content_start:
+            continue
+        if not inside:
+            out.append(_indirect(text, r))
+            continue
+        a = min(r.content_start, _outer(inside[0])[0])
+        b = max(r.content_end, _outer(inside[-1])[1])
+        own = _words(text, a, b) - sum(_words(text, q.start, q.end) for q in inside)
+        if text[a:a + 4].lower() == "that":
+            own -= 1
+        qi = k
+        if own < 2:
+            out.extend(inside)   # the content is the quote: a direct one
+            continue
+        sure = [q for q in inside if q.confidence >= SURE_QUOTE]
+        if not sure:   # only scare quotes or titles inside: reported speech with a quoted name in it
+            out.append(replace(_indirect(text, r), start=a, end=b, content_start=a, content_end=b))
+            continue
+        if "mixed" not in keep:
+            out.extend(inside)
+            continue
+        first, last = sure[0], sure[-1]
+        speaker_q = next((q for q in sure if q.speaker and q.cue_start is not None), None)
+        src = r.source
+        cue = dict(cue=r.cue, cue_start=r.cue_start, cue_end=r.cue_end)
+        if speaker_q is not None:   # the quote's own cue and speaker: the direct-quote rules are the surer
+            who = dict(speaker=speaker_q.speaker, speaker_start=speaker_q.speaker_start,
+                       speaker_end=speaker_q.speaker_end, role=speaker_q.role, speaker_kind=speaker_q.speaker_kind)
+            cue = dict(cue=speaker_q.cue, cue_start=speaker_q.cue_start, cue_end=speaker_q.cue_end)
+        elif src is not None and src.name:
+            who = dict(speaker=src.name, speaker_start=src.start, speaker_end=src.end, role=src.role,
+                       speaker_kind=src.kind)
+        else:
+            who = dict(speaker=first.speaker, speaker_start=first.speaker_start, speaker_end=first.speaker_end,
+                       role=first.role, speaker_kind=first.speaker_kind)
+        out.append(replace(first, end=last.end, close_mark=last.close_mark, form="mixed", content_start=a,
+                           content_end=b, confidence=max(q.confidence for q in sure), **who, **cue))
+    out.extend(quotes[qi:])
+    return [q for q in out if q.form in keep]
+
+
+def _indirect(text: str, r: Reported) -> Quote:
+    src = r.source
+    named = src is not None and src.name
+    return Quote(start=r.content_start, end=r.content_end, open_mark="", close_mark="", kind="clause",
+                 cue=r.cue, cue_start=r.cue_start, cue_end=r.cue_end,
+                 speaker=src.name if named else None,
+                 speaker_start=src.start if src is not None else None,
+                 speaker_end=src.end if src is not None else None,
+                 role=src.role if named else None, speaker_kind=src.kind if named else "unknown",
+                 confidence=(0.75 if r.strong else 0.6) if named else (0.6 if r.strong else 0.5),
+                 form="indirect", content_start=r.content_start, content_end=r.content_end)
+
+
+__all__ = ["CUE_RE", "Reported", "combine_forms", "find_reported", "PRONOUNS", "DETERMINERS"]

@@ -1,0 +1,52 @@
+"""What reported speech costs: detection with and without the reported-speech step, same texts, same run.
+
+Reads a folder of .txt articles (default: ../shared/corpus/polnear-train/text) or, when it is absent,
+the synthetic articles of detect_bench; prints MB/s of both and their ratio. Figures only.
+
+    python benchmarks/reported_bench.py [FOLDER]
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from annotator.core.detect import pipeline  # noqa: E402
+
+
+def _texts() -> list[str]:
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "shared/corpus/polnear-train/text"
+    if folder.is_dir():
+        return [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+    from benchmarks.detect_bench import make_corpus  # type: ignore
+    return make_corpus(2)
+
+
+def _run(texts: list[str]) -> float:
+    t = time.perf_counter()
+    for text in texts:
+        pipeline.run_rules(text)
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    texts = _texts()
+    mb = sum(len(t) for t in texts) / 1e6
+    real = pipeline.find_reported
+    with_reported = min(_run(texts) for _ in range(2))
+    pipeline.find_reported = lambda text, attributor: []
+    try:
+        without = min(_run(texts) for _ in range(2))
+    finally:
+        pipeline.find_reported = real
+    print(f"{len(texts)} articles, {mb:.1f} MB")
+    print(f"direct quotes only:          {mb / without:6.2f} MB/s")
+    print(f"direct + reported speech:    {mb / with_reported:6.2f} MB/s")
+    print(f"reported speech costs {100 * (with_reported / without - 1):.0f}% more time")
+
+
+if __name__ == "__main__":
+    main()

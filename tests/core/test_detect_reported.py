@@ -1,0 +1,186 @@
+"""Reported speech: indirect and mixed attributions, their cue, source and content, on sentences written here."""
+
+import pytest
+
+from annotator.core.detect import detect
+from annotator.core.detect.reported import CUE_RE, VERB_LEMMAS
+from annotator.core.quote_forms import parse_forms, quoted_parts
+
+
+def reported(text, form=None):
+    """The attributions of text that are not direct quotes (or of one form)."""
+    return [q for q in detect(text).quotes if q.form != "direct" and (form is None or q.form == form)]
+
+
+def content(text, q):
+    return text[q.content_start:q.content_end]
+
+
+def only(text, form="indirect"):
+    found = reported(text, form)
+    assert len(found) == 1, f"expected one {form} attribution, found {[content(text, q) for q in found]}"
+    return found[0]
+
+
+def test_subject_said_that_clause():
+    text = "Mayor Ann Lee said that the bridge would reopen in May."
+    q = only(text)
+    assert content(text, q) == "the bridge would reopen in May"
+    assert q.speaker == "Ann Lee" and q.cue == "said"
+    assert text[q.start:q.end] == content(text, q)   # an indirect item's span is its content
+    assert q.open_mark == q.close_mark == ""
+
+
+def test_zero_that_clause():
+    text = "The senator said the bill would fail without more votes."
+    q = only(text)
+    assert content(text, q) == "the bill would fail without more votes"
+    assert q.speaker and "senator" in q.speaker
+
+
+def test_content_then_subject_and_verb():
+    text = "The tunnel will cost twice as much as planned, Ann Lee said on Monday."
+    q = only(text)
+    assert content(text, q) == "The tunnel will cost twice as much as planned"
+    assert q.speaker == "Ann Lee"
+
+
+def test_content_then_verb_then_name():
+    text = "The tunnel will cost twice as much as planned, said Tom Berg, the city engineer."
+    q = only(text)
+    assert content(text, q).startswith("The tunnel will cost")
+    assert q.speaker == "Tom Berg"
+
+
+def test_according_to_first():
+    text = "According to aides, the governor will veto the budget next week."
+    q = only(text)
+    assert content(text, q) == "the governor will veto the budget next week"
+    assert q.cue.lower() == "according to"
+
+
+def test_according_to_last():
+    text = "The governor will veto the budget, according to Ann Lee, her chief of staff."
+    q = only(text)
+    assert content(text, q) == "The governor will veto the budget"
+    assert q.speaker == "Ann Lee"
+
+
+def test_told_reporters_skips_the_object():
+    text = "Tom Berg told reporters the strike would end by Friday."
+    q = only(text)
+    assert content(text, q) == "the strike would end by Friday"
+    assert q.speaker == "Tom Berg" and q.cue == "told"
+
+
+def test_told_a_name_that():
+    text = "Ann Lee told The Courier that the council had ignored the warnings."
+    q = only(text)
+    assert content(text, q) == "the council had ignored the warnings"
+
+
+def test_accused_of():
+    text = "Ann Lee accused the council of hiding the costs from voters."
+    q = only(text)
+    assert content(text, q) == "the council of hiding the costs from voters"
+    assert q.speaker == "Ann Lee" and q.cue == "accused"
+
+
+def test_denied_that_negation_is_content():
+    text = "Tom Berg denied that he had known about the missing funds."
+    q = only(text)
+    assert content(text, q) == "he had known about the missing funds"
+    assert q.cue == "denied"
+
+
+def test_possessor_claim_that():
+    text = "Ann Lee's claim that the harbour was safe turned out to be wrong."
+    q = only(text)
+    assert content(text, q).startswith("the harbour was safe")
+    assert q.speaker == "Ann Lee" and q.cue == "claim"
+
+
+def test_belief_verbs_count():
+    text = "Police believe the driver fled across the border."
+    q = only(text)
+    assert content(text, q) == "the driver fled across the border"
+
+
+def test_pronoun_source_resolves_to_the_person():
+    text = "Ann Lee spoke at the harbour on Tuesday. She said the ferry service would resume soon."
+    q = only(text)
+    assert q.speaker == "Ann Lee"
+
+
+def test_participle_takes_the_clause_subject():
+    text = "Tom Berg left the meeting early, saying the vote had been rigged."
+    q = only(text)
+    assert content(text, q) == "the vote had been rigged"
+    assert q.speaker == "Tom Berg"
+
+
+def test_mixed_is_one_item_holding_its_quoted_words():
+    text = 'Ann Lee said the plan was "dead on arrival" and would be replaced.'
+    found = detect(text).quotes
+    assert [q.form for q in found] == ["mixed"]
+    q = found[0]
+    assert content(text, q) == 'the plan was "dead on arrival" and would be replaced'
+    assert text[q.start:q.end] == "dead on arrival"   # its quoted words stay quotation
+    assert q.speaker == "Ann Lee"
+
+
+def test_mixed_with_two_fragments_is_still_one_item():
+    text = 'Tom Berg said the report was "a whitewash" written by "people who never came here" last year.'
+    found = detect(text).quotes
+    assert [q.form for q in found] == ["mixed"]
+    parts = quoted_parts(text, found[0].start, found[0].end, "mixed", found[0].open_mark, found[0].close_mark)
+    assert [text[a:b] for a, b in parts] == ["a whitewash", "people who never came here"]
+
+
+def test_a_whole_quote_after_said_that_stays_direct():
+    text = 'Dana Whitfield said that "prices will fall soon."'
+    found = detect(text).quotes
+    assert [q.form for q in found] == ["direct"]
+    assert found[0].content_start == found[0].start and found[0].content_end == found[0].end
+
+
+def test_direct_quote_with_cue_after_stays_direct():
+    text = '"Prices will fall," Bruce said. He added that rents would follow.'
+    forms = [(q.form, q.speaker) for q in detect(text).quotes]
+    assert forms == [("direct", "Bruce"), ("indirect", "Bruce")]
+
+
+@pytest.mark.parametrize("text", [
+    "The report on the bridge runs to forty pages.",      # a cue word used as a noun
+    "The state of the roads is poor this winter.",
+    "She wants to go home.",                               # too short to be content
+    "He told me.",
+])
+def test_no_attribution_without_a_frame(text):
+    assert reported(text) == []
+
+
+def test_items_do_not_overlap_and_lie_inside_the_text():
+    text = ("Ann Lee said the tunnel would open in May, adding that the cost had doubled. "
+            "According to Tom Berg, the council knew. The council denied that it had been warned.")
+    found = detect(text).quotes
+    prev = 0
+    for q in found:
+        assert 0 <= q.content_start <= q.start <= q.end <= q.content_end <= len(text)
+        assert q.content_start >= prev
+        prev = q.content_end
+    assert len(found) >= 3
+
+
+def test_cue_words_come_from_the_word_list():
+    assert VERB_LEMMAS["said"] == "say" and VERB_LEMMAS["denied"] == "deny"
+    assert "state" not in VERB_LEMMAS and "stated" in VERB_LEMMAS   # a bracketed lemma is no cue itself
+    assert CUE_RE.search("as aides told him") is not None
+
+
+def test_parse_forms():
+    assert parse_forms(None) == ("direct", "mixed", "indirect")
+    assert parse_forms("indirect, direct") == ("direct", "indirect")
+    assert parse_forms("reported") == ("mixed", "indirect")
+    with pytest.raises(ValueError, match="unknown form 'quotes'"):
+        parse_forms("direct,quotes")

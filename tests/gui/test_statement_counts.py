@@ -1,0 +1,63 @@
+"""A stance key press and its undo each run at most five SQL statements (counted with SQLite's trace
+callback): the edit returns a change record and the window redraws from it instead of reading the
+article, its quotes, mentions and labels again (23 and 21 statements before)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from annotator.core import labels
+
+BUDGET = 5
+
+
+class Statements:
+    def __init__(self, project):
+        self.conn, self.seen = project.conn, []
+
+    def __enter__(self):
+        self.conn.set_trace_callback(self.seen.append)
+        return self
+
+    def __exit__(self, *exc):
+        self.conn.set_trace_callback(None)
+
+
+def stance_of(window):
+    task = window.scheme.stance_task()
+    return [task.option(o).name for o in labels.chosen_options(window.project, window.article.id, "ana", task.id)]
+
+
+def test_a_stance_key_and_its_undo_each_run_at_most_five_statements(window, qtbot):
+    window.list_view.viewport().repaint()  # the list's rows are read (and cached) before counting
+    with Statements(window.project) as press:
+        qtbot.keyClick(window.reader.text, Qt.Key.Key_2)
+        window.list_view.viewport().repaint()
+    assert stance_of(window) == ["neutral"]
+    print(f"stance key: {len(press.seen)} statements: {press.seen}")
+    assert 0 < len(press.seen) <= BUDGET, press.seen
+    # what the person sees follows: the panel's button and the list's stance column
+    group = window.panel.article_groups[0]
+    assert [b.isChecked() for b in group.buttons.values()] == [False, True, False, False]
+    assert window.list_model.data(window.list_model.index(0, 4)) == "neutral"
+
+    with Statements(window.project) as undo:
+        qtbot.keyClick(window.reader.text, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        window.list_view.viewport().repaint()
+    assert stance_of(window) == []
+    print(f"undo: {len(undo.seen)} statements")
+    assert 0 < len(undo.seen) <= BUDGET, undo.seen
+    assert not any(b.isChecked() for b in group.buttons.values())
+    assert window.list_model.data(window.list_model.index(0, 4)) in ("", None)
+
+
+def test_a_topic_key_and_a_quote_stance_stay_within_the_budget(window, qtbot):
+    with Statements(window.project) as topic:
+        qtbot.keyClick(window.reader.text, Qt.Key.Key_E)
+    assert 0 < len(topic.seen) <= BUDGET, topic.seen
+    window.panel.select_quote(window.article.quotes[0]["id"])
+    window.panel.quotes_view.setFocus()
+    with Statements(window.project) as quote:
+        qtbot.keyClick(window.panel.quotes_view, Qt.Key.Key_1)
+    assert 0 < len(quote.seen) <= BUDGET, quote.seen
+    assert window.panel.quotes_model.data(window.panel.quotes_model.index(0, 2)) == "against"
