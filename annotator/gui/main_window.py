@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core import articles, entities, labels
+from annotator.core import articles, labels
 from annotator.core.articles import ArticleQuery, ArticleView
 from annotator.core.changes import Change
 from annotator.core.resources import resource_path

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 from dataclasses import replace
-from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
