@@ -28,6 +28,7 @@ from annotator.core.quote_forms import REPORTED as REPORTED_FORMS
 from annotator.core.quote_forms import quoted_parts
 from annotator.gui import palette
 from annotator.gui.highlight import CUE, QUOTE, REPORTED, SPEAKER, OffsetMap, SpanHighlighter, Spans
+from annotator.gui.plain import plain_label
 
 FLASH_MS = 900
 MAX_SEARCH_HITS = 2000
@@ -272,7 +273,7 @@ class ReaderView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.setSpacing(4)
-        self.banner = QLabel()
+        self.banner = plain_label()
         self.banner.setWordWrap(True)
         self.banner.setObjectName("banner")
         self.banner.setStyleSheet(
