@@ -74,6 +74,8 @@ CUE_RE = re.compile(
     r"(?<![\w'\u2019-])(?:" + _trie_pattern(sorted(VERB_LEMMAS)) + r"|according\s+to|[Aa]ccording\s+to|"
     + _trie_pattern(sorted(NOUN_CUES)) + r")(?![\w'\u2019-])")
 
+_OBJECT_THAT_RE = re.compile(r"\s*(?:[\w'\u2019.-]+\s+){1,8}?that\s+")
+_LEAD_JOINER_RE = re.compile(r"(?:and|but|or|so|yet|while|as|because|although|though|since|when|if)\s+", re.I)
 _THAT_RE = re.compile(r"\s*(?:that|whether|if|how|why|what|when)\b\s*")
 _ADVERBIAL_RE = re.compile(
     r"\s*(?:,\s*|(?:on|last|this|next|early|late|earlier|later)\s+(?:[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*)*|week|month|year|night|morning|"
@@ -150,11 +152,15 @@ class _Reader:
 
     def sentence(self, pos: int) -> tuple[int, int]:
         para = self.att.paras[self.att.para_of(pos)]
-        return self.att._sentence_start(para[0], pos), self.att._sentence_end(pos, para[1])
+        # +1: a sentence counts once its first letter is in (a cue may open it: 'According to ...')
+        return self.att._sentence_start(para[0], pos + 1), self.att._sentence_end(pos, para[1])
 
     def source(self, np: tuple[int, int] | None, pos: int) -> Source | None:
         if np is None:
             return None
+        m = _LEAD_JOINER_RE.match(self.text, np[0], np[1])
+        if m and m.end() < np[1]:
+            np = (m.end(), np[1])   # '..., but the council's engineers warned': the subject, not 'but'
         return self.att.resolve_phrase(np, pos)
 
     def after_cue(self, pos: int, se: int, lemma: str) -> int:
@@ -167,6 +173,9 @@ class _Reader:
             pos = m.end()
         if lemma in _OBJECT_FIRST:
             m = _THAT_RE.match(text, pos, se)
+            far = _OBJECT_THAT_RE.match(text, pos, se) if not m else None
+            if far:   # 'told the climate summit on Thursday that ...': the object and its adverbials end at 'that'
+                return far.end()
             if not m:
                 np = np_after(text, pos, se)
                 if np is None:
