@@ -18,7 +18,8 @@ from annotator.core.detect import pipeline  # noqa: E402
 
 
 def _texts() -> list[str]:
-    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "shared/corpus/polnear-train/text"
+    default = Path(__file__).resolve().parents[2] / "shared/corpus/polnear-train/text"
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else default
     if folder.is_dir():
         return [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
     from benchmarks.detect_bench import make_corpus  # type: ignore

@@ -27,18 +27,16 @@ from annotator.gui.main_window import MainWindow  # noqa: E402
 
 SIZE = (1440, 880)
 # Written for the screenshot: every form of attribution, as detection finds them.
-REPORTED_ARTICLE = """Harbour tunnel will cost twice as much, engineers warn
-
-"We were told a different story," said Tom Berg, who chairs the harbour board.
-
-Mayor Ann Lee said on Tuesday that the tunnel would still open in May, but the council's engineers warned that the costs had doubled since the spring.
-
-Berg said the first plan was "a fairy tale" and should never have been approved by the council.
-
-According to the city's finance office, the extra money will come from the port fund. Lee told reporters the fund could carry the cost without raising harbour fees.
-
-"Nobody will pay a cent more at the quay," she said.
-"""
+REPORTED_ARTICLE = "\n\n".join([
+    "Harbour tunnel will cost twice as much, engineers warn",
+    '"We were told a different story," said Tom Berg, who chairs the harbour board.',
+    "Mayor Ann Lee said on Tuesday that the tunnel would still open in May, but the council's engineers warned "
+    "that the costs had doubled since the spring.",
+    'Berg said the first plan was "a fairy tale" and should never have been approved by the council.',
+    "According to the city's finance office, the extra money will come from the port fund. Lee told reporters "
+    "the fund could carry the cost without raising harbour fees.",
+    '"Nobody will pay a cent more at the quay," she said.',
+]) + "\n"
 ENTITIES_SIZE = (1180, 640)
 
 

@@ -59,8 +59,8 @@ _OBJECT_CONTENT = frozenset("accuse blame criticize criticise praise attack slam
                             "charge".split())
 # verbs whose content is only their object: "Ryan endorsed Trump", "she praised the plan"
 _OBJECT_ONLY = frozenset("endorse praise attack slam blast condemn decry denounce applaud welcome oppose support back "
-                         "defend dismiss reject question dispute mock ridicule thank congratulate commend hail tout cite "
-                         "highlight embrace champion resist challenge favor favour prefer "
+                         "defend dismiss reject question dispute mock ridicule thank congratulate commend hail tout "
+                         "cite highlight embrace champion resist challenge favor favour prefer "
                          "fault berate castigate lambaste rebuke scold chide".split())
 _OBJECT_STOP_RE = re.compile(r"[,;:.!?()\u2014]|\s(?:in|on|at|during|after|before|as|when|while|because|for|over|"
                              r"since|and|but|who|which|that|with|by|to|from|last|this|earlier|later)\s")
@@ -97,7 +97,8 @@ _DET_BEFORE_RE = re.compile(r"\b(?:the|a|an|his|her|their|its|our|this|these|tho
 _POSSESSOR_RE = re.compile(r"((?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w.-]*|he|she|they|his|her|their)(['\u2019]s?)?\s+"
                            r"(?:[a-z-]+\s+){0,2}$")
 # 'his claim in a recent interview that ...': a short phrase may stand between the noun and its clause
-_NOUN_THAT_RE = re.compile(r"\s*,?\s*(?:(?:in|on|at|during|to|last|this|earlier)\s+(?:[\w'\u2019.-]+\s+){0,6}?)?,?\s*that\s+")
+_NOUN_THAT_RE = re.compile(r"\s*,?\s*(?:(?:in|on|at|during|to|last|this|earlier)\s+(?:[\w'\u2019.-]+\s+){0,6}?)?"
+                           r",?\s*that\s+")
 _BY_RE = re.compile(r"\s+(?:by|from|of)\s+")
 _PARTICIPLE_LEAD_RE = re.compile(r"\b(?:by|after|before|while|when|without|in|for|despite|since)\s+$")
 _INFINITIVE_RE = re.compile(r"\b(?:to|not\s+to)\s+$")
@@ -191,8 +192,6 @@ class _Reader:
                         if not m2 or m2.end() == pos:
                             break
                         pos = m2.end()
-                    if re.match(r"\s*(?:of|about|for|to)\b", text[pos:se]) and lemma in ("warn", "ask", "urge", "remind"):
-                        pass
         m = _THAT_RE.match(text, pos, se)
         if m and text[m.start():m.end()].strip() == "that":
             pos = m.end()
@@ -230,7 +229,7 @@ class _Reader:
         lo = ss
         who = _WHO_RE.search(text, ss, cs)
         subj_end = who.start() if who else cs
-        if subj_end - lo > SUBJECT_REACH:   # a subject is read back a few words only: cost stays per cue, not per sentence
+        if subj_end - lo > SUBJECT_REACH:   # a subject is read back a few words only: cost per cue, not sentence
             lo = text.find(" ", subj_end - SUBJECT_REACH, subj_end) + 1 or lo
         np = None if infinitive or opening else np_before(text, lo, subj_end)
         participle = low.endswith("ing") and (_COMMA_END_RE.search(text, ss, cs) or _PARTICIPLE_LEAD_RE.search(lead)
