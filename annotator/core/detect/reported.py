@@ -22,6 +22,7 @@ pronouns, descriptions), so both forms name a speaker the same way.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 
@@ -371,7 +372,12 @@ def find_reported(text: str, attributor, links=()) -> list[Reported]:
     reader = _Reader(text, attributor)
     used = {link.cue.start for link in links if link.cue is not None and link.how == "after"}
     found: list[Reported] = []
+    spans = attributor.spans
+    span_starts = [sp.start for sp in spans]
     for m in CUE_RE.finditer(text):
+        k = bisect.bisect_right(span_starts, m.start()) - 1
+        if k >= 0 and m.start() < spans[k].end:
+            continue   # inside quoted words: the quoted speaker's own reporting, not the article's
         if m.start() in used and not re.match(r"[^.;:!?]{0,40}?\bthat\s", text[m.end():m.end() + 60]):
             continue
         if found and found[-1].strong and found[-1].content_start <= m.start() < found[-1].content_end:
