@@ -76,6 +76,7 @@ CUE_RE = re.compile(
     + _trie_pattern(sorted(NOUN_CUES)) + r")(?![\w'\u2019-])")
 
 _OBJECT_THAT_RE = re.compile(r"\s*(?:[\w'\u2019.-]+\s+){1,8}?that\s+")
+_TRAILING_ADVERB_RE = re.compile(r"(?:\s+(?:now|also|then|later|again|still|initially|[a-z]+ly))+$")
 _LEAD_JOINER_RE = re.compile(r"(?:and|but|or|so|yet|while|as|because|although|though|since|when|if)\s+", re.I)
 _THAT_RE = re.compile(r"\s*(?:that|whether|if|how|why|what|when)\b\s*")
 _ADVERBIAL_RE = re.compile(
@@ -163,6 +164,9 @@ class _Reader:
         m = _LEAD_JOINER_RE.match(self.text, np[0], np[1])
         if m and m.end() < np[1]:
             np = (m.end(), np[1])   # '..., but the council's engineers warned': the subject, not 'but'
+        tail = _TRAILING_ADVERB_RE.search(self.text, np[0], np[1])
+        if tail and tail.start() > np[0]:
+            np = (np[0], tail.start())   # 'Walker now said': the name, not the adverb
         return self.att.resolve_phrase(np, pos)
 
     def after_cue(self, pos: int, se: int, lemma: str) -> int:
@@ -275,6 +279,11 @@ class _Reader:
             if after is not None:
                 a, b = _trim(text, ss, cs)
                 return self._make(a, b, cs, ce, word, self.source(after, cs), True)
+        # 'Officials in both parties privately said that ...': a say-verb and its that-clause, source unread
+        if strong and not participle and not infinitive and _THAT_RE.match(text, ce) and \
+                text[ce:rest].strip().endswith("that") and after_words >= MIN_CONTENT_WORDS:
+            a, b = _trim(text, rest, _clause_end(text, rest, se))
+            return self._make(a, b, cs, ce, word, None, True)
         return None
 
     def _according(self, cs, ce, ss, se, word) -> Reported | None:
@@ -351,6 +360,10 @@ _CLAUSE_START_RE = re.compile(r"(?:^|[,;:\u2014(]\s*|\b(?:and|but|while|as|becau
                               r"after|before|if|so)\s+)(?=[^,;:\u2014(]*$)")
 
 
+_NOT_SUBJECT_WORDS = frozenset("has have had is was were are be been to from after before now then also not never "
+                               "when while since because although though if as at on in by for with".split()) - {"in"}
+
+
 def _bare_subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
     """'Twenty-four percent said', 'Six in 10 say': a short subject no name rule reads (its source unnamed)."""
     m = _CLAUSE_START_RE.search(text, lo, hi)
@@ -358,6 +371,8 @@ def _bare_subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
     words = _WORD_RE.findall(text, a, hi)
     if not 1 <= len(words) <= 6 or any(w.lower() in ("it", "this", "that", "there", "which", "who") for w in words[:1]):
         return None
+    if any(w.islower() and (w.endswith(("ly", "ed", "ing")) or w in _NOT_SUBJECT_WORDS) for w in words):
+        return None   # 'after initially', 'declined to directly': a verb or adverb, no subject
     while a < hi and text[a].isspace():
         a += 1
     b = hi
