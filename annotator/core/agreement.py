@@ -16,6 +16,7 @@ from itertools import combinations
 
 import numpy as np
 
+from annotator.core import shown
 from annotator.core.scheme import MULTI, Task, load_scheme
 from annotator.core.store import Project
 
@@ -217,22 +218,25 @@ class AgreementReport:
         return asdict(self)
 
     def lines(self) -> list[str]:
-        """The report as text lines for a terminal."""
+        """The report as text lines for a terminal; names in it without control characters."""
+        from annotator.core.validate import terminal_text as shown
+
         out = []
         for t in self.tasks:
-            out.append(f"{t.level} task {t.task!r} ({t.kind}): {t.items} items with 2+ annotators")
+            out.append(f"{t.level} task {shown(t.task)!r} ({t.kind}): {t.items} items with 2+ annotators")
             out.append(f"  observed {_f(t.observed)}  Fleiss' kappa {_f(t.fleiss_kappa)}  "
                        f"Krippendorff's alpha {_f(t.alpha)}")
             for p in t.pairs:
-                out.append(f"  {p.a} / {p.b}: {p.items} items, observed {_f(p.observed)}, Cohen's kappa {_f(p.kappa)}")
+                out.append(f"  {shown(p.a)} / {shown(p.b)}: {p.items} items, observed {_f(p.observed)}, "
+                           f"Cohen's kappa {_f(p.kappa)}")
             for name, value in t.option_alpha.items():
-                out.append(f"  option {name!r} (yes/no): alpha {_f(value)}")
+                out.append(f"  option {shown(name)!r} (yes/no): alpha {_f(value)}")
         q = self.quotes
         if q.pairs:
             out.append(f"quotes: {q.shared_quotes} spans kept by 2+ annotators; speaker alpha {_f(q.speaker_alpha)}")
             for p in q.pairs:
                 out.append(
-                    f"  {p.a} / {p.b}: {p.articles} articles, quotes {p.a_quotes}/{p.b_quotes}, "
+                    f"  {shown(p.a)} / {shown(p.b)}: {p.articles} articles, quotes {p.a_quotes}/{p.b_quotes}, "
                     f"F1 exact {_f(p.exact_f1)} overlap {_f(p.overlap_f1)}; speaker on {p.shared} shared: "
                     f"agreement {_f(p.speaker_observed)}, kappa {_f(p.speaker_kappa)}")
             for form, fq in q.forms.items():
@@ -412,16 +416,14 @@ def quote_sets(project: Project) -> dict[str, dict[tuple[int, int, int], Hashabl
     Two kept quotes of one person on the same span: the hand-marked one, else the later detected one."""
     out: dict[str, dict] = defaultdict(dict)
     rows = project.conn.execute(
-        """
+        f"""
         SELECT ql.annotator, q.article_id, q.start, q."end", 0 AS part, q.id AS qid,
-               CASE WHEN ql.status = 'corrected' THEN ql.entity_id ELSE q.entity_id END,
-               CASE WHEN ql.status = 'corrected' THEN ql.speaker ELSE q.speaker END
+               {shown.entity_sql()}, {shown.speaker_sql()}
         FROM quote_labels ql JOIN quotes q ON q.id = ql.quote_id
         WHERE ql.status IN ('confirmed', 'corrected') AND q.origin = 'auto'
         UNION ALL
         SELECT q.annotator, q.article_id, q.start, q."end", 1, q.id,
-               CASE WHEN ql.status = 'corrected' THEN ql.entity_id ELSE q.entity_id END,
-               CASE WHEN ql.status = 'corrected' THEN ql.speaker ELSE q.speaker END
+               {shown.entity_sql()}, {shown.speaker_sql()}
         FROM quotes q LEFT JOIN quote_labels ql ON ql.quote_id = q.id AND ql.annotator = q.annotator
         WHERE q.origin = 'human' AND ifnull(ql.status, '') != 'rejected'
         ORDER BY part, qid
@@ -433,9 +435,9 @@ def quote_sets(project: Project) -> dict[str, dict[tuple[int, int, int], Hashabl
     return dict(out)
 
 
-_ENTITY = "CASE WHEN ql.status = 'corrected' THEN ql.entity_id ELSE q.entity_id END"
+_ENTITY = shown.entity_sql()
 # where the speaker text of a quote with no entity lives: the quote (its id) or a correction (minus its rowid)
-_SOURCE = (f"CASE WHEN {_ENTITY} IS NOT NULL THEN 0 WHEN ql.status = 'corrected' THEN "
+_SOURCE = (f"CASE WHEN {_ENTITY} IS NOT NULL THEN 0 WHEN {shown.corrected_sql()} THEN "
            "CASE WHEN ql.speaker != '' THEN -ql.rowid ELSE 0 END WHEN q.speaker != '' THEN q.id ELSE 0 END")
 # Every quote verdict and hand-marked quote as integers: where the speaker text lives (0: no text), who,
 # where (the content span: a reported quote is compared by its whole clause), kept (as in `quote_sets`),
@@ -631,11 +633,16 @@ class AnnotatorProgress:
 
 
 def annotator_progress(project: Project) -> list[AnnotatorProgress]:
-    """Per annotator: articles done and labelled, out of all articles."""
+    """Per annotator who did any work (a label, a status or note, a quote verdict, a marked quote):
+    articles done and labelled, out of all articles. A name only registered (the one a window
+    opened with before the person switched to theirs) is no coder and is not listed."""
     total = project.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     done = dict(project.conn.execute(
         "SELECT annotator, count(*) FROM article_status WHERE status IN ('labelled', 'reviewed') GROUP BY annotator"))
     labelled = dict(project.conn.execute(
         "SELECT annotator, count(DISTINCT article_id) FROM labels GROUP BY annotator"))
-    names = sorted(set(done) | set(labelled) | {r[0] for r in project.conn.execute("SELECT name FROM annotators")})
+    worked = {r[0] for r in project.conn.execute(
+        "SELECT annotator FROM article_status UNION SELECT annotator FROM quote_labels "
+        "UNION SELECT annotator FROM quotes WHERE origin = 'human'") if r[0]}
+    names = sorted(set(done) | set(labelled) | worked)
     return [AnnotatorProgress(n, done.get(n, 0), labelled.get(n, 0), total) for n in names]

@@ -1,27 +1,27 @@
-"""Import article files into a project: read (on several cores), skip duplicates, report every file.
+"""Import article files into a project: read and detect quotes (on several cores), skip duplicates,
+report every file.
 
 Each file is stored whole or not at all: its articles go in under a savepoint that is rolled back if
 its reader reports a problem. Files are committed in groups, so a crash loses at most the group in
-flight, and importing again skips what is already there (same uid).
+flight, and importing again skips what is already there (same uid). The reader processes also detect
+the quotes of what they read, and each article is stored with its quotes, mentions and entity links
+in the same transaction (streamed big files are detected once they are stored).
 """
 
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import queue
-import sys
 import threading
-from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
-from itertools import islice
 from typing import TYPE_CHECKING
 
 from annotator.core.ingest import ReadOptions, read_source
 from annotator.core.ingest.source import Source, iter_sources
+from annotator.core.parallel import batched, map_in_order, worker_pool
 from annotator.core.records import Article, ImportProblem
 
 if TYPE_CHECKING:
@@ -54,6 +54,17 @@ def _insert_rows(conn, rows: list[tuple]) -> int:
         sql = f"INSERT OR IGNORE INTO articles ({_COLUMNS}) VALUES " + ",".join([_ROW_MARKS] * len(part))
         inserted += conn.execute(sql, [value for row in part for value in row]).rowcount
     return inserted
+
+def _insert_rows_returning(conn, rows: list[tuple]) -> list[tuple[int, str]]:
+    """Insert rows (skipping known uids and source ids); returns (id, uid) of each new one."""
+    new: list[tuple[int, str]] = []
+    for start in range(0, len(rows), INSERT_ROWS):
+        part = rows[start : start + INSERT_ROWS]
+        sql = f"INSERT OR IGNORE INTO articles ({_COLUMNS}) VALUES " + ",".join([_ROW_MARKS] * len(part)) \
+            + " RETURNING id, uid"
+        new.extend(conn.execute(sql, [value for row in part for value in row]).fetchall())
+    return new
+
 
 _EXISTING = "SELECT uid FROM articles WHERE uid IN (SELECT value FROM json_each(?))"
 _EXISTING_SOURCE_IDS = "SELECT source_id FROM articles WHERE source_id IN (SELECT value FROM json_each(?))"
@@ -129,6 +140,17 @@ class ImportReport:
             "report": [asdict(f) for f in self.files],
         }
 
+    def by_reader(self) -> list[str]:
+        """One line per reader: 'factiva-html: 27 articles from 1 file' (articles stored or already there)."""
+        counts: dict[str, list[int]] = {}
+        for f in self.files:
+            if f.status in ("imported", "duplicate") and f.reader:
+                got = counts.setdefault(f.reader, [0, 0])
+                got[0] += f.article_count + f.duplicate_count
+                got[1] += 1
+        return [f"{name}: {_n(articles, 'article')} from {_n(files, 'file')}"
+                for name, (articles, files) in sorted(counts.items())]
+
     def summary(self) -> str:
         text = (
             f"{_n(self.imported_articles, 'article')} imported from {_n(self.count('imported'), 'file')}; "
@@ -159,8 +181,19 @@ def read_whole(source: Source, options: ReadOptions) -> tuple[Source, list[Artic
     return source, articles
 
 
-def read_chunk(sources: list[Source], options: ReadOptions) -> list[tuple[Source, list | ImportProblem]]:
-    return [read_whole(source, options) for source in sources]
+def read_chunk(sources: list[Source], options: ReadOptions, detect: bool = False, forms=None) -> list[tuple]:
+    """Worker side: (source, articles or problem, prepared detections or None) for each file; with
+    `detect`, every article's quotes (of `forms`, default all) are detected here too, on the worker's core."""
+    out = []
+    for source in sources:
+        source, result = read_whole(source, options)
+        prepared = None
+        if detect and not isinstance(result, ImportProblem):
+            from annotator.core.prepared import prepare_detection
+
+            prepared = [prepare_detection(a.text, forms) for a in result if not isinstance(a, ImportProblem)]
+        out.append((source, result, prepared))
+    return out
 
 
 def import_paths(
@@ -175,8 +208,9 @@ def import_paths(
 ) -> ImportReport:
     """Import files, folders and zip archives; returns a report with one row per file tried.
 
-    With `detect`, quotes and speakers of the new articles are detected afterwards (stored as auto;
-    `forms`, default all, names the attribution forms).
+    With `detect`, quotes and speakers of the new articles are detected as they are read and stored
+    with them (as auto; `forms`, default all, names the attribution forms); a streamed big file's
+    articles once it is stored.
     """
     options = options or ReadOptions()
     report = ImportReport()
@@ -184,18 +218,18 @@ def import_paths(
     sources: list[Source] = []
     for item in iter_sources(list(paths)):
         if isinstance(item, ImportProblem):
-            report.files.append(FileReport(item.path, "failed", item.message))
+            report.files.append(FileReport(item.path, "skipped" if item.skipped else "failed", item.message))
         else:
             sources.append(item)
     total = len(sources) + len(report.files)
     small = [s for s in sources if s.size <= POOL_MAX_BYTES]
     large = [s for s in sources if s.size > POOL_MAX_BYTES]
     pool = _reader_pool(small, workers)  # before the writer thread starts: see _reader_pool
-    writer = _Writer(project, report)
+    writer = _Writer(project, report, detect)
     done = len(report.files)
     try:
-        for source, result in _read_many(small, options, pool, cancelled):
-            writer.add_file(source.path, result)  # grouped; sent to the writer thread in batches
+        for source, result, prepared in _read_many(small, options, pool, cancelled, detect, forms):
+            writer.add_file(source.path, result, prepared)  # grouped; sent to the writer thread in batches
             done += 1
             if progress:
                 progress(done, total, source.path)
@@ -212,62 +246,41 @@ def import_paths(
             pool.shutdown(wait=True, cancel_futures=True)
         writer.close()
     report.cancelled = bool(cancelled and cancelled()) and done < total
+    if detect:
+        report.detection = writer.detection
     if detect and not report.cancelled and report.imported_articles:
         from annotator.core.quotes import run_detection
 
-        new_ids = [r[0] for r in project.conn.execute("SELECT id FROM articles WHERE id > ?", (last_id_before,))]
-        report.detection = run_detection(project, new_ids, progress=progress, cancelled=cancelled, workers=workers,
-                                         forms=forms)
+        # what the readers did not detect: the articles of streamed big files
+        new_ids = [r[0] for r in project.conn.execute("SELECT id FROM articles WHERE id > ?", (last_id_before,))
+                   if r[0] not in writer.detected]
+        if new_ids:
+            more = run_detection(project, new_ids, progress=progress, cancelled=cancelled, workers=workers,
+                                 forms=forms)
+            for name in ("articles", "quotes", "mentions", "kept"):
+                setattr(report.detection, name, getattr(report.detection, name) + getattr(more, name))
+            report.detection.cancelled = more.cancelled
     return report
 
 
 def _chunks(sources: list[Source]):
     """Tasks for the readers: up to POOL_CHUNK files and about POOL_CHUNK_BYTES of input each."""
-    chunk: list[Source] = []
-    size = 0
-    for source in sources:
-        chunk.append(source)
-        size += source.size
-        if len(chunk) >= POOL_CHUNK or size >= POOL_CHUNK_BYTES:
-            yield chunk
-            chunk, size = [], 0
-    if chunk:
-        yield chunk
+    return batched(sources, POOL_CHUNK, weight=lambda s: s.size, most=POOL_CHUNK_BYTES)
 
 
 def _reader_pool(sources: list[Source], workers: int | None) -> ProcessPoolExecutor | None:
-    """Reader processes, when there is enough to read to pay for starting them.
-
-    Forked when this process runs no other thread (the command line: instant, and made before the
-    writer thread starts); spawned otherwise (the window's import thread, macOS), which is safe.
-    """
-    if workers is None:
-        workers = min(os.cpu_count() or 1, 8)
-    if workers <= 1 or (len(sources) < 64 and sum(s.size for s in sources) < POOL_MIN_BYTES):
-        return None
-    method = "fork" if threading.active_count() == 1 and sys.platform == "linux" else "spawn"
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
+    """Reader processes, when there is enough to read to pay for starting them (made before the
+    writer thread starts, so that they can be forked: see parallel.worker_pool)."""
+    return worker_pool(workers, worth_it=len(sources) >= 64 or sum(s.size for s in sources) >= POOL_MIN_BYTES)
 
 
-def _read_many(sources: list[Source], options: ReadOptions, pool: ProcessPoolExecutor | None, cancelled):
-    if pool is None:
-        for source in sources:
-            if cancelled and cancelled():
-                return
-            yield read_whole(source, options)
-        return
-    chunks = _chunks(sources)
+def _read_many(sources: list[Source], options: ReadOptions, pool: ProcessPoolExecutor | None, cancelled,
+               detect: bool = False, forms=None):
     # A bounded window of tasks in flight: memory stays flat however many files there are, even
     # when the readers outpace the writer.
-    pending = deque(pool.submit(read_chunk, chunk, options) for chunk in islice(chunks, pool._max_workers * 2))
-    while pending:
-        results = pending.popleft().result()
-        nxt = next(chunks, None)
-        if nxt is not None:
-            pending.append(pool.submit(read_chunk, nxt, options))
+    tasks = _chunks(sources) if pool is not None else ([source] for source in sources)   # here: a file at a time
+    for results in map_in_order(pool, read_chunk, tasks, options, detect, forms, cancelled=cancelled):
         yield from results
-        if cancelled and cancelled():
-            return
 
 
 class _Writer:
@@ -278,11 +291,21 @@ class _Writer:
     file goes in under a savepoint so that a problem late in it rolls all of it back.
     """
 
-    def __init__(self, project: Project, report: ImportReport):
+    def __init__(self, project: Project, report: ImportReport, detect: bool = False):
         from annotator.core.store import begin_immediate, utc_now
 
         self._begin = begin_immediate
+        self.project = project
         self.conn = project.conn
+        self.detection = None   # quotes.DetectReport of what was stored with its quotes
+        self.detected: set[int] = set()   # ids of the articles stored with their quotes
+        self._linker = None
+        if detect:
+            from annotator.core.linking import LinkReport
+            from annotator.core.quotes import DetectReport
+
+            self.detection = DetectReport()
+            self.links = LinkReport()
         self.report = report
         self.pending_articles = 0
         self.pending_reports: list[tuple] = []
@@ -299,12 +322,13 @@ class _Writer:
 
     # --- called by the reading thread -------------------------------------------------------
 
-    def add_file(self, path: str, result: list[Article | ImportProblem] | ImportProblem):
+    def add_file(self, path: str, result: list[Article | ImportProblem] | ImportProblem, prepared=None):
+        """A read-whole file; `prepared`: the detection of each of its articles, when the reader made them."""
         notes = [] if isinstance(result, ImportProblem) else [a for a in result if isinstance(a, ImportProblem)]
         rows = result if isinstance(result, ImportProblem) else [_row(a, self.now) for a in result
                                                                   if not isinstance(a, ImportProblem)]
         reader = _reader_of(result if isinstance(result, list) else [result])
-        self.group.append((path, rows, notes, reader))
+        self.group.append((path, rows, notes, reader, prepared))
         self.group_articles += 1 if isinstance(rows, ImportProblem) else len(rows)
         if self.group_articles >= GROUP_ARTICLES:
             self.flush_files()
@@ -366,6 +390,10 @@ class _Writer:
             except BaseException as exc:  # handed to the reading thread at its next call
                 self.error = exc
                 self._rollback_quietly()
+                if self._linker is not None:   # it may have learnt entities that were rolled back
+                    from annotator.core.linking import _linkers
+
+                    _linkers.pop(self.project, None)
             if kind == "close":
                 return
 
@@ -400,7 +428,7 @@ class _Writer:
                 self._ensure_transaction()
             self._commit()
 
-    def _store_files(self, group: list[tuple[str, list[tuple] | ImportProblem, list[ImportProblem], str]]) -> None:
+    def _store_files(self, group: list[tuple]) -> None:
         """Read-whole files are complete already: one statement stores a group of them.
 
         Which rows are new is worked out first (inside the transaction, so it stays true), to
@@ -408,13 +436,13 @@ class _Writer:
         database id (source_id) is already stored.
         """
         self._ensure_transaction()
-        rows = [row for _, got, _, _ in group if not isinstance(got, ImportProblem) for row in got]
+        rows = [row for _, got, _, _, _ in group if not isinstance(got, ImportProblem) for row in got]
         uids = json.dumps([row[0] for row in rows])
         seen = {r[0] for r in self.conn.execute(_EXISTING, (uids,))}
         source_ids = [row[11] for row in rows if row[11] is not None]
         seen_ids = {r[0] for r in self.conn.execute(_EXISTING_SOURCE_IDS, (json.dumps(source_ids),))} if source_ids \
             else set()
-        for path, got, notes, reader in group:
+        for path, got, notes, reader, _ in group:
             if not isinstance(got, ImportProblem) and not got and notes:  # nothing but left-out parts
                 got = _all_left_out(path, notes)
             if isinstance(got, ImportProblem):
@@ -428,10 +456,37 @@ class _Writer:
                         seen_ids.add(row[11])
                     inserted += 1
             self._record_stored(path, len(got), inserted, notes, commit=False, reader=reader)
-        if rows:
+        if rows and self.detection is not None:
+            self._store_with_quotes(group, _insert_rows_returning(self.conn, rows))
+        elif rows:
             _insert_rows(self.conn, rows)
         if self.pending_articles >= COMMIT_EVERY_ARTICLES:
             self._commit()
+
+    def _store_with_quotes(self, group: list[tuple], new: list[tuple[int, str]]) -> None:
+        """The quotes, mentions and entity links of the articles just inserted, in the same transaction."""
+        from annotator.core.linking import _fingerprint, linker_for
+        from annotator.core.quotes import store_new_detection
+
+        prepared_of: dict[str, tuple] = {}   # uid -> (text, prepared) of its first row: the one inserted
+        for _, got, _, _, prepared in group:
+            if prepared is not None and not isinstance(got, ImportProblem):
+                for row, prep in zip(got, prepared):
+                    prepared_of.setdefault(row[0], (row[7], prep))
+        if self._linker is None:
+            self._linker = linker_for(self.project)
+        report = self.detection
+        for article_id, uid in sorted(new):
+            found = prepared_of.get(uid)
+            if found is None:
+                continue
+            quotes, mentions = store_new_detection(self.project, article_id, found[0], found[1], self.now,
+                                                   self._linker, self.links)
+            self.detected.add(article_id)
+            report.articles += 1
+            report.quotes += quotes
+            report.mentions += mentions
+        self._linker.fingerprint = _fingerprint(self.project)
 
     def _rollback_quietly(self):
         try:

@@ -13,8 +13,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-from annotator.core.entities import add_alias_rows, insert_entity, written_name
-from annotator.core.names import clean_role, entity_kind, has_capital, initials, normalise_name
+from annotator.core.entities import add_alias_rows, insert_entity
+from annotator.core.names import NOT_NAMES, initials, link_names, normalise_name  # noqa: F401 (NOT_NAMES)
 from annotator.core.store import Project
 from annotator.core.suggest import IndexRow, SuggestIndex
 
@@ -22,7 +22,6 @@ AUTO = "auto"
 FUZZY_LINK_SCORE = 92.0   # fuzz.ratio on normalised names: "Howard Lutnik" ~ "Howard Lutnick" is 96,
 # "Tammy Brice" ~ "Tammy Bruce" only 91 (short names differing by a letter are often two people)
 EXACT_SCORE = 100.0
-NOT_NAMES = frozenset("he she they it we i you him her them his hers its their one who".split())
 _JOINERS = frozenset({"of", "the", "and", "for", "de", "la", "du"})
 # Kinds that may share an entity: "other" (the detector was unsure) goes with anything.
 _COMPATIBLE = {"person": ("person", "other"), "organisation": ("organisation", "other"),
@@ -180,13 +179,14 @@ def _article_items(project: Project, article_id: int) -> list[_Item]:
 
 
 def _make_item(table, rid, name, fallback, kind, role, pos, eid, by) -> _Item:
-    kind = entity_kind(kind) or "other"
-    display, stripped_role = written_name(name, fallback, kind)
-    norm = normalise_name(display)
-    if not has_capital(display) or norm in NOT_NAMES:
-        display, norm = "", ""
-    return _Item(table, rid, display, norm, kind, clean_role(role) or stripped_role, pos or 0, eid, by,
-                 upper=display.isupper() and " " not in display)
+    return new_item(table, rid, link_names(name, fallback, kind, role), pos, eid, by)
+
+
+def new_item(table: str, rid: int, names: tuple, pos: int | None, eid: int | None = None,
+             by: str | None = None, mention_id: int | None = None) -> _Item:
+    """An item to link from `link_names(...)` of its name (worked out where the detection ran)."""
+    display, norm, kind, role, upper = names
+    return _Item(table, rid, display, norm, kind, role, pos or 0, eid, by, mention_id, upper)
 
 
 def _is_short_form(short: list[str], full: list[str]) -> bool:
@@ -299,8 +299,25 @@ def link_article(project: Project, article_id: int, linker: Linker | None = None
 def _link_in_transaction(project: Project, article_id: int, linker: Linker, report: LinkReport) -> None:
     conn = project.conn
     items = _article_items(project, article_id)
+    groups, decided = _decide_links(conn, items, linker, report)
+    updates = [(it.table, eid, AUTO, score, it.row_id) for it, (eid, score) in zip(items, decided)
+               if eid is not None]
+    grouped = {id(it) for g in groups for it in g}
+    for it in items:  # auto links on rows that no longer name anyone are cleared
+        if id(it) not in grouped and it.link_by == AUTO:
+            updates.append((it.table, None, None, None, it.row_id))
+    for table in ("mentions", "quotes"):
+        rows = [u[1:] for u in updates if u[0] == table]
+        conn.executemany(f"UPDATE {table} SET entity_id = ?, link_by = ?, link_score = ? WHERE id = ? "
+                         "AND (link_by IS NULL OR link_by = 'auto')", rows)
+
+
+def _decide_links(conn, items: list[_Item], linker: Linker,
+                  report: LinkReport) -> tuple[list[list[_Item]], list[tuple[int | None, float | None]]]:
+    """Group an article's items by source and find (or make) each group's entity; returns the groups
+    and, per item, the (entity id, score) of the auto link it gets ((None, None): none, or a person's)."""
     groups = cluster_items(items)
-    updates: list[tuple[str, int | None, str | None, float | None, int]] = []
+    decided: dict[int, tuple[int, float]] = {}
     for group in groups:
         named = sorted({it.norm: it for it in group if it.norm}.values(),
                        key=lambda it: (-len(it.norm.split()), -len(it.norm)))
@@ -341,16 +358,30 @@ def _link_in_transaction(project: Project, article_id: int, linker: Linker, repo
             if it.by_person:
                 report.kept += 1
             else:
-                updates.append((it.table, eid, AUTO, score, it.row_id))
+                decided[id(it)] = (eid, score)
                 report.linked += 1
-    grouped = {id(it) for g in groups for it in g}
-    for it in items:  # auto links on rows that no longer name anyone are cleared
-        if id(it) not in grouped and it.link_by == AUTO:
-            updates.append((it.table, None, None, None, it.row_id))
-    for table in ("mentions", "quotes"):
-        rows = [u[1:] for u in updates if u[0] == table]
-        conn.executemany(f"UPDATE {table} SET entity_id = ?, link_by = ?, link_score = ? WHERE id = ? "
-                         "AND (link_by IS NULL OR link_by = 'auto')", rows)
+    return groups, [decided.get(id(it), (None, None)) for it in items]
+
+
+def link_new_items(project: Project, items: list[_Item], linker: Linker, report: LinkReport) -> list[tuple]:
+    """The (entity id, score) each item of a just-detected article links to ((None, None): none), the
+    entities and aliases made as link_article makes them, in one savepoint of the caller's transaction;
+    the caller stores the rows with their links (no second pass over them)."""
+    for attempt in (1, 2):
+        counted = LinkReport(articles=1)
+        try:
+            with project.write():
+                _, decided = _decide_links(project.conn, items, linker, counted)
+            report.add(counted)
+            return decided
+        except _StaleLinker:
+            if attempt == 2:
+                raise
+            linker.__init__(project)
+        except BaseException:
+            _linkers.pop(project, None)  # it may have learnt entities that were rolled back
+            raise
+    return []
 
 
 def link_all(project: Project, progress: Callable[[int, int], None] | None = None) -> LinkReport:

@@ -8,7 +8,8 @@ listed in the report. Everything is one transaction; merging the same file again
 
 Every row is held to the rules of `annotator.core.validate`, as an import is: names (annotator,
 task, option, entity, alias) single-line, without control characters, bounded; article texts within
-the import limit, uids recomputed from the text (never taken from the file), short fields bounded;
+the import limit (NUL stored as U+FFFD, as an import does), uids recomputed from the text (never
+taken from the file), short fields bounded and without control characters;
 quote spans inside their article (the quote's text is taken from our article), known statuses,
 verdicts, kinds and levels, one option on a single-choice task, options of the task they label.
 A row that breaks a rule is refused and listed by table and row id with the reason, and so are the
@@ -30,7 +31,7 @@ from annotator.core import validate as v
 from annotator.core.backup import backup_project
 from annotator.core.names import ENTITY_KINDS, normalise_name
 from annotator.core.quote_forms import FORMS
-from annotator.core.store import APPLICATION_ID, SCHEMA_VERSION, SQLITE_HEADER, Project, ProjectError, utc_now
+from annotator.core.store import APPLICATION_ID, SCHEMA_VERSION, SQLITE_HEADER, Project, ProjectError, storage_problem, utc_now
 from annotator.core.validate import terminal_text as shown
 
 MAX_BYTES = 8 * 1024**3  # a project this size is not a colleague's annotation file
@@ -208,9 +209,15 @@ def _refuse(conn, report: MergeReport, message: str) -> MergeReport:
 # --- merging --------------------------------------------------------------------------------------
 
 
-def merge_project(project: Project, other_path: str | Path, progress=None, max_bytes: int = MAX_BYTES) -> MergeReport:
+class MergeCancelled(Exception):
+    """Cancel was pressed during a merge: its transaction was rolled back, nothing was merged."""
+
+
+def merge_project(project: Project, other_path: str | Path, progress=None, max_bytes: int = MAX_BYTES,
+                  cancelled=None) -> MergeReport:
     """Copy a colleague's annotations into `project`; returns what was added, replaced and refused.
-    `progress(step, steps, text)` is called between steps."""
+    `progress(step, steps, text)` is called between steps; when `cancelled()` turns true the merge
+    stops at the next step and raises MergeCancelled, leaving the project as it was (one transaction)."""
     path = Path(other_path).expanduser()
     report = MergeReport(str(path))
     with contextlib.suppress(OSError):
@@ -225,10 +232,19 @@ def merge_project(project: Project, other_path: str | Path, progress=None, max_b
     except ProjectError as exc:
         other.close()
         return _refuse(None, report, f"no backup of this project could be made first ({exc}); nothing was merged")
+    def step(done: int, steps: int, what: str) -> None:
+        if cancelled is not None and cancelled():
+            raise MergeCancelled("cancelled; nothing of this file was merged")
+        if progress is not None:
+            progress(done, steps, what)
+
     try:
         with project.write():
-            _merge(project, other, report, progress or (lambda *a: None))
+            _merge(project, other, report, step)
     except sqlite3.DatabaseError as exc:
+        ours = storage_problem(project.path, exc)  # our disk or file, not theirs
+        if ours:
+            return _refuse(other, report, f"{ours}: nothing was merged")
         return _refuse(other, report, f"the file could not be read to the end ({exc}); nothing was merged")
     finally:
         other.close()
@@ -349,8 +365,6 @@ def _merge_articles(conn, other, report):
         their_id, text, text_too_long = row[0], row[1], row[2]
         problem = (f"the article text is longer than {v.MAX_ARTICLE_CHARS:,} characters" if text_too_long
                    else v.check_article_text(text))
-        if problem is None and v.CONTROLS.search(text.replace("\r", "")):
-            problem = "the article text holds control characters"
         extra = {}
         for i, name in enumerate(fields):
             value, too_long = row[3 + 2 * i], row[4 + 2 * i]
@@ -364,7 +378,7 @@ def _merge_articles(conn, other, report):
         if problem:
             report.refuse("articles", their_id, problem)
             continue
-        text = v.clean_text(text)  # CR as newline, as an import stores it
+        text = v.clean_article_text(text)  # as an import stores it: offsets of their quotes still hold
         uid = v.article_uid(text)
         if uid in ours:
             mapping[their_id] = ours[uid]

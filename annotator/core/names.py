@@ -124,3 +124,19 @@ def clean_role(role: str | None) -> str | None:
     last = re.split(r"\n\s*\n|(?<=[a-z]{2})[.!?]\s+(?=[A-Z])", role.strip())[-1]
     last = _ROLE_EDGE_RE.sub("", " ".join(last.split()))
     return last or None
+
+
+# Words a mention may be written as that name nobody (pronouns): never linked to an entity.
+NOT_NAMES = frozenset("he she they it we i you him her them his hers its their one who".split())
+
+
+def link_names(name: str | None, written: str | None, kind: str | None,
+               role: str | None) -> tuple[str, str, str, str | None, bool]:
+    """What linking compares of a mention or a quote's speaker: (name as shown, normalised name,
+    entity kind, role, written in capitals as an acronym is); the names are "" when nobody is named."""
+    kind = entity_kind(kind) or "other"
+    display, stripped_role = split_title(name or written or "", kind)
+    norm = normalise_name(display)
+    if not has_capital(display) or norm in NOT_NAMES:
+        display, norm = "", ""
+    return display, norm, kind, clean_role(role) or stripped_role, display.isupper() and " " not in display

@@ -1,20 +1,25 @@
 """Detected quotes and speaker mentions in the project: stored as `auto` rows, re-run without
 touching what a person confirmed, corrected or marked.
 
-Detection is CPU work done on several cores (`detect_texts` runs in worker processes); storing is
-one transaction per batch of articles in the writer.
+Detection is CPU work done on several cores (`detect_texts` runs in worker processes, through
+annotator.core.parallel); storing is one transaction per batch of articles in the writer. Import
+detects in its reader processes and stores each new article's quotes with it (`store_new_detection`).
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from annotator.core.detect import DETECTOR_VERSION, Detection, detect
+from annotator.core.parallel import batched, map_in_order, worker_pool
 from annotator.core.store import Project, utc_now
+
+if TYPE_CHECKING:
+    from annotator.core.linking import Linker, LinkReport
+    from annotator.core.prepared import PreparedDetection
 
 BATCH_ARTICLES = 200
 # Auto quotes a person has given a verdict, a label or a correction to are theirs now: kept on re-runs.
@@ -50,10 +55,12 @@ def detect_texts(items: list[tuple[int, str]], forms=None) -> list[tuple[int, De
     return [(article_id, detect(text, forms)) for article_id, text in items]
 
 
-def store_detection(project: Project, article_id: int, detection: Detection, now: str | None = None) -> tuple[int, int, int]:
+def store_detection(project: Project, article_id: int, detection: Detection, now: str | None = None,
+                    text: str | None = None) -> tuple[int, int, int]:
     """Replace an article's untouched auto quotes and mentions by `detection`; returns (quotes, mentions, kept).
 
-    Runs inside the caller's transaction when there is one.
+    Runs inside the caller's transaction when there is one. `text`: the article's text, when the
+    caller has it (the quoted words are then taken from it, not read back from the database).
     """
     conn = project.conn
     now = now or utc_now()
@@ -98,27 +105,82 @@ def store_detection(project: Project, article_id: int, detection: Detection, now
         mention_id = mention_ids.get((q.speaker_start, q.speaker_end)) if q.speaker_start is not None else None
         rows.append(
             (
-                article_id, q.start, q.end, None, q.kind, q.open_mark, q.close_mark, q.cue, q.cue_start,
-                q.cue_end, q.speaker, q.speaker_start, q.speaker_end, q.role, q.speaker_kind, mention_id,
-                q.confidence, detection.detector or DETECTOR_VERSION, now, q.form, cs, ce,
+                article_id, q.start, q.end, text[q.start:q.end] if text is not None else None, q.kind, q.open_mark,
+                q.close_mark, q.cue, q.cue_start, q.cue_end, q.speaker, q.speaker_start, q.speaker_end, q.role,
+                q.speaker_kind, mention_id, q.confidence, detection.detector or DETECTOR_VERSION, now, q.form, cs, ce,
+                text[cs:ce] if text is not None else None,
             )
         )
     conn.executemany(
         "INSERT INTO quotes (article_id, start, end, text, kind, open_mark, close_mark, cue, cue_start, cue_end, "
         "speaker, speaker_start, speaker_end, speaker_role, speaker_kind, mention_id, confidence, origin, "
-        "detector_version, created_at, form, content_start, content_end) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'auto',?,?,?,?,?)",
+        "detector_version, created_at, form, content_start, content_end, content) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'auto',?,?,?,?,?,?)",
         rows,
     )
-    # the quoted words and the content, copied from the article so exports need no second look-up
-    conn.execute(
-        "UPDATE quotes SET text = substr((SELECT text FROM articles WHERE id = ?), start + 1, end - start), "
-        "content = substr((SELECT text FROM articles WHERE id = ?), content_start + 1, content_end - content_start) "
-        "WHERE article_id = ? AND text IS NULL",
-        (article_id, article_id, article_id),
-    )
+    if text is None:   # the quoted words and the content, copied from the article so exports need no second look-up
+        conn.execute(
+            "UPDATE quotes SET text = substr((SELECT text FROM articles WHERE id = ?), start + 1, end - start), "
+            "content = substr((SELECT text FROM articles WHERE id = ?), content_start + 1, content_end - content_start) "
+            "WHERE article_id = ? AND text IS NULL",
+            (article_id, article_id, article_id),
+        )
     _link_entities(project, article_id)
     return len(rows), new_mentions, len(kept_spans)
+
+
+_INSERT_MENTION = (
+    "INSERT INTO mentions (article_id, start, end, text, name, kind, role, entity_id, link_by, link_score, origin, "
+    "detector_version, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,'auto',?,?)"
+)
+_INSERT_QUOTE = (
+    "INSERT INTO quotes (article_id, start, end, text, kind, open_mark, close_mark, cue, cue_start, cue_end, "
+    "speaker, speaker_start, speaker_end, speaker_role, speaker_kind, mention_id, entity_id, link_by, link_score, "
+    "confidence, origin, detector_version, created_at, form, content_start, content_end, content) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'auto',?,?,?,?,?,?)"
+)
+
+
+def store_new_detection(project: Project, article_id: int, text: str, prepared: PreparedDetection, now: str,
+                        linker: Linker, report: LinkReport) -> tuple[int, int]:
+    """Store the detection of an article that has no quotes or mentions yet (one just imported), each
+    row with its entity link, in the caller's transaction; returns (quotes, mentions).
+
+    The same rows and links as store_detection followed by link_article, in one pass: links are
+    decided first (from the names the worker normalised), then every row is written once."""
+    from annotator.core.linking import AUTO, link_new_items, new_item
+
+    det = prepared.detection
+    version = det.detector or DETECTOR_VERSION
+    mentions, where = [], {}
+    for m, names in zip(det.mentions, prepared.mention_names):
+        if (m.start, m.end) not in where:   # one mention a span, as store_detection keeps them
+            where[(m.start, m.end)] = len(mentions)
+            mentions.append((m, names))
+    quotes = sorted(zip(det.quotes, prepared.speaker_names), key=lambda pair: pair[0].start)
+    quote_mention = [where.get((q.speaker_start, q.speaker_end)) if q.speaker_start is not None else None
+                     for q, _ in quotes]
+    # items in the order link_article reads them: mentions, then quotes, each by start
+    items = [new_item("mentions", k, names, m.start) for k, (m, names) in enumerate(mentions)]
+    items += [new_item("quotes", k, names, q.speaker_start if q.speaker_start is not None else q.start,
+                       mention_id=quote_mention[k]) for k, (q, names) in enumerate(quotes)]
+    links = link_new_items(project, items, linker, report) if items else []
+    conn = project.conn
+    mention_ids = []
+    for (m, _), (eid, score) in zip(mentions, links):
+        mention_ids.append(conn.execute(_INSERT_MENTION, (
+            article_id, m.start, m.end, m.text, m.name, m.kind, m.role, eid, AUTO if eid is not None else None,
+            score, version, now)).lastrowid)
+    for k, ((q, _), (eid, score)) in enumerate(zip(quotes, links[len(mentions):])):
+        mention = quote_mention[k]
+        cs = q.content_start if q.content_start is not None else q.start
+        ce = q.content_end if q.content_end is not None else q.end
+        conn.execute(_INSERT_QUOTE, (
+            article_id, q.start, q.end, text[q.start:q.end], q.kind, q.open_mark, q.close_mark, q.cue, q.cue_start,
+            q.cue_end, q.speaker, q.speaker_start, q.speaker_end, q.role, q.speaker_kind,
+            mention_ids[mention] if mention is not None else None, eid, AUTO if eid is not None else None, score,
+            q.confidence, version, now, q.form, cs, ce, text[cs:ce]))
+    return len(quotes), len(mentions)
 
 
 def _link_entities(project: Project, article_id: int) -> None:
@@ -143,61 +205,49 @@ def run_detection(
     report = DetectReport()
     total = len(ids)
     now = utc_now()
-    for done, results in _detect_batches(project, ids, workers, cancelled, forms):
-        with project.write():
-            for article_id, detection in results:
-                quotes, mentions, kept = store_detection(project, article_id, detection, now)
-                report.articles += 1
-                report.quotes += quotes
-                report.mentions += mentions
-                report.kept += kept
-        if progress:
-            progress(done, total, "detecting quotes")
+    pool = worker_pool(workers, worth_it=len(ids) >= 100)
+    sent: deque[list[tuple[int, str]]] = deque()
+
+    def tasks():
+        # texts are read here lazily, a few chunks ahead of the workers, so memory stays flat
+        for chunk in batched(ids, 25):
+            items = _texts(project, chunk)
+            sent.append(items)
+            yield items
+
+    done = 0
+    stored: list[tuple[int, str, Detection]] = []
+    try:
+        for results in map_in_order(pool, detect_texts, tasks(), forms, cancelled=cancelled, ahead=4):
+            texts = dict(sent.popleft())
+            stored.extend((article_id, texts[article_id], det) for article_id, det in results)
+            done += len(results)
+            if len(stored) >= BATCH_ARTICLES or done >= total:
+                _store_batch(project, stored, now, report)
+                stored = []
+                if progress:
+                    progress(done, total, "detecting quotes")
+        if stored:
+            _store_batch(project, stored, now, report)
+            if progress:
+                progress(done, total, "detecting quotes")
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     report.cancelled = bool(cancelled and cancelled()) and report.articles < total
     return report
+
+
+def _store_batch(project: Project, stored: list[tuple[int, str, Detection]], now: str, report: DetectReport) -> None:
+    with project.write():
+        for article_id, text, detection in stored:
+            quotes, mentions, kept = store_detection(project, article_id, detection, now, text)
+            report.articles += 1
+            report.quotes += quotes
+            report.mentions += mentions
+            report.kept += kept
 
 
 def _texts(project: Project, ids: list[int]) -> list[tuple[int, str]]:
     marks = ",".join("?" * len(ids))
     return [(r[0], r[1]) for r in project.conn.execute(f"SELECT id, text FROM articles WHERE id IN ({marks})", ids)]
-
-
-def _detect_batches(project, ids, workers, cancelled, forms=None) -> Iterator[tuple[int, list[tuple[int, Detection]]]]:
-    batches = [ids[i : i + BATCH_ARTICLES] for i in range(0, len(ids), BATCH_ARTICLES)]
-    small = [ids[i : i + 25] for i in range(0, len(ids), 25)]
-    if workers is None:
-        workers = min(os.cpu_count() or 1, 8)
-    done = 0
-    if workers <= 1 or len(ids) < 100:
-        for batch in batches:
-            if cancelled and cancelled():
-                return
-            results = detect_texts(_texts(project, batch), forms)
-            done += len(batch)
-            yield done, results
-        return
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        # texts are read here lazily, a few batches ahead of the workers, so memory stays flat
-        pending = []
-        chunks = iter(small)
-        for chunk in chunks:
-            pending.append(pool.submit(detect_texts, _texts(project, chunk), forms))
-            if len(pending) >= workers * 4:
-                break
-        collected: list = []
-        while pending:
-            results = pending.pop(0).result()
-            if not (cancelled and cancelled()):
-                nxt = next(chunks, None)
-                if nxt is not None:
-                    pending.append(pool.submit(detect_texts, _texts(project, nxt), forms))
-            collected.extend(results)
-            done += len(results)
-            if len(collected) >= BATCH_ARTICLES or not pending:
-                yield done, collected
-                collected = []
-            if cancelled and cancelled():
-                for f in pending:
-                    f.cancel()
-                return

@@ -1,7 +1,8 @@
 """Every edit a person makes, as a QUndoCommand: redo and undo each call one core function.
 
-A command holds ids and before/after values only. After each redo or undo it calls `changed(article_id)`
-so the window can redraw that article (and go back to it when the undo concerns another one).
+A command holds ids and before/after values only. After each redo or undo it hands the core's change
+record (annotator.core.changes.Change) to `changed`, so the window redraws only what changed (and goes
+back to the article when the undo concerns another one).
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from collections.abc import Callable
 from PySide6.QtGui import QUndoCommand
 
 from annotator.core import annotate, labels
+from annotator.core.changes import Change
 from annotator.core.store import Project
 
-Changed = Callable[[int, bool], None]  # article id, whether quotes or mentions changed
+Changed = Callable[[Change], None]
 
 
 class _Edit(QUndoCommand):
@@ -23,8 +25,8 @@ class _Edit(QUndoCommand):
         super().__init__(text)
         self.project, self.annotator, self.article_id, self.changed = project, annotator, article_id, changed
 
-    def _done(self) -> None:
-        self.changed(self.article_id, self.touches_spans)
+    def _done(self, change: Change | None = None) -> None:
+        self.changed(change or Change(self.article_id, spans=self.touches_spans))
 
 
 class SetChoice(_Edit):
@@ -33,16 +35,17 @@ class SetChoice(_Edit):
     def __init__(self, project, annotator, article_id, task_id, option_id, changed, quote_id=None, text=""):
         super().__init__(text or "set label", project, annotator, article_id, changed)
         self.task_id, self.option_id, self.quote_id = task_id, option_id, quote_id
-        self.before: int | None = None
+        self.before: list[int] = []
 
     def redo(self):
-        self.before = labels.set_choice(self.project, self.article_id, self.annotator, self.task_id,
-                                        self.option_id, self.quote_id)
-        self._done()
+        change = labels.choose_options(self.project, self.article_id, self.annotator, self.task_id,
+                                       [] if self.option_id is None else [self.option_id], self.quote_id)
+        self.before = change.before
+        self._done(change)
 
     def undo(self):
-        labels.set_choice(self.project, self.article_id, self.annotator, self.task_id, self.before, self.quote_id)
-        self._done()
+        self._done(labels.choose_options(self.project, self.article_id, self.annotator, self.task_id, self.before,
+                                         self.quote_id))
 
 
 class SetOption(_Edit):
@@ -54,14 +57,14 @@ class SetOption(_Edit):
         self.before = False
 
     def redo(self):
-        self.before = labels.set_option(self.project, self.article_id, self.annotator, self.task_id,
-                                        self.option_id, self.on, self.quote_id)
-        self._done()
+        change = labels.toggle_option(self.project, self.article_id, self.annotator, self.task_id,
+                                      self.option_id, self.on, self.quote_id)
+        self.before = change.before
+        self._done(change)
 
     def undo(self):
-        labels.set_option(self.project, self.article_id, self.annotator, self.task_id, self.option_id,
-                          self.before, self.quote_id)
-        self._done()
+        self._done(labels.toggle_option(self.project, self.article_id, self.annotator, self.task_id,
+                                        self.option_id, self.before, self.quote_id))
 
 
 class SetStatus(_Edit):
@@ -70,12 +73,12 @@ class SetStatus(_Edit):
         self.status, self.before = status, "todo"
 
     def redo(self):
-        self.before = labels.set_status(self.project, self.article_id, self.annotator, self.status)
-        self._done()
+        change = labels.change_state(self.project, self.article_id, self.annotator, status=self.status)
+        self.before = change.before
+        self._done(change)
 
     def undo(self):
-        labels.set_status(self.project, self.article_id, self.annotator, self.before)
-        self._done()
+        self._done(labels.change_state(self.project, self.article_id, self.annotator, status=self.before))
 
 
 class SetNote(_Edit):
@@ -84,12 +87,12 @@ class SetNote(_Edit):
         self.note, self.before = note, ""
 
     def redo(self):
-        self.before = labels.set_note(self.project, self.article_id, self.annotator, self.note)
-        self._done()
+        change = labels.change_state(self.project, self.article_id, self.annotator, note=self.note)
+        self.before = change.before
+        self._done(change)
 
     def undo(self):
-        labels.set_note(self.project, self.article_id, self.annotator, self.before)
-        self._done()
+        self._done(labels.change_state(self.project, self.article_id, self.annotator, note=self.before))
 
 
 class _QuoteVerdict(_Edit):
