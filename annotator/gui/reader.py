@@ -183,14 +183,14 @@ class ArticleText(QPlainTextEdit):
         return True
 
 
-def spans_for(article: ArticleView, offsets: OffsetMap) -> tuple[Spans, list[tuple[int, int, int, str]], set[int]]:
+def spans_for(article: ArticleView, offsets: OffsetMap) -> tuple[Spans, list[tuple[int, int, int, str]], dict]:
     """The highlight spans of an article, grouped by (kind, state): quotes, reported speech (its whole
     clause, with a mixed one's quoted words as quotes inside), their cues and speakers, and speaker
-    mentions; plus the quotes as (start, end, id, state) for lookups under the mouse, and the ids of
-    the reported ones."""
+    mentions; plus the quotes as (start, end, id, state) for lookups under the mouse, and the reported
+    ones as {id: quoted parts}."""
     spans: Spans = {}
     quotes = []
-    reported = set()
+    reported: dict[int, list[tuple[int, int]]] = {}
     q = offsets.to_qt
     for quote in article.quotes:
         state = quote["status"]
@@ -198,10 +198,10 @@ def spans_for(article: ArticleView, offsets: OffsetMap) -> tuple[Spans, list[tup
         if form in REPORTED_FORMS:
             start, end = q(quote["content_start"]), q(quote["content_end"])
             spans.setdefault((REPORTED, state), []).append((start, end))
-            reported.add(quote["id"])
-            for a, b in quoted_parts(article.text, quote["start"], quote["end"], form, quote.get("open_mark"),
-                                     quote.get("close_mark")):
-                spans.setdefault((QUOTE, state), []).append((q(a), q(b)))
+            parts = [(q(a), q(b)) for a, b in quoted_parts(article.text, quote["start"], quote["end"], form,
+                                                             quote.get("open_mark"), quote.get("close_mark"))]
+            reported[quote["id"]] = parts
+            spans.setdefault((QUOTE, state), []).extend(parts)
         else:
             start, end = q(quote["start"]), q(quote["end"])
             spans.setdefault((QUOTE, state), []).append((start, end))
