@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from annotator import __version__
+from annotator.core.detect.confidence import MIN_CONFIDENCE
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXCHANGE = ("qdpx", "inception", "brat", "spacy", "prodigy")  # annotator.core.exchange.EXCHANGE_FORMATS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     if not argv:
         argv = ["gui"]
     args = parser.parse_args(argv)
+    streams = sys.stdout, sys.stderr
+    _terminal_safe_output(args)
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
@@ -25,6 +30,62 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # no traceback reaches a user: a sentence, and the details only when asked
+        print(f"annotator {args.command or ''}: {failure_message(args, exc)}".replace(" :", ":"), file=sys.stderr)
+        if os.environ.get("ANNOTATOR_DEBUG"):
+            raise
+        return EXIT_FAILED
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def failure_message(args, exc: BaseException, what: str | None = None) -> str:
+    """What to tell a person when a command stops on an error: a full disk or a read-only file in
+    words (every write is one transaction, so nothing of it was stored), anything else as itself."""
+    import sqlite3
+
+    from annotator.core.store import ProjectError, storage_problem
+
+    what = what or f"this {args.command or 'command'}"
+    problem = storage_problem(getattr(args, "project", None) or "the project", exc)
+    if problem and "disk is full" in problem:
+        return f"{problem}: nothing of {what} was stored; free some space and run it again"
+    if problem:
+        return f"{problem}; nothing of {what} was stored"
+    if isinstance(exc, ProjectError):
+        return str(exc)
+    if isinstance(exc, sqlite3.DatabaseError):
+        return f"the project could not be written or read ({exc}); nothing of {what} was stored"
+    if isinstance(exc, OSError):
+        return f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")
+    return f"unexpected error ({type(exc).__name__}: {exc}); set ANNOTATOR_DEBUG=1 to see where"
+
+
+class _TerminalSafe:
+    """A text stream that takes control characters out of what is written to a terminal (ESC, CSI,
+    BEL ...: a colleague's name must not set the title, clear the screen or move the cursor); tab
+    and newline pass. Names are also stripped one by one where they are printed (terminal_text),
+    so a newline in a name cannot forge a line."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from annotator.core.validate import TERMINAL_CONTROLS
+
+        return self._stream.write(TERMINAL_CONTROLS.sub("\ufffd", text))
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def _terminal_safe_output(args) -> None:
+    """Human-readable output made safe for a terminal; JSON output (escaped by json.dumps) is left
+    as it is, so a program reading it gets the data exactly."""
+    if not isinstance(sys.stderr, _TerminalSafe):
+        sys.stderr = _TerminalSafe(sys.stderr)
+    if not (getattr(args, "json", False) or getattr(args, "jsonl", False)) and not isinstance(sys.stdout, _TerminalSafe):
+        sys.stdout = _TerminalSafe(sys.stdout)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,8 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or .zip archives, read by the importers")
     p.add_argument("--jsonl", action="store_true", help="one JSON object a quote")
     p.add_argument("--map", dest="field_map", metavar="FIELD=COLUMN,...", help="as for import")
-    p.add_argument("--min-confidence", type=float, default=0.5,
-                   help="leave out quotes the detector is less sure of (default 0.5; 0 shows all)")
+    p.add_argument("--min-confidence", type=float, default=MIN_CONFIDENCE,
+                   help=f"leave out quotes the detector is less sure of (default {MIN_CONFIDENCE}; 0 shows all)")
     p.add_argument("--forms", default=None, metavar="FORM,...",
                    help="which attributions: direct, mixed, indirect (or reported = mixed,indirect); default all")
     p.add_argument("--workers", type=int, default=None,
@@ -94,11 +155,29 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument("--annotator", metavar="NAME", help="only this annotator's rows")
     who.add_argument("--all", action="store_true", help="every annotator's rows (the default)")
     who.add_argument("--adjudicated", action="store_true", help="adjudicated values, else what annotators agree on")
-    p.add_argument("--format", dest="fmt", choices=("csv", "jsonl"), default="csv")
+    p.add_argument("--format", dest="fmt", choices=("csv", "jsonl", *EXCHANGE), default="csv",
+                   help="csv, jsonl (label rows); qdpx (REFI-QDA: MAXQDA, ATLAS.ti, NVivo, QualCoder), inception "
+                        "(CAS XMI, .zip), brat (.zip or a new folder), spacy, prodigy (training JSON lines)")
+    p.add_argument("--include-unchecked", action="store_true",
+                   help="quote level: also the detected quotes an annotator never checked (origin auto); by "
+                        "default each annotator's rows are the quotes they confirmed, corrected, labelled or marked")
     p.add_argument("--excel", action="store_true", help="start the CSV with a BOM so Excel reads it as UTF-8")
     p.add_argument("--no-neutralise", dest="neutralise", action="store_false",
                    help="keep cells starting with = + - @ as they are (by default they get a leading ')")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import-qdpx", help="bring in a REFI-QDA project (.qdpx): ours back whole, another tool's "
+                                           "sources as articles and its codes as a label task",
+                       epilog="TARGET: quote, quote:direct|mixed|indirect, speaker, label:TASK, label:TASK/OPTION, skip. "
+                              "Unmapped codes become options of one task named after the file's project.")
+    p.add_argument("project")
+    p.add_argument("file")
+    p.add_argument("--annotator", metavar="NAME", help="put every coding under this name (else the file's users)")
+    p.add_argument("--map", action="append", metavar="CODE=TARGET", default=[],
+                   help="what a code of the file becomes (CODE: its name or path parent/child); repeatable")
+    p.add_argument("--map-file", metavar="FILE", help="mappings, one CODE = TARGET a line (# comments)")
+    p.add_argument("--codes", action="store_true", help="list the file's codes and how often each is used; import nothing")
+    p.set_defaults(func=cmd_import_qdpx)
 
     p = sub.add_parser("import-labels", help="read labels from a CSV file shaped like an export")
     p.add_argument("project")
@@ -238,25 +317,35 @@ def _print_sync(report, as_json: bool = False) -> int:
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
-def _team_call(func, *args, **kwargs):
-    from annotator.core.team import TeamError
+def _team_errors(command):
+    """A team command's TeamError is a sentence on stderr and exit status 1, never a traceback."""
+    import functools
 
-    try:
-        return func(*args, **kwargs)
-    except TeamError as exc:
-        print(f"annotator team: {exc}", file=sys.stderr)
-        raise SystemExit(EXIT_FAILED) from None
+    @functools.wraps(command)
+    def run(args) -> int:
+        from annotator.core.store import ProjectError
+        from annotator.core.team import TeamError
+
+        try:
+            return command(args)
+        except (TeamError, ProjectError) as exc:
+            print(f"annotator {args.command}: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+
+    return run
 
 
+@_team_errors
 def cmd_team_init(args) -> int:
     from annotator.core.sync import init_team
 
     with _open(args.project, create=False) as project:
-        report = _team_call(init_team, project, args.dsn, args.annotator, args.team)
+        report = init_team(project, args.dsn, args.annotator, args.team)
     print(f"team {args.team!r} made; {args.annotator} is its lead")
     return _print_sync(report)
 
 
+@_team_errors
 def cmd_team_add(args) -> int:
     import getpass
     import os
@@ -275,27 +364,29 @@ def cmd_team_add(args) -> int:
         if password != getpass.getpass("again: "):
             print("annotator team: the two passwords differ", file=sys.stderr)
             return EXIT_USAGE
-    member = _team_call(add_member, args.dsn, args.name, password, schema=args.team, lead=args.lead, role=args.role)
+    member = add_member(args.dsn, args.name, password, schema=args.team, lead=args.lead, role=args.role)
     print(f"{member.annotator}: login role {member.role}" + (" (lead)" if member.lead else ""))
     print(f"  they join with: annotator team join postgresql://{member.role}@HOST/DATABASE LOCAL.db "
           f"--annotator {json.dumps(member.annotator)}" + (f" --team {args.team}" if args.team != "team" else ""))
     return EXIT_OK
 
 
+@_team_errors
 def cmd_team_join(args) -> int:
     from annotator.core.sync import join_team
 
-    report = _team_call(join_team, args.dsn, args.project, args.annotator, args.team)
+    report = join_team(args.dsn, args.project, args.annotator, args.team)
     if report.ok:
         print(f"{args.project}: joined the team {args.team!r} as {args.annotator}")
     return _print_sync(report)
 
 
+@_team_errors
 def cmd_sync(args) -> int:
     from annotator.core.sync import sync_project
 
     with _open(args.project, create=False) as project:
-        report = _team_call(sync_project, project)
+        report = sync_project(project)
     return _print_sync(report, args.json)
 
 
@@ -331,6 +422,9 @@ def _forms_arg(args, command: str) -> tuple[str, ...] | None:
         return None
 
 
+IMPORT_ROWS_SHOWN = 20  # more files than this: one line per reader instead of one per file
+
+
 def cmd_import(args) -> int:
     from annotator.core.importer import import_paths
     from annotator.core.ingest.options import ReadOptions, parse_field_map
@@ -345,10 +439,21 @@ def cmd_import(args) -> int:
         return EXIT_USAGE
     project = _open(args.project)
     bar = _TerminalProgress() if sys.stderr.isatty() and not args.json else None
+    before = project.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     try:
         report = import_paths(
             project, args.paths, options, progress=bar, workers=args.workers, detect=args.detect, forms=forms
         )
+    except Exception as exc:
+        try:
+            stored = project.conn.execute("SELECT count(*) FROM articles").fetchone()[0] - before
+        except Exception:  # noqa: BLE001 - the first error is the one to tell
+            stored = 0
+        what = "this import" if stored <= 0 else f"this import after its first {stored} articles"
+        print(f"annotator import: {failure_message(args, exc, what)}", file=sys.stderr)
+        if os.environ.get("ANNOTATOR_DEBUG"):
+            raise
+        return EXIT_FAILED
     finally:
         if bar:
             bar.finish()
@@ -357,9 +462,16 @@ def cmd_import(args) -> int:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(report.summary())
+        if len(report.files) <= IMPORT_ROWS_SHOWN:  # a row per file: which reader read it, how many articles
+            for f in report.files:
+                if f.status in ("imported", "duplicate"):
+                    print(f"  {f.status}: {f.path}: {f.describe()}")
+        else:
+            for line in report.by_reader():
+                print(f"  {line}")
         for f in report.failed:
             where = f", row {f.row}" if f.row else (f", line {f.line}" if f.line else "")
-            print(f"  failed: {f.path}{where}: {f.message}")
+            print(f"  failed: {f.path}{where}: {f.reader + ': ' if f.reader else ''}{f.message}")
         for f in report.files:
             if f.left_out:
                 print(f"  left out of {f.path}: {f.message}")
@@ -452,12 +564,51 @@ def cmd_gui(args) -> int:
 def cmd_export(args) -> int:
     from annotator.core.export import write_export
 
+    if args.fmt in EXCHANGE:
+        return _export_exchange(args)
     project = _read(args.project)
     with project:
         result = write_export(project, args.out, level=args.level, annotator=args.annotator,
                               adjudicated=args.adjudicated, fmt=args.fmt, excel=args.excel,
-                              neutralise=args.neutralise)
+                              neutralise=args.neutralise, include_unchecked=args.include_unchecked)
     print(f"{result.rows} {args.level} rows written to {result.path}")
+    return EXIT_OK
+
+
+def _export_exchange(args) -> int:
+    from annotator.core.exchange import export_exchange
+
+    if args.adjudicated or args.level != "article":
+        print(f"--level and --adjudicated do not apply to --format {args.fmt}", file=sys.stderr)
+        return EXIT_USAGE
+    project = _read(args.project)
+    with project:
+        try:
+            result = export_exchange(project, args.fmt, args.out, annotator=args.annotator)
+        except (OSError, ValueError) as exc:
+            print(f"{args.out}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+            return EXIT_FAILED
+    print(result.summary())
+    return EXIT_OK
+
+
+def cmd_import_qdpx(args) -> int:
+    from annotator.core.exchange.qdpx_import import QdpxError, import_qdpx, list_codes, parse_mapping
+
+    try:
+        if args.codes:
+            for path, kind, used in list_codes(args.file):
+                print(f"{used:6d}  {kind:12s}  {path}")
+            return EXIT_OK
+        mapping = parse_mapping(args.map, args.map_file)
+        project = _open(args.project)
+        with project:
+            report = import_qdpx(project, args.file, annotator=args.annotator, mapping=mapping)
+    except QdpxError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_FAILED
+    for line in report.lines():
+        print(line)
     return EXIT_OK
 
 
@@ -503,6 +654,7 @@ def cmd_disagreements(args) -> int:
     from dataclasses import asdict
 
     from annotator.core.adjudicate import disagreements
+    from annotator.core.validate import terminal_text as shown
 
     project = _read(args.project)
     with project:
@@ -512,9 +664,9 @@ def cmd_disagreements(args) -> int:
             print(json.dumps(asdict(d), ensure_ascii=False))
         else:
             where = f"article {d.article_id}" + (f" quote {d.quote_id}" if d.quote_id else "")
-            values = ", ".join(f"{a}: {v or '-'}" for a, v in d.values.items())
-            done = f"  => {d.adjudicated!r} ({d.adjudicator})" if d.adjudicator else ""
-            print(f"{d.task}\t{where}\t{d.title}\t{values}{done}")
+            values = ", ".join(f"{shown(a)}: {shown(v) or '-'}" for a, v in d.values.items())
+            done = f"  => {shown(d.adjudicated)!r} ({shown(d.adjudicator)})" if d.adjudicator else ""
+            print(f"{shown(d.task)}\t{where}\t{shown(d.title)}\t{values}{done}")
     return EXIT_OK
 
 

@@ -32,7 +32,10 @@ def test_export_levels_and_options(project_path, tmp_path, capsys):
     assert pd.read_csv(out).note[0] == "'=SUM(A1:A9)"
     q = tmp_path / "q.jsonl"
     assert main(["export", str(project_path), "--out", str(q), "--level", "quote", "--format", "jsonl"]) == 0
-    assert len(q.read_text().splitlines()) == 4
+    assert len(q.read_text().splitlines()) == 3  # the quotes someone checked or marked
+    assert main(["export", str(project_path), "--out", str(q), "--level", "quote", "--format", "jsonl",
+                 "--include-unchecked"]) == 0
+    assert len(q.read_text().splitlines()) == 4  # and a detection ann never looked at
     assert main(["export", str(project_path), "--out", str(out), "--adjudicated"]) == 0
     assert set(pd.read_csv(out).annotator) == {"adjudicated"}
     with pytest.raises(SystemExit):

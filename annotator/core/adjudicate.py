@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from annotator.core import shown
 from annotator.core.agreement import quote_sets, task_units
 from annotator.core.scheme import MULTI, load_scheme
 from annotator.core.store import Project, utc_now
+from annotator.core.validate import clean_name
 
 SPEAKER = "speaker"  # the task name shown for quote speaker disagreements
 
@@ -52,6 +54,7 @@ def set_adjudication(project: Project, article_id: int, task_id: int | None, val
     adjudicator = " ".join(adjudicator.split())
     if not adjudicator:
         raise ValueError("an adjudication needs the adjudicator's name")
+    adjudicator = clean_name(adjudicator, "adjudicator")
     if isinstance(values, str):
         values = [v.strip() for v in values.split(";")] if task_id is not None else [values.strip()]
     values = [v for v in dict.fromkeys(values) if v]
@@ -225,10 +228,10 @@ def item_side_by_side(project: Project, article_id: int) -> dict:
             [article_id]):
         speakers = {}
         for annotator, status, sp, entity in project.conn.execute(
-                "SELECT ql.annotator, ql.status, ql.speaker, e.name FROM quote_labels ql "
-                "LEFT JOIN entities e ON e.id = ql.entity_id WHERE ql.quote_id = ?", [qid]):
-            speakers[annotator] = "(not a quote)" if status == "rejected" else (
-                entity or sp or speaker or "?") if status == "corrected" else (speaker or "?")
+                f"SELECT ql.annotator, ql.status, {shown.speaker_sql()}, e.name FROM quote_labels ql "
+                f"JOIN quotes q ON q.id = ql.quote_id LEFT JOIN entities e ON e.id = {shown.entity_sql()} "
+                "WHERE ql.quote_id = ?", [qid]):
+            speakers[annotator] = "(not a quote)" if status == "rejected" else (entity or sp or "?")
         if origin == "human" and owner not in speakers:
             speakers[owner] = speaker or "(no speaker)"
         quotes.append({"id": qid, "text": text, "start": start, "detected_speaker": speaker, "origin": origin,

@@ -11,6 +11,7 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from annotator.core import shown
 from annotator.core.store import Project
 
 # Column name -> SQL expression the list may sort by.
@@ -161,7 +162,9 @@ def article_rows(project: Project, ids: Sequence[int], annotator: str,
 
 def get_article(project: Project, article_id: int, annotator: str | None = None) -> ArticleView | None:
     """The article with its quotes and mentions in text order. Each quote carries `status`
-    (auto / confirmed / corrected / rejected / added) and `shown_speaker` as this annotator sees them."""
+    (auto / confirmed / corrected / rejected / added), its speaker and entity as this annotator sees
+    them by the one rule of annotator.core.shown (`shown_speaker_text`, `shown_entity_id`,
+    `shown_entity_name`) and `shown_speaker`, the name on screen; one query for all of them."""
     row = project.conn.execute(
         "SELECT id, title, outlet, published, text, authors, url FROM articles WHERE id = ?", [article_id]
     ).fetchone()
@@ -171,15 +174,21 @@ def get_article(project: Project, article_id: int, annotator: str | None = None)
                        row[5] or "", row[6] or "")
     view.quotes = _dicts(project, (
         "SELECT q.id, q.start, q.end, q.text, q.kind, q.cue, q.cue_start, q.cue_end, q.speaker, q.speaker_start, "
-        "q.speaker_end, q.mention_id, q.entity_id, q.confidence, q.origin, q.annotator, "
-        "ql.status AS verdict, ql.speaker AS verdict_speaker, ql.entity_id AS verdict_entity_id "
+        "q.speaker_end, q.mention_id, q.entity_id, q.confidence, q.origin, q.annotator, q.open_mark, q.close_mark, "
+        "q.form, ifnull(q.content_start, q.start) AS content_start, ifnull(q.content_end, q.end) AS content_end, "
+        "ifnull(q.content, q.text) AS content, "
+        "ql.status AS verdict, ql.speaker AS verdict_speaker, ql.entity_id AS verdict_entity_id, "
+        f"{shown.speaker_sql()} AS shown_speaker_text, {shown.entity_sql()} AS shown_entity_id, "
+        "e.name AS shown_entity_name "
         "FROM quotes q LEFT JOIN quote_labels ql ON ql.quote_id = q.id AND ql.annotator = ? "
+        f"LEFT JOIN entities e ON e.id = {shown.entity_sql()} "
         "WHERE q.article_id = ? AND (q.origin != 'human' OR q.annotator = ?) ORDER BY q.start, q.id"),
         [annotator, article_id, annotator],
     )
     for quote in view.quotes:
         quote["status"] = quote_status(quote)
-        quote["shown_speaker"] = quote["verdict_speaker"] or quote["speaker"] or ""
+        # on screen a linked speaker goes by its entity's name; the export has both (speaker, entity_name)
+        quote["shown_speaker"] = quote["shown_entity_name"] or quote["shown_speaker_text"] or ""
     view.mentions = _dicts(project, (
         "SELECT id, start, end, text, name, kind, entity_id, origin, annotator FROM mentions "
         "WHERE article_id = ? AND (origin != 'human' OR annotator = ?) ORDER BY start, id"),
@@ -192,6 +201,23 @@ def _dicts(project: Project, sql: str, params: list) -> list[dict]:
     cursor = project.conn.execute(sql, params)
     columns = [c[0] for c in cursor.description]
     return [dict(zip(columns, row)) for row in cursor]
+
+
+def same_speaker_quotes(quotes: list[dict], quote: dict) -> list[dict]:
+    """The other quotes of an article (dicts of `get_article`) attributed to the same speaker mention as
+    `quote`: the same mention row, or the same detected speaker span (one 'the director said' cue
+    often carries three quotes). Quotes the annotator rejected are left out."""
+    def key(q: dict):
+        if q.get("mention_id") is not None:
+            return ("mention", q["mention_id"])
+        if q.get("speaker_start") is not None and q.get("speaker_end") is not None:
+            return ("span", q["speaker_start"], q["speaker_end"])
+        return None
+
+    wanted = key(quote)
+    if wanted is None:
+        return []
+    return [q for q in quotes if q["id"] != quote["id"] and q["status"] != "rejected" and key(q) == wanted]
 
 
 def quote_status(quote: dict) -> str:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
 
-from annotator.core import export_part
+from annotator.core import export_part, shown
 from annotator.core.csvsafe import csv_cell, sql_neutralise
 from annotator.core.csvsafe import neutralise as neutralise_cell
 from annotator.core.export_part import ExportCancelled, stream  # noqa: F401 - ExportCancelled: what write_export raises
@@ -40,10 +40,13 @@ ADJUDICATED = "adjudicated"  # the annotator column of an --adjudicated export
 
 ARTICLE_HEAD = ["article_id", "uid", "title", "outlet", "published", "url", "annotator"]
 ARTICLE_TAIL = ["note", "status", "labelled_at"]
-QUOTE_HEAD = ["article_id", "quote_id", "quote", "start", "end", "speaker", "entity_id", "entity_name"]
+# form: direct / mixed / indirect; content: what the source is reported to have said (a direct quote's
+# quoted words; a reported one's whole clause)
+QUOTE_HEAD = ["article_id", "quote_id", "quote", "start", "end", "speaker", "entity_id", "entity_name", "form",
+              "content"]
 QUOTE_TAIL = ["annotator", "origin"]
 TEXT_COLUMNS = {"uid", "title", "outlet", "published", "url", "annotator", "note", "status", "labelled_at",
-                "quote", "speaker", "entity_name", "origin"}
+                "quote", "speaker", "entity_name", "origin", "form", "content"}
 
 
 # --- columns of the label scheme ----------------------------------------------------------------
@@ -89,9 +92,11 @@ def task_columns(scheme: Scheme, level: str) -> list[TaskColumns]:
     return out
 
 
-def column_names(scheme: Scheme, level: str) -> list[str]:
+def column_names(scheme: Scheme, level: str, adjudicated: bool = False) -> list[str]:
+    """The header of an export; an adjudicated one has a `<task>_source` column after each task's."""
     cols = task_columns(scheme, level)
-    labels = [c for tc in cols for c in [tc.column, *tc.option_columns.values()]]
+    labels = [c for tc in cols for c in [tc.column, *tc.option_columns.values(),
+                                         *([f"{tc.column}_source"] if adjudicated else [])]]
     if level == "article":
         return ARTICLE_HEAD + labels + ARTICLE_TAIL
     return QUOTE_HEAD + labels + QUOTE_TAIL
@@ -253,7 +258,7 @@ def article_rows(project: Project, *, annotator: str | None = None, adjudicated:
     agreed value of each task."""
     scheme = load_scheme(project)
     cols = task_columns(scheme, "article")
-    columns = column_names(scheme, "article")
+    columns = column_names(scheme, "article", adjudicated)
     if adjudicated:
         return Rows(columns, _adjudicated_article_rows(project, cols, neutralise))
     return Rows(columns, _article_stream(project, cols, annotator, _Cells(neutralise)))
@@ -409,15 +414,18 @@ def _prefetched(cursor, depth: int = 8) -> Iterator[tuple]:
 
 
 def quote_rows(project: Project, *, annotator: str | None = None, adjudicated: bool = False,
-               neutralise: bool = True) -> Rows:
-    """One row per quote and annotator: detected quotes in articles the annotator worked on (minus
-    those they rejected) and the quotes they marked; origin auto / confirmed / corrected / human."""
+               neutralise: bool = True, include_unchecked: bool = False) -> Rows:
+    """One row per quote and annotator: the detected quotes the annotator checked (confirmed,
+    corrected, or labelled) and the quotes they marked; `origin` says which (confirmed / corrected /
+    human, or auto: a detection they labelled without a verdict). `include_unchecked` adds the
+    detections they never looked at in articles they worked on (origin auto). Rejected quotes are
+    left out of the rejecter's rows."""
     scheme = load_scheme(project)
     cols = task_columns(scheme, "quote")
-    columns = column_names(scheme, "quote")
+    columns = column_names(scheme, "quote", adjudicated)
     if adjudicated:
-        return Rows(columns, _adjudicated_quote_rows(project, cols, neutralise))
-    found = _quote_sql(project, cols, annotator, _Cells(neutralise))
+        return Rows(columns, _adjudicated_quote_rows(project, cols, neutralise, include_unchecked))
+    found = _quote_sql(project, cols, annotator, _Cells(neutralise), unchecked=include_unchecked)
     return Rows(columns, _prefetched(project.conn.execute(*found)) if found else iter(()))
 
 
@@ -431,7 +439,8 @@ def _quote_people(project: Project, annotator: str | None) -> list[str | None]:
 
 
 def _quote_sql(project: Project, cols: list[TaskColumns], annotator: str | None, cells: _Cells,
-               span: tuple[int | None, int | None] = (None, None), people: list | None = None) -> tuple | None:
+               span: tuple[int | None, int | None] = (None, None), people: list | None = None,
+               unchecked: bool = False) -> tuple | None:
     """The query (and its parameters) of the rows of `quote_rows`, or with `cells.lines` of their
     CSV lines, of the articles with ids in `span`; None when there is no one to give rows to.
     `people`: `_quote_people`, if known."""
@@ -441,14 +450,14 @@ def _quote_sql(project: Project, cols: list[TaskColumns], annotator: str | None,
     t, num = cells.text, cells.number
     # Each quote (in the order of the article index) crossed with each person: one pass over the
     # quotes, one primary-key lookup per pair for the verdict and for each label cell.
-    entity = "CASE WHEN ql.status = 'corrected' THEN ql.entity_id ELSE q.entity_id END"
+    entity = shown.entity_sql()
     # a quote someone replaced by their own is left out of their rows (a lookup per row only if any is)
     replaced = project.conn.execute("SELECT 1 FROM quotes WHERE replaces_id IS NOT NULL LIMIT 1").fetchone()
     not_replaced = "AND NOT EXISTS (SELECT 1 FROM replaced r WHERE r.rid = q.id AND r.ann = p.ann)" if replaced else ""
     params: dict = {f"p{i}": name for i, name in enumerate(people)}
     params.update(lo=span[0], hi=span[1])
-    shown = neutralise_cell if cells.neutralise else (lambda v: v)  # each name made safe once, not per row
-    params.update({f"s{i}": _csv_cell(csv_cell(name, cells.neutralise)) if cells.lines else shown(name)
+    safe_name = neutralise_cell if cells.neutralise else (lambda v: v)  # each name made safe once, not per row
+    params.update({f"s{i}": _csv_cell(csv_cell(name, cells.neutralise)) if cells.lines else safe_name(name)
                    for i, name in enumerate(people)})
     labels = []
     for j, tc in enumerate(cols):
@@ -468,13 +477,16 @@ def _quote_sql(project: Project, cols: list[TaskColumns], annotator: str | None,
         # CROSS JOIN keeps it the outer loop, so rows come out in its order, each person in turn.
         quote_cells = cells.select([num("q.article_id"), num("q.id"), t("q.text"), num("q.start"), num('q."end"')])
         detected = cells.select([t("q.speaker"), num("q.entity_id"), t("e.name")])
+        shape = cells.select([t("q.form", safe=True), t("ifnull(q.content, q.text)")])
         corrected = cells.select([t("ql.speaker"), num("ql.entity_id"),
                                   t("(SELECT name FROM entities WHERE id = ql.entity_id)")])
         select = cells.select([
-            "q.own", f"CASE WHEN ql.status = 'corrected' THEN {corrected} ELSE q.detected END", *labels, "p.shown",
+            "q.own", f"CASE WHEN {shown.corrected_sql()} THEN {corrected} ELSE q.detected END", "q.shape", *labels,
+            "p.shown",
             origin])
         source = f"""(
-        SELECT q.id, q.article_id, q.origin, q.annotator, {quote_cells} AS own, {detected} AS detected
+        SELECT q.id, q.article_id, q.origin, q.annotator, {quote_cells} AS own, {detected} AS detected,
+               {shape} AS shape
         FROM quotes q LEFT JOIN entities e ON e.id = q.entity_id
         WHERE 1 {_in_span("q.article_id", span)}
         ORDER BY q.article_id, q.start, q.id LIMIT -1) q"""
@@ -482,12 +494,23 @@ def _quote_sql(project: Project, cols: list[TaskColumns], annotator: str | None,
     else:
         select = cells.select([
             num("q.article_id"), num("q.id"), t("q.text"), num("q.start"), num('q."end"'),
-            t("CASE WHEN ql.status = 'corrected' THEN ql.speaker ELSE q.speaker END"), num(entity), t("e.name"),
-            *labels, t("p.shown", safe=True), origin,
+            t(shown.speaker_sql()), num(entity), t("e.name"),
+            t("q.form", safe=True), t("ifnull(q.content, q.text)"), *labels, t("p.shown", safe=True), origin,
         ])
         source = "quotes q"
         order = "ORDER BY q.article_id, q.start, q.id, p.ann"
     join_entity = "" if cells.lines else f"LEFT JOIN entities e ON e.id = {entity}"
+    # a detection this annotator checked: a verdict, or a label given to it
+    checked = f"""(ql.status IS NOT NULL
+            OR EXISTS (SELECT 1 FROM {_LABELS} WHERE {_QUOTE_LABEL}))"""
+    # ... or any detection of an article they worked on (include_unchecked)
+    worked_on = f"""(
+            EXISTS (SELECT 1 FROM article_status s WHERE s.article_id = q.article_id AND s.annotator = p.ann)
+            OR EXISTS (SELECT 1 FROM {_LABELS} WHERE l.article_id = q.article_id AND l.annotator = p.ann)
+            OR EXISTS (SELECT 1 FROM quotes q2 JOIN quote_labels ql2 ON ql2.quote_id = q2.id AND ql2.annotator = p.ann
+                       WHERE q2.article_id = q.article_id)
+            OR EXISTS (SELECT 1 FROM quotes h WHERE h.article_id = q.article_id AND h.origin = 'human'
+                       AND h.annotator = p.ann))"""
     sql = f"""
     WITH people(ann, shown) AS (VALUES {", ".join(f"(:p{i}, :s{i})" for i in range(len(people)))}),
     replaced AS MATERIALIZED (
@@ -497,19 +520,14 @@ def _quote_sql(project: Project, cols: list[TaskColumns], annotator: str | None,
     FROM {source} CROSS JOIN people p
     LEFT JOIN quote_labels ql ON ql.quote_id = q.id AND ql.annotator = p.ann
     {join_entity}
-    WHERE ((q.origin = 'auto' AND (
-            EXISTS (SELECT 1 FROM article_status s WHERE s.article_id = q.article_id AND s.annotator = p.ann)
-            OR EXISTS (SELECT 1 FROM {_LABELS} WHERE l.article_id = q.article_id AND l.annotator = p.ann)
-            OR EXISTS (SELECT 1 FROM quotes q2 JOIN quote_labels ql2 ON ql2.quote_id = q2.id AND ql2.annotator = p.ann
-                       WHERE q2.article_id = q.article_id)
-            OR EXISTS (SELECT 1 FROM quotes h WHERE h.article_id = q.article_id AND h.origin = 'human'
-                       AND h.annotator = p.ann)))
+    WHERE ((q.origin = 'auto' AND {checked if not unchecked else worked_on})
         OR (q.origin = 'human' AND q.annotator IS p.ann))
       AND ifnull(ql.status, '') != 'rejected'
       {not_replaced} {_in_span("q.article_id", span)}
     {order}
     """
     return sql, params
+
 
 
 def _option_names_sql(task: Task, alias: str = "l") -> str:
@@ -569,22 +587,39 @@ def _annotators(project: Project) -> list[str]:
 # --- adjudicated rows ---------------------------------------------------------------------------
 
 
-def _resolved_values(label_rows, adjudications: dict, key_prefix) -> tuple[dict[int, list[str]], str | None]:
-    """{task_id: [option names]} for one item: the adjudication, else what all its annotators agree on."""
+# Where an adjudicated export's value of a task comes from (its `<task>_source` column).
+ADJUDICATED_SOURCE, AGREED, SINGLE_CODER, DISPUTED = "adjudicated", "agreed", "single", "disputed"
+
+
+def _resolved_values(label_rows, adjudications: dict, key_prefix, cols: list[TaskColumns],
+                     finished: frozenset = frozenset()) -> tuple[dict[int, tuple[list[str] | None, str]], str | None]:
+    """{task_id: (option names or None, source)} for one item, and the latest edit time.
+
+    An adjudication settles a task (source 'adjudicated'); else two or more coders who chose the same
+    give it ('agreed'), one coder gives theirs ('single'); coders who differ leave it unsettled (None,
+    'disputed'). A coder of a multiple-choice task is whoever chose one of its options, or finished the
+    item (`finished`: status labelled or reviewed) choosing none. A task nobody coded is left out."""
     by_task: dict[int, dict[str, tuple]] = {}
     latest = None
     for _item, ann, task_id, oname, position, updated in label_rows:
         by_task.setdefault(task_id, {}).setdefault(ann, ())
         by_task[task_id][ann] += ((position, oname),)
         latest = max(latest or "", updated or "") or None
-    values = {}
+    for tc in cols:
+        if tc.task.kind == MULTI and (tc.task.id in by_task or finished):
+            per_ann = by_task.setdefault(tc.task.id, {})
+            for ann in finished:
+                per_ann.setdefault(ann, ())
+    values: dict[int, tuple[list[str] | None, str]] = {}
     for task_id, per_ann in by_task.items():
         sets = {tuple(sorted(v)) for v in per_ann.values()}
-        if len(sets) == 1:
-            values[task_id] = [name for _, name in next(iter(sets))]
+        if len(sets) > 1:
+            values[task_id] = (None, DISPUTED)
+        else:
+            values[task_id] = ([name for _, name in next(iter(sets))], AGREED if len(per_ann) > 1 else SINGLE_CODER)
     for (prefix, task_id), (names, updated) in adjudications.items():
         if prefix == key_prefix:
-            values[task_id] = names
+            values[task_id] = (names, ADJUDICATED_SOURCE)
             latest = max(latest or "", updated or "") or None
     return values, latest
 
@@ -606,17 +641,21 @@ def _adjudications(project: Project, level: str) -> dict:
     return out
 
 
-def _cells(cols: list[TaskColumns], values: dict[int, list[str]], neutral: bool) -> list:
+def _cells(cols: list[TaskColumns], values: dict[int, tuple[list[str] | None, str]], neutral: bool) -> list:
+    """Per task: the value, its 0/1 option columns and its source. An unsettled task leaves them all
+    empty: a 0 would read as 'coded, not this option'."""
     from annotator.core.csvsafe import neutralise as neut
 
     out: list = []
     for tc in cols:
-        names = values.get(tc.task.id)
+        names, source = values.get(tc.task.id, (None, None))
         text = "; ".join(names) if names else None
         out.append(neut(text) if neutral else text)
         if tc.option_columns:
             chosen = set(names or ())
-            out.extend(int(o.name in chosen) for o in tc.task.options if o.id in tc.option_columns)
+            out.extend(None if names is None else int(o.name in chosen)
+                       for o in tc.task.options if o.id in tc.option_columns)
+        out.append(source)
     return out
 
 
@@ -633,15 +672,21 @@ def _adjudicated_article_rows(project: Project, cols: list[TaskColumns], neutral
         "JOIN options o ON o.id = l.option_id WHERE l.quote_id IS NULL ORDER BY l.article_id"
     )
     grouped = {k: list(g) for k, g in groupby(stream(labels), key=lambda r: r[0])}
+    finished: dict[int, set] = {}
+    for article_id, who in project.conn.execute(
+            "SELECT article_id, annotator FROM article_status WHERE status IN ('labelled', 'reviewed')"):
+        finished.setdefault(article_id, set()).add(who)
     article_ids = sorted(set(grouped) | set(by_article))
     for article_id in article_ids:
-        values, latest = _resolved_values(grouped.get(article_id, []), by_article.get(article_id, {}), article_id)
+        values, latest = _resolved_values(grouped.get(article_id, []), by_article.get(article_id, {}), article_id,
+                                          cols, frozenset(finished.get(article_id, ())))
         a = project.conn.execute(
             "SELECT id, uid, title, outlet, published, url FROM articles WHERE id = ?", [article_id]).fetchone()
         yield (a[0], a[1], *(n(v) for v in a[2:]), ADJUDICATED, *_cells(cols, values, neutral), None, None, latest)
 
 
-def _adjudicated_quote_rows(project: Project, cols: list[TaskColumns], neutral: bool) -> Iterator[tuple]:
+def _adjudicated_quote_rows(project: Project, cols: list[TaskColumns], neutral: bool,
+                            include_unchecked: bool = False) -> Iterator[tuple]:
     """Quotes at least one annotator kept, with adjudicated (else agreed) labels and speaker."""
     from annotator.core.csvsafe import neutralise as neut
 
@@ -658,11 +703,11 @@ def _adjudicated_quote_rows(project: Project, cols: list[TaskColumns], neutral: 
         "SELECT l.quote_id, l.annotator, l.task_id, o.name, o.position, l.updated_at FROM labels l "
         "JOIN options o ON o.id = l.option_id WHERE l.quote_id IS NOT NULL ORDER BY l.quote_id")), key=lambda r: r[0])}
     rows = Rows(column_names(load_scheme(project), "quote"),
-                quote_rows(project, neutralise=False).rows)
+                quote_rows(project, neutralise=False, include_unchecked=include_unchecked).rows)
     for quote_id, group in groupby(rows.rows, key=lambda r: r[1]):
         group = list(group)
         first = group[0]
-        values, _ = _resolved_values(labels.get(quote_id, []), by_quote.get(quote_id, {}), quote_id)
+        values, _ = _resolved_values(labels.get(quote_id, []), by_quote.get(quote_id, {}), quote_id, cols)
         entities = {(r[5], r[6], r[7]) for r in group}
         speaker, entity_id, entity_name = next(iter(entities)) if len(entities) == 1 else (None, None, None)
         if quote_id in speakers:
@@ -672,7 +717,7 @@ def _adjudicated_quote_rows(project: Project, cols: list[TaskColumns], neutral: 
         origins = {r[-1] for r in group}
         origin = "human" if origins == {"human"} else ("auto" if origins == {"auto"} else "confirmed")
         yield (first[0], quote_id, n(first[2]), first[3], first[4], n(speaker), entity_id, n(entity_name),
-               *_cells(cols, values, neutral), ADJUDICATED, origin)
+               first[8], n(first[9]), *_cells(cols, values, neutral), ADJUDICATED, origin)
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -686,18 +731,20 @@ class ExportResult:
 
 
 def export_rows(project: Project, *, level: str = "article", annotator: str | None = None,
-                adjudicated: bool = False, neutralise: bool = True) -> Rows:
+                adjudicated: bool = False, neutralise: bool = True, include_unchecked: bool = False) -> Rows:
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
-    fn = article_rows if level == "article" else quote_rows
-    return fn(project, annotator=annotator, adjudicated=adjudicated, neutralise=neutralise)
+    if level == "article":
+        return article_rows(project, annotator=annotator, adjudicated=adjudicated, neutralise=neutralise)
+    return quote_rows(project, annotator=annotator, adjudicated=adjudicated, neutralise=neutralise,
+                      include_unchecked=include_unchecked)
 
 
 def csv_lines(project: Project, *, level: str = "article", annotator: str | None = None,
-              neutralise: bool = True) -> Rows:
+              neutralise: bool = True, include_unchecked: bool = False) -> Rows:
     """The rows of `export_rows` as finished CSV lines (no line ending), each built by SQLite: what
     `csv.writer` would write for the same rows, without a Python object per cell."""
-    plan = _LinePlan.make(project, level, annotator, neutralise)
+    plan = _LinePlan.make(project, level, annotator, neutralise, include_unchecked)
     return Rows(plan.columns, plan.lines(project))
 
 
@@ -711,20 +758,24 @@ class _LinePlan:
     annotator: str | None
     neutral: bool
     names: list  # annotators (article level) or the people of `_quote_people` (quote level)
+    unchecked: bool = False  # quote level: also the detections nobody checked
 
     @classmethod
-    def make(cls, project: Project, level: str, annotator: str | None, neutral: bool) -> _LinePlan:
+    def make(cls, project: Project, level: str, annotator: str | None, neutral: bool,
+             unchecked: bool = False) -> _LinePlan:
         if level not in LEVELS:
             raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
         scheme = load_scheme(project)
         names = _annotators(project) if level == "article" else _quote_people(project, annotator)
-        return cls(level, column_names(scheme, level), task_columns(scheme, level), annotator, neutral, names)
+        return cls(level, column_names(scheme, level), task_columns(scheme, level), annotator, neutral, names,
+                   unchecked)
 
     def recipe(self, project: Project, span: tuple[int | None, int | None] = (None, None)) -> dict | None:
         """The queries making the lines of the articles in `span` (None: no rows at all)."""
         if self.level == "article":
             return _article_recipe(self.cols, self.annotator, self.neutral, span, self.names)
-        found = _quote_sql(project, self.cols, self.annotator, _Cells(self.neutral, lines=True), span, self.names)
+        found = _quote_sql(project, self.cols, self.annotator, _Cells(self.neutral, lines=True), span, self.names,
+                           self.unchecked)
         return None if found is None else {"level": "quote", "sql": found[0], "params": found[1],
                                            "neutral": self.neutral}
 
@@ -813,7 +864,7 @@ def _write_lines(project: Project, plan: _LinePlan, fh, tmp: Path, cancelled) ->
 
 def write_export(project: Project, out: str | Path, *, level: str = "article", annotator: str | None = None,
                  adjudicated: bool = False, fmt: str = "csv", excel: bool = False, neutralise: bool = True,
-                 cancelled=None) -> ExportResult:
+                 cancelled=None, include_unchecked: bool = False) -> ExportResult:
     """Write an export file (replacing it only once complete); returns how many rows it holds.
     Every CSV cell, header included, goes through `csv_cell` (control characters out, formulas
     neutralised unless `neutralise` is false); JSON lines are never neutralised (no spreadsheet
@@ -826,11 +877,12 @@ def write_export(project: Project, out: str | Path, *, level: str = "article", a
     tmp = temporary_beside(out)
     lines = fmt == "csv" and not adjudicated
     if lines:
-        plan = _LinePlan.make(project, level, annotator, neutralise)
+        plan = _LinePlan.make(project, level, annotator, neutralise, include_unchecked)
         columns = plan.columns
     else:
         # raw values: each CSV cell is made safe once, by csv_cell, as it is written
-        rows = export_rows(project, level=level, annotator=annotator, adjudicated=adjudicated, neutralise=False)
+        rows = export_rows(project, level=level, annotator=annotator, adjudicated=adjudicated, neutralise=False,
+                           include_unchecked=include_unchecked)
         columns = rows.columns
     count = 0
     try:

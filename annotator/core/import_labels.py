@@ -11,13 +11,15 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.core.csvsafe import restore
+from annotator.core.csvsafe import restore, strip_controls
+from annotator.core.ingest.decode import MAX_LINE_CHARS
 from annotator.core.export import TaskColumns, task_columns
 from annotator.core.labels import STATUSES
 from annotator.core.scheme import MULTI, load_scheme
 from annotator.core.store import Project, utc_now
+from annotator.core.validate import check_name
 
-csv.field_size_limit(1 << 30)
+csv.field_size_limit(MAX_LINE_CHARS)  # the same bound as the article readers
 
 
 @dataclass
@@ -56,7 +58,7 @@ def import_labels(project: Project, path: str | Path, annotator: str | None = No
     report = ImportLabelsReport(str(path))
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
+            reader = csv.DictReader(_bounded_lines(fh))
             # header cells are neutralised like the others ("'=x" for a task named "=x")
             reader.fieldnames = header = [restore(h) for h in reader.fieldnames or []]
             rows = list(reader)
@@ -92,12 +94,17 @@ def _validate(project, rows, header, cols, annotator, report) -> list[_Change]:
             f"SELECT uid, id FROM articles WHERE uid IN ({','.join('?' * len(chunk))})", chunk).fetchall())
     seen: dict[tuple, int] = {}
     changes = []
+    known = _known_annotators(conn)
+    stored = set(known.values())
     for number, row in enumerate(rows, start=2):
         problems = []
         article_id = _article(conn, row, by_uid, problems)
         who = annotator or " ".join(restore(row.get("annotator") or "").split())
+        who = known.get(who, who)
         if not who:
             problems.append("no annotator")
+        elif who not in stored and check_name(who, "annotator"):
+            problems.append(check_name(who, "annotator"))
         quote_id = None
         if report.level == "quote" and article_id is not None:
             quote_id = _quote(conn, row, article_id, who, problems)
@@ -130,6 +137,18 @@ def _validate(project, rows, header, cols, annotator, report) -> list[_Change]:
         when = (row.get("labelled_at") or "").strip() or utc_now()
         changes.append(_Change(article_id, quote_id, who, choices, note, status, when))
     return changes
+
+
+def _known_annotators(conn) -> dict[str, str]:
+    """{name as an export writes it: name}: a name stored before names were checked (with a control
+    character, a tab or runs of spaces) comes back under its own name, so export then import
+    changes nothing; a name of today is itself."""
+    names = {r[0] for r in conn.execute(
+        "SELECT name FROM annotators UNION SELECT annotator FROM article_status UNION "
+        "SELECT annotator FROM quote_labels UNION SELECT DISTINCT annotator FROM labels") if r[0]}
+    out = {" ".join(strip_controls(n).split()): n for n in sorted(names)}
+    out.update({n: n for n in names})
+    return out
 
 
 def _article(conn, row: dict, by_uid: dict, problems: list) -> int | None:
@@ -235,6 +254,16 @@ def _apply_state(db, ch: _Change) -> int:
         "updated_at = excluded.updated_at",
         [ch.article_id, ch.annotator, new_status or "todo", new_note or None, ch.when])
     return 1
+
+
+def _bounded_lines(fh):
+    """The file's lines, none read past MAX_LINE_CHARS: a file of gigabytes on one line fails at once."""
+    number = 0
+    while line := fh.readline(MAX_LINE_CHARS + 1):
+        number += 1
+        if len(line) > MAX_LINE_CHARS and not line.endswith("\n"):
+            raise csv.Error(f"line {number} is longer than {MAX_LINE_CHARS:,} characters")
+        yield line
 
 
 def _chunked(items: list, size: int):

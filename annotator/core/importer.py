@@ -140,6 +140,17 @@ class ImportReport:
             "report": [asdict(f) for f in self.files],
         }
 
+    def by_reader(self) -> list[str]:
+        """One line per reader: 'factiva-html: 27 articles from 1 file' (articles stored or already there)."""
+        counts: dict[str, list[int]] = {}
+        for f in self.files:
+            if f.status in ("imported", "duplicate") and f.reader:
+                got = counts.setdefault(f.reader, [0, 0])
+                got[0] += f.article_count + f.duplicate_count
+                got[1] += 1
+        return [f"{name}: {_n(articles, 'article')} from {_n(files, 'file')}"
+                for name, (articles, files) in sorted(counts.items())]
+
     def summary(self) -> str:
         text = (
             f"{_n(self.imported_articles, 'article')} imported from {_n(self.count('imported'), 'file')}; "
@@ -207,7 +218,7 @@ def import_paths(
     sources: list[Source] = []
     for item in iter_sources(list(paths)):
         if isinstance(item, ImportProblem):
-            report.files.append(FileReport(item.path, "failed", item.message))
+            report.files.append(FileReport(item.path, "skipped" if item.skipped else "failed", item.message))
         else:
             sources.append(item)
     total = len(sources) + len(report.files)

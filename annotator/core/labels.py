@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from annotator.core.changes import Change
 from annotator.core.store import Project, utc_now
+from annotator.core.validate import ARTICLE_STATUSES, clean_name
 
-STATUSES = ("todo", "labelled", "reviewed")
+STATUSES = ARTICLE_STATUSES
 DONE_STATUSES = ("labelled", "reviewed")
 
 
@@ -18,10 +20,12 @@ DONE_STATUSES = ("labelled", "reviewed")
 
 
 def ensure_annotator(project: Project, name: str) -> str:
-    """Register an annotator name (trimmed); returns it. An empty name is a ValueError."""
+    """Register an annotator name (spaces folded); returns it. An empty name, or one that
+    `validate.check_name` refuses (control characters, too long), is a ValueError."""
     name = " ".join(name.split())
     if not name:
         raise ValueError("an annotator needs a name")
+    name = clean_name(name, "annotator")
     with project.write() as db:
         db.execute("INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)", [name, utc_now()])
     return name
@@ -76,23 +80,46 @@ def quote_choices(project: Project, article_id: int, annotator: str, task_id: in
     return dict(rows.fetchall())
 
 
+def choose_options(project: Project, article_id: int, annotator: str, task_id: int, option_ids: list[int],
+                   quote_id: int | None = None) -> Change:
+    """Make exactly these options the chosen ones for a task; the Change carries them and, as `before`,
+    the ones chosen before. Four statements: begin, delete (returning what it removed), insert, commit."""
+    now = utc_now()
+    wanted = list(dict.fromkeys(option_ids))
+    with project.write() as db:
+        before = sorted(r[0] for r in db.execute(
+            f"DELETE FROM labels WHERE article_id = ? AND annotator = ? AND task_id = ? AND {_item_where(quote_id)} "
+            "RETURNING option_id", [article_id, annotator, task_id, *_item_params(quote_id)]).fetchall())
+        if wanted:
+            db.conn.execute(
+                "INSERT INTO labels (article_id, quote_id, annotator, task_id, option_id, updated_at) "
+                f"VALUES {', '.join(['(?, ?, ?, ?, ?, ?)'] * len(wanted))}",
+                [v for option_id in wanted for v in (article_id, quote_id, annotator, task_id, option_id, now)])
+    return Change(article_id, labels={(quote_id, task_id): sorted(wanted)}, before=before)
+
+
+def toggle_option(project: Project, article_id: int, annotator: str, task_id: int, option_id: int, on: bool,
+                  quote_id: int | None = None) -> Change:
+    """Multiple choice: tick or untick one option; `before` says whether it was ticked."""
+    with project.write() as db:
+        if on:
+            was = db.conn.execute(
+                "INSERT OR IGNORE INTO labels (article_id, quote_id, annotator, task_id, option_id, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)", [article_id, quote_id, annotator, task_id, option_id, utc_now()],
+            ).rowcount == 0
+        else:
+            was = db.conn.execute(
+                f"DELETE FROM labels WHERE article_id = ? AND annotator = ? AND task_id = ? AND option_id = ? "
+                f"AND {_item_where(quote_id)}", [article_id, annotator, task_id, option_id, *_item_params(quote_id)],
+            ).rowcount > 0
+        now = chosen_options(project, article_id, annotator, task_id, quote_id)
+    return Change(article_id, labels={(quote_id, task_id): now}, before=was)
+
+
 def set_options(project: Project, article_id: int, annotator: str, task_id: int, option_ids: list[int],
                 quote_id: int | None = None) -> list[int]:
     """Make exactly these options the chosen ones for a task; returns the ones chosen before."""
-    now = utc_now()
-    with project.write() as db:
-        before = chosen_options(project, article_id, annotator, task_id, quote_id)
-        db.execute(
-            f"DELETE FROM labels WHERE article_id = ? AND annotator = ? AND task_id = ? AND {_item_where(quote_id)}",
-            [article_id, annotator, task_id, *_item_params(quote_id)],
-        )
-        for option_id in dict.fromkeys(option_ids):
-            db.execute(
-                "INSERT INTO labels (article_id, quote_id, annotator, task_id, option_id, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [article_id, quote_id, annotator, task_id, option_id, now],
-            )
-    return before
+    return choose_options(project, article_id, annotator, task_id, option_ids, quote_id).before
 
 
 def set_choice(project: Project, article_id: int, annotator: str, task_id: int, option_id: int | None,
@@ -105,11 +132,17 @@ def set_choice(project: Project, article_id: int, annotator: str, task_id: int, 
 def set_option(project: Project, article_id: int, annotator: str, task_id: int, option_id: int, on: bool,
                quote_id: int | None = None) -> bool:
     """Multiple choice: tick or untick one option; returns whether it was ticked before."""
-    with project.write():
-        before = chosen_options(project, article_id, annotator, task_id, quote_id)
-        after = [o for o in before if o != option_id] + ([option_id] if on else [])
-        set_options(project, article_id, annotator, task_id, after, quote_id)
-    return option_id in before
+    return toggle_option(project, article_id, annotator, task_id, option_id, on, quote_id).before
+
+
+def article_labels(project: Project, article_id: int, annotator: str) -> dict[tuple[int | None, int], list[int]]:
+    """{(quote id or None, task id): [option ids]}: every label of an article and its quotes, one query."""
+    out: dict[tuple[int | None, int], list[int]] = {}
+    for quote_id, task_id, option_id in project.conn.execute(
+            "SELECT quote_id, task_id, option_id FROM labels WHERE article_id = ? AND annotator = ? "
+            "ORDER BY quote_id, task_id, option_id", [article_id, annotator]):
+        out.setdefault((quote_id, task_id), []).append(option_id)
+    return out
 
 
 # --- status and note ------------------------------------------------------------------------------
@@ -123,32 +156,34 @@ def article_state(project: Project, article_id: int, annotator: str) -> tuple[st
     return (row[0] or "todo", row[1] or "") if row else ("todo", "")
 
 
-def _upsert_state(project: Project, article_id: int, annotator: str, **values) -> None:
+def change_state(project: Project, article_id: int, annotator: str, *, status: str | None = None,
+                 note: str | None = None) -> Change:
+    """Set the status (todo / labelled / reviewed) or the note of an article for an annotator; the
+    Change's `before` is the status or note it replaced."""
+    if status is not None and status not in STATUSES:
+        raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
     with project.write() as db:
-        status, note = article_state(project, article_id, annotator)
-        row = {"status": status, "note": note, **values}
+        old_status, old_note = article_state(project, article_id, annotator)
         db.execute(
             "INSERT INTO article_status (article_id, annotator, status, note, updated_at) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (article_id, annotator) DO UPDATE SET status = excluded.status, note = excluded.note, "
             "updated_at = excluded.updated_at",
-            [article_id, annotator, row["status"], row["note"] or None, utc_now()],
+            [article_id, annotator, status if status is not None else old_status,
+             (note if note is not None else old_note) or None, utc_now()],
         )
+    if status is not None:
+        return Change(article_id, status=status, before=old_status)
+    return Change(article_id, note=note, before=old_note)
 
 
 def set_status(project: Project, article_id: int, annotator: str, status: str) -> str:
     """Set todo / labelled / reviewed; returns the status before."""
-    if status not in STATUSES:
-        raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
-    before = article_state(project, article_id, annotator)[0]
-    _upsert_state(project, article_id, annotator, status=status)
-    return before
+    return change_state(project, article_id, annotator, status=status).before
 
 
 def set_note(project: Project, article_id: int, annotator: str, note: str) -> str:
     """Set the annotator's free-text note on an article; returns the note before ('' for none)."""
-    before = article_state(project, article_id, annotator)[1]
-    _upsert_state(project, article_id, annotator, note=note)
-    return before
+    return change_state(project, article_id, annotator, note=note).before
 
 
 # --- progress -------------------------------------------------------------------------------------

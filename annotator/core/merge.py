@@ -8,7 +8,8 @@ listed in the report. Everything is one transaction; merging the same file again
 
 Every row is held to the rules of `annotator.core.validate`, as an import is: names (annotator,
 task, option, entity, alias) single-line, without control characters, bounded; article texts within
-the import limit, uids recomputed from the text (never taken from the file), short fields bounded;
+the import limit (NUL stored as U+FFFD, as an import does), uids recomputed from the text (never
+taken from the file), short fields bounded and without control characters;
 quote spans inside their article (the quote's text is taken from our article), known statuses,
 verdicts, kinds and levels, one option on a single-choice task, options of the task they label.
 A row that breaks a rule is refused and listed by table and row id with the reason, and so are the
@@ -29,7 +30,8 @@ from pathlib import Path
 from annotator.core import validate as v
 from annotator.core.backup import backup_project
 from annotator.core.names import ENTITY_KINDS, normalise_name
-from annotator.core.store import APPLICATION_ID, SCHEMA_VERSION, SQLITE_HEADER, Project, ProjectError, utc_now
+from annotator.core.quote_forms import FORMS
+from annotator.core.store import APPLICATION_ID, SCHEMA_VERSION, SQLITE_HEADER, Project, ProjectError, storage_problem, utc_now
 from annotator.core.validate import terminal_text as shown
 
 MAX_BYTES = 8 * 1024**3  # a project this size is not a colleague's annotation file
@@ -207,9 +209,15 @@ def _refuse(conn, report: MergeReport, message: str) -> MergeReport:
 # --- merging --------------------------------------------------------------------------------------
 
 
-def merge_project(project: Project, other_path: str | Path, progress=None, max_bytes: int = MAX_BYTES) -> MergeReport:
+class MergeCancelled(Exception):
+    """Cancel was pressed during a merge: its transaction was rolled back, nothing was merged."""
+
+
+def merge_project(project: Project, other_path: str | Path, progress=None, max_bytes: int = MAX_BYTES,
+                  cancelled=None) -> MergeReport:
     """Copy a colleague's annotations into `project`; returns what was added, replaced and refused.
-    `progress(step, steps, text)` is called between steps."""
+    `progress(step, steps, text)` is called between steps; when `cancelled()` turns true the merge
+    stops at the next step and raises MergeCancelled, leaving the project as it was (one transaction)."""
     path = Path(other_path).expanduser()
     report = MergeReport(str(path))
     with contextlib.suppress(OSError):
@@ -224,10 +232,19 @@ def merge_project(project: Project, other_path: str | Path, progress=None, max_b
     except ProjectError as exc:
         other.close()
         return _refuse(None, report, f"no backup of this project could be made first ({exc}); nothing was merged")
+    def step(done: int, steps: int, what: str) -> None:
+        if cancelled is not None and cancelled():
+            raise MergeCancelled("cancelled; nothing of this file was merged")
+        if progress is not None:
+            progress(done, steps, what)
+
     try:
         with project.write():
-            _merge(project, other, report, progress or (lambda *a: None))
+            _merge(project, other, report, step)
     except sqlite3.DatabaseError as exc:
+        ours = storage_problem(project.path, exc)  # our disk or file, not theirs
+        if ours:
+            return _refuse(other, report, f"{ours}: nothing was merged")
         return _refuse(other, report, f"the file could not be read to the end ({exc}); nothing was merged")
     finally:
         other.close()
@@ -348,8 +365,6 @@ def _merge_articles(conn, other, report):
         their_id, text, text_too_long = row[0], row[1], row[2]
         problem = (f"the article text is longer than {v.MAX_ARTICLE_CHARS:,} characters" if text_too_long
                    else v.check_article_text(text))
-        if problem is None and v.CONTROLS.search(text.replace("\r", "")):
-            problem = "the article text holds control characters"
         extra = {}
         for i, name in enumerate(fields):
             value, too_long = row[3 + 2 * i], row[4 + 2 * i]
@@ -363,7 +378,7 @@ def _merge_articles(conn, other, report):
         if problem:
             report.refuse("articles", their_id, problem)
             continue
-        text = v.clean_text(text)  # CR as newline, as an import stores it
+        text = v.clean_article_text(text)  # as an import stores it: offsets of their quotes still hold
         uid = v.article_uid(text)
         if uid in ours:
             mapping[their_id] = ours[uid]
@@ -467,7 +482,8 @@ def _merge_entities(conn, other, report):
     return mapping
 
 
-_QUOTE_FIELDS = ("kind", "speaker", "entity_id", "confidence", "replaces_id", "detector_version", "created_at")
+_QUOTE_FIELDS = ("kind", "speaker", "entity_id", "confidence", "replaces_id", "detector_version", "created_at",
+                 "form", "content_start", "content_end")   # the last three: reported speech (0004_quote_forms)
 
 
 def _merge_quotes(conn, other, report, article_map, entity_map):
@@ -500,7 +516,10 @@ def _merge_quotes(conn, other, report, article_map, entity_map):
         values = {}
         for i, name in enumerate(extra):
             value, too_long = row[7 + 2 * i], row[8 + 2 * i]
-            if name in ("entity_id", "replaces_id"):
+            if name in ("entity_id", "replaces_id", "content_start", "content_end"):
+                values[name] = value
+            elif name == "form":
+                problem = problem or v.check_choice(value, FORMS, "quote form")
                 values[name] = value
             elif name == "confidence":
                 if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
@@ -509,6 +528,14 @@ def _merge_quotes(conn, other, report, article_map, entity_map):
             else:
                 problem = problem or _text_problem(value, too_long, f"quote {name}", v.MAX_FIELD_CHARS)
                 values[name] = v.clean_text(value)
+        if problem is None and ("content_start" in values or "content_end" in values):
+            cs, ce = values.get("content_start"), values.get("content_end")
+            if cs is None and ce is None:
+                values.pop("content_start", None)
+                values.pop("content_end", None)
+            else:
+                problem = v.check_span(cs, ce, lengths[article_id]) or (
+                    None if cs <= start and end <= ce else "its content does not hold its quoted words")
         if problem:
             report.refuse("quotes", qid, problem)
             continue
@@ -519,6 +546,9 @@ def _merge_quotes(conn, other, report, article_map, entity_map):
             their_replaces = values.pop("replaces_id", None)
             values["text"] = conn.execute("SELECT substr(text, ?, ?) FROM articles WHERE id = ?",
                                           [start + 1, end - start, article_id]).fetchone()[0]
+            cs, ce = values.setdefault("content_start", start), values.setdefault("content_end", end)
+            values["content"] = conn.execute("SELECT substr(text, ?, ?) FROM articles WHERE id = ?",
+                                             [cs + 1, ce - cs, article_id]).fetchone()[0]
             cur = conn.execute(
                 f'INSERT INTO quotes (article_id, start, "end", origin, annotator, {", ".join(values)}) '
                 f"VALUES (?, ?, ?, ?, ?, {', '.join('?' * len(values))})",

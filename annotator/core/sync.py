@@ -29,8 +29,8 @@ from annotator.core import changelog
 from annotator.core.merge import Conflict
 from annotator.core.store import Project, ProjectError, open_project, utc_now
 from annotator.core.team import (
+    FORMAT,
     LEAD_ONLY,
-    OWN,
     TABLES,
     TeamError,
     check_schema_name,
@@ -38,6 +38,21 @@ from annotator.core.team import (
     create_team_schema,
     lead_role,
     safe_dsn,
+)
+from annotator.core.validate import (
+    ARTICLE_STATUSES,
+    LEVELS,
+    MAX_NOTE_CHARS,
+    ORIGINS,
+    TASK_KINDS,
+    VERDICTS,
+    check_article_text,
+    check_choice,
+    check_field,
+    check_name,
+    check_single_choice,
+    check_span,
+    terminal_text,
 )
 
 PUSH_BATCH = 5000  # change-log entries per server transaction
@@ -67,6 +82,7 @@ class SyncReport:
     pulled: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     not_sent: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # not this role's to change
     skipped: int = 0  # pulled rows naming something this project lacks (an option, a quote)
+    refused: list[str] = field(default_factory=list)  # pulled rows that break the project's rules, and why
     conflicts: list[Conflict] = field(default_factory=list)
     error: str | None = None
     offline: bool = False
@@ -78,6 +94,15 @@ class SyncReport:
     def ok(self) -> bool:
         return self.error is None
 
+    def summary(self) -> str:
+        """One short line for a status bar."""
+        if self.offline:
+            return "The team server cannot be reached: your work is kept here and sent at the next sync"
+        if self.error:
+            return f"Sync failed: {self.error[:160]}"
+        return (f"Synced: sent {sum(self.pushed.values())}, received {sum(self.pulled.values())}, "
+                f"conflicts {len(self.conflicts)}")
+
     def lines(self) -> list[str]:
         def counts(d):
             return ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in d.items() if n) or "nothing"
@@ -88,6 +113,9 @@ class SyncReport:
         out = [f"sent {counts(self.pushed)}", f"received {counts(self.pulled)}"]
         if any(self.not_sent.values()):
             out.append(f"not sent (only the team's lead may change these): {counts(self.not_sent)}")
+        if self.refused:
+            out.append(f"refused {len(self.refused)} received rows that break the project's rules:")
+            out += [f"  {line}" for line in self.refused[:50]]
         if self.skipped:
             out.append(f"{self.skipped} received rows name an option or quote this project lacks; kept on the server")
         out.append(f"conflicts: {len(self.conflicts)}")
@@ -144,6 +172,9 @@ class _Local:
         self.conn = conn
         self.articles: dict[str, int] = {}
         self.tasks: dict[tuple, int | None] = {}
+        self.kinds: dict[tuple, str | None] = {}
+        self.label_deletes: list[tuple] = []
+        self.label_inserts: list[tuple] = []
         self.options: dict[tuple, int | None] = {}
         self.entities: dict[tuple, int | None] = {}
         self.columns = {t: [r[1] for r in conn.execute(f"PRAGMA table_info({t})")]
@@ -162,6 +193,12 @@ class _Local:
             row = self.conn.execute("SELECT id FROM tasks WHERE name = ? AND level = ?", [name, level]).fetchone()
             self.tasks[(name, level)] = row[0] if row else None
         return self.tasks[(name, level)]
+
+    def task_kind(self, name: str, level: str) -> str | None:
+        if (name, level) not in self.kinds:
+            row = self.conn.execute("SELECT kind FROM tasks WHERE name = ? AND level = ?", [name, level]).fetchone()
+            self.kinds[(name, level)] = row[0] if row else None
+        return self.kinds[(name, level)]
 
     def option(self, task_id: int, name: str) -> int | None:
         if (task_id, name) not in self.options:
@@ -194,15 +231,17 @@ class _Local:
             return None
         row = self.conn.execute(
             f'SELECT id FROM {table} WHERE article_id = ? AND start = ? AND "end" = ? AND origin = ? AND '
-            "annotator IS ? ORDER BY id LIMIT 1", [article_id, int(start), int(end), origin, annotator or None]).fetchone()
+            "annotator IS ? ORDER BY id LIMIT 1",
+            [article_id, int(start), int(end), origin, annotator or None]).fetchone()
         return (row[0], article_id) if row else None
 
     def qkey(self, table: str, row_id: int | None) -> str:
         if row_id is None:
             return ""
         row = self.conn.execute(
-            f"SELECT a.uid || ':' || q.start || ':' || q.\"end\" || ':' || q.origin || ':' || coalesce(q.annotator, '') "
-            f"FROM {table} q JOIN articles a ON a.id = q.article_id WHERE q.id = ?", [row_id]).fetchone()
+            "SELECT a.uid || ':' || q.start || ':' || q.\"end\" || ':' || q.origin || ':' || "
+            f"coalesce(q.annotator, '') FROM {table} q JOIN articles a ON a.id = q.article_id WHERE q.id = ?",
+            [row_id]).fetchone()
         return row[0] if row else ""
 
 
@@ -452,14 +491,22 @@ def _raise_server(exc: Exception):
 # --- pull ----------------------------------------------------------------------------------------
 
 
-def _select(pg, schema: str, table: str, mark: str):
+def _select(pg, schema: str, table: str, mark: str, client: str):
+    """The rows others wrote since `mark`; a first pull (a join) streams through a server-side cursor,
+    a later one, small, comes in one round trip."""
     pk, columns = TABLES[table]
     cols = ", ".join(f'"{c}"' for c in columns)
-    with pg.cursor(name=f"pull_{table}") as cur:
-        cur.itersize = 5000
-        cur.execute(f'SELECT {cols} FROM "{schema}".{table} WHERE txid >= %s::xid8 ORDER BY txid', [mark])
-        for row in cur:
-            yield dict(zip(columns, row, strict=True))
+    sql = (f'SELECT {cols} FROM "{schema}".{table} WHERE txid >= %s::xid8 AND client IS DISTINCT FROM %s '
+           "ORDER BY txid")
+    if mark == "0":
+        with pg.cursor(name=f"pull_{table}") as cur:
+            cur.itersize = 5000
+            cur.execute(sql, [mark, client])
+            for row in cur:
+                yield dict(zip(columns, row, strict=True))
+        return
+    for row in pg.execute(sql, [mark, client]):
+        yield dict(zip(columns, row, strict=True))
 
 
 def pull(project: Project, pg, link: TeamLink, report: SyncReport, *, cancelled=None, progress=None) -> None:
@@ -482,18 +529,23 @@ def pull(project: Project, pg, link: TeamLink, report: SyncReport, *, cancelled=
                     if progress is not None:
                         progress(step, len(ORDER), f"receiving {table.replace('_', ' ')}")
                     apply = _APPLY[table]
-                    for row in _select(pg, link.schema, table, link.pull_xmin):
-                        if row.get("client") == link.client:
-                            continue  # written by this project: it has it
-                        key = _pending_key(table, row)
-                        if key is not None and (changelog.LOGGED_AS.get(table, table), key) in pending:
+                    logged = changelog.LOGGED_AS.get(table, table)
+                    # rows this project wrote itself are not sent back (client); it has them
+                    for row in _select(pg, link.schema, table, link.pull_xmin, link.client):
+                        if pending and (logged, _pending_key(table, row)) in pending:
                             continue  # changed here since: sent next time, newer edit wins there
-                        if apply(local, row):
+                        problem = pulled_row_problem(local, table, row)
+                        if problem:
+                            key = _pending_key(table, row)
+                            report.refused.append(f"{table.replace('_', ' ')} {terminal_text(key)}: {problem}")
+                        elif apply(local, row):
                             report.pulled[table] += 1
                         else:
                             report.skipped += 1
                         if row.get("annotator"):
                             names.add(row["annotator"])
+                    if table == "labels":
+                        _flush_labels(local)
                 now = utc_now()
                 conn.executemany("INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)",
                                  [(n, now) for n in sorted(names)])
@@ -517,6 +569,75 @@ class _Cancelled(Exception):
     pass
 
 
+def _texts(values: dict, what: str) -> str | None:
+    for name, value in values.items():
+        if isinstance(value, str) and (problem := check_field(value, f"{what} {name}", MAX_NOTE_CHARS)):
+            return problem
+    return None
+
+
+def pulled_row_problem(local: _Local, table: str, row: dict) -> str | None:
+    """Why a row from the server may not enter the project (the rules every other door uses,
+    annotator.core.validate), or None. Another member's login can write odd values to the server."""
+    def name(value, what):
+        return None if value is None else check_name(value, what)
+
+    if table == "articles":
+        fields = row["fields"] if isinstance(row["fields"], dict) else None
+        if fields is None:
+            return "article fields are not an object"
+        # the uid is only the server's key here: a project made by an older version may hold uids
+        # computed another way, and every row of its team refers to them
+        return check_article_text(row["text"]) or check_field(row["uid"], "uid", 200) or _texts(fields, "article")
+    if table == "tasks":
+        return (check_name(row["name"], "task") or check_choice(row["kind"], TASK_KINDS, "task kind")
+                or check_choice(row["level"], LEVELS, "task level"))
+    if table == "options":
+        return check_name(row["name"], "option") or check_field(row["shortcut"], "shortcut", 20)
+    if table == "entities":
+        aliases = row["aliases"]
+        if not isinstance(aliases, list) or not all(isinstance(a, list) and len(a) == 2 for a in aliases):
+            return "aliases are not a list of pairs"
+        return check_name(row["name"], "entity") or next(
+            (p for a, _n in aliases if (p := check_name(a, "alias"))), None)
+    if table in ("quotes", "mentions"):
+        problem = check_choice(row["origin"], ORIGINS, "origin") or name(row["annotator"], "annotator")
+        if problem or row["deleted"]:
+            return problem
+        fields = row["fields"]
+        if not isinstance(fields, dict):
+            return f"{table[:-1]} fields are not an object"
+        _uid, start, end, *_ = row["qkey"].split(":", 4)
+        article_id = local.article(row["article_uid"])
+        if article_id is not None and start.isdigit() and end.isdigit():
+            length = local.conn.execute("SELECT length(text) FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+            problem = check_span(int(start), int(end), length)
+        elif article_id is not None:
+            problem = f"span {terminal_text(start)}-{terminal_text(end)} is not two whole numbers"
+        return problem or _texts({k: v for k, v in fields.items() if k != "entity"}, table[:-1])
+    if table == "labels":
+        options = row["options"]
+        if not isinstance(options, list) or not all(isinstance(o, str) for o in options):
+            return "options are not a list of names"
+        kind = local.task_kind(row["task_name"], row["task_level"])
+        return check_name(row["annotator"], "annotator") or (check_single_choice(kind, options) if kind else None)
+    if table == "quote_labels":
+        return (check_name(row["annotator"], "annotator")
+                or (None if row["status"] is None else check_choice(row["status"], VERDICTS, "verdict"))
+                or check_field(row["speaker"], "speaker"))
+    if table == "article_status":
+        return (check_name(row["annotator"], "annotator")
+                or (None if row["deleted"] else check_choice(row["status"], ARTICLE_STATUSES, "status"))
+                or check_field(row["note"], "note", MAX_NOTE_CHARS))
+    if table == "adjudications":
+        vals = row["vals"]
+        if not isinstance(vals, list) or not all(isinstance(v, list) and len(v) == 2 for v in vals):
+            return "adjudicated values are not a list of pairs"
+        return name(row["adjudicator"], "adjudicator") or next(
+            (p for _o, v in vals if (p := check_field(v, "adjudicated value"))), None)
+    return None
+
+
 def _pending_key(table: str, row: dict) -> str | None:
     """The change-log key a pulled row would have here (to leave rows changed here alone)."""
     parts = {
@@ -538,8 +659,9 @@ def _apply_article(local: _Local, row: dict) -> bool:
     fields["imported_at"] = fields.get("imported_at") or utc_now()
     cols = ["uid", "text", *fields]
     cur = local.conn.execute(
-        f"INSERT INTO articles ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) ON CONFLICT (uid) DO UPDATE SET "
-        + ", ".join(f"{c} = excluded.{c}" for c in fields), [row["uid"], row["text"], *fields.values()])
+        f"INSERT INTO articles ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+        "ON CONFLICT (uid) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in fields),
+        [row["uid"], row["text"], *fields.values()])
     if cur.lastrowid:
         local.articles.pop(row["uid"], None)
     return True
@@ -551,6 +673,7 @@ def _apply_task(local: _Local, row: dict) -> bool:
         "DO UPDATE SET kind = excluded.kind, target = excluded.target, position = excluded.position",
         [row["name"], row["level"], row["kind"], row["target"], row["position"] or 0])
     local.tasks.pop((row["name"], row["level"]), None)
+    local.kinds.pop((row["name"], row["level"]), None)
     return True
 
 
@@ -642,13 +765,20 @@ def _apply_labels(local: _Local, row: dict) -> bool:
     option_ids = [local.option(task_id, n) for n in names]
     if any(o is None for o in option_ids):
         return False
-    conn = local.conn
-    conn.execute("DELETE FROM labels WHERE article_id = ? AND quote_id IS ? AND annotator = ? AND task_id = ?",
-                 [article_id, quote_id, row["annotator"], task_id])
-    conn.executemany("INSERT INTO labels (article_id, quote_id, annotator, task_id, option_id, updated_at) "
-                     "VALUES (?, ?, ?, ?, ?, ?)",
-                     [(article_id, quote_id, row["annotator"], task_id, o, row["updated_at"]) for o in option_ids])
+    # one key per server row: all deletes, then all inserts, at the end of the table (flush_labels)
+    local.label_deletes.append((article_id, quote_id, row["annotator"], task_id))
+    local.label_inserts.extend((article_id, quote_id, row["annotator"], task_id, o, row["updated_at"])
+                               for o in option_ids)
     return True
+
+
+def _flush_labels(local: _Local) -> None:
+    local.conn.executemany("DELETE FROM labels WHERE article_id = ? AND quote_id IS ? AND annotator = ? AND "
+                           "task_id = ?", local.label_deletes)
+    local.conn.executemany("INSERT INTO labels (article_id, quote_id, annotator, task_id, option_id, updated_at) "
+                           "VALUES (?, ?, ?, ?, ?, ?)", local.label_inserts)
+    local.label_deletes.clear()
+    local.label_inserts.clear()
 
 
 def _apply_verdict(local: _Local, row: dict) -> bool:
@@ -660,7 +790,8 @@ def _apply_verdict(local: _Local, row: dict) -> bool:
         conn.execute("DELETE FROM quote_labels WHERE quote_id = ? AND annotator = ?", [quote[0], row["annotator"]])
         return True
     conn.execute(
-        "INSERT INTO quote_labels (quote_id, annotator, status, entity_id, speaker, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+        "INSERT INTO quote_labels (quote_id, annotator, status, entity_id, speaker, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (quote_id, annotator) DO UPDATE SET status = excluded.status, entity_id = excluded.entity_id, "
         "speaker = excluded.speaker, updated_at = excluded.updated_at",
         [quote[0], row["annotator"], row["status"], local.entity(row["entity_norm"], row["entity_kind"]),
@@ -679,7 +810,8 @@ def _apply_status(local: _Local, row: dict) -> bool:
     local.conn.execute(
         "INSERT INTO article_status (article_id, annotator, status, note, updated_at) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (article_id, annotator) DO UPDATE SET status = excluded.status, note = excluded.note, "
-        "updated_at = excluded.updated_at", [article_id, row["annotator"], row["status"], row["note"], row["updated_at"]])
+        "updated_at = excluded.updated_at",
+        [article_id, row["annotator"], row["status"], row["note"], row["updated_at"]])
     return True
 
 
@@ -717,11 +849,16 @@ def _member(pg, schema: str) -> tuple[str | None, bool]:
     if pg.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema]).fetchone() is None:
         raise TeamError(f"the server holds no team named {schema!r}")
     try:
-        row = pg.execute(f'SELECT annotator FROM "{schema}".members WHERE role_name = current_user').fetchone()
+        row = pg.execute(f'SELECT annotator, is_lead FROM "{schema}".members WHERE role_name = current_user').fetchone()
     except Exception as exc:
         _raise_server(exc)
+    made = pg.execute(f'SELECT value FROM "{schema}".meta WHERE key = %s', ["format"]).fetchone()
+    if made is None or not str(made[0]).isdigit() or int(made[0]) > int(FORMAT):
+        raise TeamError(f"the team {schema!r} was made by a newer version of annotator (server format "
+                        f"{made[0] if made else '?'}; this version knows {FORMAT}): update annotator to join it")
+    # the lead who made the team owns its tables (and may not be a member of the lead role)
     lead = pg.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", [lead_role(schema)]).fetchone()[0]
-    return (row[0] if row else None), bool(lead)
+    return (row[0] if row else None), bool(lead or (row and row[1]))
 
 
 def init_team(project: Project, dsn: str, annotator: str, schema: str = "team", progress=None) -> SyncReport:
@@ -742,12 +879,13 @@ def init_team(project: Project, dsn: str, annotator: str, schema: str = "team", 
                 raise TeamError("this connection may not create a schema and roles on the server: use an "
                                 "administrator's (CREATEROLE and CREATE on the database)") from exc
             _raise_server(exc)
-    link = _link_project(project, dsn, schema, annotator, lead=True)
+    _link_project(project, dsn, schema, annotator, lead=True)
     with project.write() as db:  # everything there is, as if just changed
         now = changelog.TIME
         for table, key in changelog.KEYS.items():
-            db.execute(f"INSERT INTO team_changes (tbl, key, changed_at) SELECT '{changelog.LOGGED_AS.get(table, table)}',"
-                       f" k, {now} FROM (SELECT {key('r')} AS k FROM {table} AS r) WHERE k IS NOT NULL")
+            logged = changelog.LOGGED_AS.get(table, table)
+            db.execute(f"INSERT INTO team_changes (tbl, key, changed_at) SELECT '{logged}', k, {now} "
+                       f"FROM (SELECT {key('r')} AS k FROM {table} AS r) WHERE k IS NOT NULL")
     return sync_project(project, everything=True, progress=progress, dsn=dsn)
 
 
@@ -780,7 +918,7 @@ def sync_project(project: Project, *, everything: bool = False, cancelled=None, 
     link = read_link(project)
     if link is None:
         raise TeamError(f"{project.path}: not joined to a team (`annotator team join` makes a team project)")
-    changelog.install_triggers(project.conn)
+    changelog.ensure_triggers(project.conn)
     try:
         pg = connect(dsn or link.dsn, autocommit=True)
     except TeamError as exc:

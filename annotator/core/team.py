@@ -214,6 +214,8 @@ def add_member(dsn: str, annotator: str, password: str | None, *, schema: str = 
             if isinstance(exc, psycopg.errors.InsufficientPrivilege):
                 raise TeamError("this connection may not create roles: use the lead's or an administrator's "
                                 "(CREATEROLE)") from exc
+            if isinstance(exc, psycopg.Error):
+                raise TeamError(f"the server refused: {str(exc).strip()}") from exc
             raise
     return NewMember(role, annotator, lead)
 

@@ -13,6 +13,8 @@ report row: "annotator name holds control characters"); nothing here raises for 
     check_choice(value, allowed, what)  -> problem | None   statuses, verdicts, kinds, levels, origins
     check_single_choice(kind, options)  -> problem | None   a single-choice task holds one option
     article_uid(text)                   -> the uid, recomputed from the text (never taken from a file)
+    clean_article_text(text)            -> an article's text as stored (NUL as U+FFFD, nothing else moved)
+    clean_article(article)              -> an imported Article: fields without control characters, bounded
     csv_cell(value, neutral=True)       -> a value as a CSV cell: controls out, formula neutralised
     terminal_text(value)                -> data text to print: controls out, one line, bounded
 
@@ -27,7 +29,7 @@ from __future__ import annotations
 import re
 
 from annotator.core.csvsafe import CONTROLS, csv_cell, restore  # noqa: F401 - csv_cell, restore: part of this API
-from annotator.core.records import text_uid
+from annotator.core.records import Article, text_uid
 
 MAX_NAME_CHARS = 200  # annotator, task, option, entity and alias names
 MAX_ARTICLE_CHARS = 5_000_000  # a 100 MB "article" is a broken export, not news
@@ -45,6 +47,8 @@ ORIGINS = ("auto", "human")
 # too), DEL, line/paragraph separators, bidirectional embeddings, overrides and isolates.
 _NAME_BREAKERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _TERMINAL_BREAKERS = _NAME_BREAKERS
+# what a terminal may act on in printed output: C0 but tab and newline, DEL, C1, bidi controls
+TERMINAL_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def check_name(value, what: str = "name") -> str | None:
@@ -140,3 +144,29 @@ def terminal_text(value, limit: int = MAX_PRINTED_CHARS) -> str:
     if len(text) > limit:
         text = text[:limit] + "…"
     return text
+
+
+def clean_article_text(text: str) -> str:
+    """An article's text as stored: as it is (offsets into it, a gold standard's too, must hold)
+    but for NUL, which SQLite's text functions take for the end of the text: it becomes U+FFFD,
+    one character for one, so no offset moves. Other control characters are taken out where the
+    text leaves the project (CSV cells, printed lines)."""
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
+
+
+def clean_article(article: Article) -> Article:
+    """An article as a reader made it, fit to store: its text by `clean_article_text`, control
+    characters out of its short fields (title, outlet, ...), each cut to MAX_FIELD_CHARS."""
+    text = clean_article_text(article.text)
+    if text != article.text:
+        article.text = text
+        article.__dict__.pop("uid", None)  # computed again from the stored text
+    for name in ("title", "outlet", "url", "language", "published"):
+        value = getattr(article, name)
+        if isinstance(value, str):
+            value = " ".join(clean_text(value, MAX_FIELD_CHARS).split()) if name != "published" else \
+                clean_text(value, MAX_FIELD_CHARS)
+            setattr(article, name, value or None)
+    article.authors = [a for a in (" ".join(clean_text(str(n), MAX_FIELD_CHARS).split())
+                                   for n in article.authors[:100]) if a]
+    return article

@@ -4,8 +4,6 @@ from annotator.core.agreement."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (
@@ -24,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.agreement import AgreementReport, annotator_progress, project_agreement
 from annotator.core.store import Project
-from annotator.gui.jobs import ProjectJob
+from annotator.gui.jobs import ProjectJob, run_job
 from annotator.gui.rows_model import RowsModel, rows_view
 
 KAPPA, ALPHA = QColor("#3b6fb6"), QColor("#e08a2c")
@@ -157,14 +155,9 @@ class AgreementPanel(QWidget):
             self._again = True
             return
         self._ignore = self._again = False
-        job = ProjectJob(Path(self.project.path), lambda project, progress, cancelled: (
-            project_agreement(project), annotator_progress(project)), self, read_only=True)
-        # bound methods of this widget, not lambdas: Qt then calls them in the GUI thread
-        job.done.connect(self._job_done)
-        job.failed.connect(self._job_failed)
-        job.finished.connect(self._job_ended)
-        self.job = job
-        job.start()
+        self.job = run_job(self, self.project.path, lambda project, progress, cancelled: (
+            project_agreement(project), annotator_progress(project)), read_only=True,
+            on_done=self._job_done, on_failed=self._job_failed, on_ended=self._job_ended)
 
     def cancel(self) -> None:
         """Stop waiting: the figures shown stay (the computation ends on its own, its result unused)."""

@@ -52,6 +52,19 @@ class ArticleListModel(QAbstractTableModel):
         self._pages.pop(row // PAGE_SIZE, None)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
 
+    def patch(self, article_id: int, **values) -> None:
+        """Show a new status or stance of one article from what the edit said (no query): the cached
+        row is updated in place; a row not read yet is read when it is drawn."""
+        row = self.row_of(article_id)
+        if row is None:
+            return
+        rows = self._pages.get(row // PAGE_SIZE)
+        cached = rows[row - (row // PAGE_SIZE) * PAGE_SIZE] if rows is not None else None
+        if cached is not None:
+            for name, value in values.items():
+                setattr(cached, name, value)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
+
     def refresh_all(self) -> None:
         self._pages.clear()
         if self.ids:

@@ -1,7 +1,8 @@
 """Every edit a person makes, as a QUndoCommand: redo and undo each call one core function.
 
-A command holds ids and before/after values only. After each redo or undo it calls `changed(article_id)`
-so the window can redraw that article (and go back to it when the undo concerns another one).
+A command holds ids and before/after values only. After each redo or undo it hands the core's change
+record (annotator.core.changes.Change) to `changed`, so the window redraws only what changed (and goes
+back to the article when the undo concerns another one).
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from collections.abc import Callable
 from PySide6.QtGui import QUndoCommand
 
 from annotator.core import annotate, labels
+from annotator.core.changes import Change
 from annotator.core.store import Project
 
-Changed = Callable[[int, bool], None]  # article id, whether quotes or mentions changed
+Changed = Callable[[Change], None]
 
 
 class _Edit(QUndoCommand):
@@ -23,8 +25,8 @@ class _Edit(QUndoCommand):
         super().__init__(text)
         self.project, self.annotator, self.article_id, self.changed = project, annotator, article_id, changed
 
-    def _done(self) -> None:
-        self.changed(self.article_id, self.touches_spans)
+    def _done(self, change: Change | None = None) -> None:
+        self.changed(change or Change(self.article_id, spans=self.touches_spans))
 
 
 class SetChoice(_Edit):
@@ -33,16 +35,17 @@ class SetChoice(_Edit):
     def __init__(self, project, annotator, article_id, task_id, option_id, changed, quote_id=None, text=""):
         super().__init__(text or "set label", project, annotator, article_id, changed)
         self.task_id, self.option_id, self.quote_id = task_id, option_id, quote_id
-        self.before: int | None = None
+        self.before: list[int] = []
 
     def redo(self):
-        self.before = labels.set_choice(self.project, self.article_id, self.annotator, self.task_id,
-                                        self.option_id, self.quote_id)
-        self._done()
+        change = labels.choose_options(self.project, self.article_id, self.annotator, self.task_id,
+                                       [] if self.option_id is None else [self.option_id], self.quote_id)
+        self.before = change.before
+        self._done(change)
 
     def undo(self):
-        labels.set_choice(self.project, self.article_id, self.annotator, self.task_id, self.before, self.quote_id)
-        self._done()
+        self._done(labels.choose_options(self.project, self.article_id, self.annotator, self.task_id, self.before,
+                                         self.quote_id))
 
 
 class SetOption(_Edit):
@@ -54,14 +57,14 @@ class SetOption(_Edit):
         self.before = False
 
     def redo(self):
-        self.before = labels.set_option(self.project, self.article_id, self.annotator, self.task_id,
-                                        self.option_id, self.on, self.quote_id)
-        self._done()
+        change = labels.toggle_option(self.project, self.article_id, self.annotator, self.task_id,
+                                      self.option_id, self.on, self.quote_id)
+        self.before = change.before
+        self._done(change)
 
     def undo(self):
-        labels.set_option(self.project, self.article_id, self.annotator, self.task_id, self.option_id,
-                          self.before, self.quote_id)
-        self._done()
+        self._done(labels.toggle_option(self.project, self.article_id, self.annotator, self.task_id,
+                                        self.option_id, self.before, self.quote_id))
 
 
 class SetStatus(_Edit):
@@ -70,12 +73,12 @@ class SetStatus(_Edit):
         self.status, self.before = status, "todo"
 
     def redo(self):
-        self.before = labels.set_status(self.project, self.article_id, self.annotator, self.status)
-        self._done()
+        change = labels.change_state(self.project, self.article_id, self.annotator, status=self.status)
+        self.before = change.before
+        self._done(change)
 
     def undo(self):
-        labels.set_status(self.project, self.article_id, self.annotator, self.before)
-        self._done()
+        self._done(labels.change_state(self.project, self.article_id, self.annotator, status=self.before))
 
 
 class SetNote(_Edit):
@@ -84,12 +87,12 @@ class SetNote(_Edit):
         self.note, self.before = note, ""
 
     def redo(self):
-        self.before = labels.set_note(self.project, self.article_id, self.annotator, self.note)
-        self._done()
+        change = labels.change_state(self.project, self.article_id, self.annotator, note=self.note)
+        self.before = change.before
+        self._done(change)
 
     def undo(self):
-        labels.set_note(self.project, self.article_id, self.annotator, self.before)
-        self._done()
+        self._done(labels.change_state(self.project, self.article_id, self.annotator, note=self.before))
 
 
 class _QuoteVerdict(_Edit):
@@ -156,6 +159,39 @@ class MarkQuote(_Edit):
 
     def undo(self):
         self.saved = annotate.delete_human_quote(self.project, self.quote_id)
+        self._done()
+
+
+class MarkReported(_Edit):
+    """Reported speech marked from a selection (its content); over a selected detected quote it is a
+    correction: the person's quote replaces the detected one, which is rejected for them."""
+
+    touches_spans = True
+
+    def __init__(self, project, annotator, article_id, start, end, form, changed, replaces_id=None):
+        super().__init__("mark reported speech" if replaces_id is None else "correct a quote", project, annotator,
+                         article_id, changed)
+        self.start, self.end, self.form, self.replaces_id = start, end, form, replaces_id
+        self.quote_id: int | None = None
+        self.saved: dict | None = None
+        self.before: dict | None = None
+
+    def redo(self):
+        if self.replaces_id is not None:
+            self.quote_id, self.before = annotate.correct_span(self.project, self.replaces_id, self.annotator,
+                                                               self.start, self.end, self.form)
+        elif self.saved is None:
+            self.quote_id = annotate.mark_quote(self.project, self.article_id, self.start, self.end, self.annotator,
+                                                form=self.form)
+        else:
+            self.quote_id = annotate.restore_quote(self.project, self.saved)
+        self._done()
+
+    def undo(self):
+        if self.replaces_id is not None:
+            annotate.undo_correct_span(self.project, self.quote_id, self.replaces_id, self.annotator, self.before)
+        else:
+            self.saved = annotate.delete_human_quote(self.project, self.quote_id)
         self._done()
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,31 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.export import write_export
+from annotator.core.export_part import ExportCancelled
 from annotator.core.labels import list_annotators
-from annotator.core.store import ProjectError, open_project
+from annotator.core.store import open_project_read_only
+from annotator.gui.jobs import JobCancelled, ProjectJob, run_job
 
 ALL, ADJUDICATED = "All annotators", "Adjudicated values"
-
-
-class ExportWorker(QObject):
-    """Runs one export; `finished(message, ok)` says how it went."""
-
-    finished = Signal(str, bool)
-
-    def __init__(self, project_path, out, options: dict):
-        super().__init__()
-        self.project_path, self.out, self.options = project_path, out, options
-        self.cancelled = False
-
-    def run(self) -> None:
-        try:
-            with open_project(self.project_path, create=False) as project:
-                result = write_export(project, self.out, cancelled=lambda: self.cancelled, **self.options)
-            self.finished.emit(f"{result.rows:,} rows written to {result.path}", True)
-        except (ProjectError, OSError, ValueError) as exc:
-            self.finished.emit(f"Export failed: {exc}", False)
-        except Exception as exc:  # the export was cancelled, or a bug: say so rather than die silently
-            self.finished.emit(f"Export stopped: {exc.__class__.__name__} {exc}", False)
 
 
 class ExportDialog(QDialog):
@@ -58,7 +38,7 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export labels")
         self.project_path = Path(project_path)
         if annotators is None:
-            with open_project(self.project_path, create=False) as project:
+            with open_project_read_only(self.project_path) as project:
                 annotators = list_annotators(project)
         self.level = QComboBox()
         self.level.addItem("One row per article and annotator", "article")
@@ -73,7 +53,12 @@ class ExportDialog(QDialog):
         self.excel = QCheckBox("For Excel: start the file with a BOM so accents show right")
         self.neutralise = QCheckBox("Make cells starting with = + - @ safe to open (prefix ')")
         self.neutralise.setChecked(True)
-        self.path = QLineEdit(str(self.project_path.with_name(self.project_path.stem + "_labels.csv")))
+        self.unchecked = QCheckBox("Also the detected quotes an annotator never checked (origin auto)")
+        self.unchecked.setEnabled(False)
+        self.level.currentIndexChanged.connect(
+            lambda _i: self.unchecked.setEnabled(self.level.currentData() == "quote"))
+        self.path = QLineEdit()
+        self._proposed = ""
         browse = QPushButton("Choose…")
         browse.clicked.connect(self._browse)
         path_row = QHBoxLayout()
@@ -83,12 +68,16 @@ class ExportDialog(QDialog):
         path_box.setLayout(path_row)
         path_row.setContentsMargins(0, 0, 0, 0)
         self.format.currentIndexChanged.connect(self._format_changed)
+        self.level.currentIndexChanged.connect(self._propose_name)
+        self.who.currentIndexChanged.connect(self._propose_name)
+        self._propose_name()
         form = QFormLayout()
         form.addRow("Rows:", self.level)
         form.addRow("Labels of:", self.who)
         form.addRow("Format:", self.format)
         form.addRow("", self.excel)
         form.addRow("", self.neutralise)
+        form.addRow("", self.unchecked)
         form.addRow("File:", path_box)
         self.status = QLabel()
         self.busy = QProgressBar()
@@ -103,8 +92,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.busy)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
-        self.thread: QThread | None = None
-        self.worker: ExportWorker | None = None
+        self.job: ProjectJob | None = None
         self.result_ok: bool | None = None
 
     def options(self) -> dict:
@@ -112,14 +100,34 @@ class ExportDialog(QDialog):
         fmt = self.format.currentData()
         return {"level": self.level.currentData(), "annotator": None if who in (ALL, ADJUDICATED) else who,
                 "adjudicated": who == ADJUDICATED, "fmt": fmt, "excel": self.excel.isChecked() and fmt == "csv",
-                "neutralise": self.neutralise.isChecked()}
+                "neutralise": self.neutralise.isChecked(),
+                "include_unchecked": self.unchecked.isChecked() and self.level.currentData() == "quote"}
 
     def _format_changed(self) -> None:
         csv_chosen = self.format.currentData() == "csv"
         self.excel.setEnabled(csv_chosen)
         self.neutralise.setEnabled(csv_chosen)
-        path = Path(self.path.text())
-        self.path.setText(str(path.with_suffix(".csv" if csv_chosen else ".jsonl")))
+        if self.path.text() == self._proposed:
+            self._propose_name()
+        else:
+            self.path.setText(str(Path(self.path.text()).with_suffix(".csv" if csv_chosen else ".jsonl")))
+
+    def proposed_name(self) -> Path:
+        """A file name that says what the export holds, so that exporting the quotes after the articles
+        does not overwrite the first file: project_articles.csv, project_quotes_ana.csv, ..."""
+        options = self.options()
+        parts = [self.project_path.stem, f"{options['level']}s"]
+        if options["adjudicated"]:
+            parts.append("adjudicated")
+        elif options["annotator"]:
+            parts.append("".join(c if c.isalnum() or c in "-_" else "_" for c in options["annotator"]))
+        return self.project_path.with_name("_".join(parts) + (".csv" if options["fmt"] == "csv" else ".jsonl"))
+
+    def _propose_name(self) -> None:
+        """Follow the choices with the proposed name, unless the person typed or chose their own."""
+        if self.path.text() in ("", self._proposed):
+            self._proposed = str(self.proposed_name())
+            self.path.setText(self._proposed)
 
     def _browse(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text(), "CSV (*.csv);;JSON lines (*.jsonl)")
@@ -127,33 +135,42 @@ class ExportDialog(QDialog):
             self.path.setText(name)
 
     def start(self) -> None:
-        if self.thread is not None:
+        """Write the file through the job helper (read-only on its own connection); Cancel stops it and
+        leaves any earlier file of that name as it was."""
+        if self.job is not None:
             return
         self.export_button.setEnabled(False)
         self.busy.show()
         self.status.setText("Exporting…")
-        self.thread = QThread(self)
-        self.worker = ExportWorker(self.project_path, self.path.text(), self.options())
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
-        self.worker.finished.connect(self._done)
-        self.thread.start()
+        out, options = self.path.text(), self.options()
+
+        def work(project, progress, cancelled):
+            try:
+                return write_export(project, out, cancelled=cancelled, **options)
+            except ExportCancelled:
+                raise JobCancelled() from None
+
+        self.job = run_job(self, self.project_path, work, read_only=True, on_done=self._written,
+                           on_failed=lambda message: self._done(f"Export failed: {message}", False),
+                           on_stopped=lambda: self._done("Export cancelled; no file was written.", False),
+                           on_ended=self._ended)
+
+    def _written(self, result) -> None:
+        self._done(f"{result.rows:,} rows written to {result.path}", True)
 
     def _done(self, message: str, ok: bool) -> None:
         self.busy.hide()
         self.status.setText(message)
         self.result_ok = ok
         self.export_button.setEnabled(True)
-        if self.thread is not None:
-            self.thread.quit()
-            self.thread.wait()
-        self.thread = None
         if ok:
             self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Close")
 
+    def _ended(self) -> None:
+        self.job = None
+
     def _cancel(self) -> None:
-        if self.worker is not None and self.thread is not None:
-            self.worker.cancelled = True
-            self.thread.quit()
-            self.thread.wait()
+        if self.job is not None:
+            self.job.cancel()
+            self.job.wait()
         self.reject()

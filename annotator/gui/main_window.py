@@ -6,6 +6,7 @@ the list's sort order are not edits and are not undone.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
@@ -28,14 +29,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core import articles, entities, labels
+from annotator.core import articles, labels
 from annotator.core.articles import ArticleQuery, ArticleView
+from annotator.core.changes import Change
+from annotator.core.detect.confidence import MIN_CONFIDENCE
 from annotator.core.resources import resource_path
 from annotator.core.scheme import SINGLE, load_scheme
 from annotator.core.store import Project
+from annotator.core.sync import status_line
 from annotator.gui import commands
 from annotator.gui.article_list import COL_DATE, COL_OUTLET, COL_STANCE, COL_STATUS, COL_TITLE, ArticleListModel
-from annotator.gui.jobs import ImportReportDialog, ProjectJob, import_job, progress_dialog
+from annotator.gui.exchange_actions import add_exchange_actions
+from annotator.gui.jobs import ImportReportDialog, ProjectJob, import_job, run_job
 from annotator.gui.labels_panel import LabelsPanel
 from annotator.gui.projects import ANNOTATOR_WHY, remember_annotator, remember_recent
 from annotator.gui.reader import ReaderView
@@ -66,6 +71,8 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.scheme = load_scheme(project)
         self.article: ArticleView | None = None
+        self.labels_now: dict[tuple[int | None, int], list[int]] = {}  # the shown article's labels, by this annotator
+        self.state_now = ["todo", ""]  # its status and note
         self.zoom_steps = 0
         self.jobs: list[ProjectJob] = []
         self.last_import_report = None
@@ -206,7 +213,9 @@ class MainWindow(QMainWindow):
         self._action("&Import files…", "Ctrl+Shift+O", self.import_files_dialog, file_menu)
         self._action("Import a &folder…", None, self.import_folder_dialog, file_menu)
         self.export_actions = self._build_export(file_menu)
+        self.exchange_menu = add_exchange_actions(self, file_menu)  # other tools' formats, in and out
         self.merge_action = self._action("&Merge colleague's project…", None, self.merge_dialog, file_menu)
+        self.sync_action = self._action("S&ync with team", "Ctrl+Shift+Y", self.sync_with_team, file_menu)
         file_menu.addSeparator()
         self._action("S&witch annotator…", None, self.switch_annotator_dialog, file_menu)
         file_menu.addSeparator()
@@ -224,6 +233,8 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         self._action("&Label scheme…", None, self.edit_scheme, edit_menu)
         self._action("&Search", "Ctrl+F", lambda: (self.search.setFocus(), self.search.selectAll()), edit_menu)
+        self._action("Next search &hit", "F3", lambda: self.step_search_hit(1), edit_menu)
+        self._action("Previous search hi&t", "Shift+F3", lambda: self.step_search_hit(-1), edit_menu)
 
         go = bar.addMenu("&Go")
         self._action("&Label and next", ["Ctrl+Return", "Ctrl+Enter"], self.label_and_next, go)
@@ -234,17 +245,23 @@ class MainWindow(QMainWindow):
         self._action("&Back to the text (leave a box)", "Escape", self.reader.text.setFocus, go)
         self._action("&Read the text", "Ctrl+R", self.reader.text.setFocus, go)
         self._action("&Quote list", "Ctrl+L", self.panel.quotes_view.setFocus, go)
+        self._action("Quote list: all / direct / re&ported", "Ctrl+Shift+F", self.panel.cycle_form_filter, go)
 
         annotate_menu = bar.addMenu("&Annotate")
         self._action("Mark selection as a &quote", "Q", self.mark_quote, annotate_menu)
+        self._action("Mark selection as &reported speech (corrects the selected quote)", "R", self.mark_reported,
+                     annotate_menu)
         self._action("Mark selection as a &speaker", "S", self.mark_speaker, annotate_menu)
         targets = (self.reader.text, self.panel.quotes_view)
         ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        self._action("&Confirm the selected quote", ["Return", "Enter"], self.confirm_quote, annotate_menu, ctx, targets)
+        self._action("&Confirm the selected quote", ["Return", "Enter"], self.confirm_quote, annotate_menu, ctx,
+                     targets)
         self._action("&Reject the selected quote", "Delete", self.reject_quote, annotate_menu, ctx, targets)
         self._action("&Next quote", "]", lambda: self.step_quote(1), annotate_menu)
         self._action("&Previous quote", "[", lambda: self.step_quote(-1), annotate_menu)
         self._action("Set the quote's spea&ker", "Ctrl+K", self._focus_speaker, annotate_menu)
+        annotate_menu.addSeparator()
+        self._action("&Detect quotes again…", None, self.detect_quotes, annotate_menu)
 
         view = bar.addMenu("&View")
         self._action("Zoom &in", ["Ctrl++", "Ctrl+="], lambda: self.zoom(1), view)
@@ -298,6 +315,18 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress_label)
         self.statusBar().addPermanentWidget(self.annotator_button)
         self._show_annotator()
+        self.team_sync = None
+        if status_line(self.project):
+            from annotator.gui.team_sync import TeamSync  # noqa: PLC0415
+
+            self.team_sync = TeamSync(self, self.project)
+            self.team_sync.synced.connect(self._team_synced)
+            self.statusBar().addPermanentWidget(self.team_sync.label)
+            self.undo_stack.indexChanged.connect(self.team_sync.refresh)
+        self.sync_action.setEnabled(self.team_sync is not None)
+        self.sync_action.setToolTip("Send your work to the team's server and receive everyone else's"
+                                    if self.team_sync else "This project is not joined to a team "
+                                    "(annotator team join makes one that is)")
 
     def _show_annotator(self) -> None:
         self.annotator_button.setText(f"Annotator: {self.annotator}")
@@ -317,17 +346,23 @@ class MainWindow(QMainWindow):
             width = self.width()
             self.splitter.setSizes([int(width * 0.37), int(width * 0.35), int(width * 0.28)])
         self.zoom(int(self.settings.value("reader/zoom", 0)))
+        with contextlib.suppress(TypeError, ValueError):
+            self.panel.set_min_confidence(float(self.settings.value("quotes/min_confidence", MIN_CONFIDENCE)))
 
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.setValue("reader/zoom", self.zoom_steps)
+        self.settings.setValue("quotes/min_confidence", self.panel.min_confidence.value())
         remember_annotator(self.settings, self.project.path, self.annotator)
         self.settings.sync()
 
     def closeEvent(self, event):  # noqa: N802 (Qt override)
         self.panel.note.clearFocus()  # a note being typed is kept
+        self.search_timer.stop()
         self.save_settings()
+        if self.team_sync is not None:
+            self.team_sync.stop()
         for job in list(self.jobs):
             job.cancel()
             job.wait()
@@ -445,29 +480,54 @@ class MainWindow(QMainWindow):
         if self.article is None:
             return
         self.reader.show_article(self.article)
+        self._mark_search()
         self.speaker_names.set_article(article_id)
         self._refresh_panel(keep_quote_id=None)
         articles.remember_position(self.project, self.annotator, article_id)
         self.article_shown.emit(article_id)
 
+    def _mark_search(self) -> None:
+        """Mark the search box's words in the article shown (F3 / Shift+F3 go from hit to hit)."""
+        count = self.reader.text.mark_search(self.search.text())
+        if self.search.text().strip():
+            self.statusBar().showMessage(f"{count} search hits in this article (F3 next, Shift+F3 previous)"
+                                         if count else "No search hits in this article's text", 5000)
+
+    def step_search_hit(self, delta: int) -> None:
+        if not self.reader.text.step_hit(delta):
+            self.statusBar().showMessage("No search hits in this article: type words in the search box "
+                                         "(Ctrl+F)", 4000)
+
     def _refresh_panel(self, keep_quote_id: int | None) -> None:
+        """Read the article's labels, status and note (two queries) and show them with its quotes."""
         article = self.article
-        chosen = labels.item_labels(self.project, article.id, self.annotator)
-        status, note = labels.article_state(self.project, article.id, self.annotator)
-        self.panel.show_article_labels(chosen, status, note)
+        self.labels_now = labels.article_labels(self.project, article.id, self.annotator)
+        self.state_now = list(labels.article_state(self.project, article.id, self.annotator))
+        self._show_article_labels()
+        self.panel.show_quotes(article.quotes, self._quote_stance_names(), keep_quote_id)
+        self._refresh_quote_labels()
+
+    def _labels_of(self, quote_id: int | None) -> dict[int, list[int]]:
+        """{task id: option ids} of the article (None) or one of its quotes, from what the window holds."""
+        return {task_id: chosen for (q, task_id), chosen in self.labels_now.items() if q == quote_id and chosen}
+
+    def _show_article_labels(self) -> None:
+        self.panel.show_article_labels(self._labels_of(None), *self.state_now)
+
+    def _quote_stance_names(self) -> dict[int, str]:
         quote_stance = self.scheme.stance_task("quote")
         names: dict[int, str] = {}
         if quote_stance:
-            for quote_id, option_id in labels.quote_choices(self.project, article.id, self.annotator,
-                                                              quote_stance.id).items():
-                names[quote_id] = quote_stance.option(option_id).name if quote_stance.option(option_id) else ""
-        self.panel.show_quotes(self._quotes_with_entity_names(article.quotes), names, keep_quote_id)
-        self._refresh_quote_labels()
+            for (quote_id, task_id), chosen in self.labels_now.items():
+                option = quote_stance.option(chosen[0]) if quote_id is not None and task_id == quote_stance.id \
+                    and chosen else None
+                if option is not None:
+                    names[quote_id] = option.name
+        return names
 
     def _refresh_quote_labels(self) -> None:
         quote_id = self.panel.current_quote_id()
-        chosen = {} if quote_id is None else labels.item_labels(self.project, self.article.id, self.annotator, quote_id)
-        self.panel.show_quote_labels(chosen)
+        self.panel.show_quote_labels({} if quote_id is None else self._labels_of(quote_id))
 
     def step_article(self, delta: int) -> None:
         row = self.list_model.row_of(self.current_id()) if self.article else None
@@ -490,8 +550,7 @@ class MainWindow(QMainWindow):
     def label_and_next(self) -> None:
         if self.article is None:
             return
-        status, _note = labels.article_state(self.project, self.article.id, self.annotator)
-        if status not in labels.DONE_STATUSES:
+        if self.state_now[0] not in labels.DONE_STATUSES:
             self.push(commands.SetStatus(self.project, self.annotator, self.article.id, "labelled", self.changed))
         if not self.reader.banner.isHidden():
             self.hide_banner()
@@ -505,6 +564,7 @@ class MainWindow(QMainWindow):
         query.status = self.status_filter.currentData()
         self.list_model.set_query(query)
         self._update_list_count()
+        self._mark_search()
         if self.article is not None:
             row = self.list_model.row_of(self.article.id)
             if row is not None:
@@ -522,19 +582,40 @@ class MainWindow(QMainWindow):
     def push(self, command) -> None:
         self.undo_stack.push(command)
 
-    def changed(self, article_id: int, spans: bool) -> None:
-        """After a command ran (or was undone): redraw what it touched, going to its article if needed."""
+    def changed(self, change: Change) -> None:
+        """After a command ran (or was undone): apply its change record, redrawing only what it says
+        changed (labels and status from the record itself, without reading the project again); an
+        edit of another article (an undo) goes back to it first."""
+        article_id = change.article_id
         if self.current_id() != article_id:
             self.go_to(article_id)
-        else:
+            self.list_model.refresh_article(article_id)
+            self._update_progress()
+            return
+        if change.spans:
             keep = self.panel.current_quote_id()
             self.article = articles.get_article(self.project, article_id, self.annotator)
-            if spans:
-                self.reader.show_article(self.article, keep, keep_scroll=True)
-                self.speaker_names.set_article(article_id)
+            self.reader.show_article(self.article, keep, keep_scroll=True)
+            self.speaker_names.set_article(article_id)
             self._refresh_panel(keep_quote_id=keep)
-        self.list_model.refresh_article(article_id)
-        self._update_progress()
+            self.list_model.refresh_article(article_id)
+            return
+        self.labels_now.update(change.labels)
+        if change.status is not None:
+            self.state_now[0] = change.status
+        if change.note is not None:
+            self.state_now[1] = change.note
+        self._show_article_labels()
+        stance = self.scheme.stance_task("article")
+        if any(q is not None for q, _t in change.labels):
+            self.panel.quotes_model.set_stance_names(self._quote_stance_names())
+            self._refresh_quote_labels()
+        if stance is not None and (None, stance.id) in change.labels:
+            names = [stance.option(o).name for o in change.labels[(None, stance.id)] if stance.option(o)]
+            self.list_model.patch(article_id, stance=", ".join(names))
+        if change.status is not None:
+            self.list_model.patch(article_id, status=change.status)
+            self._update_progress()
 
     def _update_progress(self) -> None:
         self.progress_label.setText(labels.progress(self.project, self.annotator).text())
@@ -550,7 +631,7 @@ class MainWindow(QMainWindow):
             return
         task, option = found
         quote_id = self.panel.current_quote_id() if on_quote else None
-        chosen = labels.chosen_options(self.project, self.article.id, self.annotator, task.id, quote_id)
+        chosen = self.labels_now.get((quote_id, task.id), [])
         self.label_option(task.id, option.id, option.id not in chosen, quote=on_quote)
 
     def label_option(self, task_id: int, option_id: int, on: bool, quote: bool = False) -> None:
@@ -571,11 +652,11 @@ class MainWindow(QMainWindow):
                                          self.changed, quote_id, text))
 
     def set_status(self, status: str) -> None:
-        if self.article and status != labels.article_state(self.project, self.article.id, self.annotator)[0]:
+        if self.article and status != self.state_now[0]:
             self.push(commands.SetStatus(self.project, self.annotator, self.article.id, status, self.changed))
 
     def set_note(self, note: str) -> None:
-        if self.article and note != labels.article_state(self.project, self.article.id, self.annotator)[1]:
+        if self.article and note != self.state_now[1]:
             self.push(commands.SetNote(self.project, self.annotator, self.article.id, note, self.changed))
 
     def _current_quote(self) -> dict | None:
@@ -608,11 +689,36 @@ class MainWindow(QMainWindow):
         if quote is None:
             return
         mention = next((m for m in self.article.mentions if (m["name"] or m["text"]) == name), None)
-        self.push(commands.SetSpeaker(self.project, self.annotator, self.article.id, quote["id"], self.changed,
-                                      mention_id=mention["id"] if mention else None,
-                                      name=None if mention else name))
+        others = articles.same_speaker_quotes(self.article.quotes, quote)
+        targets = [quote] + (others if others and self.ask_same_speaker(quote, others, name) else [])
+
+        def command(q):
+            return commands.SetSpeaker(self.project, self.annotator, self.article.id, q["id"], self.changed,
+                                       mention_id=mention["id"] if mention else None, name=None if mention else name)
+
+        if len(targets) == 1:
+            self.push(command(quote))
+        else:  # one undo step for all of them
+            self.undo_stack.beginMacro(f"set speaker of {len(targets)} quotes to {name}")
+            for q in targets:
+                self.push(command(q))
+            self.undo_stack.endMacro()
+            self.statusBar().showMessage(f"{name} is now the speaker of {len(targets)} quotes (one undo step).", 5000)
         self.speaker_names.entity_added()
         self.reader.text.setFocus()
+
+    def ask_same_speaker(self, quote: dict, others: list[dict], name: str) -> bool:
+        """Ask whether a correction applies to the other quotes of the same speaker mention too."""
+        was = quote.get("speaker") or "the same speaker"
+        box = QMessageBox(QMessageBox.Icon.Question, "Same speaker",
+                          f"{len(others)} other quote(s) in this article are attributed to the same mention "
+                          f"({was!r}). Make {name!r} their speaker too?", parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # names are data
+        every = box.addButton(f"&All {len(others) + 1} quotes", QMessageBox.ButtonRole.YesRole)
+        box.addButton("&Only this one", QMessageBox.ButtonRole.NoRole)
+        box.setDefaultButton(every)
+        box.exec()
+        return box.clickedButton() is every
 
     def mark_quote(self) -> None:
         span = self.reader.text.selected_span()
@@ -622,6 +728,27 @@ class MainWindow(QMainWindow):
         command = commands.MarkQuote(self.project, self.annotator, self.article.id, *span, self.changed)
         self.push(command)
         self.panel.select_quote(command.quote_id)
+
+    def mark_reported(self) -> None:
+        """R: the selection is reported speech (mixed when it holds quotation marks, else indirect). With a
+        detected quote selected that the selection overlaps, it corrects that quote."""
+        from annotator.core.quote_forms import form_of_selection
+
+        span = self.reader.text.selected_span()
+        if span is None or self.article is None:
+            self.statusBar().showMessage("Select the reported words in the text first, then press R.", 4000)
+            return
+        start, end = span
+        form = form_of_selection(self.article.text[start:end])
+        current = self._current_quote()
+        replaces = current["id"] if current and current["origin"] == "auto" and current["content_start"] < end \
+            and start < current["content_end"] else None
+        command = commands.MarkReported(self.project, self.annotator, self.article.id, start, end, form,
+                                        self.changed, replaces_id=replaces)
+        self.push(command)
+        self.panel.select_quote(command.quote_id)
+        self.statusBar().showMessage(
+            f"Marked {form} reported speech" + (" in place of the detected quote." if replaces else "."), 4000)
 
     def mark_speaker(self) -> None:
         span = self.reader.text.selected_span()
@@ -635,14 +762,21 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Marked a speaker and made it the selected quote's speaker.", 4000)
 
     def _quote_selected(self, quote_id) -> None:
+        """A quote chosen in the list: scrolled to in the text (unless words are selected there, which
+        a scroll would lose) and flashed, so the sentence is in view while its speaker is corrected."""
         self.reader.text.highlighter.set_current_quote(quote_id)
         self._refresh_quote_labels()
-        if quote_id is not None:
-            quote = self._current_quote()
-            if quote and not self.reader.text.textCursor().hasSelection():
-                self.reader.text.show_offset(quote["start"])
+        if quote_id is not None and self.article is not None:
+            quote = next((q for q in self.article.quotes if q["id"] == quote_id), None)
+            if quote:
+                if not self.reader.text.textCursor().hasSelection():
+                    self.reader.text.show_offset(quote["start"])
+                self.reader.text.flash(quote["start"], quote["end"])
 
     def _quote_clicked_in_text(self, quote_id: int) -> None:
+        if self.panel.quotes_model.row_of(quote_id) is None:
+            self.statusBar().showMessage("This detection is hidden in the quote list: the detector is less sure of "
+                                         "it than the 'hide below' threshold (set it lower to check it).", 6000)
         self.panel.select_quote(quote_id, emit=False)
         self.reader.text.highlighter.set_current_quote(quote_id)
         self._refresh_quote_labels()
@@ -671,19 +805,6 @@ class MainWindow(QMainWindow):
         self.reader.banner.hide()
         self.settings.setValue("seen_welcome", True)
 
-    def _quotes_with_entity_names(self, quotes: list[dict]) -> list[dict]:
-        """The quotes as the table shows them: a linked speaker under its entity's canonical name."""
-        names: dict[int, str | None] = {}
-        shown = []
-        for quote in quotes:
-            entity_id = quote["verdict_entity_id"] if quote["verdict_speaker"] else quote["entity_id"]
-            if entity_id is not None and entity_id not in names:
-                entity = entities.get_entity(self.project, entity_id)
-                names[entity_id] = entity.name if entity else None
-            name = names.get(entity_id) if entity_id is not None else None
-            shown.append({**quote, "shown_speaker": name} if name else quote)
-        return shown
-
     def show_entities(self):
         """Open (or raise) the entities window; its edits go on this window's undo stack."""
         from annotator.gui.entities_window import EntitiesWindow  # noqa: PLC0415
@@ -697,7 +818,9 @@ class MainWindow(QMainWindow):
         return self.entities_window
 
     def _entities_changed(self, _entity_ids) -> None:
+        """An entity was renamed, merged or split: the quotes' shown names are read again."""
         if self.article is not None:
+            self.article = articles.get_article(self.project, self.article.id, self.annotator)
             self._refresh_panel(keep_quote_id=self.panel.current_quote_id())
 
     def show_cheat_sheet(self) -> None:
@@ -763,7 +886,7 @@ class MainWindow(QMainWindow):
 
     def import_files_dialog(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import articles", "", "Articles (*.txt *.csv *.tsv *.json *.jsonl *.html *.htm *.zip *.docx);;"
+            self, "Import articles", "", "Articles (*.txt *.csv *.tsv *.json *.jsonl *.html *.htm *.xml *.zip *.docx);;"
             "All files (*)")
         if paths:
             self.import_paths(paths)
@@ -775,18 +898,23 @@ class MainWindow(QMainWindow):
 
     def import_paths(self, paths: list[str], workers: int | None = None) -> ProjectJob:
         """Import in a worker thread with a progress dialog; the report shows when it is done."""
-        job = import_job(self.project.path, list(paths), self, workers=workers)
-        dialog = progress_dialog(self, "Importing", job)
-        job.done.connect(self._import_done)
-        job.failed.connect(lambda message: plain_message(self, "Import failed", message))
-        self._run(job)
-        dialog.show()
-        return job
+        return import_job(self, self.project.path, list(paths), workers=workers, on_done=self._import_done)
 
-    def _run(self, job: ProjectJob) -> None:
-        self.jobs.append(job)
-        job.finished.connect(lambda: self.jobs.remove(job) if job in self.jobs else None)
-        job.start()
+    def detect_quotes(self, workers: int | None = None) -> ProjectJob:
+        """Run quote and speaker detection again over every article (what people checked is kept)."""
+        from annotator.core.quotes import run_detection  # noqa: PLC0415
+
+        def work(project, progress, cancelled):
+            return run_detection(project, progress=progress, cancelled=cancelled, workers=workers)
+
+        return run_job(self, self.project.path, work, title="Detecting quotes", on_done=self._detected)
+
+    def _detected(self, report) -> None:
+        self.undo_stack.clear()  # the spans the history points at may have been replaced
+        self.list_model.refresh_all()
+        if self.article is not None:
+            self.go_to(self.article.id)
+        self.statusBar().showMessage(report.summary(), 10000)
 
     def _import_done(self, report) -> None:
         self.last_import_report = report
@@ -821,11 +949,30 @@ class MainWindow(QMainWindow):
 
         return choose_and_merge(self, self.project.path, on_done=self._merged)
 
+    def sync_with_team(self):
+        """File > Sync with team: a sync now, in the background, with its report afterwards."""
+        if self.team_sync is not None:
+            return self.team_sync.sync_now(show_report=True)
+        return None
+
+    def _team_synced(self, report) -> None:
+        """After a sync: reload what it brought (articles, labels, scheme); say what happened."""
+        if any(report.pulled.values()):
+            self._reload_after_outside_change(bool(report.pulled.get("tasks") or report.pulled.get("options")))
+        self.statusBar().showMessage(report.summary(), 8000)
+
     def _merged(self, reports: list) -> None:
         from annotator.gui.merge_action import show_reports  # noqa: PLC0415
 
         self.last_merge_reports = reports
-        if any(r.tasks_added or r.options_added for r in reports):
+        self._reload_after_outside_change(any(r.tasks_added or r.options_added for r in reports))
+        self.statusBar().showMessage("; ".join(r.lines()[0] for r in reports), 10000)
+        if self.show_report_dialogs:
+            show_reports(self, reports)
+
+    def _reload_after_outside_change(self, scheme: bool) -> None:
+        """Another connection changed the project (a merge, a sync): re-read the list, scheme and article."""
+        if scheme:
             self.reload_scheme()
         self.apply_filter()  # re-reads the list: added articles, changed statuses
         self.list_model.refresh_all()
@@ -836,9 +983,6 @@ class MainWindow(QMainWindow):
             self.go_to(self.list_model.ids[0])
             if self.reader.banner.text() == EMPTY:
                 self.reader.banner.hide()
-        self.statusBar().showMessage("; ".join(r.lines()[0] for r in reports), 10000)
-        if self.show_report_dialogs:
-            show_reports(self, reports)
 
     def show_review(self):
         """The review window: items where annotators disagree, side by side; the adjudicator (asked once

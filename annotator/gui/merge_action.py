@@ -1,78 +1,42 @@
-"""File > Merge colleague's project...: pick their project files, merge each in a worker thread
-(annotator.core.merge.merge_project on its own connection) and show the report."""
+"""File > Merge colleague's project...: pick their project files and merge each in turn through the job
+helper (annotator.core.merge.merge_project on the job's own connection), then show the report.
+
+Cancel stops at the next step: the file being merged is rolled back whole (each file is one
+transaction), files merged before it stay merged, the rest are not started; the report says which.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from annotator.core.merge import MergeReport, merge_project
-from annotator.core.store import ProjectError, open_project
+from annotator.core.merge import MergeCancelled, MergeReport, merge_project
+from annotator.gui.jobs import ProjectJob, run_job
 
 
-class MergeWorker(QObject):
-    """Merges the files one after another; `progress(text, step, steps)`, then `finished(reports)`."""
-
-    progress = Signal(str, int, int)
-    finished = Signal(list)
-
-    def __init__(self, project_path, others: list[str]):
-        super().__init__()
-        self.project_path, self.others = project_path, others
-
-    def run(self) -> None:
+def merge_work(others: list[str]):
+    """The job's work: merge `others` one after another; returns one report per file tried."""
+    def work(project, progress, cancelled) -> list[MergeReport]:
         reports: list[MergeReport] = []
-        try:
-            with open_project(self.project_path, create=False) as project:
-                for i, other in enumerate(self.others):
-                    def step(done, steps, what, i=i, other=other):
-                        self.progress.emit(f"{other}: {what}", i * steps + done, len(self.others) * steps)
-                    reports.append(merge_project(project, other, progress=step))
-        except ProjectError as exc:
-            reports.append(MergeReport(str(self.project_path), refused=str(exc)))
-        self.finished.emit(reports)
+        for i, other in enumerate(others):
+            def step(done, steps, what, i=i, other=other):
+                progress(i * steps + done, len(others) * steps, f"{other}: {what}")
+
+            try:
+                reports.append(merge_project(project, other, progress=step, cancelled=cancelled))
+            except MergeCancelled as exc:
+                reports.append(MergeReport(other, refused=str(exc)))
+                break
+        return reports
+
+    return work
 
 
-class _MergeRun(QObject):
-    """Lives in the window's thread, so the worker's signals reach the progress dialog queued."""
-
-    def __init__(self, parent: QWidget | None, dialog: QProgressDialog, thread: QThread, on_done):
-        super().__init__(parent)
-        self.window, self.dialog, self.thread, self.on_done = parent, dialog, thread, on_done
-
-    @Slot(str, int, int)
-    def progress(self, text: str, done: int, total: int) -> None:
-        self.dialog.setMaximum(max(1, total))
-        self.dialog.setValue(done)
-        self.dialog.setLabelText(text)
-
-    @Slot(list)
-    def finished(self, reports: list) -> None:
-        self.dialog.close()
-        self.thread.quit()
-        self.thread.wait()
-        if self.on_done is not None:
-            self.on_done(reports)
-        else:
-            show_reports(self.window, reports)
-
-
-def merge_files(parent: QWidget | None, project_path, others: list[str], on_done=None) -> QThread:
-    """Merge `others` into the project with a progress dialog; `on_done(reports)` runs afterwards
-    (default: a message box with each report). Returns the running thread."""
-    dialog = QProgressDialog("Merging…", None, 0, 100, parent)
-    dialog.setWindowTitle("Merge colleague's project")
-    dialog.setMinimumDuration(0)
-    thread = QThread(parent)
-    worker = MergeWorker(project_path, list(others))
-    worker.moveToThread(thread)
-    run = _MergeRun(parent, dialog, thread, on_done)
-    thread.started.connect(worker.run)
-    worker.progress.connect(run.progress)
-    worker.finished.connect(run.finished)
-    thread._keep = (worker, run, dialog)  # alive as long as the thread
-    thread.start()
-    return thread
+def merge_files(parent: QWidget | None, project_path, others: list[str], on_done=None) -> ProjectJob:
+    """Merge `others` into the project with a progress dialog and Cancel; `on_done(reports)` runs
+    afterwards (default: a message box with each report). Returns the running job."""
+    return run_job(parent, project_path, merge_work(list(others)), title="Merging",
+                   on_done=on_done or (lambda reports: show_reports(parent, reports)))
 
 
 def show_reports(parent: QWidget | None, reports: list[MergeReport]) -> None:
@@ -86,7 +50,7 @@ def show_reports(parent: QWidget | None, reports: list[MergeReport]) -> None:
     box.exec()
 
 
-def choose_and_merge(parent: QWidget | None, project_path, on_done=None) -> QThread | None:
+def choose_and_merge(parent: QWidget | None, project_path, on_done=None) -> ProjectJob | None:
     """Ask for colleagues' project files, then merge them (see merge_files)."""
     files, _ = QFileDialog.getOpenFileNames(parent, "Merge colleague's project", "",
                                             "Annotator projects (*.db *.sqlite);;All files (*)")

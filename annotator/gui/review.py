@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 from dataclasses import replace
-from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
@@ -27,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.adjudicate import (
-    adjudication_values,
     Disagreement,
+    adjudication_values,
     disagreements,
     item_side_by_side,
     restore_adjudication,
@@ -36,7 +35,7 @@ from annotator.core.adjudicate import (
     with_adjudication,
 )
 from annotator.core.store import Project, open_project
-from annotator.gui.jobs import ProjectJob
+from annotator.gui.jobs import ProjectJob, run_job
 
 COLUMNS = ("Task", "Level", "Article", "Title", "Annotators' values", "Adjudicated", "By")
 
@@ -159,6 +158,7 @@ class ReviewWindow(QWidget):
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #a40000")
+        self.problem.hide()
 
         undo = self.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
@@ -199,13 +199,9 @@ class ReviewWindow(QWidget):
         if self.job is not None:
             return
         self.count_label.setText("Finding the items where annotators differ…")
-        job = ProjectJob(Path(self.project.path), lambda project, progress, cancelled: disagreements(project), self,
-                         read_only=True)
-        job.done.connect(self._loaded)
-        job.failed.connect(self._load_failed)
-        job.finished.connect(self._load_ended)
-        self.job = job
-        job.start()
+        self.job = run_job(self, self.project.path, lambda project, progress, cancelled: disagreements(project),
+                           read_only=True, on_done=self._loaded, on_failed=self._load_failed,
+                           on_ended=self._load_ended)
 
     def _loaded(self, items: list[Disagreement]) -> None:
         self.model.set_items(items)
@@ -237,6 +233,7 @@ class ReviewWindow(QWidget):
         d = self.current_item()
         self.value_box.clear()
         self.problem.clear()
+        self.problem.hide()
         self._show_adjudicator(d)
         if d is None:
             self.detail.clear()
@@ -292,6 +289,7 @@ class ReviewWindow(QWidget):
                 value = "; ".join(adjudication_values(self.project, d.task_id, value))
             except ValueError as exc:
                 self.problem.setText(f"Not stored: {exc}.")
+                self.problem.show()
                 return False
         self.adjudicate(d, value)
         self._select_next_open(self.table.currentIndex().row())

@@ -45,14 +45,16 @@ def work(project) -> dict[str, set]:
     return {
         "labels": set(c.execute(
             f"SELECT a.uid, {q.format('l.quote_id')}, l.annotator, t.name, o.name FROM labels l "
-            "JOIN articles a ON a.id = l.article_id JOIN tasks t ON t.id = l.task_id JOIN options o ON o.id = l.option_id")),
+            "JOIN articles a ON a.id = l.article_id JOIN tasks t ON t.id = l.task_id "
+            "JOIN options o ON o.id = l.option_id")),
         "verdicts": set(c.execute(
             f"SELECT {q.format('v.quote_id')}, v.annotator, v.status, v.speaker FROM quote_labels v")),
         "statuses": set(c.execute(
-            "SELECT a.uid, s.annotator, s.status, s.note FROM article_status s JOIN articles a ON a.id = s.article_id")),
+            "SELECT a.uid, s.annotator, s.status, s.note FROM article_status s "
+            "JOIN articles a ON a.id = s.article_id")),
         "human_quotes": set(c.execute(
-            "SELECT a.uid, q.start, q.\"end\", q.annotator, q.text FROM quotes q JOIN articles a ON a.id = q.article_id "
-            "WHERE q.origin = 'human'")),
+            "SELECT a.uid, q.start, q.\"end\", q.annotator, q.text FROM quotes q "
+            "JOIN articles a ON a.id = q.article_id WHERE q.origin = 'human'")),
         "human_mentions": set(c.execute(
             "SELECT a.uid, m.start, m.\"end\", m.annotator FROM mentions m JOIN articles a ON a.id = m.article_id "
             "WHERE m.origin = 'human'")),

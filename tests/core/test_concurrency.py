@@ -9,6 +9,7 @@ import time
 import pytest
 
 from annotator.core import labels
+from annotator.core.records import text_uid
 from annotator.core.scheme import load_scheme
 from annotator.core.store import open_project
 from tests.paths import REPO
@@ -75,7 +76,8 @@ def labelled_project(tmp_path):
     project = open_project(path)
     load_scheme(project)
     with project.write() as db:
-        db["articles"].insert_all({"uid": f"base{i}", "title": f"Base {i}", "text": f"Base article {i}."}
+        db["articles"].insert_all({"uid": text_uid(f"Base article {i}."), "title": f"Base {i}",
+                                   "text": f"Base article {i}."}
                                   for i in range(200))
     project.close()
     return path
@@ -139,9 +141,11 @@ def test_merge_while_labelling(labelled_project, tmp_path):
     project = open_project(theirs)
     stance = load_scheme(project).stance_task()
     with project.write() as db:
-        db["articles"].insert_all({"uid": f"base{i}", "title": f"Base {i}", "text": f"Base article {i}."}
+        db["articles"].insert_all({"uid": text_uid(f"Base article {i}."), "title": f"Base {i}",
+                                   "text": f"Base article {i}."}
                                   for i in range(200))
-        db["articles"].insert_all({"uid": f"theirs{i}", "title": f"Theirs {i}", "text": f"Their article {i}."}
+        db["articles"].insert_all({"uid": text_uid(f"Their article {i}."), "title": f"Theirs {i}",
+                                   "text": f"Their article {i}."}
                                   for i in range(3000))
     for article_id in range(1, 201):
         labels.set_choice(project, article_id, "carla", stance.id, stance.options[article_id % 3].id)

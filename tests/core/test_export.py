@@ -132,10 +132,15 @@ def test_quote_level_columns_and_origins(sample, tmp_path):
     out = tmp_path / "q.csv"
     result = write_export(project, out, level="quote")
     assert result.columns == ["article_id", "quote_id", "quote", "start", "end", "speaker", "entity_id",
-                              "entity_name", "stance", "annotator", "origin"]
+                              "entity_name", "form", "content", "stance", "annotator", "origin"]
     df = pd.read_csv(out, keep_default_na=False, dtype={"entity_id": str})
     rows = {(r.quote_id, r.annotator): r for r in df.itertuples()}
-    assert set(rows) == {(1, "ann"), (1, "ben"), (2, "ann"), (ids["human_quote"], "ann")}  # ben rejected 2
+    # the quotes each annotator checked: ben rejected 2, ann never looked at it
+    assert set(rows) == {(1, "ann"), (1, "ben"), (ids["human_quote"], "ann")}
+    write_export(project, out, level="quote", include_unchecked=True)
+    df = pd.read_csv(out, keep_default_na=False, dtype={"entity_id": str})
+    rows = {(r.quote_id, r.annotator): r for r in df.itertuples()}
+    assert set(rows) == {(1, "ann"), (1, "ben"), (2, "ann"), (ids["human_quote"], "ann")}
     ann1, ben1 = rows[(1, "ann")], rows[(1, "ben")]
     assert (ann1.origin, ann1.speaker, ann1.entity_id, ann1.entity_name, ann1.stance) == (
         "confirmed", "Li Wei", "1", "Li Wei", "against")
@@ -227,9 +232,10 @@ def test_quote_rows_of_an_annotator_whose_name_looks_like_a_formula(sample, tmp_
 
     project, _ = sample
     labels.ensure_annotator(project, "=evil")
-    labels.set_status(project, 1, "=evil", "labelled")  # worked on article 1, so its detected quotes count
-    safe = _read(write_export(project, tmp_path / "q.csv", level="quote").path)
-    raw = _read(write_export(project, tmp_path / "r.csv", level="quote", neutralise=False).path)
+    labels.set_status(project, 1, "=evil", "labelled")  # worked on article 1: its detections, if unchecked ones
+    safe = _read(write_export(project, tmp_path / "q.csv", level="quote", include_unchecked=True).path)
+    raw = _read(write_export(project, tmp_path / "r.csv", level="quote", neutralise=False,
+                             include_unchecked=True).path)
     assert "'=evil" in set(safe["annotator"]) and "=evil" not in set(safe["annotator"])
     assert "=evil" in set(raw["annotator"])
 
@@ -244,3 +250,67 @@ def test_a_detected_quote_replaced_by_an_annotators_own_is_left_out_of_their_row
     pairs = set(zip(after["quote_id"], after["annotator"]))
     assert ("1", "ann") not in pairs and ("1", "ben") in pairs
     assert len(after) == len(before) - 1
+
+
+def test_adjudicated_export_says_where_each_value_comes_from(sample, tmp_path):
+    """Read back with pandas: an unsettled task is empty (value and 0/1 columns), one coder is 'single'
+    not 'agreed', and `<task>_source` names the source of every value."""
+    from annotator.core import labels
+    from tests.fixtures.review.sample import option
+
+    project, ids = sample
+    scheme = load_scheme(project)
+    labels.set_choice(project, 4, "cleo", ids["stance"], option(scheme, "stance", "article", "against"))
+    set_adjudication(project, 2, ids["stance"], "neutral", "zoe")
+    out = tmp_path / "adj.csv"
+    write_export(project, out, adjudicated=True)
+    assert column_names(scheme, "article", adjudicated=True)[7:11] == ["stance", "stance_source", "topics",
+                                                                        "topic_economy"]
+    df = pd.read_csv(out).set_index("article_id")  # no options: what a researcher would type
+    # article 1: stance agreed by ann and ben; topics differ and nobody settled them
+    assert (df.loc[1, "stance"], df.loc[1, "stance_source"]) == ("against", "agreed")
+    assert df.loc[1, "topics_source"] == "disputed" and pd.isna(df.loc[1, "topics"])
+    assert df.loc[1, TOPICS].isna().all()  # not 0: nobody said "none of these"
+    # article 2: stance adjudicated; topics differ
+    assert (df.loc[2, "stance"], df.loc[2, "stance_source"]) == ("neutral", "adjudicated")
+    assert df.loc[2, TOPICS].isna().all() and df.loc[2, "topics_source"] == "disputed"
+    # article 3: only ann, who finished it choosing no topic: hers, and 'single'
+    assert (df.loc[3, "stance"], df.loc[3, "stance_source"]) == ("neutral", "single")
+    assert df.loc[3, "topics_source"] == "single" and (df.loc[3, TOPICS] == 0).all()
+    # article 4: cleo's stance only, and she did not finish it: topics not coded at all
+    assert (df.loc[4, "stance"], df.loc[4, "stance_source"]) == ("against", "single")
+    assert pd.isna(df.loc[4, "topics_source"]) and df.loc[4, TOPICS].isna().all()
+    set_adjudication(project, 1, ids["topic"], ["economy"], "zoe")
+    write_export(project, out, adjudicated=True)
+    df = pd.read_csv(out).set_index("article_id")
+    assert df.loc[1, "topics_source"] == "adjudicated" and df.loc[1, "topics"] == "economy"
+    assert df.loc[1, "topic_economy"] == 1 and df.loc[1, "topic_security"] == 0
+
+
+def test_adjudicated_quote_export_has_sources_too(sample, tmp_path):
+    project, _ = sample
+    out = tmp_path / "adjq.csv"
+    write_export(project, out, level="quote", adjudicated=True)
+    q = pd.read_csv(out).set_index("quote_id")
+    assert q.loc[1, "stance_source"] == "disputed" and pd.isna(q.loc[1, "stance"])  # ann against, ben neutral
+
+
+def test_quote_export_leaves_out_detections_the_annotator_never_saw(sample, tmp_path):
+    """An annotator who looked at one quote of an article with many gets one row, not one per detection
+    under her name; --include-unchecked brings the others back, marked origin auto."""
+    from annotator.core import annotate, labels
+
+    project, _ = sample
+    with project.write() as db:
+        db["quotes"].insert_all({"article_id": 3, "start": i, "end": i + 3, "text": TEXTS[2][i:i + 3],
+                                 "origin": "auto", "confidence": 0.7} for i in range(0, 40, 4))
+    first = project.conn.execute("SELECT min(id) FROM quotes WHERE article_id = 3").fetchone()[0]
+    labels.ensure_annotator(project, "alice")
+    annotate.confirm_quote(project, first, "alice")
+    out = tmp_path / "q.csv"
+    write_export(project, out, level="quote", annotator="alice")
+    df = pd.read_csv(out)
+    assert list(zip(df.quote_id, df.origin, strict=True)) == [(first, "confirmed")]
+    write_export(project, out, level="quote", annotator="alice", include_unchecked=True)
+    df = pd.read_csv(out)
+    assert len(df) == 10 and set(df.origin) == {"confirmed", "auto"}

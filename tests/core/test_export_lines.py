@@ -88,11 +88,12 @@ def awkward(tmp_project):
 @pytest.mark.parametrize("level", ["article", "quote"])
 @pytest.mark.parametrize("neutralise", [True, False])
 @pytest.mark.parametrize("annotator", [None, "ann", "Smith, J.", '"Quoted"', "nobody"])
-def test_lines_are_what_the_csv_module_writes(awkward, tmp_path, level, neutralise, annotator):
-    kw = {"level": level, "neutralise": neutralise, "annotator": annotator}
+@pytest.mark.parametrize("unchecked", [False, True])
+def test_lines_are_what_the_csv_module_writes(awkward, tmp_path, level, neutralise, annotator, unchecked):
+    kw = {"level": level, "neutralise": neutralise, "annotator": annotator, "include_unchecked": unchecked}
     written = _written(awkward, tmp_path / "x.csv", **kw)
     assert written == _via_csv_module(awkward, **kw)
-    if annotator is None:
+    if annotator is None and (unchecked or level == "article"):
         assert written.count("\r\n") > 10  # the fixture gives rows of every kind
 
 
@@ -105,8 +106,9 @@ def test_the_fixture_has_rows_of_every_kind(awkward, tmp_path):
     # statuses without labels (+plus, ann) around labels (Zoë), in the order of the names' bytes
     rows = list(csv.DictReader(io.StringIO(articles, newline="")))
     assert [r["annotator"] for r in rows if r["article_id"] == "6"] == ["'+plus", "Zoë", "ann"]
-    assert '5,10,"""Five,"" she said",0,4,"\'@Speaker, Jr.",3,"\'=Formula, Inc.",,"Smith, J.",corrected' in quotes
-    assert quotes.endswith("7,13,Seven,0,5,,,,,'+plus,human\r\n7,14,ev,1,3,,,,,,human\r\n")
+    assert ('5,10,"""Five,"" she said",0,4,"\'@Speaker, Jr.",3,"\'=Formula, Inc.",direct,"""Five,"" she said",,'
+            '"Smith, J.",corrected') in quotes
+    assert quotes.endswith("7,13,Seven,0,5,,,,direct,Seven,,'+plus,human\r\n7,14,ev,1,3,,,,direct,ev,,,human\r\n")
 
 
 @pytest.mark.parametrize("level", ["article", "quote"])

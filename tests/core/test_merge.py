@@ -174,3 +174,21 @@ def test_views_posing_as_tables_are_refused(tmp_project, tmp_path, colleague):
     conn.commit()
     conn.close()
     _refused(tmp_project, tricked, "no labels table")
+
+
+@pytest.mark.parametrize("stop_at", [1, 4, 8])
+def test_a_cancelled_merge_leaves_the_project_as_before(tmp_project, colleague, stop_at):
+    from annotator.core.merge import MergeCancelled
+
+    tmp_project.db["articles"].insert({"uid": "ours", "title": "Ours", "text": "Our own article."})
+    before = _counts(tmp_project)
+    steps = []
+
+    def progress(done, total, what):
+        steps.append(done)
+
+    with pytest.raises(MergeCancelled, match="nothing of this file was merged"):
+        merge_project(tmp_project, colleague, progress=progress, cancelled=lambda: len(steps) >= stop_at)
+    assert _counts(tmp_project) == before
+    assert not tmp_project.conn.in_transaction
+    assert merge_project(tmp_project, colleague).articles_added == 4  # and a merge afterwards works

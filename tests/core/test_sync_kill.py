@@ -69,7 +69,8 @@ def test_kill_9_at_random_points_then_sync_gives_exactly_the_union(tmp_path, tea
         truth = set().union(*(_own(projects[n], n)[0] for n in NAMES))
         statuses = set().union(*(_own(projects[n], n)[1] for n in NAMES))
         assert truth, "the workers labelled nothing"
-        on_server = {(uid, q or None, a, t, o) for uid, q, a, t, o in server_labels(team_server.dsn, team_server.schema)}
+        on_server = {(uid, q or None, a, t, o)
+                     for uid, q, a, t, o in server_labels(team_server.dsn, team_server.schema)}
         assert on_server == truth
         assert sync_project(lead).ok
         for project in [*projects.values(), lead]:
@@ -77,8 +78,8 @@ def test_kill_9_at_random_points_then_sync_gives_exactly_the_union(tmp_path, tea
             assert {r for r in work(project)["statuses"] if r[1] in NAMES} == statuses
             assert status_line(project)["pending"] == 0
             doubled = project.conn.execute(
-                "SELECT count(*) - count(DISTINCT article_id || ':' || annotator || ':' || task_id || ':' || option_id) "
-                "FROM labels").fetchone()[0]
+                "SELECT count(*) - count(DISTINCT article_id || ':' || annotator || ':' || task_id || ':' || "
+                "option_id) FROM labels").fetchone()[0]
             assert doubled == 0
         with psycopg.connect(team_server.dsn) as pg:
             assert pg.execute(f'SELECT count(*) - count(DISTINCT (article_uid, annotator)) '

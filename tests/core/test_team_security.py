@@ -58,7 +58,8 @@ def test_an_annotator_cannot_change_another_annotators_label(team):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             ann.execute(f"DELETE FROM \"{s}\".labels WHERE annotator = 'Bob'")
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
-            ann.execute(f"INSERT INTO \"{s}\".article_status (article_uid, annotator, status) VALUES ('x', 'Bob', 'todo')")
+            ann.execute(f"INSERT INTO \"{s}\".article_status (article_uid, annotator, status) "
+                        "VALUES ('x', 'Bob', 'todo')")
         # her own rows she may change
         assert ann.execute(f"UPDATE \"{s}\".article_status SET note = 'ok' WHERE annotator = 'Ann'").rowcount == 3
     with _as(server.dsn) as admin:

@@ -89,7 +89,7 @@ def test_screenshots(qtbot, tmp_project):
     qtbot.waitUntil(lambda: panel.job is None, timeout=10_000)  # computed in a worker thread
     qtbot.wait(50)  # the new rows laid out
     assert panel.tabs.count() == 4  # three tasks and quotes
-    assert panel.progress_layout.count() == 6  # a name and a bar for each of ann, ben, cleo
+    assert panel.progress_layout.count() == 4  # a name and a bar for ann and ben (cleo, registered, did no work)
     assert panel.chart.rows
     panel.grab().save(str(SHOTS / "agreement.png"))
     assert (SHOTS / "review.png").stat().st_size > 1000
@@ -250,3 +250,59 @@ def test_the_adjudicator_is_asked_once_with_the_annotator_offered(qtbot, setting
     assert adjudicator_for(settings, ["ann", "ben"], "ann") == "Pat (adjudicator)"
     assert seen == [("Who adjudicates?", "ann")]
     assert adjudicator_for(settings, ["ann"], "ben") == "Pat (adjudicator)" and len(seen) == 1
+
+
+def test_cancelling_a_merge_from_the_window_merges_nothing(qtbot, tmp_path, monkeypatch):
+    """Cancel pressed while merging: the project is as it was, and the report says so."""
+    import threading
+
+    from annotator.core import merge
+    from annotator.core.store import open_project
+    from annotator.gui.merge_action import merge_files
+
+    other = tmp_path / "other.db"
+    with open_project(other) as project:
+        build_sample(project)
+    target = tmp_path / "t.db"
+    with open_project(target) as project:
+        project.db["articles"].insert({"uid": "ours", "title": "Ours", "text": "Our own article."})
+    gate = threading.Event()
+    real = merge._merge_quotes
+
+    def slow_quotes(*args):  # the merge waits half-way until Cancel has been pressed
+        gate.wait(10)
+        return real(*args)
+
+    monkeypatch.setattr(merge, "_merge_quotes", slow_quotes)
+    got = []
+    job = merge_files(None, target, [str(other)], on_done=got.extend)
+    qtbot.waitUntil(lambda: "quotes" in job.dialog.labelText(), timeout=10_000)  # half-way
+    from PySide6.QtWidgets import QPushButton
+
+    next(b for b in job.dialog.findChildren(QPushButton) if b.text() == "Cancel").click()
+    gate.set()
+    qtbot.waitUntil(lambda: len(got) == 1, timeout=20_000)
+    assert "cancelled" in got[0].refused
+    with open_project(target) as project:
+        assert [r[0] for r in project.conn.execute("SELECT uid FROM articles")] == ["ours"]
+        assert project.db["labels"].count == 0
+
+
+def test_export_dialog_proposes_a_file_name_per_level_and_labels(qtbot, tmp_project):
+    from annotator.gui.export_dialog import ADJUDICATED, ExportDialog
+
+    build_sample(tmp_project)
+    dialog = ExportDialog(tmp_project.path, ["ann", "ben"])
+    qtbot.addWidget(dialog)
+    names = set()
+    for level in ("article", "quote"):
+        dialog.level.setCurrentIndex(dialog.level.findData(level))
+        for who in ("All annotators", "ann", ADJUDICATED):
+            dialog.who.setCurrentText(who)
+            names.add(dialog.path.text())
+    assert len(names) == 6 and all(n.endswith(".csv") for n in names)
+    dialog.format.setCurrentIndex(dialog.format.findData("jsonl"))
+    assert dialog.path.text().endswith("_quotes_adjudicated.jsonl")
+    dialog.path.setText(str(tmp_project.path.with_name("mine.csv")))  # typed by the person: kept
+    dialog.level.setCurrentIndex(dialog.level.findData("article"))
+    assert dialog.path.text().endswith("mine.csv")

@@ -16,6 +16,9 @@ import can tell our codes from codes added in another tool.
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
+import io
 import json
 import os
 import re
@@ -46,14 +49,28 @@ _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-
 _DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?$")
 
 
+_NAMESPACE_BYTES = NAMESPACE.bytes
+
+
 def guid(*parts) -> str:
-    return str(uuid.uuid5(NAMESPACE, "\x1f".join(str(p) for p in parts)))
+    """uuid5(NAMESPACE, parts joined by \\x1f) as text, without building a UUID object (an export
+    makes one per coding: hundreds of thousands)."""
+    h = hashlib.sha1(_NAMESPACE_BYTES + "\x1f".join([str(p) for p in parts]).encode("utf-8")).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
 
 
+_VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
+
+
+_VARIABLE_GUIDS = {name: guid("variable", name) for name in VARIABLES}
+
+
+@functools.lru_cache(maxsize=65536)
 def code_guid(*parts) -> str:
     return guid("code", *parts)
 
 
+@functools.lru_cache(maxsize=65536)
 def user_guid(name: str | None) -> str:
     return guid("user", DETECTOR) if name is None else guid("user", name)
 
@@ -61,10 +78,6 @@ def user_guid(name: str | None) -> str:
 def xml_text(value) -> str:
     """Text XML 1.0 can hold (control characters other than tab and newlines dropped)."""
     return _NOT_XML.sub("", str(value))
-
-
-def _when(value: str | None) -> dict:
-    return {"creationDateTime": value} if value and _DATETIME.match(value) else {}
 
 
 def _q(tag: str) -> str:
@@ -165,64 +178,81 @@ def _codebook(conn, scheme) -> tuple[etree._Element, dict, dict]:
 
 
 def _write_qde(project: Project, scheme, qde, zf: zipfile.ZipFile, total: int, counts: list, progress, cancelled):
+    """The document as text, element by element: the sources are written as strings (an lxml element
+    per coding costs several times more, and an export has hundreds of thousands); the small head
+    (users, code book, variables) goes through lxml."""
     conn = project.conn
     people = _people(conn)
     form = "form" if has_form_column(conn) else "NULL"
     option_codes = {o.id: code_guid("option", t.level, t.name, o.name) for t in scheme.tasks for o in t.options}
-    now = utc_now()
-    notes: list[etree._Element] = []
+    notes: list[str] = []
     links: list[tuple[str, str]] = []
-    with etree.xmlfile(qde, encoding="utf-8") as xf:
-        xf.write_declaration()
-        with xf.element(_q("Project"), {"name": xml_text(project.path.stem), "origin": f"{ORIGIN} {annotator.__version__}",
-                                        "creationDateTime": now}, nsmap={None: NS}):
-            users = _root(_q("Users"))
-            etree.SubElement(users, _q("User"), guid=user_guid(None), name=DETECTOR)
-            for name in people:
-                etree.SubElement(users, _q("User"), guid=user_guid(name), name=xml_text(name))
-            xf.write(users)
-            book, entity_codes, speaker_codes = _codebook(conn, scheme)
-            xf.write(book)
-            variables = _root(_q("Variables"))
-            for name in VARIABLES:
-                etree.SubElement(variables, _q("Variable"), guid=guid("variable", name), name=name,
-                                 typeOfVariable="Text")
-            xf.write(variables)
+    out = io.TextIOWrapper(qde, encoding="utf-8", newline="\n", write_through=False)
+    out.write("<?xml version='1.0' encoding='UTF-8'?>\n")
+    out.write(f'<Project xmlns="{NS}" name={_attr(project.path.stem)} '
+              f'origin={_attr(f"{ORIGIN} {annotator.__version__}")} creationDateTime="{utc_now()}">')
+    users = _root(_q("Users"))
+    etree.SubElement(users, _q("User"), guid=user_guid(None), name=DETECTOR)
+    for name in people:
+        etree.SubElement(users, _q("User"), guid=user_guid(name), name=xml_text(name))
+    book, entity_codes, speaker_codes = _codebook(conn, scheme)
+    variables = _root(_q("Variables"))
+    for name in VARIABLES:
+        etree.SubElement(variables, _q("Variable"), guid=guid("variable", name), name=name, typeOfVariable="Text")
+    for element in (users, book, variables):
+        out.write(etree.tostring(element, encoding="unicode"))
 
-            def speaker_code(name, entity_id):
-                if entity_id is not None and entity_id in entity_codes:
-                    return entity_codes[entity_id]
-                return speaker_codes.get(name) if name else None
+    def speaker_code(name, entity_id):
+        if entity_id is not None and entity_id in entity_codes:
+            return entity_codes[entity_id]
+        return speaker_codes.get(name) if name else None
 
-            with xf.element(_q("Sources")):
-                done, last = 0, 0
-                while True:
-                    if cancelled is not None and cancelled():
-                        raise ExchangeCancelled("cancelled")
-                    rows = conn.execute(
-                        "SELECT id, uid, title, outlet, published, url, authors, language, text FROM articles "
-                        "WHERE id > ? ORDER BY id LIMIT ?", [last, BATCH]).fetchall()
-                    if not rows:
-                        break
-                    lo, last = rows[0][0], rows[-1][0]
-                    batch = _batch(conn, lo, last, form)
-                    for row in rows:
-                        source = _source(row, batch, option_codes, speaker_code, notes, links, zf, counts)
-                        xf.write(source)
-                    done += len(rows)
-                    counts[0] = done
-                    if progress is not None:
-                        progress(done, total, "articles")
-            if notes:
-                with xf.element(_q("Notes")):
-                    for note in notes:
-                        xf.write(note)
-            if links:
-                with xf.element(_q("Links")):
-                    for quote_guid, mention_guid in links:
-                        xf.write(_root(_q("Link"), guid=guid("link", quote_guid, mention_guid),
-                                               name="said by", direction="OneWay", originGUID=quote_guid,
-                                               targetGUID=mention_guid))
+    out.write("<Sources>")
+    done, last = 0, 0
+    while True:
+        if cancelled is not None and cancelled():
+            raise ExchangeCancelled("cancelled")
+        rows = conn.execute(
+            "SELECT id, uid, title, outlet, published, url, authors, language, text FROM articles "
+            "WHERE id > ? ORDER BY id LIMIT ?", [last, BATCH]).fetchall()
+        if not rows:
+            break
+        lo, last = rows[0][0], rows[-1][0]
+        batch = _batch(conn, lo, last, form)
+        for row in rows:
+            out.write(_source(row, batch, option_codes, speaker_code, notes, links, zf, counts))
+        done += len(rows)
+        counts[0] = done
+        if progress is not None:
+            progress(done, total, "articles")
+    out.write("</Sources>")
+    if notes:
+        out.write("<Notes>")
+        out.writelines(notes)
+        out.write("</Notes>")
+    if links:
+        out.write("<Links>")
+        for quote_guid, mention_guid in links:
+            out.write(f'<Link guid="{guid("link", quote_guid, mention_guid)}" name="said by" direction="OneWay" '
+                      f'originGUID="{quote_guid}" targetGUID="{mention_guid}"/>')
+        out.write("</Links>")
+    out.write("</Project>\n")
+    out.flush()
+    out.detach()
+
+
+_ATTR = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;",
+                       "\t": "&#9;"})
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+
+
+def _attr(value) -> str:
+    """An attribute value, quoted and escaped (line breaks and tabs as character references)."""
+    return '"' + xml_text(value).translate(_ATTR) + '"'
+
+
+def _text(value) -> str:
+    return xml_text(value).translate(_TEXT)
 
 
 def _batch(conn, lo: int, hi: int, form: str) -> dict:
@@ -253,24 +283,28 @@ def _batch(conn, lo: int, hi: int, form: str) -> dict:
     return out
 
 
-def _coding(parent, code: str, user: str | None, when: str | None = None, key=()) -> None:
-    c = etree.SubElement(parent, _q("Coding"), guid=guid("coding", parent.get("guid"), code, user or "", *key),
-                         creatingUser=user_guid(user), **_when(when))
-    etree.SubElement(c, _q("CodeRef"), targetGUID=code)
+def _coding(parts: list, sel_guid: str, code: str, user: str | None, when: str | None = None, key=()) -> None:
+    stamp = f' creationDateTime="{when}"' if when and _DATETIME.match(when) else ""
+    parts.append(f'<Coding guid="{guid("coding", sel_guid, code, user or "", *key)}" creatingUser="{user_guid(user)}"'
+                 f'{stamp}><CodeRef targetGUID="{code}"/></Coding>')
 
 
-def _selection(parent, key: str, start: int, end: int, name: str, user: str | None, when: str | None = None):
-    return etree.SubElement(parent, _q("PlainTextSelection"), guid=key, name=xml_text(name)[:200],
-                            startPosition=str(start), endPosition=str(end), creatingUser=user_guid(user),
-                            **_when(when))
+def _selection(parts: list, key: str, start: int, end: int, name: str, user: str | None, when: str | None = None,
+               description: str | None = None) -> None:
+    """Opens a PlainTextSelection (the caller adds its codings and closes it)."""
+    stamp = f' creationDateTime="{when}"' if when and _DATETIME.match(when) else ""
+    parts.append(f'<PlainTextSelection guid="{key}" name={_attr(xml_text(name)[:200])} startPosition="{start}" '
+                 f'endPosition="{end}" creatingUser="{user_guid(user)}"{stamp}>')
+    if description:
+        parts.append(f"<Description>{_text(description)}</Description>")
 
 
-def _source(row, batch: dict, option_codes: dict, speaker_code, notes: list, links: list, zf, counts) -> etree._Element:
+def _source(row, batch: dict, option_codes: dict, speaker_code, notes: list, links: list, zf, counts) -> str:
     article_id, uid, title, outlet, published, url, authors, language, text = row
     source_guid = guid("article", uid)
     zf.writestr(f"sources/{source_guid}.txt", text.encode("utf-8"))
-    source = _root(_q("TextSource"), guid=source_guid, name=xml_text(title or f"article {article_id}"),
-                           plainTextPath=f"internal://{source_guid}.txt")
+    parts = [f'<TextSource guid="{source_guid}" name={_attr(title or f"article {article_id}")} '
+             f'plainTextPath="internal://{source_guid}.txt">']
     labels = batch["labels"].get(article_id, [])
     statuses = batch["status"].get(article_id, [])
     # article labels and status, one selection over the whole text per annotator
@@ -282,9 +316,11 @@ def _source(row, batch: dict, option_codes: dict, speaker_code, notes: list, lin
         if status in STATUSES:
             whole[who].append((code_guid("status", status), when))
     for who in sorted(whole, key=str.casefold):
-        sel = _selection(source, guid("labels", uid, who), 0, len(text), f"labels by {who}", who)
+        key = guid("labels", uid, who)
+        _selection(parts, key, 0, len(text), f"labels by {who}", who)
         for code, when in whole[who]:
-            _coding(sel, code, who, when)
+            _coding(parts, key, code, who, when)
+        parts.append("</PlainTextSelection>")
     quote_labels: dict[int, list] = defaultdict(list)
     for quote_id, who, option_id, when in labels:
         if quote_id is not None and option_id in option_codes:
@@ -294,6 +330,7 @@ def _source(row, batch: dict, option_codes: dict, speaker_code, notes: list, lin
         verdicts[quote_id].append((who, status, speaker, entity_id, when))
     mention_guids = {}
     seen: set[str] = set()
+    mention_code = code_guid("mention")
     for mid, start, end, mtext, name, entity_id, origin, who, when in batch["mentions"].get(article_id, []):
         who = who if origin == "human" else None
         key = guid("mention", uid, start, end, who or "")
@@ -301,13 +338,14 @@ def _source(row, batch: dict, option_codes: dict, speaker_code, notes: list, lin
             key = guid("mention", key)
         seen.add(key)
         mention_guids[mid] = key
-        sel = _selection(source, key, start, end, mtext or text[start:end], who, when)
-        if name and name != (mtext or text[start:end]):
-            etree.SubElement(sel, _q("Description")).text = xml_text(f"Name: {name}")
-        _coding(sel, code_guid("mention"), who, when)
+        written = mtext or text[start:end]
+        _selection(parts, key, start, end, written, who, when,
+                   f"Name: {name}" if name and name != written else None)
+        _coding(parts, key, mention_code, who, when)
         code = speaker_code(name, entity_id)
         if code and entity_id is not None:
-            _coding(sel, code, who, when)
+            _coding(parts, key, code, who, when)
+        parts.append("</PlainTextSelection>")
         counts[2] += 1
     for qid, start, end, qtext, qform, speaker, entity_id, mention_id, origin, who, when in \
             batch["quotes"].get(article_id, []):
@@ -316,37 +354,37 @@ def _source(row, batch: dict, option_codes: dict, speaker_code, notes: list, lin
         while key in seen:
             key = guid("quote", key)
         seen.add(key)
-        sel = _selection(source, key, start, end, qtext or text[start:end], who, when)
         code = speaker_code(speaker, entity_id)
-        if speaker:
-            etree.SubElement(sel, _q("Description")).text = xml_text(f"Speaker: {speaker}")
-        _coding(sel, code_guid("form", quote_form(qform)), who, when)
+        _selection(parts, key, start, end, qtext or text[start:end], who, when,
+                   f"Speaker: {speaker}" if speaker else None)
+        _coding(parts, key, code_guid("form", quote_form(qform)), who, when)
         if code:
-            _coding(sel, code, who, when)
+            _coding(parts, key, code, who, when)
         for v_who, status, v_speaker, v_entity, v_when in verdicts.get(qid, []):
-            _coding(sel, code_guid("verdict", status), v_who, v_when)
+            _coding(parts, key, code_guid("verdict", status), v_who, v_when)
             v_code = speaker_code(v_speaker, v_entity) if status == "corrected" else None
             if v_code:
-                _coding(sel, v_code, v_who, v_when, key=("verdict",))
+                _coding(parts, key, v_code, v_who, v_when, key=("verdict",))
         for l_who, option_code, l_when in quote_labels.get(qid, []):
-            _coding(sel, option_code, l_who, l_when)
+            _coding(parts, key, option_code, l_who, l_when)
+        parts.append("</PlainTextSelection>")
         if mention_id in mention_guids:
             links.append((key, mention_guids[mention_id]))
         counts[1] += 1
     for who, _status, note, when in statuses:
         if note:
             note_guid = guid("note", uid, who)
-            el = _root(_q("Note"), guid=note_guid, name=xml_text(f"{who} on {title or 'article'}")[:200],
-                               creatingUser=user_guid(who), **_when(when))
-            etree.SubElement(el, _q("PlainTextContent")).text = xml_text(note)
-            notes.append(el)
-            etree.SubElement(source, _q("NoteRef"), targetGUID=note_guid)
+            stamp = f' creationDateTime="{when}"' if when and _DATETIME.match(when) else ""
+            note_name = xml_text(f"{who} on {title or 'article'}")[:200]
+            notes.append(f'<Note guid="{note_guid}" name={_attr(note_name)} creatingUser="{user_guid(who)}"{stamp}>'
+                         f"<PlainTextContent>{_text(note)}</PlainTextContent></Note>")
+            parts.append(f'<NoteRef targetGUID="{note_guid}"/>')
     for name, value in zip(VARIABLES, (title, outlet, published, url, _authors(authors), language, uid), strict=True):
         if value:
-            vv = etree.SubElement(source, _q("VariableValue"))
-            etree.SubElement(vv, _q("VariableRef"), targetGUID=guid("variable", name))
-            etree.SubElement(vv, _q("TextValue")).text = xml_text(value)
-    return source
+            parts.append(f'<VariableValue><VariableRef targetGUID="{_VARIABLE_GUIDS[name]}"/>'
+                         f"<TextValue>{_text(value)}</TextValue></VariableValue>")
+    parts.append("</TextSource>")
+    return "".join(parts)
 
 
 def _authors(value: str | None) -> str | None:

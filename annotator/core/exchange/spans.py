@@ -116,11 +116,17 @@ def _fill(conn, articles: dict[int, ArticleSpans], lo: int, hi: int, annotator: 
         WHERE q.article_id BETWEEN :lo AND :hi
           AND ((q.origin = 'auto'
                 AND NOT EXISTS (SELECT 1 FROM quote_labels ql WHERE ql.quote_id = q.id AND ql.status = 'rejected' {who})
-                AND NOT EXISTS (SELECT 1 FROM quotes r WHERE r.replaces_id = q.id {mine.replace('q.', 'r.')}))
+)
                OR (q.origin = 'human' {mine}))
         ORDER BY q.article_id, q.start, q.id""", params).fetchall()
+    # quotes a person replaced by their own (rare, and replaces_id has no index: read them once)
+    replaced = {r[0] for r in conn.execute(
+        f"SELECT replaces_id FROM quotes WHERE replaces_id IS NOT NULL AND article_id BETWEEN :lo AND :hi "
+        f"{'' if annotator is None else 'AND annotator IS :ann'}", params)}
     by_id: dict[int, QuoteSpan] = {}
     for qid, aid, start, end, text, qform, speaker, entity_id, mention_id, corrected in quotes:
+        if qid in replaced:
+            continue
         if corrected is not None:
             speaker, _, entity = corrected.partition(chr(31))
             entity_id = int(entity) if entity else None
@@ -133,7 +139,8 @@ def _fill(conn, articles: dict[int, ArticleSpans], lo: int, hi: int, annotator: 
         by_id[qid] = span
     mentions = conn.execute(f"""
         SELECT id, article_id, start, "end", text, name, entity_id FROM mentions
-        WHERE article_id BETWEEN :lo AND :hi {'' if annotator is None else "AND (origin != 'human' OR annotator IS :ann)"}
+        WHERE article_id BETWEEN :lo AND :hi
+              {'' if annotator is None else "AND (origin != 'human' OR annotator IS :ann)"}
         ORDER BY article_id, start, id""", params).fetchall()
     for mid, aid, start, end, text, name, entity_id in mentions:
         article = articles[aid]

@@ -2,8 +2,9 @@
 
 Every reader is a generator `read(source, options) -> Iterator[Article | ImportProblem]`. A reader
 yields an ImportProblem (naming the place) when the file cannot be imported whole and then stops;
-it never raises for bad input. The importer (annotator.core.importer) stores a file only when its
-reader finished without a problem, so a file is imported whole or not at all.
+it never raises for bad input. Every article leaves `read_source` through `validate.clean_article`
+(NUL out of the text, control characters out of the short fields, fields bounded). The importer (annotator.core.importer) stores a file only
+when its reader finished without a problem, so a file is imported whole or not at all.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ import zlib
 from collections.abc import Iterator
 
 from annotator.core.ingest.options import ReadOptions
-from annotator.core.ingest.source import KNOWN_SUFFIXES, Source, iter_sources
+from annotator.core.ingest.source import KNOWN_SUFFIXES, InputTooLarge, Source, iter_sources
 from annotator.core.records import Article, ImportProblem
+from annotator.core.validate import clean_article
 
 __all__ = ["KNOWN_SUFFIXES", "ReadOptions", "Source", "iter_sources", "read_source", "read_paths"]
 
@@ -27,10 +29,20 @@ def read_source(source: Source, options: ReadOptions | None = None) -> Iterator[
         yield ImportProblem(source.path, "the file is empty")
         return
     try:
-        name, reader = _reader_for(source)
+        yield from _read_with_its_reader(source, options)
+    except MemoryError:
+        yield ImportProblem(source.path, "the file is too large to read")
     except OSError as exc:
         yield ImportProblem(source.path, f"cannot be read ({exc.strerror or exc})")
-        return
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error) as exc:
+        # a zip member that is encrypted, damaged or packed with an unsupported method
+        yield ImportProblem(source.path, f"cannot be read from the archive ({exc or type(exc).__name__})")
+    except Exception as exc:  # a reader bug must not stop a batch of thousands of files
+        yield ImportProblem(source.path, f"unexpected error while reading: {type(exc).__name__}: {exc}")
+
+
+def _read_with_its_reader(source: Source, options: ReadOptions) -> Iterator[Article | ImportProblem]:
+    name, reader = _reader_for(source)
     if reader is None:
         if source.suffix == ".xml":  # only Factiva's XML delivery is read; other XML in a folder is passed over
             yield ImportProblem(source.path, "an XML file that is not a Factiva XML delivery (PPSResponse)",
@@ -45,16 +57,9 @@ def read_source(source: Source, options: ReadOptions | None = None) -> Iterator[
                     got = dataclasses.replace(got, reader=name)
                 else:
                     got.reader = name
-            yield got
-    except MemoryError:
-        yield ImportProblem(source.path, "the file is too large to read")
-    except OSError as exc:
-        yield ImportProblem(source.path, f"cannot be read ({exc.strerror or exc})")
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error) as exc:
-        # a zip member that is encrypted, damaged or packed with an unsupported method
-        yield ImportProblem(source.path, f"cannot be read from the archive ({exc or type(exc).__name__})")
-    except Exception as exc:  # a reader bug must not stop a batch of thousands of files
-        yield ImportProblem(source.path, f"unexpected error while reading: {type(exc).__name__}: {exc}")
+            yield clean_article(got) if isinstance(got, Article) else got
+    except InputTooLarge as exc:
+        yield ImportProblem(source.path, f"not read: {exc}", reader=name)
 
 
 def read_paths(paths, options: ReadOptions | None = None) -> Iterator[tuple[str, list[Article], ImportProblem | None]]:

@@ -7,10 +7,16 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
 from annotator.core.records import ImportProblem
+from annotator.core.validate import MAX_ARTICLE_CHARS
+
+# No line of an article file is longer: a line is read up to this and no further, so a file of
+# gigabytes with no line break fails at once in constant memory.
+MAX_LINE_CHARS = 2 * MAX_ARTICLE_CHARS
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -24,6 +30,10 @@ SNIFF_BYTES = 1 << 16
 
 class DecodeError(ValueError):
     """The bytes are not text in any encoding we can tell."""
+
+
+class LineTooLong(DecodeError):
+    """A line longer than any article could be (a whole dump on one line, or not text at all)."""
 
 
 def normalise_newlines(text: str) -> str:
@@ -98,6 +108,14 @@ def sniff_text(head: bytes) -> str:
     return normalise_newlines(head.decode(guess_encoding(head), errors="replace"))
 
 
+def decode_problem(path: str, exc: DecodeError) -> ImportProblem:
+    """The problem for a DecodeError, its "line N: " (if any) as the problem's line."""
+    found = re.match(r"line (\d+): (.*)", str(exc), re.DOTALL)
+    if found:
+        return ImportProblem(path, found[2], line=int(found[1]))
+    return ImportProblem(path, str(exc))
+
+
 def decode_source(data: bytes, path: str) -> str | ImportProblem:
     try:
         return decode_bytes(data)
@@ -105,10 +123,11 @@ def decode_source(data: bytes, path: str) -> str | ImportProblem:
         return ImportProblem(path, str(exc))
 
 
-def open_text_stream(binary: BinaryIO) -> Iterator[str]:
+def open_text_stream(binary: BinaryIO, max_line: int = MAX_LINE_CHARS) -> Iterator[str]:
     """Lines of a large file, decoded incrementally: memory stays flat whatever the file size.
 
-    Raises DecodeError (with the 1-based line number in its message) on bytes that do not decode.
+    Raises DecodeError (with the 1-based line number in its message) on bytes that do not decode,
+    LineTooLong for a line of more than `max_line` characters (read no further than that).
     """
     head = binary.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(binary, "peek") else b""
     if not head:
@@ -118,7 +137,11 @@ def open_text_stream(binary: BinaryIO) -> Iterator[str]:
     reader = io.TextIOWrapper(binary, encoding=encoding, errors="strict", newline=None)
     line_no = 0
     try:
-        for line_no, line in enumerate(reader, start=1):  # noqa: B007
+        while line := reader.readline(max_line + 1):
+            line_no += 1
+            if len(line) > max_line and not line.endswith("\n"):
+                raise LineTooLong(f"line {line_no}: longer than {max_line:,} characters, more than any article "
+                                  "(is the whole file one line?)")
             yield line
     except UnicodeDecodeError:
         raise DecodeError(f"line {line_no + 1}: bytes that are not valid {encoding} text") from None

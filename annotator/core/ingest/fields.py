@@ -40,7 +40,11 @@ def resolve_columns(keys, field_map: Mapping[str, str]) -> dict[str, str]:
 
 def article_from_record(record: Mapping, columns: Mapping[str, str], source_path: str, index: int) -> Article | str:
     """An Article from one record, or a sentence saying why it is not one."""
-    text = _as_text(record.get(columns["text"])) if "text" in columns else None
+    raw = record.get(columns["text"]) if "text" in columns else None
+    if raw is not None and not (isinstance(raw, str) or (isinstance(raw, list) and all(
+            isinstance(p, str) or p is None for p in raw))):
+        return f"the field '{columns['text']}' holds {_kind_of(raw)}, not the article's text"
+    text = _as_text(raw)
     if not text or not text.strip():
         return "no article text" + (f" in field '{columns['text']}'" if "text" in columns else "")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -55,6 +59,14 @@ def article_from_record(record: Mapping, columns: Mapping[str, str], source_path
         source_path=source_path,
         source_index=index,
     )
+
+
+def _kind_of(value) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return {"dict": "an object", "list": "a list of non-text values"}.get(type(value).__name__, type(value).__name__)
 
 
 def _as_text(value) -> str | None:

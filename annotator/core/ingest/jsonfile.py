@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from annotator.core.ingest.decode import DecodeError, decode_source, open_text_stream
+from annotator.core.ingest.decode import DecodeError, decode_problem, decode_source, open_text_stream
 from annotator.core.ingest.fields import article_from_record, resolve_columns
 from annotator.core.ingest.options import MAX_ARTICLE_CHARS, ReadOptions, too_large
 from annotator.core.ingest.source import Source
@@ -85,7 +85,7 @@ def read_jsonl(source: Source, options: ReadOptions) -> Iterator[Article | Impor
                 index += 1
                 yield article
         except DecodeError as exc:
-            yield ImportProblem(source.path, str(exc))
+            yield decode_problem(source.path, exc)
             return
     if index == 0:
         yield ImportProblem(source.path, "no records (only blank lines)")

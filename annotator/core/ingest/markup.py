@@ -11,10 +11,9 @@ encoding become U+FFFD. UTF-16 pages and binary files are told as the text reade
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Iterator
 from typing import BinaryIO
-
-import re
 
 from annotator.core.ingest.decode import SNIFF_BYTES, guess_encoding
 
@@ -27,15 +26,17 @@ def text_pieces(binary: BinaryIO) -> Iterator[str]:
     head = binary.read(SNIFF_BYTES)
     encoding = markup_encoding(head)
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict" if encoding == "utf-8" else "replace")
-    data = head
-    while data:
+    data, final = head, False
+    while True:
         try:
-            yield decoder.decode(data)
+            yield decoder.decode(data, final=final)
         except UnicodeDecodeError:  # UTF-8 at the start, not further on
             decoder = codecs.getincrementaldecoder("cp1252")(errors="replace")
-            yield decoder.decode(data)
+            yield decoder.decode(data, final=final)
+        if final:
+            return
         data = binary.read(READ_BYTES)
-    yield decoder.decode(b"", final=True)
+        final = not data
 
 
 def markup_encoding(head: bytes) -> str:

@@ -14,8 +14,8 @@ Only the current document is held in memory, so export files of any size stream 
 
 from __future__ import annotations
 
-import re
 import dataclasses
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -51,7 +51,7 @@ HEADER_FIELDS = {
 TRAILER_FIELDS = {
     "load-date", "language", "publication-type", "url", "graphic", "correction-date", "correction",
     "notes", "document-type", "subject", "organization", "geographic", "person", "city", "state",
-    "country", "ticker", "industry", "journal-code", "distribution", "acc-no", "company", "terms",
+    "country", "ticker", "industry", "journal-code", "distribution", "acc-no", "company", "terms", "document-id",
 }
 # Labels of the export's interface language, as our (English) field names. German exports write
 # their load date as UPDATE, which in an English export is an ordinary word of the text: it counts as
@@ -70,7 +70,7 @@ _GERMAN_ONLY = {"update": "load-date"}
 _GERMAN_HEADER = {"autor", "rubrik", "l\u00e4nge", "laenge", "ressort", "untertitel"}
 _TITLE_CASE_TRAILER = {
     "load-date", "language", "publication-type", "url", "graphic", "correction-date", "document-type",
-    "journal-code", "acc-no",
+    "journal-code", "acc-no", "document-id",
 }
 LANGUAGE_CODES = {
     "english": "en", "german": "de", "deutsch": "de", "french": "fr", "spanish": "es", "italian": "it",
@@ -137,8 +137,10 @@ def _parse_lines(lines, path, line_of, complete) -> Iterator[Article | ImportPro
     started = False  # a separator or an "End of Document" has been seen
     for line_no, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r\n")
-        separator = _CLASSIC_SEPARATOR.match(line) or _UNI_SEPARATOR.match(line)
-        if separator or _END.match(line):
+        # (the patterns only for lines that can be separators: most lines are text)
+        maybe = "OCUMENT" in line or "ocument" in line or "OKUMENT" in line or "okument" in line
+        separator = maybe and (_CLASSIC_SEPARATOR.match(line) or _UNI_SEPARATOR.match(line))
+        if separator or (maybe and _END.match(line)):
             if document is not None and document.has_content() and (started or not separator):
                 got = document.finish(path, index)
                 finished += 1
@@ -202,12 +204,17 @@ class _Document:
 
     def add(self, line: str) -> None:
         self.chars += len(line) + 1
+        if self.state == "body" and ":" not in line and "Classification" not in line:  # a line of text
+            self.body.append(line.rstrip())
+            return
         stripped = line.strip()
-        name, value = _field_of(line)
+        name, value = _field_of(line) if ":" in line else (None, "")
         if name is not None:
             if name in _GERMAN_HEADER:
                 self.german = True
-            name = LABELS.get(name) or (_GERMAN_ONLY.get(name) if self.german else None) or name
+            translated = LABELS.get(name) or (_GERMAN_ONLY.get(name) if self.german else None)
+            if translated:  # a label in another language counts only as the exports write it: upper-case
+                name = translated if line.split(":", 1)[0].strip().isupper() else None
         if self.state == "preamble":
             if not stripped:
                 if self.blocks[-1]:
@@ -303,6 +310,7 @@ class _Document:
             language=_language(self.fields.get("language")),
             source_path=path,
             source_index=index,
+            source_id=_source_id(self.fields),
         )
 
 
@@ -342,6 +350,8 @@ def _read_preamble(
     after = _without_edition(blocks[b][i + 1 :])
     rest = blocks[b + 1 :]
     if title is None:
+        while len(rest) > 1 and _is_edition(rest[0][0]) and len(rest[0]) <= 3:  # "Edition 1;" / "Scotland"
+            rest = rest[1:]
         if header_seen and rest:
             # the headline: every line between the date/edition block and the first field label
             title, rest = " ".join(line for block in rest for line in block), []
@@ -355,10 +365,16 @@ def _read_preamble(
 def _without_edition(lines: list[str]) -> list[str]:
     """The lines after the date without its edition lines ('Late Edition - Final'; 'Edition 1;' wrapped
     onto 'Scotland')."""
-    while lines and _EDITION.search(lines[0]):
+    while lines and _is_edition(lines[0]):
         wraps = lines[0].rstrip().endswith((";", ",", "-"))
         lines = lines[2:] if wraps else lines[1:]
     return lines
+
+
+def _is_edition(line: str) -> bool:
+    """'Late Edition - Final', 'Edition 1;', 'Ausgabe 12': short, or ending in ';' (a headline such as
+    'Final whistle for the old pier' is neither)."""
+    return bool(_EDITION.search(line)) and (len(line.split()) <= 4 or line.rstrip().endswith(";"))
 
 
 def _date_text(line: str) -> str:
@@ -376,6 +392,13 @@ def _trim_body(body: list[str]) -> list[str]:
     return body[start:end]
 
 
+def _source_id(fields: dict[str, str]) -> str | None:
+    """The database's own document id, when the export gives one (ACC-NO:, DOCUMENT-ID:). The
+    "N of M" number is only the position in one download, not an id."""
+    value = (fields.get("acc-no") or fields.get("document-id") or "").split()
+    return f"nexis:{value[0]}" if value else None
+
+
 def _url(fields: dict[str, str]) -> str | None:
     """The URL field, or the link some outlets' exports end their HIGHLIGHT with ('...; http://...')."""
     if fields.get("url"):
@@ -384,6 +407,8 @@ def _url(fields: dict[str, str]) -> str | None:
     return found.group(1) if found else None
 
 
+# "By", and its words in the interfaces' other languages (capitalised: "von der Leyen" is a name)
+_BY = re.compile(r"^\s*(?:by|BY|By|Von|VON|Par|PAR|Por|POR|Door|DOOR)\s+")
 _TRAILING_URL = re.compile(r"(?:^|[;\s])(https?://\S+)\s*$")
 _SURNAME_FIRST = re.compile(r"^([^\W\d_][\w'-]+),\s+([^\W\d_][\w.'-]*(?:\s+[^\W\d_][\w.'-]*)?)$")
 
@@ -391,7 +416,7 @@ _SURNAME_FIRST = re.compile(r"^([^\W\d_][\w'-]+),\s+([^\W\d_][\w.'-]*(?:\s+[^\W\
 def authors_from_byline(byline: str) -> list[str]:
     """'By JANE ROE and John Doe in Berlin' -> ['JANE ROE', 'John Doe']; job titles are dropped;
     'Albrecht, Bernhard' (surname first, as German exports write it) -> ['Bernhard Albrecht']."""
-    byline = re.sub(r"^\s*by\s+", "", byline, flags=re.I)
+    byline = _BY.sub("", byline)
     names = []
     for part in byline.split(";"):
         inverted = _SURNAME_FIRST.match(part.strip())

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from annotator.core.records import ImportProblem
+from annotator.core.validate import MAX_ARTICLE_CHARS  # noqa: F401 - a single article larger is refused
 
-# A single article larger than this is refused (a 100 MB "article" is a broken export, not news).
-MAX_ARTICLE_CHARS = 5_000_000
 # Whole-file formats (one .txt article, .json, .html, .docx) larger than this are refused with a message;
 # streaming formats (.jsonl, .csv, Nexis .txt) have no file size limit.
 MAX_WHOLE_FILE_BYTES = 64 * 1024 * 1024
@@ -17,8 +16,8 @@ def too_large(source, what: str, advice: str = "") -> ImportProblem | None:
     """The problem for a whole-file input over MAX_WHOLE_FILE_BYTES (e.g. "too large for a web page"), else None."""
     if source.size <= MAX_WHOLE_FILE_BYTES:
         return None
-    message = (f"too large {what} ({source.size / 1e6:.0f} MB; the limit is "
-               f"{MAX_WHOLE_FILE_BYTES / 1e6:.0f} MB)")
+    message = (f"too large {what} ({source.size / 2**20:.0f} MB; the limit is "
+               f"{MAX_WHOLE_FILE_BYTES / 2**20:.0f} MB)")
     return ImportProblem(source.path, message + (f". {advice}" if advice else ""))
 
 

@@ -26,19 +26,24 @@ _NEXIS_MARKUP = re.compile(rb"<DOCFULL>|<DOC\s+NUMBER=|LXNComment|DOC_ID_\d", re
 def markup_format(head: bytes) -> str | None:
     """'factiva-xml', 'factiva-html' or 'nexis-html' for the start of a database export, else None.
 
-    Plain substring tests first (fast on a megabyte), the patterns only where one of them hit."""
+    Plain substring tests first (fast on a megabyte), the patterns only where one of them hit. A
+    file holding both a Nexis and a Factiva export goes to the reader of the one that comes first
+    (which names the other's documents as left out)."""
     start = head[:65536]
     if (b"PPSResponse" in start or b"factiva.com/pps" in start) and _FACTIVA_XML.search(start):
         return "factiva-xml"
-    if (b"DOCFULL" in head or b"LXNComment" in head or b"DOC_ID_" in head or b"DOC NUMBER" in head) and (
-        _NEXIS_MARKUP.search(head) and _NEXIS_COUNT.search(head)
-    ):
+    nexis_at = None
+    if b"DOCFULL" in head or b"LXNComment" in head or b"DOC_ID_" in head or b"DOC NUMBER" in head:
+        marked = _NEXIS_MARKUP.search(head)
+        if marked and _NEXIS_COUNT.search(head):
+            nexis_at = marked.start()
+    if nexis_at is None and b"Download Request:" in head and b"Nexis" in head:
+        # a Nexis page without documents: its reader says so
+        nexis_at = head.index(b"Download Request:")
+    factiva_at = None
+    if b"factiva" in start.lower() or (b"Factiva" in head and b"articleParagraph" in head):
+        found = _FACTIVA_PAGE.search(head) or _FACTIVA_ARTICLE.search(head)
+        factiva_at = found.start() if found else None
+    if nexis_at is not None and (factiva_at is None or nexis_at < factiva_at):
         return "nexis-html"
-    if b"Download Request:" in head and b"Nexis" in head:  # a Nexis page without documents: its reader says so
-        return "nexis-html"
-    lowered = head[:65536].lower()
-    if b"factiva" in lowered and (_FACTIVA_PAGE.search(head) or _FACTIVA_ARTICLE.search(head)):
-        return "factiva-html"
-    if b"Factiva" in head and b"articleParagraph" in head and _FACTIVA_ARTICLE.search(head):
-        return "factiva-html"
-    return None
+    return "factiva-html" if factiva_at is not None else None

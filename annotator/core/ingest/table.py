@@ -7,16 +7,15 @@ with its row and line number, so nothing of a half-read file is stored.
 from __future__ import annotations
 
 import csv
-import sys
 from collections.abc import Iterator
 
-from annotator.core.ingest.decode import DecodeError, open_text_stream
+from annotator.core.ingest.decode import MAX_LINE_CHARS, DecodeError, decode_problem, open_text_stream
 from annotator.core.ingest.fields import article_from_record, resolve_columns
 from annotator.core.ingest.options import MAX_ARTICLE_CHARS, ReadOptions
 from annotator.core.ingest.source import Source
 from annotator.core.records import Article, ImportProblem
 
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+csv.field_size_limit(MAX_LINE_CHARS)  # a cell is bounded as a line is (also set, the same, by import_labels)
 
 
 class _Lines:
@@ -41,7 +40,7 @@ def read(source: Source, options: ReadOptions) -> Iterator[Article | ImportProbl
         try:
             yield from _read_rows(lines, source, options)
         except DecodeError as exc:
-            yield ImportProblem(source.path, str(exc))
+            yield decode_problem(source.path, exc)
         except csv.Error as exc:
             yield ImportProblem(source.path, f"malformed CSV: {exc}", line=lines.line_no)
 

@@ -18,9 +18,9 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from annotator.core.ingest.decode import SNIFF_BYTES, DecodeError, decode_source, sniff_text
+from annotator.core.ingest.decode import SNIFF_BYTES, DecodeError, decode_problem, decode_source, sniff_text
 from annotator.core.ingest.options import MAX_ARTICLE_CHARS, MAX_WHOLE_FILE_BYTES, ReadOptions, too_large
-from annotator.core.ingest.source import Source
+from annotator.core.ingest.source import Source, read_at_most
 from annotator.core.records import Article, ImportProblem
 from annotator.core.resources import read_word_list
 
@@ -45,7 +45,7 @@ def read(source: Source, options: ReadOptions) -> Iterator[Article | ImportProbl
     from annotator.core.ingest import nexis
 
     with source.open_binary() as fh:
-        data = fh.read(SNIFF_BYTES if source.size > MAX_WHOLE_FILE_BYTES else MAX_WHOLE_FILE_BYTES + 1)
+        data = read_at_most(fh, SNIFF_BYTES if source.size > MAX_WHOLE_FILE_BYTES else MAX_WHOLE_FILE_BYTES + 1)
     if len(data) <= SNIFF_BYTES:
         head_text = decode_source(data, source.path)
         if isinstance(head_text, ImportProblem):
@@ -55,7 +55,7 @@ def read(source: Source, options: ReadOptions) -> Iterator[Article | ImportProbl
         try:
             head_text = sniff_text(data[:SNIFF_BYTES])
         except DecodeError as exc:
-            yield ImportProblem(source.path, str(exc))
+            yield decode_problem(source.path, exc)
             return
     if ("DOCUMENT" in head_text or "Document" in head_text) and nexis.looks_like_nexis(head_text):
         yield from nexis.read(source, options)  # streams: no size limit

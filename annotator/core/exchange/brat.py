@@ -1,0 +1,92 @@
+"""brat standoff: per article `<name>.txt` (the text) and `<name>.ann`, plus `annotation.conf`.
+
+T lines for quotes (`Quote`) and speaker mentions (`Speaker`), R lines `Said-by Arg1:quote Arg2:speaker`,
+A lines for a quote's `Form` and `Stance`. Offsets are characters (code points) of the .txt; a span
+crossing a line break is written as fragments (`start end;start end`), as brat wants.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from annotator.core.exchange import ExchangeResult
+from annotator.core.exchange.bundle import open_bundle
+from annotator.core.exchange.spans import FORMS, article_spans, count_articles, stance_task_name
+from annotator.core.store import Project
+
+
+def _value(name: str) -> str:
+    """An attribute value brat accepts (no white space)."""
+    return re.sub(r"\s+", "_", name.strip()) or "_"
+
+
+def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The span cut at line breaks (brat draws no span across one), empty pieces dropped."""
+    out, pos = [], start
+    for piece in text[start:end].split("\n"):
+        if piece:
+            out.append((pos, pos + len(piece)))
+        pos += len(piece) + 1
+    return out or [(start, end)]
+
+
+def conf(stance_values: list[str]) -> str:
+    values = "|".join(_value(v) for v in stance_values) or "unclear"
+    return (
+        "[entities]\nQuote\nSpeaker\n\n[relations]\nSaid-by\tArg1:Quote, Arg2:Speaker\n\n[events]\n\n"
+        f"[attributes]\nForm\tArg:Quote, Value:{'|'.join(FORMS)}\nStance\tArg:Quote, Value:{values}\n"
+    )
+
+
+def ann_lines(article, stance: str | None) -> list[str]:
+    lines, ids, n_t, n_a = [], {}, 0, 0
+    text = article.text
+
+    def t_line(label: str, start: int, end: int) -> str:
+        nonlocal n_t
+        n_t += 1
+        parts = fragments(text, start, end)
+        where = ";".join(f"{a} {b}" for a, b in parts)
+        shown = " ".join(text[a:b] for a, b in parts)
+        lines.append(f"T{n_t}\t{label} {where}\t{shown}")
+        return f"T{n_t}"
+
+    for mention in article.mentions:
+        ids[mention.id] = t_line("Speaker", mention.start, mention.end)
+    relations = []
+    for quote in article.quotes:
+        tid = t_line("Quote", quote.start, quote.end)
+        n_a += 1
+        lines.append(f"A{n_a}\tForm {tid} {quote.form}")
+        chosen = quote.labels.get(stance) if stance else None
+        if chosen:
+            n_a += 1
+            lines.append(f"A{n_a}\tStance {tid} {_value(chosen[0])}")
+        if quote.mention_id in ids:
+            relations.append((tid, ids[quote.mention_id]))
+    for n, (quote_t, speaker_t) in enumerate(relations, 1):
+        lines.append(f"R{n}\tSaid-by Arg1:{quote_t} Arg2:{speaker_t}")
+    return lines
+
+
+def export_brat(project: Project, out: str | Path, *, annotator: str | None = None,
+                progress: Callable | None = None, cancelled: Callable | None = None) -> ExchangeResult:
+    out = Path(out)
+    stance = stance_task_name(project)
+    options = [r[0] for r in project.conn.execute(
+        "SELECT o.name FROM options o JOIN tasks t ON t.id = o.task_id WHERE t.level = 'quote' AND t.name = ? "
+        "ORDER BY o.position, o.id", [stance])] if stance else []
+    total, done, quotes, mentions = count_articles(project), 0, 0, 0
+    with open_bundle(out) as bundle:
+        bundle.write("annotation.conf", conf(options))
+        for article in article_spans(project, annotator, cancelled):
+            bundle.write(f"{article.name}.txt", article.text)
+            bundle.write(f"{article.name}.ann", "".join(line + "\n" for line in ann_lines(article, stance)))
+            done += 1
+            quotes += len(article.quotes)
+            mentions += len(article.mentions)
+            if progress is not None and done % 100 == 0:
+                progress(done, total, "articles")
+    return ExchangeResult(out, done, quotes, mentions)

@@ -1,0 +1,139 @@
+"""Nexis UK / LexisNexis Academic exports saved as HTML: one article per document, the fields of the
+Nexis text export, labels in the export's language, streamed."""
+
+from __future__ import annotations
+
+import tracemalloc
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotator.core.ingest import ReadOptions, nexis_html
+from annotator.core.ingest.source import iter_sources
+from annotator.core.records import Article, ImportProblem
+from tests.core.ingest_helpers import read_all
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "ingest"
+FURNITURE = ("DOCUMENTS", "Download Request", "BYLINE", "SECTION", "LENGTH", "LOAD-DATE", "LANGUAGE", "Copyright",
+             "All Rights Reserved", "AUTOR", "RUBRIK", "LÄNGE", "SPRACHE", "ZEITUNGS-CODE", "Hide XML", "c2", "logo")
+
+
+def _documents_of(path: Path) -> tuple[str, list[str], str]:
+    """(page head, document blocks, page end) of a fixture, to build other exports from it."""
+    page = path.read_text(encoding="utf-8")
+    marker = '<A NAME="DOC_ID_'
+    first = page.index(marker)
+    end = page.index("</BODY>")
+    blocks, at = [], first
+    while True:
+        nxt = page.find(marker, at + 1)
+        blocks.append(page[at : nxt if nxt != -1 else end])
+        if nxt == -1:
+            break
+        at = nxt
+    return page[:first], blocks, page[end:]
+
+
+def test_english_export_fields_and_a_document_without_text():
+    articles, problems = read_all(FIXTURES / "nexis_uk_en_three_docs.html")
+    first, third = articles
+    assert first.reader == "nexis-html"
+    assert first.title == "Ferry pier to be rebuilt after council vote"  # two lines of the headline joined
+    assert (first.outlet, first.published, first.language) == ("The Harbour Gazette", "2024-03-12", "en")
+    assert first.authors == ["Mira Olsen"]
+    assert first.text == ("The town council voted 6 to 3 on Tuesday to rebuild the old ferry pier.\n\n"
+                          '"We have waited long enough," said the mayor, Lena Berg.')
+    assert third.authors == ["Jane Roe"]  # "Roe, Jane"
+    assert third.url == "http://www.coastaltimes.example/opinion/pier"  # the link at the end of HIGHLIGHT
+    assert "Why the vote matters" not in third.text
+    (note,) = problems
+    assert note.note and "document 2 left out" in note.message and "Photo of the day" in note.message
+    page_lines = (FIXTURES / "nexis_uk_en_three_docs.html").read_text(encoding="utf-8").splitlines()
+    assert "2 of 3 DOCUMENTS" in page_lines[note.line - 1]  # the line of the file, not of the converted text
+    for article in articles:
+        for word in FURNITURE:
+            assert word not in article.text, word
+
+
+def test_german_labels_are_read_and_a_german_update_word_in_the_text_stays():
+    first, second = read_all(FIXTURES / "nexis_uk_de_two_docs.html")[0]
+    assert first.title == "Streik bei der Stadtbahn: Pendler müssen umplanen"
+    assert (first.published, first.language, first.authors) == ("2024-11-12", "de", ["Max Müller"])
+    assert "Update: Die Gewerkschaft hat den Streik bestätigt." in first.text  # prose, not the UPDATE: field
+    assert first.text.endswith("auf Busse und Fahrräder auszuweichen.")
+    assert second.text.endswith('sagte die Sprecherin.') and "Haltestelle" not in second.text
+    for article in (first, second):
+        for word in FURNITURE:
+            assert word not in article.text, word
+
+
+def test_a_262_document_export_streams_in_flat_memory(tmp_path):
+    head, blocks, end = _documents_of(FIXTURES / "nexis_uk_de_two_docs.html")
+
+    def peak(n):
+        path = tmp_path / f"big{n}.html"
+        docs = (blocks[i % 2].replace("Mitternacht", f"Mitternacht ({i})") for i in range(n))
+        path.write_text(head + "".join(docs) + end, encoding="utf-8")
+        (source,) = iter_sources([path])
+        tracemalloc.start()
+        count = sum(isinstance(got, Article) for got in nexis_html.read(source, ReadOptions()))
+        _, top = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert count == n
+        return top
+
+    assert peak(2620) < 2 * peak(262) + 300_000
+
+
+def test_a_cut_off_export_keeps_the_documents_before_the_cut(tmp_path):
+    page = (FIXTURES / "nexis_uk_en_three_docs.html").read_bytes()
+    path = tmp_path / "cut.html"
+    path.write_bytes(page[: page.index(b"needs a pier")])
+    articles, problems = read_all(path)
+    assert [a.title for a in articles] == ["Ferry pier to be rebuilt after council vote"]
+    cut = [p for p in problems if "cut off" in p.message]
+    assert len(cut) == 1 and cut[0].note and "document 3" in cut[0].message
+
+
+def test_a_page_without_documents_is_refused(tmp_path):
+    head, _, end = _documents_of(FIXTURES / "nexis_uk_en_three_docs.html")
+    path = tmp_path / "results.html"
+    path.write_text(head + end, encoding="utf-8")
+    articles, (problem,) = read_all(path)
+    assert articles == [] and not problem.note
+    assert "no documents" in problem.message and "search results" in problem.message
+
+
+def test_a_factiva_export_pasted_into_a_nexis_file_is_named_and_left_out(tmp_path):
+    head, blocks, end = _documents_of(FIXTURES / "nexis_uk_en_three_docs.html")
+    factiva = (FIXTURES / "factiva_en_two_articles.html").read_text(encoding="utf-8")
+    factiva_body = factiva[factiva.index('<div id="contentWrapper">') : factiva.index("</form>")]
+    path = tmp_path / "mixed.html"
+    path.write_text(head + blocks[0] + factiva_body + "".join(blocks[1:]) + end, encoding="utf-8")
+    articles, problems = read_all(path)
+    assert [a.title for a in articles] == ["Ferry pier to be rebuilt after council vote", "A pier worth the wait"]
+    assert all("ferry pier, ending months" not in a.text for a in articles)
+    mixed = [p for p in problems if "mixes two exports" in p.message]
+    assert len(mixed) == 1 and mixed[0].note
+    assert "2 articles of another export (Factiva) after document 1" in mixed[0].message
+    assert mixed[0].line is not None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from([
+    "<DIV>", "</DIV>", "<P>", "</P>", "<BR>", "1 of 2 DOCUMENTS",
+    "<!-- Hide XML section\n<DOC NUMBER=1>\n<DOCFULL> -->",
+    "<!-- </DOCFULL></DOC> -->", "BYLINE: A", "LENGTH: 5 words", "LOAD-DATE: x", "June 1, 2020", "Body text here.",
+    "<", ">", "<!--", "&amp;", "&#xD800;", "\x00", "<style>", "\n", "<div class=\"article enArticle\">",
+]), max_size=50), st.binary(max_size=200))
+def test_random_pages_give_articles_or_problems(tmp_path_factory, parts, tail):
+    path = tmp_path_factory.mktemp("nexis") / "page.html"
+    path.write_bytes(b"<HTML><!-- LXNComment --><BODY>" + "".join(parts).encode() + tail)
+    (source,) = iter_sources([path])
+    for got in nexis_html.read(source, ReadOptions()):
+        assert isinstance(got, (Article, ImportProblem))
+        if isinstance(got, Article):
+            assert got.text.strip()
+        else:
+            assert got.path == str(path)
