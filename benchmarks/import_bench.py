@@ -36,11 +36,11 @@ EXPORTS = {"factiva", "nexis-html"}  # one export file of all N articles, or EXP
 EXPORT_DOCS = 0
 
 
-def _factiva_page(chunk: list[dict]) -> str:
+def _factiva_page(chunk: list[dict], first: int = 0) -> str:
     """A Factiva export as the article view saves it (current layout, English interface)."""
     blocks = []
     for i, a in enumerate(chunk):
-        accession = f"BNCH000020260303e{i:09d}"
+        accession = f"BNCH000020260303e{first + i:09d}"  # unique: the same id twice is one article
         paras = "".join(f'<p class="articleParagraph enarticleParagraph">{p}  </p>\n'
                         for p in a["text"].split("\n\n")[1:])
         blocks.append(
@@ -120,7 +120,7 @@ def write_corpus(fmt: str, n: int, folder: Path) -> list[dict]:
                 writer.writeheader()
                 writer.writerows(chunk)
         elif fmt == "factiva":
-            name.with_suffix(".html").write_text(_factiva_page(chunk), encoding="utf-8")
+            name.with_suffix(".html").write_text(_factiva_page(chunk, start), encoding="utf-8")
         elif fmt == "nexis-html":
             name.with_suffix(".html").write_text(_nexis_page(chunk), encoding="utf-8")
         elif fmt == "nexis":
