@@ -216,22 +216,25 @@ class AgreementReport:
         return asdict(self)
 
     def lines(self) -> list[str]:
-        """The report as text lines for a terminal."""
+        """The report as text lines for a terminal; names in it without control characters."""
+        from annotator.core.validate import terminal_text as shown
+
         out = []
         for t in self.tasks:
-            out.append(f"{t.level} task {t.task!r} ({t.kind}): {t.items} items with 2+ annotators")
+            out.append(f"{t.level} task {shown(t.task)!r} ({t.kind}): {t.items} items with 2+ annotators")
             out.append(f"  observed {_f(t.observed)}  Fleiss' kappa {_f(t.fleiss_kappa)}  "
                        f"Krippendorff's alpha {_f(t.alpha)}")
             for p in t.pairs:
-                out.append(f"  {p.a} / {p.b}: {p.items} items, observed {_f(p.observed)}, Cohen's kappa {_f(p.kappa)}")
+                out.append(f"  {shown(p.a)} / {shown(p.b)}: {p.items} items, observed {_f(p.observed)}, "
+                           f"Cohen's kappa {_f(p.kappa)}")
             for name, value in t.option_alpha.items():
-                out.append(f"  option {name!r} (yes/no): alpha {_f(value)}")
+                out.append(f"  option {shown(name)!r} (yes/no): alpha {_f(value)}")
         q = self.quotes
         if q.pairs:
             out.append(f"quotes: {q.shared_quotes} spans kept by 2+ annotators; speaker alpha {_f(q.speaker_alpha)}")
             for p in q.pairs:
                 out.append(
-                    f"  {p.a} / {p.b}: {p.articles} articles, quotes {p.a_quotes}/{p.b_quotes}, "
+                    f"  {shown(p.a)} / {shown(p.b)}: {p.articles} articles, quotes {p.a_quotes}/{p.b_quotes}, "
                     f"F1 exact {_f(p.exact_f1)} overlap {_f(p.overlap_f1)}; speaker on {p.shared} shared: "
                     f"agreement {_f(p.speaker_observed)}, kappa {_f(p.speaker_kappa)}")
         return out or ["no labels yet"]

@@ -30,7 +30,7 @@ from pathlib import Path
 from annotator.core import validate as v
 from annotator.core.backup import backup_project
 from annotator.core.names import ENTITY_KINDS, normalise_name
-from annotator.core.store import APPLICATION_ID, SCHEMA_VERSION, SQLITE_HEADER, Project, ProjectError, utc_now
+from annotator.core.store import APPLICATION_ID, SCHEMA_VERSION, SQLITE_HEADER, Project, ProjectError, storage_problem, utc_now
 from annotator.core.validate import terminal_text as shown
 
 MAX_BYTES = 8 * 1024**3  # a project this size is not a colleague's annotation file
@@ -241,6 +241,9 @@ def merge_project(project: Project, other_path: str | Path, progress=None, max_b
         with project.write():
             _merge(project, other, report, step)
     except sqlite3.DatabaseError as exc:
+        ours = storage_problem(project.path, exc)  # our disk or file, not theirs
+        if ours:
+            return _refuse(other, report, f"{ours}: nothing was merged")
         return _refuse(other, report, f"the file could not be read to the end ({exc}); nothing was merged")
     finally:
         other.close()
