@@ -174,7 +174,9 @@ def get_article(project: Project, article_id: int, annotator: str | None = None)
                        row[5] or "", row[6] or "")
     view.quotes = _dicts(project, (
         "SELECT q.id, q.start, q.end, q.text, q.kind, q.cue, q.cue_start, q.cue_end, q.speaker, q.speaker_start, "
-        "q.speaker_end, q.mention_id, q.entity_id, q.confidence, q.origin, q.annotator, "
+        "q.speaker_end, q.mention_id, q.entity_id, q.confidence, q.origin, q.annotator, q.open_mark, q.close_mark, "
+        "q.form, ifnull(q.content_start, q.start) AS content_start, ifnull(q.content_end, q.end) AS content_end, "
+        "ifnull(q.content, q.text) AS content, "
         "ql.status AS verdict, ql.speaker AS verdict_speaker, ql.entity_id AS verdict_entity_id, "
         f"{shown.speaker_sql()} AS shown_speaker_text, {shown.entity_sql()} AS shown_entity_id, "
         "e.name AS shown_entity_name "

@@ -10,9 +10,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from annotator.core.exchange import EXCHANGE_FORMATS, SUFFIXES, TITLES, ExchangeCancelled, export_exchange
-from annotator.core.exchange.qdpx_import import QdpxError, import_qdpx
+from annotator.core.exchange.qdpx_import import QdpxError, import_qdpx, list_codes
 from annotator.gui.jobs import ProjectJob, run_job
 
+MENU_TEXTS = {"qdpx": "&REFI-QDA project (.qdpx)…", "inception": "&INCEpTION (UIMA CAS XMI, .zip)…",
+              "brat": "&brat standoff (.ann + .txt, .zip)…", "spacy": "training JSONL, &spaCy style…",
+              "prodigy": "training JSONL, &Prodigy spans…"}
 FILTERS = {"qdpx": "REFI-QDA project (*.qdpx)", "inception": "Zip archive (*.zip)", "brat": "Zip archive (*.zip)",
            "spacy": "JSON lines (*.jsonl)", "prodigy": "JSON lines (*.jsonl)"}
 
@@ -22,10 +25,10 @@ def add_exchange_actions(window, file_menu: QMenu) -> QMenu:
     menu = file_menu.addMenu("Export to o&ther tools")
     menu.setObjectName("exchange_menu")
     for fmt in EXCHANGE_FORMATS:
-        action = menu.addAction("&" + TITLES[fmt] + "…")
+        action = menu.addAction(MENU_TEXTS[fmt])
         action.setObjectName(f"export_{fmt}")
         action.triggered.connect(lambda _checked=False, f=fmt: export_exchange_dialog(window, f))
-    action = file_menu.addAction("Import REFI-QDA pro&ject (.qdpx)…")
+    action = file_menu.addAction("Import a REFI-QDA pro&ject (.qdpx)…")
     action.setObjectName("import_qdpx")
     action.triggered.connect(lambda: import_qdpx_dialog(window))
     return menu
@@ -84,18 +87,50 @@ def _finished(window, what: str, result: tuple) -> None:
     _message(window, what if ok else f"{what} did not finish", text, warning=not ok)
 
 
-def import_qdpx_dialog(window, path: str | Path | None = None) -> ProjectJob | None:
-    """Ask for a .qdpx (unless given) and import it in the background; the views reload afterwards.
-    Codes of other tools come in as a label task; mapping them to quotes or speakers is
-    `annotator import-qdpx --map` on the command line."""
+def import_qdpx_dialog(window, path: str | Path | None = None, mapping: dict | None = None) -> ProjectJob | None:
+    """Ask for a .qdpx (unless given); with no `mapping`, read its codes first in the background and,
+    when another tool's codes are there, let the person say what each becomes (QdpxMappingDialog);
+    then import in the background. Returns the job running (the reading one, or the import)."""
     if path is None:
         path, _ = QFileDialog.getOpenFileName(window, "Import a REFI-QDA project", "", FILTERS["qdpx"])
         if not path:
             return None
+    if mapping is not None:
+        return _start_import(window, path, mapping)
 
+    def work(_project, _progress, _cancelled):
+        try:
+            return True, [(p, used) for p, role, used in list_codes(path) if role == "foreign"]
+        except QdpxError as exc:
+            return False, str(exc)
+
+    job = run_job(window, window.project.path, work, title="Reading the REFI-QDA project", read_only=True,
+                  on_done=lambda result: _codes_read(window, path, result),
+                  on_failed=lambda message: _message(window, "Import failed", message, warning=True))
+    window.exchange_job = job
+    return job
+
+
+def _codes_read(window, path, result: tuple) -> None:
+    ok, found = result
+    if not ok:
+        _finished(window, "Import", result)
+        return
+    if not found:  # our own file, or nothing to map: straight on
+        _start_import(window, path, {})
+        return
+    from annotator.gui.qdpx_mapping import QdpxMappingDialog  # noqa: PLC0415
+
+    dialog = QdpxMappingDialog(Path(path).name, found, window)
+    window.qdpx_mapping_dialog = dialog
+    dialog.accepted.connect(lambda: _start_import(window, path, dialog.mapping()))
+    dialog.open()
+
+
+def _start_import(window, path, mapping: dict) -> ProjectJob:
     def work(project, progress, cancelled):
         try:
-            report = import_qdpx(project, path, progress=progress, cancelled=cancelled)
+            report = import_qdpx(project, path, mapping=mapping, progress=progress, cancelled=cancelled)
         except (QdpxError, ExchangeCancelled) as exc:
             return False, str(exc) if isinstance(exc, QdpxError) else "Import cancelled; nothing was imported."
         return True, "\n".join(report.lines())

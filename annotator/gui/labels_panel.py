@@ -32,10 +32,12 @@ from annotator.core.detect.confidence import MIN_CONFIDENCE
 from annotator.core.scheme import SINGLE, Scheme
 from annotator.gui.quotes_model import (
     COL_CONFIDENCE,
+    COL_FORM,
     COL_SNIPPET,
     COL_SPEAKER,
     COL_STANCE,
     COL_STATUS,
+    FILTERS,
     QuoteTableModel,
 )
 from annotator.gui.speaker_names import SpeakerNames
@@ -126,6 +128,13 @@ class LabelsPanel(QWidget):
         self.quotes_label.setStyleSheet("font-weight: bold; margin-top: 6px;")
         quotes_row = QHBoxLayout()
         quotes_row.addWidget(self.quotes_label, 1)
+        self.form_filter = QComboBox()   # all / direct / reported: the filter lives in the quote model
+        for key, words, _forms in FILTERS:
+            self.form_filter.addItem(words, key)
+        self.form_filter.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.form_filter.setToolTip("Which quotes the list shows (Ctrl+Shift+F cycles)")
+        self.form_filter.currentIndexChanged.connect(lambda i: self.set_form_filter(self.form_filter.itemData(i)))
+        quotes_row.addWidget(self.form_filter)
         self.min_confidence = QDoubleSpinBox()
         self.min_confidence.setRange(0.0, 1.0)
         self.min_confidence.setSingleStep(0.05)
@@ -151,7 +160,8 @@ class LabelsPanel(QWidget):
         self.quotes_view.setAlternatingRowColors(True)
         header = self.quotes_view.horizontalHeader()
         header.setSectionResizeMode(COL_SNIPPET, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((COL_SPEAKER, 112), (COL_STANCE, 62), (COL_STATUS, 74), (COL_CONFIDENCE, 46)):
+        for column, width in ((COL_FORM, 58), (COL_SPEAKER, 112), (COL_STANCE, 62), (COL_STATUS, 74),
+                              (COL_CONFIDENCE, 46)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)  # measured widths would read every row: slow at 2,000 quotes
         self.quotes_view.selectionModel().currentRowChanged.connect(self._current_quote_changed)
@@ -235,9 +245,25 @@ class LabelsPanel(QWidget):
     def _count_quotes(self) -> None:
         quotes = self.quotes_model.all_quotes
         checked = sum(1 for q in quotes if q["status"] != "auto")
-        hidden = self.quotes_model.hidden_count()
-        self.quotes_label.setText((f"Quotes: {len(quotes)}, {checked} checked by you" if quotes else "Quotes: none")
-                                  + (f", {hidden} less sure hidden" if hidden else ""))
+        reported = sum(1 for q in quotes if (q.get("form") or "direct") != "direct")
+        text = f"Quotes: {len(quotes)} ({reported} reported), {checked} checked by you" if quotes else "Quotes: none"
+        hidden = self.quotes_model.hidden()
+        unsure = self.quotes_model.hidden_count()
+        self.quotes_label.setText(text + (f"; {hidden} not shown" if hidden else "")
+                                  + (f", {unsure} less sure hidden" if unsure else ""))
+
+    def set_form_filter(self, key: str) -> None:
+        """Show all quotes, the direct ones or reported speech; the selected quote stays if still shown."""
+        keep = self.current_quote_id()
+        self.quotes_view.selectionModel().blockSignals(True)
+        self.quotes_model.set_filter(key)
+        self.quotes_view.selectionModel().blockSignals(False)
+        index = self.form_filter.findData(key)
+        if index != self.form_filter.currentIndex():
+            self.form_filter.blockSignals(True)
+            self.form_filter.setCurrentIndex(index)
+            self.form_filter.blockSignals(False)
+        self._kept_after_filtering(keep)
 
     def set_min_confidence(self, threshold: float) -> None:
         """Hide unchecked detections below `threshold`; the selected quote stays selected if shown."""
@@ -247,11 +273,19 @@ class LabelsPanel(QWidget):
         self.quotes_view.selectionModel().blockSignals(False)
         if self.min_confidence.value() != threshold:
             self.min_confidence.setValue(threshold)
+        self._kept_after_filtering(keep)
+
+    def _kept_after_filtering(self, keep: int | None) -> None:
         self._count_quotes()
         if keep is not None and self.quotes_model.row_of(keep) is not None:
             self.select_quote(keep, emit=False)
         else:
             self._show_quote(None)
+            self.quote_selected.emit(None)
+
+    def cycle_form_filter(self) -> None:
+        keys = [k for k, _, _ in FILTERS]
+        self.set_form_filter(keys[(keys.index(self.quotes_model.filter) + 1) % len(keys)])
 
     def show_quote_labels(self, chosen: dict[int, list[int]]) -> None:
         for group in self.quote_groups:

@@ -245,9 +245,12 @@ class MainWindow(QMainWindow):
         self._action("&Back to the text (leave a box)", "Escape", self.reader.text.setFocus, go)
         self._action("&Read the text", "Ctrl+R", self.reader.text.setFocus, go)
         self._action("&Quote list", "Ctrl+L", self.panel.quotes_view.setFocus, go)
+        self._action("Quote list: all / direct / re&ported", "Ctrl+Shift+F", self.panel.cycle_form_filter, go)
 
         annotate_menu = bar.addMenu("&Annotate")
         self._action("Mark selection as a &quote", "Q", self.mark_quote, annotate_menu)
+        self._action("Mark selection as &reported speech (corrects the selected quote)", "R", self.mark_reported,
+                     annotate_menu)
         self._action("Mark selection as a &speaker", "S", self.mark_speaker, annotate_menu)
         targets = (self.reader.text, self.panel.quotes_view)
         ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
@@ -725,6 +728,27 @@ class MainWindow(QMainWindow):
         command = commands.MarkQuote(self.project, self.annotator, self.article.id, *span, self.changed)
         self.push(command)
         self.panel.select_quote(command.quote_id)
+
+    def mark_reported(self) -> None:
+        """R: the selection is reported speech (mixed when it holds quotation marks, else indirect). With a
+        detected quote selected that the selection overlaps, it corrects that quote."""
+        from annotator.core.quote_forms import form_of_selection
+
+        span = self.reader.text.selected_span()
+        if span is None or self.article is None:
+            self.statusBar().showMessage("Select the reported words in the text first, then press R.", 4000)
+            return
+        start, end = span
+        form = form_of_selection(self.article.text[start:end])
+        current = self._current_quote()
+        replaces = current["id"] if current and current["origin"] == "auto" and current["content_start"] < end \
+            and start < current["content_end"] else None
+        command = commands.MarkReported(self.project, self.annotator, self.article.id, start, end, form,
+                                        self.changed, replaces_id=replaces)
+        self.push(command)
+        self.panel.select_quote(command.quote_id)
+        self.statusBar().showMessage(
+            f"Marked {form} reported speech" + (" in place of the detected quote." if replaces else "."), 4000)
 
     def mark_speaker(self) -> None:
         span = self.reader.text.selected_span()

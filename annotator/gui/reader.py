@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.articles import ArticleView
+from annotator.core.quote_forms import REPORTED as REPORTED_FORMS
+from annotator.core.quote_forms import quoted_parts
 from annotator.gui import palette
-from annotator.gui.highlight import CUE, QUOTE, SPEAKER, OffsetMap, SpanHighlighter, Spans
+from annotator.gui.highlight import CUE, QUOTE, REPORTED, SPEAKER, OffsetMap, SpanHighlighter, Spans
 
 FLASH_MS = 900
 MAX_SEARCH_HITS = 2000
@@ -180,16 +182,28 @@ class ArticleText(QPlainTextEdit):
         return True
 
 
-def spans_for(article: ArticleView, offsets: OffsetMap) -> tuple[Spans, list[tuple[int, int, int, str]]]:
-    """The highlight spans of an article, grouped by (kind, state): quotes, their cues and speakers,
-    and speaker mentions; plus the quotes as (start, end, id, state) for lookups under the mouse."""
+def spans_for(article: ArticleView, offsets: OffsetMap) -> tuple[Spans, list[tuple[int, int, int, str]], set[int]]:
+    """The highlight spans of an article, grouped by (kind, state): quotes, reported speech (its whole
+    clause, with a mixed one's quoted words as quotes inside), their cues and speakers, and speaker
+    mentions; plus the quotes as (start, end, id, state) for lookups under the mouse, and the ids of
+    the reported ones."""
     spans: Spans = {}
     quotes = []
+    reported = set()
     q = offsets.to_qt
     for quote in article.quotes:
         state = quote["status"]
-        start, end = q(quote["start"]), q(quote["end"])
-        spans.setdefault((QUOTE, state), []).append((start, end))
+        form = quote.get("form") or "direct"
+        if form in REPORTED_FORMS:
+            start, end = q(quote["content_start"]), q(quote["content_end"])
+            spans.setdefault((REPORTED, state), []).append((start, end))
+            reported.add(quote["id"])
+            for a, b in quoted_parts(article.text, quote["start"], quote["end"], form, quote.get("open_mark"),
+                                     quote.get("close_mark")):
+                spans.setdefault((QUOTE, state), []).append((q(a), q(b)))
+        else:
+            start, end = q(quote["start"]), q(quote["end"])
+            spans.setdefault((QUOTE, state), []).append((start, end))
         quotes.append((start, end, quote["id"], state))
         if state == "rejected":
             continue
@@ -200,13 +214,16 @@ def spans_for(article: ArticleView, offsets: OffsetMap) -> tuple[Spans, list[tup
     for mention in article.mentions:
         state = "added" if mention["origin"] == "human" else "auto"
         spans.setdefault((SPEAKER, state), []).append((q(mention["start"]), q(mention["end"])))
-    return spans, quotes
+    return spans, quotes, reported
 
 
 def quote_tip(quote: dict) -> str:
     """What hovering a quote shows: its speaker and whether a person checked it."""
     state = quote["status"]
     tip = f"Speaker: {quote['shown_speaker'] or 'unknown speaker'}\n{STATE_WORDS.get(state, state)}"
+    form = quote.get("form") or "direct"
+    if form != "direct":
+        tip = f"Reported speech ({form})\n" + tip
     if quote.get("confidence") is not None and state == "auto":
         tip += f" (confidence {quote['confidence']:.2f})"
     return tip
@@ -232,6 +249,11 @@ class Legend(QWidget):
         row.setSpacing(8)
         row.addWidget(_swatch("quote (automatic)", palette.QUOTE_HUE, True))
         row.addWidget(_swatch("quote (checked)", palette.QUOTE_HUE, False))
+        reported = _swatch("reported speech", palette.REPORTED_HUE, True)
+        reported.setStyleSheet(reported.styleSheet().replace("2px dashed", "2px dotted"))
+        reported.setToolTip("said without quotation marks (indirect), or with some of its words quoted (mixed): "
+                            "the whole clause has a light green wash, its quoted words are blue")
+        row.addWidget(reported)
         row.addWidget(_swatch("speaker", palette.SPEAKER_HUE, False))
         cue = QLabel("cue (said, told…)")
         cue.setStyleSheet(f"color: {palette.line(palette.CUE_HUE).darker(115).name()}; padding: 1px 4px;")
@@ -301,7 +323,8 @@ class ReaderView(QWidget):
             self.text.offsets = OffsetMap(article.text)
             highlighter.clear()  # the pass made while the text is replaced finds nothing to do
             self.text.setPlainText(article.text)
-        highlighter.set_spans(*spans_for(article, self.text.offsets), current_quote_id)
+        spans, quotes, reported = spans_for(article, self.text.offsets)
+        highlighter.set_spans(spans, quotes, current_quote_id, reported)
         if keep_scroll:
             bar.setValue(scroll)
 

@@ -132,7 +132,7 @@ def test_quote_level_columns_and_origins(sample, tmp_path):
     out = tmp_path / "q.csv"
     result = write_export(project, out, level="quote")
     assert result.columns == ["article_id", "quote_id", "quote", "start", "end", "speaker", "entity_id",
-                              "entity_name", "stance", "annotator", "origin"]
+                              "entity_name", "form", "content", "stance", "annotator", "origin"]
     df = pd.read_csv(out, keep_default_na=False, dtype={"entity_id": str})
     rows = {(r.quote_id, r.annotator): r for r in df.itertuples()}
     # the quotes each annotator checked: ben rejected 2, ann never looked at it

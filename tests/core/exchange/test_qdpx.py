@@ -131,7 +131,8 @@ def test_exporting_twice_gives_the_same_file(sample, tmp_path):
     export_exchange(project, "qdpx", a)
     export_exchange(project, "qdpx", b)
     strip = re.compile(rb' (creationDateTime|name)="[^"]*"')
-    assert strip.sub(b"", zipfile.ZipFile(a).read("project.qde")) == strip.sub(b"", zipfile.ZipFile(b).read("project.qde"))
+    first, second = (strip.sub(b"", zipfile.ZipFile(f).read("project.qde")) for f in (a, b))
+    assert first == second
 
 
 # --- our own file back ----------------------------------------------------------------------------
@@ -173,7 +174,10 @@ def test_form_comes_back_when_the_project_records_it(sample, exported, tmp_path)
     if not any(r[1] == "form" for r in other.conn.execute("PRAGMA table_info(quotes)")):
         pytest.skip("quotes have no form column in this schema")
     import_qdpx(other, exported)
-    assert {r[0] for r in other.conn.execute("SELECT form FROM quotes")} == {"direct"}
+    assert sorted(r[0] for r in other.conn.execute("SELECT form FROM quotes")) == [
+        "direct", "direct", "direct", "indirect"]
+    assert other.conn.execute("SELECT count(*) FROM quotes WHERE content_start = start AND content_end = \"end\" "
+                              "AND content = text").fetchone()[0] == 4
     other.close()
 
 
@@ -213,10 +217,22 @@ def test_mapping_makes_quotes_speakers_and_stance(tmp_project, tmp_path):
     mention = tmp_project.conn.execute('SELECT text, origin, annotator FROM mentions').fetchone()
     assert mention == ("Anna Berg", "human", "Tom")
     stance = sorted(tmp_project.conn.execute(
-        "SELECT l.annotator, o.name FROM labels l JOIN options o ON o.id = l.option_id JOIN tasks t ON t.id = l.task_id "
+        "SELECT l.annotator, o.name FROM labels l JOIN options o ON o.id = l.option_id "
+        "JOIN tasks t ON t.id = l.task_id "
         "WHERE t.name = 'stance' AND t.level = 'article'").fetchall())
     assert stance == [("Maria", "in favour"), ("Tom", "against")]
     assert report.tasks_added == []
+
+
+def test_a_foreign_link_from_quote_to_speaker_is_kept(tmp_project, tmp_path):
+    link = ('</Sources>\n  <Links><Link guid="BBBBBBBB-0000-4000-8000-000000000001" name="said by" '
+            'originGUID="EEEEEEEE-0000-4000-8000-000000000003" '
+            'targetGUID="EEEEEEEE-0000-4000-8000-000000000004"/></Links>')
+    qdpx = _with_qde(tmp_path, _maxqda_text(**{"</Sources>": link}), SOURCES, name="linked.qdpx")
+    import_qdpx(tmp_project, qdpx, mapping={"Zitat": "quote", "Sprecher": "speaker"})
+    row = tmp_project.conn.execute(
+        'SELECT q.speaker_start, q.speaker_end, m.text FROM quotes q JOIN mentions m ON m.id = q.mention_id').fetchone()
+    assert row == (58, 67, "Anna Berg")
 
 
 def test_mapping_file_and_bad_mappings(tmp_path):
@@ -299,9 +315,10 @@ def _refused(project, path, pattern):
 
 def test_selection_outside_the_text(sample, tmp_path):
     project, _ = sample
-    bad = _with_qde(tmp_path, _maxqda_text(**{'startPosition="69" endPosition="85"': 'startPosition="69" endPosition="850"'}),
-                    SOURCES)
-    message = _refused(project, bad, r"PlainTextSelection 'Kritiker warnen.'.*line \d+.*69-850 does not fit.*85 characters")
+    longer = {'startPosition="69" endPosition="85"': 'startPosition="69" endPosition="850"'}
+    bad = _with_qde(tmp_path, _maxqda_text(**longer), SOURCES)
+    message = _refused(project, bad,
+                       r"PlainTextSelection 'Kritiker warnen.'.*line \d+.*69-850 does not fit.*85 characters")
     assert "nothing was imported" in message
 
 
@@ -314,9 +331,10 @@ def test_unknown_code_guid(sample, tmp_path):
 
 def test_unknown_user_guid(sample, tmp_path):
     project, _ = sample
-    bad = _with_qde(tmp_path, _maxqda_text(**{'name="Port" plainTextPath': 'name="Port" creatingUser="AAAAAAAA-0000-4000-8000-00000000beef" plainTextPath'}),
-                    SOURCES)
-    _refused(project, bad, r"TextSource 'Port'.*creatingUser aaaaaaaa-0000-4000-8000-00000000beef is not one of the file's Users")
+    stranger = 'name="Port" creatingUser="AAAAAAAA-0000-4000-8000-00000000beef" plainTextPath'
+    bad = _with_qde(tmp_path, _maxqda_text(**{'name="Port" plainTextPath': stranger}), SOURCES)
+    _refused(project, bad,
+             r"TextSource 'Port'.*creatingUser aaaaaaaa-0000-4000-8000-00000000beef is not one of the file's Users")
 
 
 def test_unknown_note_and_link_targets(sample, tmp_path):
@@ -325,7 +343,8 @@ def test_unknown_note_and_link_targets(sample, tmp_path):
     bad = _with_qde(tmp_path, _maxqda_text(**{"<VariableValue>": note}), SOURCES)
     _refused(project, bad, r"NoteRef bbbbbbbb-0000-4000-8000-000000000009 in TextSource 'Handel'")
     link = ('</Sources>\n  <Links><Link guid="BBBBBBBB-0000-4000-8000-000000000001" '
-            'originGUID="EEEEEEEE-0000-4000-8000-000000000003" targetGUID="EEEEEEEE-0000-4000-8000-0000000000ff"/></Links>')
+            'originGUID="EEEEEEEE-0000-4000-8000-000000000003" '
+            'targetGUID="EEEEEEEE-0000-4000-8000-0000000000ff"/></Links>')
     bad = _with_qde(tmp_path, _maxqda_text(**{"</Sources>": link}), SOURCES, name="link.qdpx")
     _refused(project, bad, r"Link \(line \d+\) points at eeeeeeee-0000-4000-8000-0000000000ff")
 
