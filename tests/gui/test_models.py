@@ -27,6 +27,7 @@ def test_quote_model_passes_modeltester(qtmodeltester, small_project):
     model.set_quotes(view.quotes, {1: "against"})
     qtmodeltester.check(model)
     assert model.data(model.index(0, quotes_model.COL_SNIPPET)) == "This bridge connects people,"
+    assert model.data(model.index(0, quotes_model.COL_FORM)) == "direct"
     assert model.data(model.index(0, quotes_model.COL_SPEAKER)) == "Helena Okafor"
     assert model.data(model.index(0, quotes_model.COL_STANCE)) == "against"
     assert model.data(model.index(1, quotes_model.COL_STATUS)) == "auto"
