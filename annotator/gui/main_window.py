@@ -98,9 +98,10 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.list_side)
         self.splitter.addWidget(self.reader)
         self.splitter.addWidget(self.panel)
-        self.splitter.setStretchFactor(0, 3)
+        # the panel's quote list has six columns: it gets as much room as the article list
+        self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 5)
-        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setStretchFactor(2, 4)
         self.splitter.setSizes([530, 500, 410])
         self.setCentralWidget(self.splitter)
         self._build_actions()
@@ -344,7 +345,7 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(splitter)
         else:  # first start: the list wide enough for titles, the reader a comfortable line length
             width = self.width()
-            self.splitter.setSizes([int(width * 0.37), int(width * 0.35), int(width * 0.28)])
+            self.splitter.setSizes([int(width * 0.295), int(width * 0.42), int(width * 0.285)])
         self.zoom(int(self.settings.value("reader/zoom", 0)))
         with contextlib.suppress(TypeError, ValueError):
             self.panel.set_min_confidence(float(self.settings.value("quotes/min_confidence", MIN_CONFIDENCE)))

@@ -247,7 +247,7 @@ class Legend(QWidget):
         super().__init__(parent)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(8)
+        row.setSpacing(4)
         row.addWidget(_swatch("quote (automatic)", palette.QUOTE_HUE, True))
         row.addWidget(_swatch("quote (checked)", palette.QUOTE_HUE, False))
         reported = _swatch("reported speech", palette.REPORTED_HUE, True)
@@ -295,6 +295,9 @@ class ReaderView(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.meta)
         self.legend = Legend()
+        # the legend does not set the reader's least width (six swatches would squeeze the list and the
+        # panel): in a narrow reader its last words are cut
+        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout.addWidget(self.legend)
         self.text = ArticleText()
         layout.addWidget(self.text, 1)
