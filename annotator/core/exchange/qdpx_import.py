@@ -50,6 +50,7 @@ MAX_ARCHIVE_BYTES = 8 * 1024**3  # everything, uncompressed
 MAX_RATIO = 400  # uncompressed / compressed for a member over 1 MB: a zip bomb, not text
 TARGETS = ("quote", "speaker", "label", "skip")
 DETECTOR_GUID = user_guid(None)
+_CODE_REF = f"{{{NS}}}CodeRef"
 _MAPPING_LINE = re.compile(r"^\s*(.+?)\s*=\s*(.+?)\s*$")
 
 
@@ -279,6 +280,8 @@ class _Reader:
         self.path, self.zf, self.progress = path, zf, progress
         self.where = f"{path}"
         self.users: dict[str, str] = {}
+        self.known_users: dict[str, str] = {}  # creatingUser as written -> its checked GUID
+        self.known_codes: dict[str, str] = {}  # CodeRef target as written -> its checked GUID
         self.variables: dict[str, str] = {}
         self.codes: dict[str, Code] = {}
         self.on_codebook: Callable[[dict[str, Code]], None] | None = None  # called when the code book is read
@@ -389,12 +392,15 @@ class _Reader:
                 del parent[0]
 
     def _user(self, el, attribute: str = "creatingUser") -> str | None:
-        g = _norm_guid(el.get(attribute))
-        if g is None:
+        raw = el.get(attribute)
+        if raw is None:
             return None
-        g = sys.intern(g)
-        if g not in self.users:
-            raise self.fail(el, f"{attribute} {g} is not one of the file's Users (unknown GUID)")
+        g = self.known_users.get(raw)  # the same few users on every coding: checked once each
+        if g is None:
+            g = sys.intern(_norm_guid(raw))
+            if g not in self.users:
+                raise self.fail(el, f"{attribute} {g} is not one of the file's Users (unknown GUID)")
+            self.known_users[raw] = g
         return g
 
     def _text(self, el, required: bool = True) -> str | None:
@@ -479,10 +485,14 @@ class _Reader:
             self.progress(self.count, self.expected, name)
 
     def _coding(self, coding) -> tuple[str, str | None]:
-        ref = coding.find(_q("CodeRef"))
-        g = _norm_guid(ref.get("targetGUID")) if ref is not None else None
-        if g not in self.codes:
-            raise self.fail(coding, f"its CodeRef {g} is not a code of the CodeBook (unknown GUID)")
+        ref = coding.find(_CODE_REF)
+        raw = ref.get("targetGUID") if ref is not None else None
+        g = self.known_codes.get(raw)
+        if g is None:
+            g = _norm_guid(raw)
+            if g not in self.codes:
+                raise self.fail(coding, f"its CodeRef {g} is not a code of the CodeBook (unknown GUID)")
+            g = self.known_codes[raw] = sys.intern(g)
         when = coding.get("creationDateTime")
         # one string per distinct GUID and time, not one per coding (hundreds of thousands in a project)
         return sys.intern(g), self._user(coding), sys.intern(when) if when else None
