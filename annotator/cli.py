@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from annotator import __version__
+from annotator.core.detect.confidence import MIN_CONFIDENCE
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXCHANGE = ("qdpx", "inception", "brat", "spacy", "prodigy")  # annotator.core.exchange.EXCHANGE_FORMATS
@@ -19,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     if not argv:
         argv = ["gui"]
     args = parser.parse_args(argv)
+    streams = sys.stdout, sys.stderr
+    _terminal_safe_output(args)
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
@@ -26,6 +30,62 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # no traceback reaches a user: a sentence, and the details only when asked
+        print(f"annotator {args.command or ''}: {failure_message(args, exc)}".replace(" :", ":"), file=sys.stderr)
+        if os.environ.get("ANNOTATOR_DEBUG"):
+            raise
+        return EXIT_FAILED
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def failure_message(args, exc: BaseException, what: str | None = None) -> str:
+    """What to tell a person when a command stops on an error: a full disk or a read-only file in
+    words (every write is one transaction, so nothing of it was stored), anything else as itself."""
+    import sqlite3
+
+    from annotator.core.store import ProjectError, storage_problem
+
+    what = what or f"this {args.command or 'command'}"
+    problem = storage_problem(getattr(args, "project", None) or "the project", exc)
+    if problem and "disk is full" in problem:
+        return f"{problem}: nothing of {what} was stored; free some space and run it again"
+    if problem:
+        return f"{problem}; nothing of {what} was stored"
+    if isinstance(exc, ProjectError):
+        return str(exc)
+    if isinstance(exc, sqlite3.DatabaseError):
+        return f"the project could not be written or read ({exc}); nothing of {what} was stored"
+    if isinstance(exc, OSError):
+        return f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")
+    return f"unexpected error ({type(exc).__name__}: {exc}); set ANNOTATOR_DEBUG=1 to see where"
+
+
+class _TerminalSafe:
+    """A text stream that takes control characters out of what is written to a terminal (ESC, CSI,
+    BEL ...: a colleague's name must not set the title, clear the screen or move the cursor); tab
+    and newline pass. Names are also stripped one by one where they are printed (terminal_text),
+    so a newline in a name cannot forge a line."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from annotator.core.validate import TERMINAL_CONTROLS
+
+        return self._stream.write(TERMINAL_CONTROLS.sub("\ufffd", text))
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def _terminal_safe_output(args) -> None:
+    """Human-readable output made safe for a terminal; JSON output (escaped by json.dumps) is left
+    as it is, so a program reading it gets the data exactly."""
+    if not isinstance(sys.stderr, _TerminalSafe):
+        sys.stderr = _TerminalSafe(sys.stderr)
+    if not (getattr(args, "json", False) or getattr(args, "jsonl", False)) and not isinstance(sys.stdout, _TerminalSafe):
+        sys.stdout = _TerminalSafe(sys.stdout)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,8 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or .zip archives, read by the importers")
     p.add_argument("--jsonl", action="store_true", help="one JSON object a quote")
     p.add_argument("--map", dest="field_map", metavar="FIELD=COLUMN,...", help="as for import")
-    p.add_argument("--min-confidence", type=float, default=0.5,
-                   help="leave out quotes the detector is less sure of (default 0.5; 0 shows all)")
+    p.add_argument("--min-confidence", type=float, default=MIN_CONFIDENCE,
+                   help=f"leave out quotes the detector is less sure of (default {MIN_CONFIDENCE}; 0 shows all)")
     p.add_argument("--forms", default=None, metavar="FORM,...",
                    help="which attributions: direct, mixed, indirect (or reported = mixed,indirect); default all")
     p.add_argument("--workers", type=int, default=None,
@@ -379,10 +439,21 @@ def cmd_import(args) -> int:
         return EXIT_USAGE
     project = _open(args.project)
     bar = _TerminalProgress() if sys.stderr.isatty() and not args.json else None
+    before = project.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     try:
         report = import_paths(
             project, args.paths, options, progress=bar, workers=args.workers, detect=args.detect, forms=forms
         )
+    except Exception as exc:
+        try:
+            stored = project.conn.execute("SELECT count(*) FROM articles").fetchone()[0] - before
+        except Exception:  # noqa: BLE001 - the first error is the one to tell
+            stored = 0
+        what = "this import" if stored <= 0 else f"this import after its first {stored} articles"
+        print(f"annotator import: {failure_message(args, exc, what)}", file=sys.stderr)
+        if os.environ.get("ANNOTATOR_DEBUG"):
+            raise
+        return EXIT_FAILED
     finally:
         if bar:
             bar.finish()
@@ -583,6 +654,7 @@ def cmd_disagreements(args) -> int:
     from dataclasses import asdict
 
     from annotator.core.adjudicate import disagreements
+    from annotator.core.validate import terminal_text as shown
 
     project = _read(args.project)
     with project:
@@ -592,9 +664,9 @@ def cmd_disagreements(args) -> int:
             print(json.dumps(asdict(d), ensure_ascii=False))
         else:
             where = f"article {d.article_id}" + (f" quote {d.quote_id}" if d.quote_id else "")
-            values = ", ".join(f"{a}: {v or '-'}" for a, v in d.values.items())
-            done = f"  => {d.adjudicated!r} ({d.adjudicator})" if d.adjudicator else ""
-            print(f"{d.task}\t{where}\t{d.title}\t{values}{done}")
+            values = ", ".join(f"{shown(a)}: {shown(v) or '-'}" for a, v in d.values.items())
+            done = f"  => {shown(d.adjudicated)!r} ({shown(d.adjudicator)})" if d.adjudicator else ""
+            print(f"{shown(d.task)}\t{where}\t{shown(d.title)}\t{values}{done}")
     return EXIT_OK
 
 

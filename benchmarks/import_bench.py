@@ -1,9 +1,12 @@
 """Import throughput and peak memory per input format, beside the ceilings measured in the same run.
 
-    python benchmarks/import_bench.py [--n 10000] [--formats txt,json,jsonl,csv,nexis,html]
+    python benchmarks/import_bench.py [--n 10000] [--formats txt,json,jsonl,csv,nexis,html,factiva,nexis-html]
+        [--readers] [--small-export 262]
 
 For each format it writes N synthetic articles (txt and html: one file each; json: 100 a file;
-jsonl, csv, nexis: 1,000 a file), runs `annotator import` in a child process, and prints
+jsonl, csv, nexis: 1,000 a file; factiva (a Factiva HTML export saved from the article view) and
+nexis-html (a Nexis UK HTML export): all N in one export file, about 55 MB for the default N, the
+size researchers download in one batch), runs `annotator import` in a child process, and prints
 articles/s and the peak resident memory of the importer with its reader processes. Ceilings: raw sqlite-utils insert_all of the same rows, and
 trafilatura's own single-core extraction speed on the HTML pages. `--with-detect` also times
 each import with quote detection on (as `annotator import` does by default; the first figures are
@@ -28,13 +31,64 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import article  # noqa: E402
 
 PER_FILE = {"txt": 1, "html": 1, "json": 100, "jsonl": 1000, "csv": 1000, "nexis": 1000}
+EXPORTS = {"factiva", "nexis-html"}  # one export file of all N articles
+
+
+def _factiva_page(chunk: list[dict]) -> str:
+    """A Factiva export as the article view saves it (current layout, English interface)."""
+    blocks = []
+    for i, a in enumerate(chunk):
+        accession = f"BNCH000020260303e{i:09d}"
+        paras = "".join(f'<p class="articleParagraph enarticleParagraph">{p}  </p>\n'
+                        for p in a["text"].split("\n\n")[1:])
+        blocks.append(
+            f'<div id="article-{accession}" class="article"><div class="article enArticle"><p>\n</p>'
+            f"<div>News; 3</div>\n<div id=\"hd\"><span class=\"enHeadline\">{a['title']}  </span>\n</div>"
+            f"<div class=\"author\">By {a['author']}  </div><div>{len(a['text'].split())} words</div>"
+            f"<div>3 March 2026</div><div>{a['outlet']}</div><div>BNCH</div><div>Final Edition</div><div>3</div>"
+            f"<div>English</div><div>Copyright 2026 Example Ltd. All Rights Reserved.</div>\n<p></p>\n{paras}"
+            f"<p>{a['outlet']} (Full Text)</p><p>Document {accession}</p></div></div><br><span></span>\n"
+        )
+    return ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=UTF-8"><title>Factiva</title>'
+            '</head><body><div id="navcontainer" class="fcpNavContainer"><table><tr><td class="factivalogo">'
+            '<h1>Dow Jones Factiva</h1></td></tr></table></div><form name="PageBaseForm" method="post">'
+            '<div id="contentWrapper"><div id="contentLeft"><span></span>\n' + "".join(blocks)
+            + "</div></div></form></body></html>\n")
+
+
+def _nexis_page(chunk: list[dict]) -> str:
+    """A Nexis UK (LexisNexis Academic) export saved as HTML."""
+    docs = []
+    n = len(chunk)
+    for i, a in enumerate(chunk, 1):
+        paras = "".join(f'<P CLASS="c9"><SPAN CLASS="c2">{p}</SPAN></P>\n' for p in a["text"].split("\n\n")[1:])
+
+        def field(label, value):
+            return (f'<BR><DIV CLASS="c5"><P CLASS="c6"><SPAN CLASS="c8">{label}: </SPAN>'
+                    f'<SPAN CLASS="c2">{value}</SPAN></P>\n</DIV>\n')
+
+        docs.append(
+            f'<A NAME="DOC_ID_{i}_0"></A><!-- Hide XML section from browser\n<DOC NUMBER=1>\n<DOCFULL> -->\n'
+            f'<BR><DIV CLASS="c0"><P CLASS="c1"><SPAN CLASS="c2">{i} of {n} DOCUMENTS</SPAN></P>\n</DIV>\n'
+            f'<BR><DIV CLASS="c0"><BR><P CLASS="c1"><SPAN CLASS="c2">{a["outlet"]}</SPAN></P>\n</DIV>\n'
+            f'<BR><DIV CLASS="c3"><P CLASS="c1"><SPAN CLASS="c2">March 3, 2026 Tuesday</SPAN></P>\n</DIV>\n'
+            f'<BR><DIV CLASS="c5"><P CLASS="c6"><SPAN CLASS="c7">{a["title"]}</SPAN></P>\n</DIV>\n'
+            + field("BYLINE", a["author"]) + field("SECTION", "NEWS; Pg. 3") + field("LENGTH", "700 words")
+            + f'<BR><DIV CLASS="c5">{paras}</DIV>\n'
+            + field("LOAD-DATE", "March 4, 2026") + field("LANGUAGE", "ENGLISH")
+            + '<BR><DIV CLASS="c0"><BR><P CLASS="c1"><SPAN CLASS="c2">Copyright 2026 Example Ltd.</SPAN></P>\n</DIV>\n'
+            '<!-- Hide XML section from browser\n</DOCFULL>\n</DOC> -->\n'
+        )
+    return ("<HTML>\n<HEAD>\n<!-- LXNComment 1:1 -->\n<TITLE>&nbsp;</TITLE>\n</HEAD>\n<BODY>\n"
+            '<DIV CLASS="c5"><P CLASS="c6"><SPAN CLASS="c12">Download Request: Selected Items: 1-'
+            f"{n}<BR>Terms: benchmark<BR></SPAN></P>\n</DIV>\n" + "".join(docs) + "</BODY></HTML>\n")
 
 
 def write_corpus(fmt: str, n: int, folder: Path) -> list[dict]:
     rng = random.Random(42)
     rows = [article(rng, i) for i in range(n)]
     folder.mkdir(parents=True)
-    per = PER_FILE[fmt]
+    per = n if fmt in EXPORTS else PER_FILE[fmt]
     for start in range(0, n, per):
         chunk = rows[start : start + per]
         name = folder / f"part{start:07d}"
@@ -63,6 +117,10 @@ def write_corpus(fmt: str, n: int, folder: Path) -> list[dict]:
                 writer = csv.DictWriter(fh, fieldnames=list(chunk[0]))
                 writer.writeheader()
                 writer.writerows(chunk)
+        elif fmt == "factiva":
+            name.with_suffix(".html").write_text(_factiva_page(chunk), encoding="utf-8")
+        elif fmt == "nexis-html":
+            name.with_suffix(".html").write_text(_nexis_page(chunk), encoding="utf-8")
         elif fmt == "nexis":
             with open(name.with_suffix(".txt"), "w", encoding="utf-8") as fh:
                 for i, a in enumerate(chunk, 1):
@@ -166,12 +224,48 @@ def trafilatura_ceiling(folder: Path, limit: int = 300) -> float:
     return len(files) / (time.perf_counter() - start)
 
 
+def reader_rates(folder: Path) -> float:
+    """Articles/s of the readers alone (this process, nothing stored): the best of three runs."""
+    from annotator.core.ingest import read_source
+    from annotator.core.ingest.source import iter_sources
+
+    best = 0.0
+    for _ in range(3):
+        start = time.perf_counter()
+        count = sum(1 for source in iter_sources([folder]) for got in read_source(source) if hasattr(got, "text"))
+        best = max(best, count / (time.perf_counter() - start))
+    return best
+
+
+def small_export_seconds(fmt: str, n: int, tmp: Path) -> float:
+    """Seconds to import one export of n documents into a new project (in this process, no detection)."""
+    from annotator.core.importer import import_paths
+    from annotator.core.store import open_project
+
+    folder = tmp / f"small-{fmt}"
+    write_corpus(fmt, n, folder)
+    best = float("inf")
+    for attempt in range(3):
+        project = open_project(tmp / f"small-{fmt}-{attempt}.db")
+        start = time.perf_counter()
+        report = import_paths(project, [folder], detect=False)
+        best = min(best, time.perf_counter() - start)
+        project.close()
+        assert report.imported_articles == n, report.summary()
+    shutil.rmtree(folder)
+    return best
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=10_000)
-    parser.add_argument("--formats", default="txt,json,jsonl,csv,nexis,html")
+    parser.add_argument("--formats", default="txt,json,jsonl,csv,nexis,html,factiva,nexis-html")
     parser.add_argument("--with-detect", action="store_true",
                         help="also time each import with quote detection on (the default of `annotator import`)")
+    parser.add_argument("--small-export", type=int, default=0, metavar="N",
+                        help="also time importing one export of N documents (262: the Nexis file the issue names)")
+    parser.add_argument("--readers", action="store_true",
+                        help="also time each format's reader alone, beside the JSON Lines reader on the same articles")
     parser.add_argument("--with-test-extras", action="store_true",
                         help="leave pandas importable (the development venv as it is)")
     args = parser.parse_args()
@@ -181,12 +275,33 @@ def main() -> None:
     print("environment: " + ("development (pandas importable)" if args.with_test_extras else
                              "as installed for users (the test-only pandas hidden)"))
     print(f"cores: {os.cpu_count()}  articles per format: {args.n}")
-    print(f"{'format':<7} {'files':>6} {'articles/s':>11} {'ceiling/s':>10} {'peak MB':>8}  result")
+    print(f"{'format':<10} {'files':>6} {'articles/s':>11} {'ceiling/s':>10} {'peak MB':>8}  result")
     try:
+        if args.small_export:
+            print(f"one export of {args.small_export} documents into a new project (best of 3, no detection):")
+            base = small_export_seconds("jsonl", args.small_export, tmp)
+            print(f"  {'jsonl':<10} {base:>6.3f} s  (baseline: the same articles as JSON Lines)")
+            for fmt in ("factiva", "nexis-html", "nexis"):
+                took = small_export_seconds(fmt, args.small_export, tmp)
+                print(f"  {fmt:<10} {took:>6.3f} s  ratio to jsonl {took / base:.2f}")
+        if args.readers:
+            print("readers alone (no storing), articles/s, beside the JSON Lines reader on the same articles:")
+            baseline_folder = tmp / "baseline-jsonl"
+            write_corpus("jsonl", args.n, baseline_folder)
+            baseline = reader_rates(baseline_folder)
+            print(f"  {'jsonl':<10} {baseline:>8.0f}  (baseline)")
+            for fmt in args.formats.split(","):
+                folder = tmp / f"reader-{fmt}"
+                write_corpus(fmt, args.n, folder)
+                rate = reader_rates(folder)
+                print(f"  {fmt:<10} {rate:>8.0f}  ratio to jsonl {rate / baseline:.2f}")
+                shutil.rmtree(folder)
+            shutil.rmtree(baseline_folder)
         for fmt in args.formats.split(","):
             folder = tmp / fmt
             rows = write_corpus(fmt, args.n, folder)
             files = len(list(folder.iterdir()))
+            size_mb = sum(f.stat().st_size for f in folder.iterdir()) / 1e6
             elapsed, peak_kb, report = run_import(folder, tmp / f"{fmt}.db")
             rate = report.get("articles_imported", 0) / elapsed
             if fmt == "html":
@@ -199,12 +314,12 @@ def main() -> None:
             ok = f"{report.get('articles_imported')} imported, {report.get('failed_files')} failed"
             if "error" in report:
                 ok = "ERROR " + report["error"]
-            print(f"{fmt:<7} {files:>6} {rate:>11.0f} {ceiling:>10.0f} {peak_kb / 1024:>8.0f}  {ok} "
-                  f"({label}; ratio {rate / ceiling:.2f})")
+            print(f"{fmt:<10} {files:>6} {rate:>11.0f} {ceiling:>10.0f} {peak_kb / 1024:>8.0f}  {ok} "
+                  f"({label}; ratio {rate / ceiling:.2f}; {size_mb:.0f} MB of input)")
             if args.with_detect:
                 elapsed, peak_kb, report = run_import(folder, tmp / f"{fmt}-detect.db", detect=True)
                 rate = report.get("articles_imported", 0) / elapsed
-                print(f"{fmt + '+det':<7} {files:>6} {rate:>11.0f} {'':>10} {peak_kb / 1024:>8.0f}  "
+                print(f"{fmt + '+det':<10} {files:>6} {rate:>11.0f} {'':>10} {peak_kb / 1024:>8.0f}  "
                       f"{report.get('quotes_detected')} quotes detected")
             shutil.rmtree(folder)
     finally:

@@ -93,6 +93,43 @@ def main(out: Path) -> int:
     entities_window.grab().save(str(out / "entities.png"))
     entities_window.close()
 
+    # The File menu, open over the window (a menu is a window of its own: painted onto the window's picture).
+    from PySide6.QtCore import QPoint  # noqa: PLC0415
+    from PySide6.QtGui import QPainter  # noqa: PLC0415
+
+    window.reader.banner.hide()
+    window._fill_recent_menu()
+    file_menu = window.menuBar().actions()[0].menu()
+    at = window.menuBar().actionGeometry(window.menuBar().actions()[0]).bottomLeft()
+    file_menu.popup(window.menuBar().mapToGlobal(at))
+    settle(app)
+    picture = window.grab()
+    painter = QPainter(picture)
+    painter.drawPixmap(window.mapFromGlobal(file_menu.pos()) + QPoint(0, 0), file_menu.grab())
+    painter.end()
+    picture.copy(0, 0, 760, 520).save(str(out / "file-menu.png"))
+    file_menu.hide()
+
+    # The first start on a computer: who is annotating (the login name filled in, one sentence why); it
+    # comes before the window, which then opens with the welcome banner and the focus on the text.
+    from annotator.gui.projects import AnnotatorDialog, login_name  # noqa: PLC0415
+
+    dialog = AnnotatorDialog(labels.list_annotators(project), login_name())
+    dialog.show()
+    settle(app)
+    dialog.grab().save(str(out / "first-start.png"))
+    dialog.close()
+
+    # File > Close project: the start window, with the recent projects.
+    from annotator.gui.projects import StartWindow, remember_recent  # noqa: PLC0415
+
+    remember_recent(settings, project.path)
+    start = StartWindow(settings)
+    start.show()
+    settle(app)
+    start.grab().save(str(out / "start-window.png"))
+    start.close()
+
     # File > Export to other tools: the formats other tools read (REFI-QDA, INCEpTION, brat, training)
     window.exchange_menu.popup(window.mapToGlobal(window.rect().topLeft()))
     settle(app)

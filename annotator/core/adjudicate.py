@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from annotator.core.agreement import quote_sets, task_units
 from annotator.core import shown
+from annotator.core.agreement import quote_sets, task_units
 from annotator.core.scheme import MULTI, load_scheme
 from annotator.core.store import Project, utc_now
+from annotator.core.validate import clean_name
 
 SPEAKER = "speaker"  # the task name shown for quote speaker disagreements
 
@@ -53,6 +54,7 @@ def set_adjudication(project: Project, article_id: int, task_id: int | None, val
     adjudicator = " ".join(adjudicator.split())
     if not adjudicator:
         raise ValueError("an adjudication needs the adjudicator's name")
+    adjudicator = clean_name(adjudicator, "adjudicator")
     if isinstance(values, str):
         values = [v.strip() for v in values.split(";")] if task_id is not None else [values.strip()]
     values = [v for v in dict.fromkeys(values) if v]

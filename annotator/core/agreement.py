@@ -205,6 +205,8 @@ class QuoteAgreement:
     pairs: list[QuotePairAgreement] = field(default_factory=list)
     speaker_alpha: float | None = None
     shared_quotes: int = 0  # spans kept by two or more annotators
+    # the same for each form of attribution (direct, mixed, indirect) that someone kept
+    forms: dict[str, QuoteAgreement] = field(default_factory=dict)
 
 
 @dataclass
@@ -216,24 +218,33 @@ class AgreementReport:
         return asdict(self)
 
     def lines(self) -> list[str]:
-        """The report as text lines for a terminal."""
+        """The report as text lines for a terminal; names in it without control characters."""
+        from annotator.core.validate import terminal_text as shown
+
         out = []
         for t in self.tasks:
-            out.append(f"{t.level} task {t.task!r} ({t.kind}): {t.items} items with 2+ annotators")
+            out.append(f"{t.level} task {shown(t.task)!r} ({t.kind}): {t.items} items with 2+ annotators")
             out.append(f"  observed {_f(t.observed)}  Fleiss' kappa {_f(t.fleiss_kappa)}  "
                        f"Krippendorff's alpha {_f(t.alpha)}")
             for p in t.pairs:
-                out.append(f"  {p.a} / {p.b}: {p.items} items, observed {_f(p.observed)}, Cohen's kappa {_f(p.kappa)}")
+                out.append(f"  {shown(p.a)} / {shown(p.b)}: {p.items} items, observed {_f(p.observed)}, "
+                           f"Cohen's kappa {_f(p.kappa)}")
             for name, value in t.option_alpha.items():
-                out.append(f"  option {name!r} (yes/no): alpha {_f(value)}")
+                out.append(f"  option {shown(name)!r} (yes/no): alpha {_f(value)}")
         q = self.quotes
         if q.pairs:
             out.append(f"quotes: {q.shared_quotes} spans kept by 2+ annotators; speaker alpha {_f(q.speaker_alpha)}")
             for p in q.pairs:
                 out.append(
-                    f"  {p.a} / {p.b}: {p.articles} articles, quotes {p.a_quotes}/{p.b_quotes}, "
+                    f"  {shown(p.a)} / {shown(p.b)}: {p.articles} articles, quotes {p.a_quotes}/{p.b_quotes}, "
                     f"F1 exact {_f(p.exact_f1)} overlap {_f(p.overlap_f1)}; speaker on {p.shared} shared: "
                     f"agreement {_f(p.speaker_observed)}, kappa {_f(p.speaker_kappa)}")
+            for form, fq in q.forms.items():
+                out.append(f"  {form}: {fq.shared_quotes} spans kept by 2+ annotators; speaker alpha "
+                           f"{_f(fq.speaker_alpha)}")
+                for p in fq.pairs:
+                    out.append(f"    {p.a} / {p.b}: quotes {p.a_quotes}/{p.b_quotes}, F1 exact {_f(p.exact_f1)} "
+                               f"overlap {_f(p.overlap_f1)}; speaker agreement {_f(p.speaker_observed)}")
         return out or ["no labels yet"]
 
 
@@ -429,21 +440,25 @@ _ENTITY = shown.entity_sql()
 _SOURCE = (f"CASE WHEN {_ENTITY} IS NOT NULL THEN 0 WHEN {shown.corrected_sql()} THEN "
            "CASE WHEN ql.speaker != '' THEN -ql.rowid ELSE 0 END WHEN q.speaker != '' THEN q.id ELSE 0 END")
 # Every quote verdict and hand-marked quote as integers: where the speaker text lives (0: no text), who,
-# where, kept (as in `quote_sets`), entity (-1: none), order of precedence (hand-marked after detected)
+# where (the content span: a reported quote is compared by its whole clause), kept (as in `quote_sets`),
+# entity (-1: none), order of precedence (hand-marked after detected), form (index into FORMS)
+_FORM_CODE = "CASE q.form WHEN 'mixed' THEN 1 WHEN 'indirect' THEN 2 ELSE 0 END"
 QUOTES_SQL = f"""
     SELECT source AS c0, {{ann}} AS c1, article AS c2, start AS c3, "end" AS c4, kept AS c5, entity AS c6,
-           ordinal AS c7 FROM (
-        SELECT {_SOURCE} AS source, ql.annotator AS annotator, q.article_id AS article, q.start AS start,
-               q."end" AS "end", ql.status IN ('confirmed', 'corrected') AND q.origin = 'auto' AS kept,
-               ifnull({_ENTITY}, -1) AS entity, q.id AS ordinal
+           ordinal AS c7, form AS c8 FROM (
+        SELECT {_SOURCE} AS source, ql.annotator AS annotator, q.article_id AS article,
+               ifnull(q.content_start, q.start) AS start, ifnull(q.content_end, q."end") AS "end",
+               ql.status IN ('confirmed', 'corrected') AND q.origin = 'auto' AS kept,
+               ifnull({_ENTITY}, -1) AS entity, q.id AS ordinal, {_FORM_CODE} AS form
         FROM quote_labels ql JOIN quotes q ON q.id = ql.quote_id
         UNION ALL
-        SELECT {_SOURCE}, q.annotator, q.article_id, q.start, q."end", ifnull(ql.status, '') != 'rejected',
-               ifnull({_ENTITY}, -1), q.id + (1 << 40)
+        SELECT {_SOURCE}, q.annotator, q.article_id, ifnull(q.content_start, q.start),
+               ifnull(q.content_end, q."end"), ifnull(ql.status, '') != 'rejected',
+               ifnull({_ENTITY}, -1), q.id + (1 << 40), {_FORM_CODE}
         FROM quotes q LEFT JOIN quote_labels ql ON ql.quote_id = q.id AND ql.annotator = q.annotator
         WHERE q.origin = 'human' AND q.annotator IS NOT NULL
     )
-""", 8
+""", 9
 SPEAKER_TEXTS_SQL = """
     SELECT id, speaker FROM quotes WHERE entity_id IS NULL AND speaker != ''
     UNION ALL
@@ -464,11 +479,17 @@ class _KeptQuotes:
     end: np.ndarray
     speaker: np.ndarray
     worked: np.ndarray
+    form: np.ndarray | None = None   # index into FORMS
+
+    def of_form(self, code: int) -> _KeptQuotes:
+        sel = self.form == code
+        return _KeptQuotes(self.coder[sel], self.article[sel], self.span[sel], self.start[sel], self.end[sel],
+                           self.speaker[sel], self.worked, self.form[sel])
 
 
 def _load_quotes(project: Project, coders: _Coders, data: _Labels, rows: np.ndarray) -> _KeptQuotes:
     """The kept quotes from the rows of QUOTES_SQL, with the speaker texts of quotes with no entity."""
-    source, coder, article, start, end, kept, entity_id, ordinal = rows.T
+    source, coder, article, start, end, kept, entity_id, ordinal, form = rows.T
     # a speaker with no entity: its text folded, coded -2, -3, ... (equal folded texts, equal codes); none: -1
     texts = project.conn.execute(SPEAKER_TEXTS_SQL).fetchall()
     folded: dict[str, int] = {}
@@ -488,7 +509,8 @@ def _load_quotes(project: Project, coders: _Coders, data: _Labels, rows: np.ndar
     worked = np.stack([worked_keys % width, worked_keys // width], 1)  # (coder, article)
     kept = kept.astype(bool)
     kept = np.flatnonzero(kept)[np.argsort(ordinal[kept], kind="stable")]
-    coder, article, start, end, speaker = coder[kept], article[kept], start[kept], end[kept], speaker[kept]
+    coder, article, start, end, speaker, form = (coder[kept], article[kept], start[kept], end[kept], speaker[kept],
+                                                 form[kept])
     order = np.lexsort((end, start, article))
     new_span = np.ones(len(order), dtype=bool)
     new_span[1:] = (np.diff(article[order]) != 0) | (np.diff(start[order]) != 0) | (np.diff(end[order]) != 0)
@@ -497,7 +519,8 @@ def _load_quotes(project: Project, coders: _Coders, data: _Labels, rows: np.ndar
     # one entry per coder and span, the last in order of precedence winning (as in `quote_sets`)
     _, last = np.unique((span * width + coder)[::-1], return_index=True)
     keep = len(span) - 1 - last
-    return _KeptQuotes(coder[keep], article[keep], span[keep], start[keep], end[keep], speaker[keep], worked)
+    return _KeptQuotes(coder[keep], article[keep], span[keep], start[keep], end[keep], speaker[keep], worked,
+                       form[keep])
 
 
 def overlap_matches(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
@@ -540,8 +563,13 @@ def _overlaps(q: _KeptQuotes, in_a: np.ndarray, in_b: np.ndarray) -> int:
     return total
 
 
-def quote_agreement(q: _KeptQuotes, names: list[str]) -> QuoteAgreement:
+def quote_agreement(q: _KeptQuotes, names: list[str], by_form: bool = True) -> QuoteAgreement:
     result = QuoteAgreement()
+    if by_form and q.form is not None:
+        from annotator.core.quote_forms import FORMS
+
+        for code in sorted(_distinct(q.form).tolist()):
+            result.forms[FORMS[code]] = quote_agreement(q.of_form(code), names, by_form=False)
     people = sorted(_distinct(q.coder).tolist(), key=lambda i: names[i])
     for a, b in combinations(people, 2):
         common = np.intersect1d(q.worked[q.worked[:, 0] == a, 1], q.worked[q.worked[:, 0] == b, 1], assume_unique=True)
@@ -605,11 +633,16 @@ class AnnotatorProgress:
 
 
 def annotator_progress(project: Project) -> list[AnnotatorProgress]:
-    """Per annotator: articles done and labelled, out of all articles."""
+    """Per annotator who did any work (a label, a status or note, a quote verdict, a marked quote):
+    articles done and labelled, out of all articles. A name only registered (the one a window
+    opened with before the person switched to theirs) is no coder and is not listed."""
     total = project.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     done = dict(project.conn.execute(
         "SELECT annotator, count(*) FROM article_status WHERE status IN ('labelled', 'reviewed') GROUP BY annotator"))
     labelled = dict(project.conn.execute(
         "SELECT annotator, count(DISTINCT article_id) FROM labels GROUP BY annotator"))
-    names = sorted(set(done) | set(labelled) | {r[0] for r in project.conn.execute("SELECT name FROM annotators")})
+    worked = {r[0] for r in project.conn.execute(
+        "SELECT annotator FROM article_status UNION SELECT annotator FROM quote_labels "
+        "UNION SELECT annotator FROM quotes WHERE origin = 'human'") if r[0]}
+    names = sorted(set(done) | set(labelled) | worked)
     return [AnnotatorProgress(n, done.get(n, 0), labelled.get(n, 0), total) for n in names]

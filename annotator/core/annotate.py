@@ -108,14 +108,49 @@ def _span_text(project: Project, article_id: int, start: int, end: int) -> str:
     return text[0][start:end]
 
 
-def mark_quote(project: Project, article_id: int, start: int, end: int, annotator: str) -> int:
-    """A quote the detector missed, marked by hand from a selection; returns the new quote id."""
-    text = _span_text(project, article_id, start, end)
+def mark_quote(project: Project, article_id: int, start: int, end: int, annotator: str, form: str = "direct",
+               replaces_id: int | None = None) -> int:
+    """A quote the detector missed (or, with `replaces_id`, a person's correction of a detected one),
+    marked by hand from a selection; returns the new quote id. For reported speech (form mixed or
+    indirect) the selection is the content; a mixed one's quoted words are found inside it."""
+    from annotator.core.detect.marks import find_mark_spans
+    from annotator.core.quote_forms import FORMS
+
+    if form not in FORMS:
+        raise ValueError(f"form must be one of {', '.join(FORMS)}, not {form!r}")
+    content = _span_text(project, article_id, start, end)
+    q_start, q_end, open_mark, close_mark = start, end, None, None
+    if form == "mixed":
+        parts = find_mark_spans(content)
+        if parts:
+            q_start, q_end = start + parts[0].start, start + parts[-1].end
+            open_mark, close_mark = parts[0].open_mark, parts[-1].close_mark
+    elif form == "indirect":
+        open_mark = close_mark = ""
+    text = content[q_start - start:q_end - start]
     with project.write() as db:
         return db["quotes"].insert({
-            "article_id": article_id, "start": start, "end": end, "text": text, "kind": "direct",
-            "origin": "human", "annotator": annotator, "created_at": utc_now(),
+            "article_id": article_id, "start": q_start, "end": q_end, "text": text,
+            "kind": "direct" if form == "direct" else "clause", "open_mark": open_mark, "close_mark": close_mark,
+            "origin": "human", "annotator": annotator, "replaces_id": replaces_id, "created_at": utc_now(),
+            "form": form, "content_start": start, "content_end": end, "content": content,
         }).last_pk
+
+
+def correct_span(project: Project, quote_id: int, annotator: str, start: int, end: int, form: str) -> tuple[int, dict | None]:
+    """A person's correction of a detected quote's span or form (reported speech read too short, a
+    direct quote that is really mixed): their own quote over the selection replaces it, and the
+    detected one is rejected for them. Returns (new quote id, their verdict on the old one before)."""
+    quote = project.db["quotes"].get(quote_id)
+    before = get_verdict(project, quote_id, annotator)
+    new_id = mark_quote(project, quote["article_id"], start, end, annotator, form=form, replaces_id=quote_id)
+    reject_quote(project, quote_id, annotator)
+    return new_id, before
+
+
+def undo_correct_span(project: Project, new_id: int, quote_id: int, annotator: str, before: dict | None) -> None:
+    delete_human_quote(project, new_id)
+    set_verdict(project, quote_id, annotator, before)
 
 
 def mark_mention(project: Project, article_id: int, start: int, end: int, annotator: str) -> int:

@@ -174,7 +174,9 @@ def get_article(project: Project, article_id: int, annotator: str | None = None)
                        row[5] or "", row[6] or "")
     view.quotes = _dicts(project, (
         "SELECT q.id, q.start, q.end, q.text, q.kind, q.cue, q.cue_start, q.cue_end, q.speaker, q.speaker_start, "
-        "q.speaker_end, q.mention_id, q.entity_id, q.confidence, q.origin, q.annotator, "
+        "q.speaker_end, q.mention_id, q.entity_id, q.confidence, q.origin, q.annotator, q.open_mark, q.close_mark, "
+        "q.form, ifnull(q.content_start, q.start) AS content_start, ifnull(q.content_end, q.end) AS content_end, "
+        "ifnull(q.content, q.text) AS content, "
         "ql.status AS verdict, ql.speaker AS verdict_speaker, ql.entity_id AS verdict_entity_id, "
         f"{shown.speaker_sql()} AS shown_speaker_text, {shown.entity_sql()} AS shown_entity_id, "
         "e.name AS shown_entity_name "
@@ -199,6 +201,23 @@ def _dicts(project: Project, sql: str, params: list) -> list[dict]:
     cursor = project.conn.execute(sql, params)
     columns = [c[0] for c in cursor.description]
     return [dict(zip(columns, row)) for row in cursor]
+
+
+def same_speaker_quotes(quotes: list[dict], quote: dict) -> list[dict]:
+    """The other quotes of an article (dicts of `get_article`) attributed to the same speaker mention as
+    `quote`: the same mention row, or the same detected speaker span (one 'the director said' cue
+    often carries three quotes). Quotes the annotator rejected are left out."""
+    def key(q: dict):
+        if q.get("mention_id") is not None:
+            return ("mention", q["mention_id"])
+        if q.get("speaker_start") is not None and q.get("speaker_end") is not None:
+            return ("span", q["speaker_start"], q["speaker_end"])
+        return None
+
+    wanted = key(quote)
+    if wanted is None:
+        return []
+    return [q for q in quotes if q["id"] != quote["id"] and q["status"] != "rejected" and key(q) == wanted]
 
 
 def quote_status(quote: dict) -> str:

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from annotator.core.csvsafe import csv_cell, restore
+from annotator.core.validate import check_name
 from annotator.core.names import ENTITY_KINDS, entity_kind, normalise_name, split_title
 from annotator.core.store import Project, utc_now
 from annotator.core.tempfiles import remove_leftovers, temporary_beside
@@ -100,11 +101,14 @@ def _require(project: Project, entity_id: int) -> tuple[str, str, str, str | Non
     return row
 
 
-def _clean_name(name: str) -> tuple[str, str]:
+def _clean_name(name: str, what: str = "entity") -> tuple[str, str]:
     name = " ".join((name or "").split())
     norm = normalise_name(name)
     if not norm:
         raise EntityError("an entity needs a name with at least one letter or digit")
+    problem = check_name(name, what)
+    if problem:
+        raise EntityError(f"the {problem}")
     return name, norm
 
 
@@ -134,7 +138,7 @@ def add_alias_rows(conn, entity_id: int, aliases: Iterable[str]) -> list[str]:
     for alias in aliases:
         alias = " ".join((alias or "").split())
         norm = normalise_name(alias)
-        if not norm:
+        if not norm or check_name(alias, "alias"):  # rows read from files are checked before
             continue
         cur = conn.execute("INSERT OR IGNORE INTO aliases (entity_id, alias, norm) VALUES (?, ?, ?)",
                            [entity_id, alias, norm])
@@ -219,7 +223,7 @@ def update_entity(project: Project, entity_id: int, *, kind: str | None = None, 
 
 def add_alias(project: Project, entity_id: int, alias: str) -> bool:
     """Add an alias; False when the entity already has it (compared normalised)."""
-    _clean_name(alias)
+    _clean_name(alias, "alias")
     with project.write():
         _require(project, entity_id)
         return bool(add_alias_rows(project.conn, entity_id, [alias]))
@@ -510,6 +514,12 @@ def _read_entity_rows(path: Path) -> tuple[list[tuple[int, str, str, list[str], 
         name = " ".join(values.get("name", "").split())
         if not normalise_name(name):
             problems.append(RowProblem(number, "the name is empty"))
+            continue
+        bad = check_name(name, "entity") or next(
+            (check_name(a.strip(), "alias") for a in values.get("aliases", "").split(ALIAS_SEPARATOR)
+             if a.strip() and check_name(a.strip(), "alias")), None)
+        if bad:
+            problems.append(RowProblem(number, f"the {bad}"))
             continue
         kind = entity_kind(values.get("kind"), default="person")
         if kind is None:

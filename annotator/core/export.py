@@ -40,10 +40,13 @@ ADJUDICATED = "adjudicated"  # the annotator column of an --adjudicated export
 
 ARTICLE_HEAD = ["article_id", "uid", "title", "outlet", "published", "url", "annotator"]
 ARTICLE_TAIL = ["note", "status", "labelled_at"]
-QUOTE_HEAD = ["article_id", "quote_id", "quote", "start", "end", "speaker", "entity_id", "entity_name"]
+# form: direct / mixed / indirect; content: what the source is reported to have said (a direct quote's
+# quoted words; a reported one's whole clause)
+QUOTE_HEAD = ["article_id", "quote_id", "quote", "start", "end", "speaker", "entity_id", "entity_name", "form",
+              "content"]
 QUOTE_TAIL = ["annotator", "origin"]
 TEXT_COLUMNS = {"uid", "title", "outlet", "published", "url", "annotator", "note", "status", "labelled_at",
-                "quote", "speaker", "entity_name", "origin"}
+                "quote", "speaker", "entity_name", "origin", "form", "content"}
 
 
 # --- columns of the label scheme ----------------------------------------------------------------
@@ -474,13 +477,16 @@ def _quote_sql(project: Project, cols: list[TaskColumns], annotator: str | None,
         # CROSS JOIN keeps it the outer loop, so rows come out in its order, each person in turn.
         quote_cells = cells.select([num("q.article_id"), num("q.id"), t("q.text"), num("q.start"), num('q."end"')])
         detected = cells.select([t("q.speaker"), num("q.entity_id"), t("e.name")])
+        shape = cells.select([t("q.form", safe=True), t("ifnull(q.content, q.text)")])
         corrected = cells.select([t("ql.speaker"), num("ql.entity_id"),
                                   t("(SELECT name FROM entities WHERE id = ql.entity_id)")])
         select = cells.select([
-            "q.own", f"CASE WHEN {shown.corrected_sql()} THEN {corrected} ELSE q.detected END", *labels, "p.shown",
+            "q.own", f"CASE WHEN {shown.corrected_sql()} THEN {corrected} ELSE q.detected END", "q.shape", *labels,
+            "p.shown",
             origin])
         source = f"""(
-        SELECT q.id, q.article_id, q.origin, q.annotator, {quote_cells} AS own, {detected} AS detected
+        SELECT q.id, q.article_id, q.origin, q.annotator, {quote_cells} AS own, {detected} AS detected,
+               {shape} AS shape
         FROM quotes q LEFT JOIN entities e ON e.id = q.entity_id
         WHERE 1 {_in_span("q.article_id", span)}
         ORDER BY q.article_id, q.start, q.id LIMIT -1) q"""
@@ -489,7 +495,7 @@ def _quote_sql(project: Project, cols: list[TaskColumns], annotator: str | None,
         select = cells.select([
             num("q.article_id"), num("q.id"), t("q.text"), num("q.start"), num('q."end"'),
             t(shown.speaker_sql()), num(entity), t("e.name"),
-            *labels, t("p.shown", safe=True), origin,
+            t("q.form", safe=True), t("ifnull(q.content, q.text)"), *labels, t("p.shown", safe=True), origin,
         ])
         source = "quotes q"
         order = "ORDER BY q.article_id, q.start, q.id, p.ann"
@@ -711,7 +717,7 @@ def _adjudicated_quote_rows(project: Project, cols: list[TaskColumns], neutral: 
         origins = {r[-1] for r in group}
         origin = "human" if origins == {"human"} else ("auto" if origins == {"auto"} else "confirmed")
         yield (first[0], quote_id, n(first[2]), first[3], first[4], n(speaker), entity_id, n(entity_name),
-               *_cells(cols, values, neutral), ADJUDICATED, origin)
+               first[8], n(first[9]), *_cells(cols, values, neutral), ADJUDICATED, origin)
 
 
 # --- writing ------------------------------------------------------------------------------------

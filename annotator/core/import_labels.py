@@ -11,12 +11,13 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.core.csvsafe import restore
+from annotator.core.csvsafe import restore, strip_controls
 from annotator.core.ingest.decode import MAX_LINE_CHARS
 from annotator.core.export import TaskColumns, task_columns
 from annotator.core.labels import STATUSES
 from annotator.core.scheme import MULTI, load_scheme
 from annotator.core.store import Project, utc_now
+from annotator.core.validate import check_name
 
 csv.field_size_limit(MAX_LINE_CHARS)  # the same bound as the article readers
 
@@ -93,12 +94,17 @@ def _validate(project, rows, header, cols, annotator, report) -> list[_Change]:
             f"SELECT uid, id FROM articles WHERE uid IN ({','.join('?' * len(chunk))})", chunk).fetchall())
     seen: dict[tuple, int] = {}
     changes = []
+    known = _known_annotators(conn)
+    stored = set(known.values())
     for number, row in enumerate(rows, start=2):
         problems = []
         article_id = _article(conn, row, by_uid, problems)
         who = annotator or " ".join(restore(row.get("annotator") or "").split())
+        who = known.get(who, who)
         if not who:
             problems.append("no annotator")
+        elif who not in stored and check_name(who, "annotator"):
+            problems.append(check_name(who, "annotator"))
         quote_id = None
         if report.level == "quote" and article_id is not None:
             quote_id = _quote(conn, row, article_id, who, problems)
@@ -131,6 +137,18 @@ def _validate(project, rows, header, cols, annotator, report) -> list[_Change]:
         when = (row.get("labelled_at") or "").strip() or utc_now()
         changes.append(_Change(article_id, quote_id, who, choices, note, status, when))
     return changes
+
+
+def _known_annotators(conn) -> dict[str, str]:
+    """{name as an export writes it: name}: a name stored before names were checked (with a control
+    character, a tab or runs of spaces) comes back under its own name, so export then import
+    changes nothing; a name of today is itself."""
+    names = {r[0] for r in conn.execute(
+        "SELECT name FROM annotators UNION SELECT annotator FROM article_status UNION "
+        "SELECT annotator FROM quote_labels UNION SELECT DISTINCT annotator FROM labels") if r[0]}
+    out = {" ".join(strip_controls(n).split()): n for n in sorted(names)}
+    out.update({n: n for n in names})
+    return out
 
 
 def _article(conn, row: dict, by_uid: dict, problems: list) -> int | None:

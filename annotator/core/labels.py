@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from annotator.core.changes import Change
 from annotator.core.store import Project, utc_now
+from annotator.core.validate import ARTICLE_STATUSES, clean_name
 
-STATUSES = ("todo", "labelled", "reviewed")
+STATUSES = ARTICLE_STATUSES
 DONE_STATUSES = ("labelled", "reviewed")
 
 
@@ -19,10 +20,12 @@ DONE_STATUSES = ("labelled", "reviewed")
 
 
 def ensure_annotator(project: Project, name: str) -> str:
-    """Register an annotator name (trimmed); returns it. An empty name is a ValueError."""
+    """Register an annotator name (spaces folded); returns it. An empty name, or one that
+    `validate.check_name` refuses (control characters, too long), is a ValueError."""
     name = " ".join(name.split())
     if not name:
         raise ValueError("an annotator needs a name")
+    name = clean_name(name, "annotator")
     with project.write() as db:
         db.execute("INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)", [name, utc_now()])
     return name

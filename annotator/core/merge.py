@@ -30,7 +30,8 @@ from pathlib import Path
 from annotator.core import validate as v
 from annotator.core.backup import backup_project
 from annotator.core.names import ENTITY_KINDS, normalise_name
-from annotator.core.store import APPLICATION_ID, SCHEMA_VERSION, SQLITE_HEADER, Project, ProjectError, utc_now
+from annotator.core.quote_forms import FORMS
+from annotator.core.store import APPLICATION_ID, SCHEMA_VERSION, SQLITE_HEADER, Project, ProjectError, storage_problem, utc_now
 from annotator.core.validate import terminal_text as shown
 
 MAX_BYTES = 8 * 1024**3  # a project this size is not a colleague's annotation file
@@ -241,6 +242,9 @@ def merge_project(project: Project, other_path: str | Path, progress=None, max_b
         with project.write():
             _merge(project, other, report, step)
     except sqlite3.DatabaseError as exc:
+        ours = storage_problem(project.path, exc)  # our disk or file, not theirs
+        if ours:
+            return _refuse(other, report, f"{ours}: nothing was merged")
         return _refuse(other, report, f"the file could not be read to the end ({exc}); nothing was merged")
     finally:
         other.close()
@@ -478,7 +482,8 @@ def _merge_entities(conn, other, report):
     return mapping
 
 
-_QUOTE_FIELDS = ("kind", "speaker", "entity_id", "confidence", "replaces_id", "detector_version", "created_at")
+_QUOTE_FIELDS = ("kind", "speaker", "entity_id", "confidence", "replaces_id", "detector_version", "created_at",
+                 "form", "content_start", "content_end")   # the last three: reported speech (0004_quote_forms)
 
 
 def _merge_quotes(conn, other, report, article_map, entity_map):
@@ -511,7 +516,10 @@ def _merge_quotes(conn, other, report, article_map, entity_map):
         values = {}
         for i, name in enumerate(extra):
             value, too_long = row[7 + 2 * i], row[8 + 2 * i]
-            if name in ("entity_id", "replaces_id"):
+            if name in ("entity_id", "replaces_id", "content_start", "content_end"):
+                values[name] = value
+            elif name == "form":
+                problem = problem or v.check_choice(value, FORMS, "quote form")
                 values[name] = value
             elif name == "confidence":
                 if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
@@ -520,6 +528,14 @@ def _merge_quotes(conn, other, report, article_map, entity_map):
             else:
                 problem = problem or _text_problem(value, too_long, f"quote {name}", v.MAX_FIELD_CHARS)
                 values[name] = v.clean_text(value)
+        if problem is None and ("content_start" in values or "content_end" in values):
+            cs, ce = values.get("content_start"), values.get("content_end")
+            if cs is None and ce is None:
+                values.pop("content_start", None)
+                values.pop("content_end", None)
+            else:
+                problem = v.check_span(cs, ce, lengths[article_id]) or (
+                    None if cs <= start and end <= ce else "its content does not hold its quoted words")
         if problem:
             report.refuse("quotes", qid, problem)
             continue
@@ -530,6 +546,9 @@ def _merge_quotes(conn, other, report, article_map, entity_map):
             their_replaces = values.pop("replaces_id", None)
             values["text"] = conn.execute("SELECT substr(text, ?, ?) FROM articles WHERE id = ?",
                                           [start + 1, end - start, article_id]).fetchone()[0]
+            cs, ce = values.setdefault("content_start", start), values.setdefault("content_end", end)
+            values["content"] = conn.execute("SELECT substr(text, ?, ?) FROM articles WHERE id = ?",
+                                             [cs + 1, ce - cs, article_id]).fetchone()[0]
             cur = conn.execute(
                 f'INSERT INTO quotes (article_id, start, "end", origin, annotator, {", ".join(values)}) '
                 f"VALUES (?, ?, ?, ?, ?, {', '.join('?' * len(values))})",

@@ -11,15 +11,16 @@ callable stops the work between tasks.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 MAX_WORKERS = 8
 
@@ -44,6 +45,9 @@ def worker_pool(workers: int | None, worth_it: bool = True) -> ProcessPoolExecut
     workers = worker_count(workers)
     if workers <= 1 or not worth_it:
         return None
+    import multiprocessing   # here, not at start-up: most commands start no processes
+    from concurrent.futures import ProcessPoolExecutor
+
     method = "fork" if threading.active_count() == 1 and sys.platform == "linux" else "spawn"
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
 

@@ -48,3 +48,8 @@ def quoted_parts(text: str, start: int, end: int, form: str | None, open_mark: s
     hi = min(len(text), end + len(close_mark or ""))
     parts = [(lo + s.start, lo + s.end) for s in find_mark_spans(text[lo:hi])]
     return parts or [(start, end)]
+
+
+def form_of_selection(text: str) -> str:
+    """The form of reported speech a person selected: mixed when it holds quoted words, else indirect."""
+    return "mixed" if find_mark_spans(text) else "indirect"

@@ -11,6 +11,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 
+from annotator.core.validate import clean_name
 from annotator.core.resources import read_resource_text
 from annotator.core.store import Project
 
@@ -150,6 +151,7 @@ def add_task(project: Project, name: str, kind: str = SINGLE, level: str = "arti
     name = name.strip()
     if not name:
         raise ValueError("a task needs a name")
+    name = clean_name(name, "task")
     with project.write() as db:
         if db.execute("SELECT 1 FROM tasks WHERE name = ? AND level = ?", [name, level]).fetchone():
             raise ValueError(f"there is already a task {name!r} for {level}s")
@@ -166,7 +168,7 @@ def update_task(project: Project, task_id: int, *, name: str | None = None, targ
     if name is not None:
         if not name.strip():
             raise ValueError("a task needs a name")
-        changes["name"] = name.strip()
+        changes["name"] = clean_name(name, "task")
     if target is not None:
         changes["target"] = target.strip() or None
     if kind is not None:
@@ -224,6 +226,7 @@ def add_option(project: Project, task_id: int, name: str, shortcut: str | None =
     name = name.strip()
     if not name:
         raise ValueError("an option needs a name")
+    name = clean_name(name, "option")
     problem = check_shortcut(project, task_id, shortcut)
     if problem:
         raise ValueError(problem)
@@ -244,6 +247,7 @@ def rename_option(project: Project, option_id: int, name: str) -> str:
     name = name.strip()
     if not name:
         raise ValueError("an option needs a name")
+    name = clean_name(name, "option")
     row = project.db["options"].get(option_id)
     with project.write() as db:
         if db.execute("SELECT 1 FROM options WHERE task_id = ? AND name = ? AND id != ?",

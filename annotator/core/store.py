@@ -8,6 +8,7 @@ instead of damaging it. `PRAGMA application_id` marks the file as ours.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 import time
@@ -357,6 +358,29 @@ def check_project_file(path: Path, thorough: bool | None = None) -> str:
     return "project"
 
 
+READ_ONLY_ADVICE = ("open it read-only or copy it (the commands that only read, such as export, agreement and "
+                    "disagreements, work on it as it is)")
+
+
+def storage_problem(path, exc: BaseException) -> str | None:
+    """A sentence for an error of the disk or of permissions rather than of the file: read-only
+    (file, folder or mount) or a full disk; None for anything else (damage, a bug). A read-only
+    file is not a damaged one, and must not be reported as one: a person might restore a backup
+    over a sound file."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    text = str(exc).lower()
+    errno_ = getattr(exc, "errno", None) if isinstance(exc, OSError) else None
+    if primary == 13 or "disk is full" in text or errno_ in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        return f"{path}: the disk is full"
+    if primary == 8 or "readonly database" in text or errno_ == errno.EROFS:
+        return f"{path}: the file is read-only: {READ_ONLY_ADVICE}"
+    if (primary == 14 or errno_ in (errno.EACCES, errno.EPERM)) and path and Path(path).exists() and not (
+            os.access(path, os.W_OK) and os.access(Path(path).parent, os.W_OK)):
+        return f"{path}: the file or its folder is read-only: {READ_ONLY_ADVICE}"
+    return None
+
+
 def read_only_uri(path: Path) -> str:
     """The URI that opens a file read-only (for sqlite3.connect(..., uri=True)). A file nobody has open
     (no -wal/-shm beside it) is opened immutable: SQLite then leaves no -wal/-shm files in its folder,
@@ -403,7 +427,7 @@ def open_project(path: str | Path, *, create: bool = True) -> Project:
         raise
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise ProjectError(f"{path}: the file is damaged or not a database ({exc})") from exc
+        raise ProjectError(storage_problem(path, exc) or f"{path}: the file is damaged or not a database ({exc})") from exc
     return project
 
 

@@ -29,6 +29,7 @@ from annotator.core import changelog
 from annotator.core.merge import Conflict
 from annotator.core.store import Project, ProjectError, open_project, utc_now
 from annotator.core.team import (
+    FORMAT,
     LEAD_ONLY,
     TABLES,
     TeamError,
@@ -171,6 +172,9 @@ class _Local:
         self.conn = conn
         self.articles: dict[str, int] = {}
         self.tasks: dict[tuple, int | None] = {}
+        self.kinds: dict[tuple, str | None] = {}
+        self.label_deletes: list[tuple] = []
+        self.label_inserts: list[tuple] = []
         self.options: dict[tuple, int | None] = {}
         self.entities: dict[tuple, int | None] = {}
         self.columns = {t: [r[1] for r in conn.execute(f"PRAGMA table_info({t})")]
@@ -189,6 +193,12 @@ class _Local:
             row = self.conn.execute("SELECT id FROM tasks WHERE name = ? AND level = ?", [name, level]).fetchone()
             self.tasks[(name, level)] = row[0] if row else None
         return self.tasks[(name, level)]
+
+    def task_kind(self, name: str, level: str) -> str | None:
+        if (name, level) not in self.kinds:
+            row = self.conn.execute("SELECT kind FROM tasks WHERE name = ? AND level = ?", [name, level]).fetchone()
+            self.kinds[(name, level)] = row[0] if row else None
+        return self.kinds[(name, level)]
 
     def option(self, task_id: int, name: str) -> int | None:
         if (task_id, name) not in self.options:
@@ -481,14 +491,22 @@ def _raise_server(exc: Exception):
 # --- pull ----------------------------------------------------------------------------------------
 
 
-def _select(pg, schema: str, table: str, mark: str):
+def _select(pg, schema: str, table: str, mark: str, client: str):
+    """The rows others wrote since `mark`; a first pull (a join) streams through a server-side cursor,
+    a later one, small, comes in one round trip."""
     pk, columns = TABLES[table]
     cols = ", ".join(f'"{c}"' for c in columns)
-    with pg.cursor(name=f"pull_{table}") as cur:
-        cur.itersize = 5000
-        cur.execute(f'SELECT {cols} FROM "{schema}".{table} WHERE txid >= %s::xid8 ORDER BY txid', [mark])
-        for row in cur:
-            yield dict(zip(columns, row, strict=True))
+    sql = (f'SELECT {cols} FROM "{schema}".{table} WHERE txid >= %s::xid8 AND client IS DISTINCT FROM %s '
+           "ORDER BY txid")
+    if mark == "0":
+        with pg.cursor(name=f"pull_{table}") as cur:
+            cur.itersize = 5000
+            cur.execute(sql, [mark, client])
+            for row in cur:
+                yield dict(zip(columns, row, strict=True))
+        return
+    for row in pg.execute(sql, [mark, client]):
+        yield dict(zip(columns, row, strict=True))
 
 
 def pull(project: Project, pg, link: TeamLink, report: SyncReport, *, cancelled=None, progress=None) -> None:
@@ -511,21 +529,23 @@ def pull(project: Project, pg, link: TeamLink, report: SyncReport, *, cancelled=
                     if progress is not None:
                         progress(step, len(ORDER), f"receiving {table.replace('_', ' ')}")
                     apply = _APPLY[table]
-                    for row in _select(pg, link.schema, table, link.pull_xmin):
-                        if row.get("client") == link.client:
-                            continue  # written by this project: it has it
-                        key = _pending_key(table, row)
-                        if key is not None and (changelog.LOGGED_AS.get(table, table), key) in pending:
+                    logged = changelog.LOGGED_AS.get(table, table)
+                    # rows this project wrote itself are not sent back (client); it has them
+                    for row in _select(pg, link.schema, table, link.pull_xmin, link.client):
+                        if pending and (logged, _pending_key(table, row)) in pending:
                             continue  # changed here since: sent next time, newer edit wins there
                         problem = pulled_row_problem(local, table, row)
                         if problem:
-                            report.refused.append(f"{table.replace('_', ' ')} {terminal_text(key or '')}: {problem}")
+                            key = _pending_key(table, row)
+                            report.refused.append(f"{table.replace('_', ' ')} {terminal_text(key)}: {problem}")
                         elif apply(local, row):
                             report.pulled[table] += 1
                         else:
                             report.skipped += 1
                         if row.get("annotator"):
                             names.add(row["annotator"])
+                    if table == "labels":
+                        _flush_labels(local)
                 now = utc_now()
                 conn.executemany("INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)",
                                  [(n, now) for n in sorted(names)])
@@ -599,9 +619,8 @@ def pulled_row_problem(local: _Local, table: str, row: dict) -> str | None:
         options = row["options"]
         if not isinstance(options, list) or not all(isinstance(o, str) for o in options):
             return "options are not a list of names"
-        task_id = local.task(row["task_name"], row["task_level"])
-        kind = local.conn.execute("SELECT kind FROM tasks WHERE id = ?", [task_id]).fetchone() if task_id else None
-        return check_name(row["annotator"], "annotator") or (check_single_choice(kind[0], options) if kind else None)
+        kind = local.task_kind(row["task_name"], row["task_level"])
+        return check_name(row["annotator"], "annotator") or (check_single_choice(kind, options) if kind else None)
     if table == "quote_labels":
         return (check_name(row["annotator"], "annotator")
                 or (None if row["status"] is None else check_choice(row["status"], VERDICTS, "verdict"))
@@ -654,6 +673,7 @@ def _apply_task(local: _Local, row: dict) -> bool:
         "DO UPDATE SET kind = excluded.kind, target = excluded.target, position = excluded.position",
         [row["name"], row["level"], row["kind"], row["target"], row["position"] or 0])
     local.tasks.pop((row["name"], row["level"]), None)
+    local.kinds.pop((row["name"], row["level"]), None)
     return True
 
 
@@ -745,13 +765,20 @@ def _apply_labels(local: _Local, row: dict) -> bool:
     option_ids = [local.option(task_id, n) for n in names]
     if any(o is None for o in option_ids):
         return False
-    conn = local.conn
-    conn.execute("DELETE FROM labels WHERE article_id = ? AND quote_id IS ? AND annotator = ? AND task_id = ?",
-                 [article_id, quote_id, row["annotator"], task_id])
-    conn.executemany("INSERT INTO labels (article_id, quote_id, annotator, task_id, option_id, updated_at) "
-                     "VALUES (?, ?, ?, ?, ?, ?)",
-                     [(article_id, quote_id, row["annotator"], task_id, o, row["updated_at"]) for o in option_ids])
+    # one key per server row: all deletes, then all inserts, at the end of the table (flush_labels)
+    local.label_deletes.append((article_id, quote_id, row["annotator"], task_id))
+    local.label_inserts.extend((article_id, quote_id, row["annotator"], task_id, o, row["updated_at"])
+                               for o in option_ids)
     return True
+
+
+def _flush_labels(local: _Local) -> None:
+    local.conn.executemany("DELETE FROM labels WHERE article_id = ? AND quote_id IS ? AND annotator = ? AND "
+                           "task_id = ?", local.label_deletes)
+    local.conn.executemany("INSERT INTO labels (article_id, quote_id, annotator, task_id, option_id, updated_at) "
+                           "VALUES (?, ?, ?, ?, ?, ?)", local.label_inserts)
+    local.label_deletes.clear()
+    local.label_inserts.clear()
 
 
 def _apply_verdict(local: _Local, row: dict) -> bool:
@@ -822,11 +849,16 @@ def _member(pg, schema: str) -> tuple[str | None, bool]:
     if pg.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema]).fetchone() is None:
         raise TeamError(f"the server holds no team named {schema!r}")
     try:
-        row = pg.execute(f'SELECT annotator FROM "{schema}".members WHERE role_name = current_user').fetchone()
+        row = pg.execute(f'SELECT annotator, is_lead FROM "{schema}".members WHERE role_name = current_user').fetchone()
     except Exception as exc:
         _raise_server(exc)
+    made = pg.execute(f'SELECT value FROM "{schema}".meta WHERE key = %s', ["format"]).fetchone()
+    if made is None or not str(made[0]).isdigit() or int(made[0]) > int(FORMAT):
+        raise TeamError(f"the team {schema!r} was made by a newer version of annotator (server format "
+                        f"{made[0] if made else '?'}; this version knows {FORMAT}): update annotator to join it")
+    # the lead who made the team owns its tables (and may not be a member of the lead role)
     lead = pg.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", [lead_role(schema)]).fetchone()[0]
-    return (row[0] if row else None), bool(lead)
+    return (row[0] if row else None), bool(lead or (row and row[1]))
 
 
 def init_team(project: Project, dsn: str, annotator: str, schema: str = "team", progress=None) -> SyncReport:
@@ -886,7 +918,7 @@ def sync_project(project: Project, *, everything: bool = False, cancelled=None, 
     link = read_link(project)
     if link is None:
         raise TeamError(f"{project.path}: not joined to a team (`annotator team join` makes a team project)")
-    changelog.install_triggers(project.conn)
+    changelog.ensure_triggers(project.conn)
     try:
         pg = connect(dsn or link.dsn, autocommit=True)
     except TeamError as exc:

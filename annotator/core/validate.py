@@ -47,6 +47,8 @@ ORIGINS = ("auto", "human")
 # too), DEL, line/paragraph separators, bidirectional embeddings, overrides and isolates.
 _NAME_BREAKERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _TERMINAL_BREAKERS = _NAME_BREAKERS
+# what a terminal may act on in printed output: C0 but tab and newline, DEL, C1, bidi controls
+TERMINAL_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def check_name(value, what: str = "name") -> str | None:

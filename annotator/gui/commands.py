@@ -162,6 +162,39 @@ class MarkQuote(_Edit):
         self._done()
 
 
+class MarkReported(_Edit):
+    """Reported speech marked from a selection (its content); over a selected detected quote it is a
+    correction: the person's quote replaces the detected one, which is rejected for them."""
+
+    touches_spans = True
+
+    def __init__(self, project, annotator, article_id, start, end, form, changed, replaces_id=None):
+        super().__init__("mark reported speech" if replaces_id is None else "correct a quote", project, annotator,
+                         article_id, changed)
+        self.start, self.end, self.form, self.replaces_id = start, end, form, replaces_id
+        self.quote_id: int | None = None
+        self.saved: dict | None = None
+        self.before: dict | None = None
+
+    def redo(self):
+        if self.replaces_id is not None:
+            self.quote_id, self.before = annotate.correct_span(self.project, self.replaces_id, self.annotator,
+                                                               self.start, self.end, self.form)
+        elif self.saved is None:
+            self.quote_id = annotate.mark_quote(self.project, self.article_id, self.start, self.end, self.annotator,
+                                                form=self.form)
+        else:
+            self.quote_id = annotate.restore_quote(self.project, self.saved)
+        self._done()
+
+    def undo(self):
+        if self.replaces_id is not None:
+            annotate.undo_correct_span(self.project, self.quote_id, self.replaces_id, self.annotator, self.before)
+        else:
+            self.saved = annotate.delete_human_quote(self.project, self.quote_id)
+        self._done()
+
+
 class DeleteQuote(_Edit):
     """Delete a quote this annotator marked by hand."""
 

@@ -13,8 +13,9 @@ from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocu
 
 from annotator.gui import palette
 
-QUOTE, SPEAKER, CUE = "quote", "speaker", "cue"
-KIND_ORDER = (QUOTE, CUE, SPEAKER)  # later kinds are drawn over earlier ones where spans overlap
+QUOTE, SPEAKER, CUE, REPORTED = "quote", "speaker", "cue", "reported"
+# later kinds are drawn over earlier ones where spans overlap: a mixed quote's quoted words over its clause
+KIND_ORDER = (REPORTED, QUOTE, CUE, SPEAKER)
 CONFIRMED_STATES = ("confirmed", "corrected", "added")
 
 Spans = dict[tuple[str, str], list[tuple[int, int]]]  # (kind, state) -> [(start, end)] in document positions
@@ -49,7 +50,8 @@ def span_format(kind: str, state: str, current: bool = False) -> QTextCharFormat
         if current:
             fmt.setBackground(palette.translucent(palette.REJECTED_HUE, 60, 90))
         return fmt
-    hue = {QUOTE: palette.QUOTE_HUE, SPEAKER: palette.SPEAKER_HUE, CUE: palette.CUE_HUE}[kind]
+    hue = {QUOTE: palette.QUOTE_HUE, SPEAKER: palette.SPEAKER_HUE, CUE: palette.CUE_HUE,
+           REPORTED: palette.REPORTED_HUE}[kind]
     solid = state in CONFIRMED_STATES
     fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline if solid
                           else QTextCharFormat.UnderlineStyle.DashUnderline)
@@ -58,6 +60,12 @@ def span_format(kind: str, state: str, current: bool = False) -> QTextCharFormat
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
         fmt.setForeground(palette.line(palette.CUE_HUE).darker(115) if not palette.is_dark()
                           else palette.line(palette.CUE_HUE))
+        return fmt
+    if kind == REPORTED:
+        # reported speech: a lighter wash and a wavy line, so a clause with no marks reads apart from a quote
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline if not solid
+                              else QTextCharFormat.UnderlineStyle.SingleUnderline)
+        fmt.setBackground(palette.translucent(hue, *((70, 110) if current else (28, 55))))
         return fmt
     alpha = (110, 150) if current else (45, 80)
     fmt.setBackground(palette.translucent(hue, *alpha))
@@ -76,6 +84,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._quote_starts: list[int] = []
         self.span_count = 0
         self.current_quote_id: int | None = None
+        self._reported: set[int] = set()   # ids of reported-speech quotes: their whole clause is current
 
     def clear(self) -> None:
         """Forget all spans without redrawing (the text is about to be replaced)."""
@@ -83,8 +92,10 @@ class SpanHighlighter(QSyntaxHighlighter):
         self.span_count = 0
 
     def set_spans(self, spans: Spans, quotes: list[tuple[int, int, int, str]],
-                  current_quote_id: int | None = None) -> None:
-        """Replace all spans and redraw every block now. `quotes` are (start, end, id, state) for lookups."""
+                  current_quote_id: int | None = None, reported: set[int] = frozenset()) -> None:
+        """Replace all spans and redraw every block now. `quotes` are (start, end, id, state) for lookups
+        (a reported quote's span is its whole content); `reported` the ids of reported-speech quotes."""
+        self._reported = set(reported)
         doc = self.document()
         starts, block = [], doc.begin()
         while block.isValid():
@@ -140,7 +151,8 @@ class SpanHighlighter(QSyntaxHighlighter):
         if quote is None:
             return before
         start, end, _id, state = quote
-        return before | self._add(self._current_by_block, [(start, end)], span_format(QUOTE, state, current=True))
+        kind = REPORTED if quote_id in self._reported else QUOTE
+        return before | self._add(self._current_by_block, [(start, end)], span_format(kind, state, current=True))
 
     def set_current_quote(self, quote_id: int | None) -> None:
         """Show one quote as selected; only the blocks it (and the one before) covers are redrawn."""

@@ -25,9 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.importer import ImportReport, import_paths
-from annotator.core.store import ProjectError, open_project, open_project_read_only
+from annotator.core.store import ProjectError, open_project, open_project_read_only, storage_problem
 from annotator.gui.rows_model import RowsModel, rows_view
-
 
 _running: set[ProjectJob] = set()
 
@@ -37,14 +36,21 @@ class JobCancelled(Exception):
 
 
 def failure_text(exc: BaseException, project_path: Path) -> str:
-    """A problem as a person reads it: the file and the reason; the traceback only for a bug."""
+    """A problem as a person reads it: the file and the reason. A full disk or a read-only file is said
+    in words (every write is one transaction: nothing of the work was stored); a bug's traceback goes
+    to the terminal for a bug report, never into the dialog."""
+    problem = storage_problem(project_path, exc)
+    if problem:
+        return f"{problem}: nothing of this work was stored."
     if isinstance(exc, ProjectError):
         return str(exc)  # names the file itself
     if isinstance(exc, OSError):
         return f"{exc.filename or project_path}: {exc.strerror or exc}"
     if isinstance(exc, (ValueError, sqlite3.Error)):
         return f"{project_path}: {exc}"
-    return f"{project_path}: {exc.__class__.__name__}: {exc}\n\n{traceback.format_exc()}"
+    traceback.print_exc()
+    return (f"{project_path}: an unexpected error stopped the work ({exc.__class__.__name__}: {exc}). "
+            "Nothing half-done was stored.")
 
 
 class ProjectJob(QThread):

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
+    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -27,8 +28,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.detect.confidence import MIN_CONFIDENCE
 from annotator.core.scheme import SINGLE, Scheme
-from annotator.gui.quotes_model import COL_SNIPPET, COL_SPEAKER, COL_STANCE, COL_STATUS, QuoteTableModel
+from annotator.gui.quotes_model import (
+    COL_CONFIDENCE,
+    COL_FORM,
+    COL_SNIPPET,
+    COL_SPEAKER,
+    COL_STANCE,
+    COL_STATUS,
+    FILTERS,
+    QuoteTableModel,
+)
 from annotator.gui.speaker_names import SpeakerNames
 
 STATUS_CHOICES = [("todo", "to do"), ("labelled", "labelled"), ("reviewed", "reviewed")]
@@ -115,7 +126,29 @@ class LabelsPanel(QWidget):
 
         self.quotes_label = QLabel("Quotes")
         self.quotes_label.setStyleSheet("font-weight: bold; margin-top: 6px;")
-        outer.addWidget(self.quotes_label)
+        quotes_row = QHBoxLayout()
+        quotes_row.addWidget(self.quotes_label, 1)
+        self.form_filter = QComboBox()   # all / direct / reported: the filter lives in the quote model
+        for key, words, _forms in FILTERS:
+            self.form_filter.addItem(words, key)
+        self.form_filter.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.form_filter.setToolTip("Which quotes the list shows (Ctrl+Shift+F cycles)")
+        self.form_filter.currentIndexChanged.connect(lambda i: self.set_form_filter(self.form_filter.itemData(i)))
+        quotes_row.addWidget(self.form_filter)
+        self.min_confidence = QDoubleSpinBox()
+        self.min_confidence.setRange(0.0, 1.0)
+        self.min_confidence.setSingleStep(0.05)
+        self.min_confidence.setDecimals(2)
+        self.min_confidence.setValue(MIN_CONFIDENCE)
+        self.min_confidence.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.min_confidence.setToolTip("Detections nobody checked that the detector is less sure of are hidden "
+                                       f"(as `annotator quotes` leaves them out; its default is {MIN_CONFIDENCE}). "
+                                       "0 shows all.")
+        hide_label = QLabel("hide below")
+        hide_label.setBuddy(self.min_confidence)
+        quotes_row.addWidget(hide_label)
+        quotes_row.addWidget(self.min_confidence)
+        outer.addLayout(quotes_row)
         self.quotes_model = QuoteTableModel(self)
         self.quotes_view = QTableView()
         self.quotes_view.setModel(self.quotes_model)
@@ -127,10 +160,12 @@ class LabelsPanel(QWidget):
         self.quotes_view.setAlternatingRowColors(True)
         header = self.quotes_view.horizontalHeader()
         header.setSectionResizeMode(COL_SNIPPET, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((COL_SPEAKER, 112), (COL_STANCE, 62), (COL_STATUS, 74)):
+        for column, width in ((COL_FORM, 58), (COL_SPEAKER, 112), (COL_STANCE, 62), (COL_STATUS, 74),
+                              (COL_CONFIDENCE, 46)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)  # measured widths would read every row: slow at 2,000 quotes
         self.quotes_view.selectionModel().currentRowChanged.connect(self._current_quote_changed)
+        self.min_confidence.valueChanged.connect(self.set_min_confidence)
         outer.addWidget(self.quotes_view, 1)
 
         detail = QGroupBox("Selected quote")
@@ -200,13 +235,57 @@ class LabelsPanel(QWidget):
         self.quotes_view.selectionModel().blockSignals(True)
         self.quotes_model.set_quotes(quotes, stance_names)
         self.quotes_view.selectionModel().blockSignals(False)
-        checked = sum(1 for q in quotes if q["status"] != "auto")
-        self.quotes_label.setText(f"Quotes: {len(quotes)}, {checked} checked by you" if quotes else "Quotes: none")
+        self._count_quotes()
         row = self.quotes_model.row_of(keep_quote_id) if keep_quote_id is not None else None
         if row is not None:
             self.select_quote(keep_quote_id, emit=False)
         else:
             self._show_quote(None)
+
+    def _count_quotes(self) -> None:
+        quotes = self.quotes_model.all_quotes
+        checked = sum(1 for q in quotes if q["status"] != "auto")
+        reported = sum(1 for q in quotes if (q.get("form") or "direct") != "direct")
+        text = f"Quotes: {len(quotes)} ({reported} reported), {checked} checked by you" if quotes else "Quotes: none"
+        hidden = self.quotes_model.hidden()
+        unsure = self.quotes_model.hidden_count()
+        self.quotes_label.setText(text + (f"; {hidden} not shown" if hidden else "")
+                                  + (f", {unsure} less sure hidden" if unsure else ""))
+
+    def set_form_filter(self, key: str) -> None:
+        """Show all quotes, the direct ones or reported speech; the selected quote stays if still shown."""
+        keep = self.current_quote_id()
+        self.quotes_view.selectionModel().blockSignals(True)
+        self.quotes_model.set_filter(key)
+        self.quotes_view.selectionModel().blockSignals(False)
+        index = self.form_filter.findData(key)
+        if index != self.form_filter.currentIndex():
+            self.form_filter.blockSignals(True)
+            self.form_filter.setCurrentIndex(index)
+            self.form_filter.blockSignals(False)
+        self._kept_after_filtering(keep)
+
+    def set_min_confidence(self, threshold: float) -> None:
+        """Hide unchecked detections below `threshold`; the selected quote stays selected if shown."""
+        keep = self.current_quote_id()
+        self.quotes_view.selectionModel().blockSignals(True)
+        self.quotes_model.set_min_confidence(threshold)
+        self.quotes_view.selectionModel().blockSignals(False)
+        if self.min_confidence.value() != threshold:
+            self.min_confidence.setValue(threshold)
+        self._kept_after_filtering(keep)
+
+    def _kept_after_filtering(self, keep: int | None) -> None:
+        self._count_quotes()
+        if keep is not None and self.quotes_model.row_of(keep) is not None:
+            self.select_quote(keep, emit=False)
+        else:
+            self._show_quote(None)
+            self.quote_selected.emit(None)
+
+    def cycle_form_filter(self) -> None:
+        keys = [k for k, _, _ in FILTERS]
+        self.set_form_filter(keys[(keys.index(self.quotes_model.filter) + 1) % len(keys)])
 
     def show_quote_labels(self, chosen: dict[int, list[int]]) -> None:
         for group in self.quote_groups:

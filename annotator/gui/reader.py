@@ -7,23 +7,31 @@ offsets into the stored text, whatever characters it holds.
 from __future__ import annotations
 
 import html
+import re
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QFont, QTextCursor
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QSizePolicy,
+    QTextEdit,
     QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from annotator.core.articles import ArticleView
+from annotator.core.quote_forms import REPORTED as REPORTED_FORMS
+from annotator.core.quote_forms import quoted_parts
 from annotator.gui import palette
-from annotator.gui.highlight import CUE, QUOTE, SPEAKER, OffsetMap, SpanHighlighter, Spans
+from annotator.gui.highlight import CUE, QUOTE, REPORTED, SPEAKER, OffsetMap, SpanHighlighter, Spans
+
+FLASH_MS = 900
+MAX_SEARCH_HITS = 2000
+SEARCH_WORD = re.compile(r"\w+")
 
 STATE_WORDS = {"auto": "automatic, not checked", "confirmed": "confirmed", "corrected": "corrected",
                "rejected": "rejected", "added": "marked by you"}
@@ -48,6 +56,15 @@ class ArticleText(QPlainTextEdit):
         self.highlighter = SpanHighlighter(self.document())
         self.offsets = OffsetMap("")
         self.quotes_by_id: dict[int, dict] = {}
+        # A few passing marks over the span highlighter: the flash of a quote chosen in the list, and
+        # the hits of the search box (found in the text as shown, case ignored; the current one stronger).
+        self.flash_selection: list = []
+        self.search_hits: list[tuple[int, int]] = []  # Qt positions
+        self.current_hit: int | None = None
+        self.flash_timer = QTimer(self)
+        self.flash_timer.setSingleShot(True)
+        self.flash_timer.setInterval(FLASH_MS)
+        self.flash_timer.timeout.connect(self._end_flash)
 
     def viewportEvent(self, event):  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.ToolTip:
@@ -95,17 +112,98 @@ class ArticleText(QPlainTextEdit):
         self.setTextCursor(cursor)
         self.centerCursor()
 
+    # --- passing marks: flash and search hits -----------------------------------------------------
 
-def spans_for(article: ArticleView, offsets: OffsetMap) -> tuple[Spans, list[tuple[int, int, int, str]]]:
-    """The highlight spans of an article, grouped by (kind, state): quotes, their cues and speakers,
-    and speaker mentions; plus the quotes as (start, end, id, state) for lookups under the mouse."""
+    def _selection(self, start: int, end: int, colour: QColor):
+        extra = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        extra.cursor = cursor
+        extra.format.setBackground(colour)
+        return extra
+
+    def _show_marks(self) -> None:
+        hit = palette.translucent(palette.SEARCH_HIT, 120, 150)
+        current = palette.translucent(palette.SEARCH_CURRENT, 200, 220)
+        hits = [self._selection(a, b, current if i == self.current_hit else hit)
+                for i, (a, b) in enumerate(self.search_hits)]
+        self.setExtraSelections(hits + self.flash_selection)
+
+    def flash(self, start: int, end: int) -> None:
+        """Mark a span (offsets into the article) for a moment, so the eye finds it."""
+        self.flash_selection = [self._selection(self.offsets.to_qt(start), self.offsets.to_qt(end),
+                                                palette.translucent(palette.FLASH, 200, 220))]
+        self._show_marks()
+        self.flash_timer.start()
+
+    def flashing(self) -> bool:
+        return bool(self.flash_selection)
+
+    def _end_flash(self) -> None:
+        self.flash_selection = []
+        self._show_marks()
+
+    def mark_search(self, query: str) -> int:
+        """Mark every place the words of a search stand in the text (quotes and search operators
+        dropped, words of one letter ignored); returns how many."""
+        words = [w for w in SEARCH_WORD.findall(query) if len(w) > 1 and w.upper() not in ("AND", "OR", "NOT", "NEAR")]
+        hits: set[tuple[int, int]] = set()
+        document = self.document()
+        for word in dict.fromkeys(w.casefold() for w in words):
+            cursor = QTextCursor(document)
+            while len(hits) < MAX_SEARCH_HITS:
+                cursor = document.find(word, cursor)
+                if cursor.isNull():
+                    break
+                hits.add((cursor.selectionStart(), cursor.selectionEnd()))
+        self.search_hits = sorted(hits)
+        self.current_hit = None
+        self._show_marks()
+        return len(self.search_hits)
+
+    def step_hit(self, delta: int) -> bool:
+        """Go to the next (1) or previous (-1) search hit, wrapping round; False when there is none."""
+        if not self.search_hits:
+            return False
+        if self.current_hit is None:
+            position = self.textCursor().position()
+            after = [i for i, (a, _b) in enumerate(self.search_hits) if a >= position]
+            self.current_hit = (after[0] if after else 0) if delta > 0 else ((after[0] if after else 0) - 1)
+        else:
+            self.current_hit += delta
+        self.current_hit %= len(self.search_hits)
+        start, _end = self.search_hits[self.current_hit]
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(start)
+        self.setTextCursor(cursor)
+        self.centerCursor()
+        self._show_marks()
+        return True
+
+
+def spans_for(article: ArticleView, offsets: OffsetMap) -> tuple[Spans, list[tuple[int, int, int, str]], set[int]]:
+    """The highlight spans of an article, grouped by (kind, state): quotes, reported speech (its whole
+    clause, with a mixed one's quoted words as quotes inside), their cues and speakers, and speaker
+    mentions; plus the quotes as (start, end, id, state) for lookups under the mouse, and the ids of
+    the reported ones."""
     spans: Spans = {}
     quotes = []
+    reported = set()
     q = offsets.to_qt
     for quote in article.quotes:
         state = quote["status"]
-        start, end = q(quote["start"]), q(quote["end"])
-        spans.setdefault((QUOTE, state), []).append((start, end))
+        form = quote.get("form") or "direct"
+        if form in REPORTED_FORMS:
+            start, end = q(quote["content_start"]), q(quote["content_end"])
+            spans.setdefault((REPORTED, state), []).append((start, end))
+            reported.add(quote["id"])
+            for a, b in quoted_parts(article.text, quote["start"], quote["end"], form, quote.get("open_mark"),
+                                     quote.get("close_mark")):
+                spans.setdefault((QUOTE, state), []).append((q(a), q(b)))
+        else:
+            start, end = q(quote["start"]), q(quote["end"])
+            spans.setdefault((QUOTE, state), []).append((start, end))
         quotes.append((start, end, quote["id"], state))
         if state == "rejected":
             continue
@@ -116,13 +214,16 @@ def spans_for(article: ArticleView, offsets: OffsetMap) -> tuple[Spans, list[tup
     for mention in article.mentions:
         state = "added" if mention["origin"] == "human" else "auto"
         spans.setdefault((SPEAKER, state), []).append((q(mention["start"]), q(mention["end"])))
-    return spans, quotes
+    return spans, quotes, reported
 
 
 def quote_tip(quote: dict) -> str:
     """What hovering a quote shows: its speaker and whether a person checked it."""
     state = quote["status"]
     tip = f"Speaker: {quote['shown_speaker'] or 'unknown speaker'}\n{STATE_WORDS.get(state, state)}"
+    form = quote.get("form") or "direct"
+    if form != "direct":
+        tip = f"Reported speech ({form})\n" + tip
     if quote.get("confidence") is not None and state == "auto":
         tip += f" (confidence {quote['confidence']:.2f})"
     return tip
@@ -148,6 +249,11 @@ class Legend(QWidget):
         row.setSpacing(8)
         row.addWidget(_swatch("quote (automatic)", palette.QUOTE_HUE, True))
         row.addWidget(_swatch("quote (checked)", palette.QUOTE_HUE, False))
+        reported = _swatch("reported speech", palette.REPORTED_HUE, True)
+        reported.setStyleSheet(reported.styleSheet().replace("2px dashed", "2px dotted"))
+        reported.setToolTip("said without quotation marks (indirect), or with some of its words quoted (mixed): "
+                            "the whole clause has a light green wash, its quoted words are blue")
+        row.addWidget(reported)
         row.addWidget(_swatch("speaker", palette.SPEAKER_HUE, False))
         cue = QLabel("cue (said, told…)")
         cue.setStyleSheet(f"color: {palette.line(palette.CUE_HUE).darker(115).name()}; padding: 1px 4px;")
@@ -212,10 +318,13 @@ class ReaderView(QWidget):
         highlighter = self.text.highlighter
         self.text.quotes_by_id = {q["id"]: q for q in article.quotes}
         if not keep_scroll:
+            self.text.search_hits, self.text.current_hit, self.text.flash_selection = [], None, []
+            self.text.setExtraSelections([])
             self.text.offsets = OffsetMap(article.text)
             highlighter.clear()  # the pass made while the text is replaced finds nothing to do
             self.text.setPlainText(article.text)
-        highlighter.set_spans(*spans_for(article, self.text.offsets), current_quote_id)
+        spans, quotes, reported = spans_for(article, self.text.offsets)
+        highlighter.set_spans(spans, quotes, current_quote_id, reported)
         if keep_scroll:
             bar.setValue(scroll)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 from dataclasses import replace
-from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
@@ -27,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.adjudicate import (
-    adjudication_values,
     Disagreement,
+    adjudication_values,
     disagreements,
     item_side_by_side,
     restore_adjudication,
@@ -159,6 +158,7 @@ class ReviewWindow(QWidget):
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #a40000")
+        self.problem.hide()
 
         undo = self.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
@@ -233,6 +233,7 @@ class ReviewWindow(QWidget):
         d = self.current_item()
         self.value_box.clear()
         self.problem.clear()
+        self.problem.hide()
         self._show_adjudicator(d)
         if d is None:
             self.detail.clear()
@@ -288,6 +289,7 @@ class ReviewWindow(QWidget):
                 value = "; ".join(adjudication_values(self.project, d.task_id, value))
             except ValueError as exc:
                 self.problem.setText(f"Not stored: {exc}.")
+                self.problem.show()
                 return False
         self.adjudicate(d, value)
         self._select_next_open(self.table.currentIndex().row())

@@ -132,7 +132,7 @@ def test_quote_level_columns_and_origins(sample, tmp_path):
     out = tmp_path / "q.csv"
     result = write_export(project, out, level="quote")
     assert result.columns == ["article_id", "quote_id", "quote", "start", "end", "speaker", "entity_id",
-                              "entity_name", "stance", "annotator", "origin"]
+                              "entity_name", "form", "content", "stance", "annotator", "origin"]
     df = pd.read_csv(out, keep_default_na=False, dtype={"entity_id": str})
     rows = {(r.quote_id, r.annotator): r for r in df.itertuples()}
     # the quotes each annotator checked: ben rejected 2, ann never looked at it
@@ -310,7 +310,7 @@ def test_quote_export_leaves_out_detections_the_annotator_never_saw(sample, tmp_
     out = tmp_path / "q.csv"
     write_export(project, out, level="quote", annotator="alice")
     df = pd.read_csv(out)
-    assert list(zip(df.quote_id, df.origin)) == [(first, "confirmed")]
+    assert list(zip(df.quote_id, df.origin, strict=True)) == [(first, "confirmed")]
     write_export(project, out, level="quote", annotator="alice", include_unchecked=True)
     df = pd.read_csv(out)
     assert len(df) == 10 and set(df.origin) == {"confirmed", "auto"}

@@ -67,9 +67,20 @@ def test_update_in_an_english_export_is_text():
 @pytest.mark.parametrize("written, iso", [
     ("3 January 1993", "1993-01-03"), ("3 Januar 1993", "1993-01-03"), ("3. Januar 1993", "1993-01-03"),
     ("3 janvier 1993", "1993-01-03"), ("1er janvier 1993", "1993-01-01"), ("3 de enero de 1993", "1993-01-03"),
-    ("domingo, 3 de enero de 1993", "1993-01-03"), ("3 gennaio 1993", "1993-01-03"), ("3 de março de 1993", "1993-03-03"),
+    ("domingo, 3 de enero de 1993", "1993-01-03"), ("3 gennaio 1993", "1993-01-03"),
+    ("3 de março de 1993", "1993-03-03"),
     ("1993年1月3日", "1993-01-03"), ("1993 年 1 月 3 日 星期日", "1993-01-03"), ("1993년 1월 3일", "1993-01-03"),
     ("29 décembre 2011", "2011-12-29"), ("3 févr. 2020", "2020-02-03"), ("1993年2月30日", None),
 ])
 def test_dates_in_the_interface_languages(written, iso):
     assert to_iso(written) == iso
+
+
+def test_an_accession_number_in_the_trailer_is_the_source_id():
+    lines = ["1 of 1 DOCUMENT", "", "The Herald", "", "March 2, 2015 Monday", "", "Bridge reopens", "",
+             "LENGTH: 9 words", "", "The bridge reopened today.", "", "LOAD-DATE: March 3, 2015", "",
+             "ACC-NO: HER-20150302-0042"]
+    (article,) = nexis.parse_nexis_lines(lines, "x.txt")
+    assert article.source_id == "nexis:HER-20150302-0042" and article.text == "The bridge reopened today."
+    (without,) = nexis.parse_nexis_lines(lines[:-2], "x.txt")
+    assert without.source_id is None  # "1 of 1" is a position in the download, not an id

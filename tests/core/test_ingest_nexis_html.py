@@ -122,7 +122,8 @@ def test_a_factiva_export_pasted_into_a_nexis_file_is_named_and_left_out(tmp_pat
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.sampled_from([
-    "<DIV>", "</DIV>", "<P>", "</P>", "<BR>", "1 of 2 DOCUMENTS", "<!-- Hide XML section\n<DOC NUMBER=1>\n<DOCFULL> -->",
+    "<DIV>", "</DIV>", "<P>", "</P>", "<BR>", "1 of 2 DOCUMENTS",
+    "<!-- Hide XML section\n<DOC NUMBER=1>\n<DOCFULL> -->",
     "<!-- </DOCFULL></DOC> -->", "BYLINE: A", "LENGTH: 5 words", "LOAD-DATE: x", "June 1, 2020", "Body text here.",
     "<", ">", "<!--", "&amp;", "&#xD800;", "\x00", "<style>", "\n", "<div class=\"article enArticle\">",
 ]), max_size=50), st.binary(max_size=200))

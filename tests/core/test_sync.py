@@ -48,8 +48,8 @@ def test_join_makes_the_leads_corpus_scheme_entities_and_quotes(tmp_path, team):
         assert ann.db[table].count == lead.db[table].count > 0 or table == "aliases", table
     assert set(ann.conn.execute("SELECT uid, title, text FROM articles")) == \
         set(lead.conn.execute("SELECT uid, title, text FROM articles"))
-    assert set(ann.conn.execute('SELECT start, "end", text, speaker, confidence FROM quotes')) == \
-        set(lead.conn.execute('SELECT start, "end", text, speaker, confidence FROM quotes'))
+    same = 'SELECT start, "end", text, speaker, confidence, form, content_start, content_end, content FROM quotes'
+    assert set(ann.conn.execute(same)) == set(lead.conn.execute(same))
     assert ann.schema_version == SCHEMA_VERSION
     link = read_link(ann)
     assert (link.annotator, link.schema, link.lead) == ("Ann", server.schema, False)
@@ -250,3 +250,12 @@ def test_join_refuses_a_name_that_is_not_the_logins(tmp_path, team):
         join_team(ann_dsn, tmp_path / "x.db", "Bob", server.schema)
     with pytest.raises(TeamError, match="no team named"):
         join_team(ann_dsn, tmp_path / "x.db", "Ann", "nosuchteam")
+
+
+def test_join_refuses_a_team_made_by_a_newer_version(tmp_path, team):
+    server, lead, ann_dsn = team
+    with psycopg.connect(server.dsn) as pg:
+        pg.execute(f"UPDATE \"{server.schema}\".meta SET value = '99' WHERE key = 'format'")
+    with pytest.raises(TeamError, match="newer version"):
+        join_team(ann_dsn, tmp_path / "x.db", "Ann", server.schema)
+    assert not (tmp_path / "x.db").exists()

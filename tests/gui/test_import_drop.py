@@ -95,7 +95,8 @@ def test_the_report_names_the_reader_of_each_news_database_export(window, qtbot,
         drop(window, paths)
     dialog = window.report_dialog
     model = dialog.model
-    rows = {model.text(r, 0).rsplit("/", 1)[-1]: [model.text(r, c) for c in range(1, 5)] for r in range(model.rowCount())}
+    rows = {model.text(r, 0).rsplit("/", 1)[-1]: [model.text(r, c) for c in range(1, 5)]
+            for r in range(model.rowCount())}
     assert rows["factiva_en_two_articles.html"][:3] == ["imported", "factiva-html", "2"]
     assert rows["nexis_uk_de_two_docs.html"][:3] == ["imported", "nexis-html", "2"]
     assert rows["article_basic.html"][:3] == ["imported", "html", "1"]

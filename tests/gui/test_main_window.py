@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from annotator.core import annotate, articles, labels
+from annotator.gui.quotes_model import COL_STANCE
 
 
 def stance_of(window, article_id):
@@ -144,7 +145,7 @@ def test_digit_in_quote_list_labels_the_quote(window, qtbot):
     task = window.scheme.stance_task("quote")
     assert labels.quote_choices(window.project, 1, "ana", task.id) == {1: task.options[0].id}
     assert stance_of(window, 1) == []
-    assert window.panel.quotes_model.data(window.panel.quotes_model.index(0, 2)) == "against"
+    assert window.panel.quotes_model.data(window.panel.quotes_model.index(0, COL_STANCE)) == "against"
 
 
 def test_completer_offers_a_fuzzy_match_and_enter_sets_the_speaker(window, qtbot):

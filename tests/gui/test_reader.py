@@ -77,7 +77,7 @@ def test_offset_map_identity_for_plain_text():
 
 def test_spans_cover_quotes_cues_speakers_and_mentions(small_project):
     article = get_article(small_project, 1, "ana")
-    spans, quotes = spans_for(article, OffsetMap(article.text))
+    spans, quotes, _reported = spans_for(article, OffsetMap(article.text))
     count = {kind: sum(len(r) for (k, _state), r in spans.items() if k == kind) for kind in ("quote", "cue", "speaker")}
     assert count == {"quote": 2, "cue": 1, "speaker": 4} and len(quotes) == 2
 

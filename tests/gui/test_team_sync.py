@@ -106,3 +106,11 @@ def test_a_project_without_a_team_has_no_sync(window):
     assert window.team_sync is None
     assert not window.sync_action.isEnabled()
     assert window.sync_with_team() is None
+
+
+def test_a_team_project_opens_as_its_members_annotator(team_window, settings):
+    from annotator.gui.projects import annotator_for, remember_annotator
+
+    win, _, _ = team_window
+    remember_annotator(settings, win.project.path, "somebody else")
+    assert annotator_for(settings, win.project, ask=False) == "Ann"

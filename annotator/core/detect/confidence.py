@@ -164,3 +164,14 @@ def _base_confidence(text: str, link: Link, kind: str) -> float:
             text, max(0, span.start - len(span.open_mark) - 8), span.start - len(span.open_mark)):
         return 0.5   # a phrase of two or more words, with a person about, is quoted more often than not
     return 0.25
+
+
+# Detections below this confidence are left out by `annotator quotes` and hidden in the window's quote
+# list unless a person checked them (both can be asked for a different threshold; 0 shows all).
+MIN_CONFIDENCE = 0.5
+
+
+def shown_at(confidence: float | None, threshold: float, checked: bool = False) -> bool:
+    """Whether a quote passes a confidence threshold: a checked or hand-marked one (no confidence)
+    always does."""
+    return checked or confidence is None or confidence >= threshold

@@ -377,7 +377,10 @@ class Cast:
         """Whether the article also writes word in lower case (an ordinary word, not a name)."""
         known = self._lowercase.get(word)
         if known is None:
-            known = self._lowercase[word] = re.search(r"(?<![\w'\u2019])" + re.escape(word) + r"(?![\w])",
+            # the word first, then a look back at the character before it: a pattern opening with
+            # literal text is searched for quickly, one opening with a lookbehind tried at every position
+            w = re.escape(word)
+            known = self._lowercase[word] = re.search(w + r"(?<![\w'\u2019]" + w + r")(?![\w])",
                                                       self.text) is not None
         return known
 
@@ -386,8 +389,16 @@ class Cast:
         key = "\0" + word
         known = self._lowercase.get(key)
         if known is None:
-            known = self._lowercase[key] = re.search(r"[a-z,][ \u00a0]+" + re.escape(word) + r"(?![\w])",
-                                                     self.text) is not None
+            known = False
+            text = self.text
+            for m in re.finditer(r"[ \u00a0]" + re.escape(word) + r"(?![\w])", text):
+                q = m.start()   # back over the spaces: a lower-case letter or a comma must stand there
+                while q > 0 and text[q - 1] in " \u00a0":
+                    q -= 1
+                if q > 0 and text[q - 1] in _LOWER_OR_COMMA:
+                    known = True
+                    break
+            self._lowercase[key] = known
         return known
 
     def gender_of(self, name: str) -> str | None:
@@ -434,6 +445,7 @@ def surname_key(name: str) -> str:
 
 
 _UNSEEN = object()
+_LOWER_OR_COMMA = frozenset("abcdefghijklmnopqrstuvwxyz,")
 _SPLIT: dict[str, tuple] = {}   # split_run of a run of several words ("Sen. Ann Lee"), at offset 0
 
 

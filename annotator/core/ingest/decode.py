@@ -11,8 +11,6 @@ import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from charset_normalizer import from_bytes
-
 from annotator.core.records import ImportProblem
 from annotator.core.validate import MAX_ARTICLE_CHARS
 
@@ -76,6 +74,8 @@ _WESTERN = {"cp1252", "latin_1", "iso8859_1", "iso8859_15"}
 
 
 def _best_single_byte(data: bytes) -> str:
+    from charset_normalizer import from_bytes   # here: most files are UTF-8, and it takes a while to load
+
     matches = list(from_bytes(data))
     if not matches:
         raise DecodeError("not text in any known encoding")

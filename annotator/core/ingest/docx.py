@@ -54,7 +54,7 @@ def parse_docx(data: bytes, path: str) -> Iterator[Article | ImportProblem]:
         yield ImportProblem(path, f"a damaged .docx file that Word parts cannot be read from ({exc})")
         return
     if looks_like_nexis("\n".join(lines[:5000])):
-        yield from parse_nexis_lines(lines, path)
+        yield from parse_nexis_lines(lines, path, reader="nexis-docx")
         return
     while lines and not lines[0].strip():
         lines.pop(0)

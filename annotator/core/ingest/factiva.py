@@ -184,25 +184,24 @@ def _listed_fields(article) -> dict:
     plain: list[str] = []  # attribute-less divs after the headline, in order
     before_headline: list[str] = []
     headline_seen = False
-    for child in article.iterchildren():
-        if not isinstance(child.tag, str):
-            continue
+    for child in article.iterchildren("p", "div"):
         cls = child.get("class") or ""
-        if child.tag == "p" and "articleParagraph" in cls:
-            fields["body"].append(_text(child))
-        elif child.tag == "p" and not cls:
-            found = _DOCUMENT_LINE.match(_text(child))
-            if found:
-                fields["source_id"], fields["closed"] = found.group(1), True
-        elif child.tag == "div":
-            headline = child.xpath(".//*[contains(@class, 'Headline')]") if not headline_seen else []
-            if headline or child.get("id") == "hd":
-                fields["title"] = _text(headline[0] if headline else child)
-                headline_seen = True
-            elif "author" in cls:
-                fields["byline"] = _text(child)
-            elif not child.attrib:
-                (plain if headline_seen else before_headline).append(_text(child))
+        if child.tag == "p":
+            if "articleParagraph" in cls:
+                fields["body"].append(_text(child))
+            elif not cls:
+                found = _DOCUMENT_LINE.match(_text(child))
+                if found:
+                    fields["source_id"], fields["closed"] = found.group(1), True
+        elif not headline_seen and (child.get("id") == "hd" or _has_headline(child)):
+            fields["title"] = _text(child)
+            headline_seen = True
+        elif "author" in cls:
+            fields["byline"] = _text(child)
+        elif not child.attrib:
+            (plain if headline_seen else before_headline).append(_text(child))
+    if not fields["body"]:  # paragraphs wrapped in a block of their own
+        fields["body"] = [_text(p) for p in article.iter("p") if "articleParagraph" in (p.get("class") or "")]
     fields["body"] = [p for p in fields["body"] if p]
     if before_headline:
         fields["section"] = before_headline[-1]
@@ -302,9 +301,16 @@ def _date_text(value: str) -> str:
     return re.sub(r"^(\d{1,2})\.\s", r"\1 ", value.strip())
 
 
+def _has_headline(element) -> bool:
+    return any("Headline" in (e.get("class") or "") for e in element.iter("span", "b", "h1", "h2", "h3"))
+
+
 def _text(element) -> str:
     """The element's text with white space folded (highlighted search words `<b>` kept as words)."""
-    return " ".join("".join(element.itertext()).split())
+    text = etree.tostring(element, method="text", encoding="unicode", with_tail=False).strip()
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\xa0" in text:
+        text = " ".join(text.split())
+    return text
 
 
 def _forget(element) -> None:

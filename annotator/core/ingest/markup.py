@@ -11,10 +11,9 @@ encoding become U+FFFD. UTF-16 pages and binary files are told as the text reade
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Iterator
 from typing import BinaryIO
-
-import re
 
 from annotator.core.ingest.decode import SNIFF_BYTES, guess_encoding
 

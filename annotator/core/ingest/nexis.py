@@ -14,8 +14,8 @@ Only the current document is held in memory, so export files of any size stream 
 
 from __future__ import annotations
 
-import re
 import dataclasses
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -51,7 +51,7 @@ HEADER_FIELDS = {
 TRAILER_FIELDS = {
     "load-date", "language", "publication-type", "url", "graphic", "correction-date", "correction",
     "notes", "document-type", "subject", "organization", "geographic", "person", "city", "state",
-    "country", "ticker", "industry", "journal-code", "distribution", "acc-no", "company", "terms",
+    "country", "ticker", "industry", "journal-code", "distribution", "acc-no", "company", "terms", "document-id",
 }
 # Labels of the export's interface language, as our (English) field names. German exports write
 # their load date as UPDATE, which in an English export is an ordinary word of the text: it counts as
@@ -70,7 +70,7 @@ _GERMAN_ONLY = {"update": "load-date"}
 _GERMAN_HEADER = {"autor", "rubrik", "l\u00e4nge", "laenge", "ressort", "untertitel"}
 _TITLE_CASE_TRAILER = {
     "load-date", "language", "publication-type", "url", "graphic", "correction-date", "document-type",
-    "journal-code", "acc-no",
+    "journal-code", "acc-no", "document-id",
 }
 LANGUAGE_CODES = {
     "english": "en", "german": "de", "deutsch": "de", "french": "fr", "spanish": "es", "italian": "it",
@@ -137,8 +137,10 @@ def _parse_lines(lines, path, line_of, complete) -> Iterator[Article | ImportPro
     started = False  # a separator or an "End of Document" has been seen
     for line_no, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r\n")
-        separator = _CLASSIC_SEPARATOR.match(line) or _UNI_SEPARATOR.match(line)
-        if separator or _END.match(line):
+        # (the patterns only for lines that can be separators: most lines are text)
+        maybe = "OCUMENT" in line or "ocument" in line or "OKUMENT" in line or "okument" in line
+        separator = maybe and (_CLASSIC_SEPARATOR.match(line) or _UNI_SEPARATOR.match(line))
+        if separator or (maybe and _END.match(line)):
             if document is not None and document.has_content() and (started or not separator):
                 got = document.finish(path, index)
                 finished += 1
@@ -202,8 +204,11 @@ class _Document:
 
     def add(self, line: str) -> None:
         self.chars += len(line) + 1
+        if self.state == "body" and ":" not in line and "Classification" not in line:  # a line of text
+            self.body.append(line.rstrip())
+            return
         stripped = line.strip()
-        name, value = _field_of(line)
+        name, value = _field_of(line) if ":" in line else (None, "")
         if name is not None:
             if name in _GERMAN_HEADER:
                 self.german = True
@@ -305,6 +310,7 @@ class _Document:
             language=_language(self.fields.get("language")),
             source_path=path,
             source_index=index,
+            source_id=_source_id(self.fields),
         )
 
 
@@ -384,6 +390,13 @@ def _trim_body(body: list[str]) -> list[str]:
     while end > start and (not body[end - 1].strip() or _COPYRIGHT.match(body[end - 1])):
         end -= 1
     return body[start:end]
+
+
+def _source_id(fields: dict[str, str]) -> str | None:
+    """The database's own document id, when the export gives one (ACC-NO:, DOCUMENT-ID:). The
+    "N of M" number is only the position in one download, not an id."""
+    value = (fields.get("acc-no") or fields.get("document-id") or "").split()
+    return f"nexis:{value[0]}" if value else None
 
 
 def _url(fields: dict[str, str]) -> str | None:

@@ -37,7 +37,8 @@ def markup_format(head: bytes) -> str | None:
         marked = _NEXIS_MARKUP.search(head)
         if marked and _NEXIS_COUNT.search(head):
             nexis_at = marked.start()
-    if nexis_at is None and b"Download Request:" in head and b"Nexis" in head:  # a Nexis page without documents: its reader says so
+    if nexis_at is None and b"Download Request:" in head and b"Nexis" in head:
+        # a Nexis page without documents: its reader says so
         nexis_at = head.index(b"Download Request:")
     factiva_at = None
     if b"factiva" in start.lower() or (b"Factiva" in head and b"articleParagraph" in head):
