@@ -445,3 +445,40 @@ def test_a_source_text_that_is_not_utf8(sample, tmp_path):
     sources["sources/1a2b3c4d-0000-4000-8000-000000000002.txt"] = "Caf\xe9 in Z\xfcrich".encode("latin-1")
     bad = _with_qde(tmp_path, _maxqda_text(), sources)
     _refused(project, bad, r"TextSource 'Port'.*is not UTF-8")
+
+
+def test_control_characters_in_names_and_notes_keep_the_file_valid(tmp_project, tmp_path):
+    from annotator.core import labels
+    from annotator.core.records import text_uid
+    from annotator.core.store import utc_now
+
+    text = "Plain text with a tab\there and a form feed\x0c there."
+    with tmp_project.write() as db:
+        db.execute("INSERT INTO articles (id, uid, title, outlet, text, imported_at) VALUES (1, ?, ?, ?, ?, ?)",
+                   [text_uid(text), "Title\x01 with \x1b[31m escapes", 'Outlet "quoted" & <tagged>', text, utc_now()])
+    labels.ensure_annotator(tmp_project, "ann")
+    labels.set_note(tmp_project, 1, "ann", "line one\nline two\x0b\x07 <b>not markup</b> & more")
+    out = tmp_path / "ctl.qdpx"
+    export_exchange(tmp_project, "qdpx", out)
+    root = qde(out)
+    schema().assertValid(root)
+    source = root.find(f"{Q}Sources/{Q}TextSource")
+    assert source.get("name") == "Title with [31m escapes"
+    assert root.find(f"{Q}Notes/{Q}Note/{Q}PlainTextContent").text == "line one\nline two <b>not markup</b> & more"
+    with zipfile.ZipFile(out) as zf:  # the text file itself is the article's, byte for byte
+        assert zf.read(f"sources/{source.get('guid')}.txt").decode("utf-8") == text
+    other = open_project(tmp_path / "other.db")
+    import_qdpx(other, out)
+    assert other.conn.execute("SELECT text, outlet FROM articles").fetchone() == (text, 'Outlet "quoted" & <tagged>')
+    other.close()
+
+
+def test_a_source_given_as_plain_text_content(tmp_project, tmp_path):
+    """Some tools put the text in the XML (PlainTextContent) instead of sources/."""
+    text = _maxqda_text(**{'plainTextPath="internal://1a2b3c4d-0000-4000-8000-000000000002.txt"/>':
+                           '><PlainTextContent>Inline text of the port story.</PlainTextContent></TextSource>'})
+    qdpx = _with_qde(tmp_path, text, SOURCES, name="inline.qdpx")
+    report = import_qdpx(tmp_project, qdpx)
+    assert report.articles_added == 2
+    assert tmp_project.conn.execute("SELECT text FROM articles WHERE title = 'Port'").fetchone()[0] == \
+        "Inline text of the port story."
