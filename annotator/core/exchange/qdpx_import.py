@@ -49,7 +49,6 @@ MAX_SOURCE_BYTES = 64 * 1024**2  # one source text
 MAX_ARCHIVE_BYTES = 8 * 1024**3  # everything, uncompressed
 MAX_RATIO = 400  # uncompressed / compressed for a member over 1 MB: a zip bomb, not text
 TARGETS = ("quote", "speaker", "label", "skip")
-DETECTOR_GUID = user_guid(None)
 _CODE_REF = f"{{{NS}}}CodeRef"
 _MAPPING_LINE = re.compile(r"^\s*(.+?)\s*=\s*(.+?)\s*$")
 
@@ -713,7 +712,7 @@ class _Writer:
     def who(self, user: str | None) -> str | None:
         """The annotator a user GUID stands for; None for our detector (automatic detections)."""
         users = self.reader.users
-        if user == DETECTOR_GUID and users.get(user) == DETECTOR:
+        if user is not None and users.get(user) == DETECTOR:  # also when another tool gave it a new GUID
             return None
         if self.override:
             return self.override
@@ -804,12 +803,12 @@ class _Writer:
         if forms or any(c.role[0] == "verdict" for c, _ in roles):
             self._quote(article_id, sel, text, forms[0] if forms else "direct", self.who(sel.creator), roles,
                         quote_guids, origin_user=sel.creator)
-            roles = []  # all read as the quote's
+            roles = [(c, u) for c, u in roles if c.role == ("foreign",)]  # ours are the quote's; others go on
         elif any(c.role[0] == "mention" for c, _ in roles):
             mid = self._mention(article_id, sel, text, self.who(sel.creator), roles)
             if mid is not None:
                 mention_guids[sel.guid] = mid
-            roles = []
+            roles = [(c, u) for c, u in roles if c.role == ("foreign",)]
         for form, user in mapped_quote:
             self._quote(article_id, sel, text, form, self.who(user), [], quote_guids, origin_user=user)
         for code, user in roles:

@@ -482,3 +482,37 @@ def test_a_source_given_as_plain_text_content(tmp_project, tmp_path):
     assert report.articles_added == 2
     assert tmp_project.conn.execute("SELECT text FROM articles WHERE title = 'Port'").fetchone()[0] == \
         "Inline text of the port story."
+
+
+def test_our_file_reworked_in_another_tool(sample, exported, tmp_path):
+    """A QDA tool gave the detector user a new GUID and added its own code on a quote: the quotes stay
+    detected ones, and the new code becomes a label of the article."""
+    with zipfile.ZipFile(exported) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    root = etree.fromstring(members["project.qde"])
+    detector = next(u for u in root.iter(f"{Q}User") if u.get("name") == "News Annotator detector")
+    old, new = detector.get("guid"), "12345678-1234-4123-8123-123456789abc"
+    text = members["project.qde"].decode("utf-8").replace(old, new)
+    code = ('<Code guid="99999999-0000-4000-8000-000000000001" name="Framing: economy" isCodable="true"/>'
+            "</Codes>")
+    text = text.replace("</Codes>", code, 1)
+    first_quote = re.search(r'(<PlainTextSelection [^>]*creatingUser="' + new + r'"[^>]*>(?:<Description>[^<]*'
+                            r"</Description>)?)", text)
+    coding = ('<Coding guid="99999999-0000-4000-8000-000000000002" creatingUser="' + new.upper() + '">'
+              '<CodeRef targetGUID="99999999-0000-4000-8000-000000000001"/></Coding>')
+    text = text[:first_quote.end()] + coding + text[first_quote.end():]
+    members["project.qde"] = text.encode("utf-8")
+    reworked = tmp_path / "reworked.qdpx"
+    with zipfile.ZipFile(reworked, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    other = open_project(tmp_path / "other.db")
+    report = import_qdpx(other, reworked)
+    assert report.tasks_added[-1] == "codes (project)"
+    assert other.conn.execute("SELECT count(*) FROM quotes WHERE origin = 'auto'").fetchone()[0] == 3
+    assert "News Annotator detector" not in {r[0] for r in other.conn.execute("SELECT name FROM annotators")}
+    framed = other.conn.execute(
+        "SELECT l.annotator, o.name FROM labels l JOIN options o ON o.id = l.option_id "
+        "WHERE o.name = 'Framing: economy' AND l.quote_id IS NULL").fetchall()
+    assert framed == [("imported", "Framing: economy")]
+    other.close()
