@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
-from annotator.core.exchange.qdpx import DETECTOR, NS, ORIGIN, VARIABLES, code_guid, guid, user_guid
+from annotator.core.exchange.qdpx import DETECTOR, NS, ORIGIN, VARIABLES, code_guid, guid
 from annotator.core.exchange.spans import FORMS, has_form_column
 from annotator.core.names import ENTITY_KINDS
 from annotator.core.resources import resource_path
