@@ -643,6 +643,11 @@ class _Writer:
         self.mention_guids: dict[str, tuple] = {}
         self.pending_notes: list[tuple[int, SourceArticle]] = []
         self.form_column = has_form_column(self.conn)
+        columns = ["article_id", "start", "end", "text", "kind", "speaker", "entity_id", "origin", "annotator",
+                   "link_by", "created_at"] + (["form", "content_start", "content_end", "content"]
+                                                if self.form_column else [])
+        self.insert_quote = (f"INSERT INTO quotes ({', '.join(chr(34) + c + chr(34) for c in columns)}) "
+                             f"VALUES ({', '.join('?' * len(columns))})")
         self.tasks: dict[tuple[str, str], tuple[int, str]] = {
             (r[1], r[2]): (r[0], r[3]) for r in self.conn.execute("SELECT id, level, name, kind FROM tasks")}
         self.options: dict[tuple[int, str], int] = {
@@ -890,16 +895,11 @@ class _Writer:
         if existing:
             quote_id = existing
         else:
-            columns = ["article_id", "start", "end", "text", "kind", "speaker", "entity_id", "origin", "annotator",
-                       "link_by", "created_at"]
             values = [article_id, sel.start, sel.end, text, "sentence" if origin == "auto" else "direct", speaker,
                       entity_id, origin, owner, "import" if entity_id else None, self.now]
             if self.form_column:  # with forms came the content span: the whole selection here
-                columns += ["form", "content_start", "content_end", "content"]
                 values += [form, sel.start, sel.end, text]
-            quote_id = self.conn.execute(
-                f"INSERT INTO quotes ({', '.join(chr(34) + c + chr(34) for c in columns)}) "
-                f"VALUES ({', '.join('?' * len(values))})", values).lastrowid
+            quote_id = self.conn.execute(self.insert_quote, values).lastrowid
             self.made[("quotes", article_id, sel.start, sel.end, origin, owner)] = quote_id
             self.report.quotes += 1
         quote_guids[sel.guid] = quote_id
