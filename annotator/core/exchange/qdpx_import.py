@@ -372,7 +372,7 @@ class _Reader:
             self._drop(el)
         elif tag == "Note" and parent_tag == "Notes":
             content = el.find(_q("PlainTextContent"))
-            text = content.text if content is not None and content.text else self._text(el, required=False)
+            text = content.text if content is not None and content.text else self._text(el)
             text = clean_text(text or "").strip()
             if len(text) > MAX_NOTE_CHARS:
                 raise self.fail(el, f"the note is {len(text):,} characters long (at most {MAX_NOTE_CHARS:,})")
@@ -402,14 +402,15 @@ class _Reader:
             self.known_users[raw] = g
         return g
 
-    def _text(self, el, required: bool = True) -> str | None:
+    def _text(self, el) -> str | None:
+        """The element's plain text ('' when it has none); None, said in `left_out`, when it lies outside."""
         target = el.get("plainTextPath")
         if not target:
             content = el.find(_q("PlainTextContent"))
-            return content.text if content is not None else None
+            return (content.text or "") if content is not None else ""
         if not target.startswith("internal://"):
-            self.left_out.append(f"{_local(el.tag)} {el.get('name') or el.get('guid')}: its text is outside "
-                                 f"the archive ({target}) and is not read")
+            self.left_out.append(f"{_local(el.tag)} {terminal_text(el.get('name') or el.get('guid'))}: its text is "
+                                 f"outside the archive ({terminal_text(target)}) and is not read")
             return None
         member = target[len("internal://"):]
         parts = PurePosixPath(member.replace("\\", "/")).parts

@@ -516,3 +516,16 @@ def test_our_file_reworked_in_another_tool(sample, exported, tmp_path):
         "WHERE o.name = 'Framing: economy' AND l.quote_id IS NULL").fetchall()
     assert framed == [("imported", "Framing: economy")]
     other.close()
+
+
+def test_sources_without_text_or_outside_the_archive_are_named_and_left_out(tmp_project, tmp_path):
+    text = _maxqda_text(**{'plainTextPath="internal://1a2b3c4d-0000-4000-8000-000000000002.txt"':
+                           'plainTextPath="absolute:///home/someone/port.txt"'})
+    report = import_qdpx(tmp_project, _with_qde(tmp_path, text, SOURCES, name="outside.qdpx"))
+    assert report.articles_added == 1
+    assert report.left_out == ["TextSource Port: its text is outside the archive (absolute:///home/someone/port.txt) "
+                               "and is not read"]
+    text = _maxqda_text(**{' plainTextPath="internal://1a2b3c4d-0000-4000-8000-000000000002.txt"': ""})
+    report = import_qdpx(open_project(tmp_path / "o.db"), _with_qde(tmp_path, text, SOURCES, name="none.qdpx"))
+    assert report.articles_added == 1 and "TextSource Port (line" in report.left_out[0]
+    assert "has no text" in report.left_out[0]
