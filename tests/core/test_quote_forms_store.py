@@ -54,7 +54,7 @@ def test_quote_export_has_form_and_content_columns_in_csv_and_jsonl(three, tmp_p
     annotate.confirm_quote(project, indirect["id"], "ana")
     labels.set_choice(project, article_id, "ana", task_id(scheme, "stance", "quote"),
                       option(scheme, "stance", "quote", "against"), quote_id=indirect["id"])
-    out = write_export(project, tmp_path / "q.csv", level="quote")
+    out = write_export(project, tmp_path / "q.csv", level="quote", include_unchecked=True)
     df = pd.read_csv(out.path, keep_default_na=False, dtype=str)
     assert {"form", "content"} <= set(df.columns)
     assert set(df["form"]) == {"direct", "mixed", "indirect"}
@@ -63,7 +63,7 @@ def test_quote_export_has_form_and_content_columns_in_csv_and_jsonl(three, tmp_p
         "indirect", indirect["content"], "against", "confirmed")
     mixed = df[df["form"] == "mixed"].iloc[0]
     assert mixed["quote"] == "a fairy tale" and '"a fairy tale"' in mixed["content"]
-    write_export(project, tmp_path / "q.jsonl", level="quote", fmt="jsonl")
+    write_export(project, tmp_path / "q.jsonl", level="quote", fmt="jsonl", include_unchecked=True)
     records = [json.loads(line) for line in (tmp_path / "q.jsonl").read_text(encoding="utf-8").splitlines()]
     assert {r["form"] for r in records} == {"direct", "mixed", "indirect"}
     assert all(r["content"] for r in records)

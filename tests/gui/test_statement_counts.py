@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from annotator.core import labels
+from annotator.gui.quotes_model import COL_STANCE
 
 BUDGET = 5
 
@@ -69,4 +70,4 @@ def test_a_topic_key_and_a_quote_stance_stay_within_the_budget(window, qtbot):
     with Statements(window.project) as quote:
         qtbot.keyClick(window.panel.quotes_view, Qt.Key.Key_1)
     assert 0 < len(quote.seen) <= BUDGET, quote.seen
-    assert window.panel.quotes_model.data(window.panel.quotes_model.index(0, 2)) == "against"
+    assert window.panel.quotes_model.data(window.panel.quotes_model.index(0, COL_STANCE)) == "against"
