@@ -958,7 +958,10 @@ class MainWindow(QMainWindow):
 
     def _team_synced(self, report) -> None:
         """After a sync: reload what it brought (articles, labels, scheme); say what happened."""
-        if any(report.pulled.values()):
+        # colleagues' labels change nothing shown here (review and agreement read them when opened);
+        # new articles, scheme, quotes, or this annotator's work from another machine do
+        shown = ("articles", "tasks", "options", "entities", "quotes", "mentions")
+        if report.pulled_own or any(report.pulled.get(t) for t in shown):
             self._reload_after_outside_change(bool(report.pulled.get("tasks") or report.pulled.get("options")))
         self.statusBar().showMessage(report.summary(), 8000)
 
