@@ -394,10 +394,16 @@ def _open(path: str, create: bool = True):
     from annotator.core.store import ProjectError, open_project
 
     try:
-        return open_project(path, create=create)
+        project = open_project(path, create=create)
     except ProjectError as exc:
         print(f"annotator: {exc}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE) from None
+    from annotator.core.detection_state import detection_pending
+
+    unfinished = detection_pending(project)
+    if unfinished:
+        print(f"annotator: note: {unfinished}", file=sys.stderr)
+    return project
 
 
 def _read(path: str):
@@ -527,14 +533,20 @@ def cmd_quotes(args) -> int:
 
 
 def cmd_info(args) -> int:
+    from annotator.core.detection_state import detection_pending
+
     project = _read(args.project)
     with project:
         info = project.info()
+        pending = detection_pending(project)
+    info["detection_unfinished"] = pending is not None
     if args.json:
         print(json.dumps(info, indent=2))
     else:
         for key, value in info.items():
             print(f"{key}: {value}")
+        if pending:
+            print(f"note: {pending}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -225,6 +225,10 @@ def import_paths(
     small = [s for s in sources if s.size <= POOL_MAX_BYTES]
     large = [s for s in sources if s.size > POOL_MAX_BYTES]
     pool = _reader_pool(small, workers)  # before the writer thread starts: see _reader_pool
+    if detect:
+        from annotator.core.detection_state import set_detection_pending
+
+        set_detection_pending(project, True)  # cleared once every new article has its quotes
     writer = _Writer(project, report, detect)
     done = len(report.files)
     try:
@@ -260,6 +264,10 @@ def import_paths(
             for name in ("articles", "quotes", "mentions", "kept"):
                 setattr(report.detection, name, getattr(report.detection, name) + getattr(more, name))
             report.detection.cancelled = more.cancelled
+    if detect and not report.cancelled and not (report.detection and report.detection.cancelled):
+        from annotator.core.detection_state import set_detection_pending
+
+        set_detection_pending(project, False)
     return report
 
 

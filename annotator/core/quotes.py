@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from annotator.core.detect import DETECTOR_VERSION, Detection, detect
+from annotator.core.detection_state import set_detection_pending
 from annotator.core.parallel import batched, map_in_order, worker_pool
 from annotator.core.store import Project, utc_now
 
@@ -205,6 +206,8 @@ def run_detection(
     report = DetectReport()
     total = len(ids)
     now = utc_now()
+    if ids:
+        set_detection_pending(project, True)  # a kill from here on leaves a note for the next start
     pool = worker_pool(workers, worth_it=len(ids) >= 100)
     sent: deque[list[tuple[int, str]]] = deque()
 
@@ -235,6 +238,8 @@ def run_detection(
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
     report.cancelled = bool(cancelled and cancelled()) and report.articles < total
+    if ids and not report.cancelled:
+        set_detection_pending(project, False)
     return report
 
 
