@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from annotator import __version__
+from annotator.core.detect.confidence import MIN_CONFIDENCE
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXCHANGE = ("qdpx", "inception", "brat", "spacy", "prodigy")  # annotator.core.exchange.EXCHANGE_FORMATS
@@ -125,8 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or .zip archives, read by the importers")
     p.add_argument("--jsonl", action="store_true", help="one JSON object a quote")
     p.add_argument("--map", dest="field_map", metavar="FIELD=COLUMN,...", help="as for import")
-    p.add_argument("--min-confidence", type=float, default=0.5,
-                   help="leave out quotes the detector is less sure of (default 0.5; 0 shows all)")
+    p.add_argument("--min-confidence", type=float, default=MIN_CONFIDENCE,
+                   help=f"leave out quotes the detector is less sure of (default {MIN_CONFIDENCE}; 0 shows all)")
     p.add_argument("--forms", default=None, metavar="FORM,...",
                    help="which attributions: direct, mixed, indirect (or reported = mixed,indirect); default all")
     p.add_argument("--workers", type=int, default=None,

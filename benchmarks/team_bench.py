@@ -14,6 +14,7 @@ Traffic goes to 127.0.0.1 only (another host is refused). Every loop is bounded.
 
     eval "$(scripts/pg-dev.sh)"
     .venv/bin/python benchmarks/team_bench.py [--annotators 20] [--articles 1000] [--every 50] [--corpus 100000]
+        [--think-ms 0]
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ class Team:
 # --- 1. many annotators at once ------------------------------------------------------------------
 
 
-def worker(path: str, name: str, every: int, start_at: float) -> None:
+def worker(path: str, name: str, every: int, start_at: float, think_ms: float = 0.0) -> None:
     """One annotator: label every article once, syncing after every `every` labels; prints JSON."""
     project = open_project(path, create=False)
     stance = load_scheme(project, install_default=False).stance_task()
@@ -137,16 +138,19 @@ def worker(path: str, name: str, every: int, start_at: float) -> None:
     rng = random.Random(name)
     while time.time() < start_at:  # bounded: all start together
         time.sleep(0.01)
-    times, failed = [], 0
+    times, cpu, failed = [], [], 0
     for n, article_id in enumerate(ids, start=1):
         labels.set_choice(project, article_id, name, stance.id, rng.choice(stance.options).id)
+        if think_ms:
+            time.sleep(think_ms / 1000)  # a person takes seconds; this is the reading time, much shortened
         if n % every == 0 or n == len(ids):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             report = sync_project(project)
             times.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - cpu_started)
             failed += not report.ok
     project.close()
-    print(json.dumps({"times": times, "failed": failed, "rss_mb": peak_rss_mb()}))
+    print(json.dumps({"times": times, "cpu": cpu, "failed": failed, "rss_mb": peak_rss_mb()}))
 
 
 def baseline_inserts(admin: str, rows: int, rounds: int, stop: float) -> list[float]:
@@ -172,7 +176,8 @@ def baseline_inserts(admin: str, rows: int, rounds: int, stop: float) -> list[fl
     return out
 
 
-def many_annotators(admin: str, folder: Path, annotators: int, articles: int, every: int) -> None:
+def many_annotators(admin: str, folder: Path, annotators: int, articles: int, every: int,
+                    think_ms: float = 0.0) -> None:
     team = Team(admin, folder)
     lead = folder / "lead-many.db"
     build_corpus(lead, articles, seed=2)
@@ -188,7 +193,8 @@ def many_annotators(admin: str, folder: Path, annotators: int, articles: int, ev
             paths.append((str(path), name))
         start_at = time.time() + 2.0
         env = {**os.environ, "PYTHONPATH": str(REPO)}
-        procs = [subprocess.Popen([sys.executable, __file__, "--worker", p, n, str(every), str(start_at)],
+        procs = [subprocess.Popen([sys.executable, __file__, "--worker", p, n, str(every), str(start_at),
+                                   str(think_ms)],
                                   stdout=subprocess.PIPE, text=True, env=env) for p, n in paths]
         base = baseline_inserts(admin, every, 400, stop=time.time() + 600)
         server_peak = server_rss_mb()
@@ -206,7 +212,8 @@ def many_annotators(admin: str, folder: Path, annotators: int, articles: int, ev
                 f'SELECT count(*), count(DISTINCT (article_uid, annotator, task_name)) FROM "{team.schema}".labels '
                 "WHERE annotator LIKE 'coder%%'").fetchone()
         expected = annotators * articles
-        print(f"\n{annotators} annotators x {articles} articles, a sync every {every} labels, all at once")
+        print(f"\n{annotators} annotators x {articles} articles, a sync every {every} labels, all at once"
+              + (f" ({think_ms:g} ms between labels)" if think_ms else " (labels as fast as the machine goes)"))
         print(f"  labels on the server {on_server:,} of {expected:,}: lost {expected - keys}, "
               f"doubled {on_server - keys}")
         print(f"  one annotator's project after a last sync holds {local_others:,} labels (expected {expected:,})")
@@ -214,6 +221,11 @@ def many_annotators(admin: str, folder: Path, annotators: int, articles: int, ev
         print(f"  sync (push {every} + pull): p50 {statistics.median(times) * 1000:.0f} ms, "
               f"p95 {times[int(len(times) * 0.95) - 1] * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms "
               f"({len(times)} syncs; goal p95 < 1000 ms)")
+        cpu = sorted(t for r in results for t in r["cpu"])
+        print(f"  client CPU of one sync (does not grow with the machine's load): "
+              f"p50 {statistics.median(cpu) * 1000:.0f} ms, "
+              f"p95 {cpu[int(len(cpu) * 0.95) - 1] * 1000:.0f} ms; load average at the end "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         if base:
             base.sort()
             print(f"  baseline, plain INSERT of {every} rows in one transaction meanwhile: "
@@ -293,7 +305,7 @@ def big_join(admin: str, folder: Path, corpus: int) -> None:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
-        worker(sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5]))
+        worker(sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6]))
         return
     if len(sys.argv) > 1 and sys.argv[1] == "--join":
         join_process(*sys.argv[2:6])
@@ -305,6 +317,8 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--every", type=int, default=50)
     parser.add_argument("--corpus", type=int, default=100_000)
+    parser.add_argument("--think-ms", type=float, default=0.0,
+                        help="pause after each label (0: label as fast as the machine goes)")
     parser.add_argument("--skip-join", action="store_true")
     parser.add_argument("--skip-many", action="store_true")
     args = parser.parse_args()
@@ -314,7 +328,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="team-bench-") as tmp:
         folder = Path(tmp)
         if not args.skip_many:
-            many_annotators(args.dsn, folder, args.annotators, args.articles, args.every)
+            many_annotators(args.dsn, folder, args.annotators, args.articles, args.every, args.think_ms)
         if not args.skip_join:
             big_join(args.dsn, folder, args.corpus)
 

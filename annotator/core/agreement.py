@@ -633,11 +633,16 @@ class AnnotatorProgress:
 
 
 def annotator_progress(project: Project) -> list[AnnotatorProgress]:
-    """Per annotator: articles done and labelled, out of all articles."""
+    """Per annotator who did any work (a label, a status or note, a quote verdict, a marked quote):
+    articles done and labelled, out of all articles. A name only registered (the one a window
+    opened with before the person switched to theirs) is no coder and is not listed."""
     total = project.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     done = dict(project.conn.execute(
         "SELECT annotator, count(*) FROM article_status WHERE status IN ('labelled', 'reviewed') GROUP BY annotator"))
     labelled = dict(project.conn.execute(
         "SELECT annotator, count(DISTINCT article_id) FROM labels GROUP BY annotator"))
-    names = sorted(set(done) | set(labelled) | {r[0] for r in project.conn.execute("SELECT name FROM annotators")})
+    worked = {r[0] for r in project.conn.execute(
+        "SELECT annotator FROM article_status UNION SELECT annotator FROM quote_labels "
+        "UNION SELECT annotator FROM quotes WHERE origin = 'human'") if r[0]}
+    names = sorted(set(done) | set(labelled) | worked)
     return [AnnotatorProgress(n, done.get(n, 0), labelled.get(n, 0), total) for n in names]

@@ -203,6 +203,23 @@ def _dicts(project: Project, sql: str, params: list) -> list[dict]:
     return [dict(zip(columns, row)) for row in cursor]
 
 
+def same_speaker_quotes(quotes: list[dict], quote: dict) -> list[dict]:
+    """The other quotes of an article (dicts of `get_article`) attributed to the same speaker mention as
+    `quote`: the same mention row, or the same detected speaker span (one 'the director said' cue
+    often carries three quotes). Quotes the annotator rejected are left out."""
+    def key(q: dict):
+        if q.get("mention_id") is not None:
+            return ("mention", q["mention_id"])
+        if q.get("speaker_start") is not None and q.get("speaker_end") is not None:
+            return ("span", q["speaker_start"], q["speaker_end"])
+        return None
+
+    wanted = key(quote)
+    if wanted is None:
+        return []
+    return [q for q in quotes if q["id"] != quote["id"] and q["status"] != "rejected" and key(q) == wanted]
+
+
 def quote_status(quote: dict) -> str:
     """auto (nobody looked), confirmed, corrected, rejected (this annotator's verdict), or added (marked by hand)."""
     if quote.get("verdict"):

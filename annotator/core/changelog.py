@@ -74,6 +74,13 @@ def install_triggers(conn: sqlite3.Connection) -> None:
                 f"WHEN {_ACTIVE} BEGIN {inserts} END")
 
 
+def ensure_triggers(conn: sqlite3.Connection) -> None:
+    """install_triggers when some are missing (one look at the schema otherwise)."""
+    have = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'team_log_%'")
+    if have.fetchone()[0] < 3 * len(KEYS):
+        install_triggers(conn)
+
+
 def drop_triggers(conn: sqlite3.Connection) -> None:
     for table in KEYS:
         for event in ("insert", "update", "delete"):

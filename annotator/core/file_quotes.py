@@ -22,12 +22,13 @@ def article_rows(path: str, article: Article, forms: Iterable[str], min_confiden
     """The rows of one article: a direct quote gives one, a mixed attribution one for each of its quoted
     fragments (all with the same content), an indirect one a row whose text is its content."""
     from annotator.core.detect import detect
+    from annotator.core.detect.confidence import shown_at
     from annotator.core.quote_forms import content_span, quoted_parts
 
     text = article.text
     rows = []
     for q in detect(text, forms).quotes:
-        if q.confidence < min_confidence:
+        if not shown_at(q.confidence, min_confidence):
             continue
         cs, ce = content_span(q.start, q.end, q.form, q.content_start, q.content_end)
         for start, end in quoted_parts(text, q.start, q.end, q.form, q.open_mark, q.close_mark) or [(cs, ce)]:

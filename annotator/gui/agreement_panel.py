@@ -4,7 +4,6 @@ from annotator.core.agreement."""
 
 from __future__ import annotations
 
-
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (

@@ -23,7 +23,9 @@ def cheat_sheet_rows(window, scheme: Scheme) -> list[tuple[str, list[tuple[str, 
     for action in window.shortcut_actions:
         if action in window.label_key_actions or not action.shortcuts():
             continue
-        keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
+        # "Shift+?" is the same key as "?" on most layouts (a second binding for platforms that report Shift)
+        keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts()
+                         if s.toString() != "Shift+?")
         window_rows.append((keys, action.text().replace("&", "").rstrip("…")))
     return [("Labels (this project's scheme)", label_rows), ("Window", window_rows)]
 

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.export import write_export
-from annotator.core.labels import list_annotators
 from annotator.core.export_part import ExportCancelled
+from annotator.core.labels import list_annotators
 from annotator.core.store import open_project_read_only
 from annotator.gui.jobs import JobCancelled, ProjectJob, run_job
 from annotator.gui.plain import plain_label

@@ -28,7 +28,6 @@ from annotator.core.store import ProjectError, open_project, open_project_read_o
 from annotator.gui.plain import plain_label
 from annotator.gui.rows_model import RowsModel, rows_view
 
-
 _running: set[ProjectJob] = set()
 
 

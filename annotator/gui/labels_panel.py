@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
+    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -27,8 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.detect.confidence import MIN_CONFIDENCE
 from annotator.core.scheme import SINGLE, Scheme
 from annotator.gui.quotes_model import (
+    COL_CONFIDENCE,
     COL_FORM,
     COL_SNIPPET,
     COL_SPEAKER,
@@ -123,8 +126,11 @@ class LabelsPanel(QWidget):
 
         self.quotes_label = QLabel("Quotes")
         self.quotes_label.setStyleSheet("font-weight: bold; margin-top: 6px;")
+        # the count may be long ("13 (5 reported), 2 checked by you; 1 not shown"): a line of its own that
+        # wraps, and the filters on the next, so the panel does not widen and squeeze the article list
+        self.quotes_label.setWordWrap(True)
+        outer.addWidget(self.quotes_label)
         quotes_row = QHBoxLayout()
-        quotes_row.addWidget(self.quotes_label, 1)
         self.form_filter = QComboBox()   # all / direct / reported: the filter lives in the quote model
         for key, words, _forms in FILTERS:
             self.form_filter.addItem(words, key)
@@ -132,6 +138,20 @@ class LabelsPanel(QWidget):
         self.form_filter.setToolTip("Which quotes the list shows (Ctrl+Shift+F cycles)")
         self.form_filter.currentIndexChanged.connect(lambda i: self.set_form_filter(self.form_filter.itemData(i)))
         quotes_row.addWidget(self.form_filter)
+        self.min_confidence = QDoubleSpinBox()
+        self.min_confidence.setRange(0.0, 1.0)
+        self.min_confidence.setSingleStep(0.05)
+        self.min_confidence.setDecimals(2)
+        self.min_confidence.setValue(MIN_CONFIDENCE)
+        self.min_confidence.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.min_confidence.setToolTip("Detections nobody checked that the detector is less sure of are hidden "
+                                       f"(as `annotator quotes` leaves them out; its default is {MIN_CONFIDENCE}). "
+                                       "0 shows all.")
+        hide_label = QLabel("hide below")
+        hide_label.setBuddy(self.min_confidence)
+        quotes_row.addStretch(1)
+        quotes_row.addWidget(hide_label)
+        quotes_row.addWidget(self.min_confidence)
         outer.addLayout(quotes_row)
         self.quotes_model = QuoteTableModel(self)
         self.quotes_view = QTableView()
@@ -144,10 +164,12 @@ class LabelsPanel(QWidget):
         self.quotes_view.setAlternatingRowColors(True)
         header = self.quotes_view.horizontalHeader()
         header.setSectionResizeMode(COL_SNIPPET, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((COL_FORM, 58), (COL_SPEAKER, 112), (COL_STANCE, 62), (COL_STATUS, 74)):
+        for column, width in ((COL_FORM, 56), (COL_SPEAKER, 104), (COL_STANCE, 58), (COL_STATUS, 70),
+                              (COL_CONFIDENCE, 42)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)  # measured widths would read every row: slow at 2,000 quotes
         self.quotes_view.selectionModel().currentRowChanged.connect(self._current_quote_changed)
+        self.min_confidence.valueChanged.connect(self.set_min_confidence)
         outer.addWidget(self.quotes_view, 1)
 
         detail = QGroupBox("Selected quote")
@@ -230,7 +252,9 @@ class LabelsPanel(QWidget):
         reported = sum(1 for q in quotes if (q.get("form") or "direct") != "direct")
         text = f"Quotes: {len(quotes)} ({reported} reported), {checked} checked by you" if quotes else "Quotes: none"
         hidden = self.quotes_model.hidden()
-        self.quotes_label.setText(text + (f"; {hidden} not shown" if hidden else ""))
+        unsure = self.quotes_model.hidden_count()
+        self.quotes_label.setText(text + (f"; {hidden} not shown" if hidden else "")
+                                  + (f", {unsure} less sure hidden" if unsure else ""))
 
     def set_form_filter(self, key: str) -> None:
         """Show all quotes, the direct ones or reported speech; the selected quote stays if still shown."""
@@ -243,6 +267,19 @@ class LabelsPanel(QWidget):
             self.form_filter.blockSignals(True)
             self.form_filter.setCurrentIndex(index)
             self.form_filter.blockSignals(False)
+        self._kept_after_filtering(keep)
+
+    def set_min_confidence(self, threshold: float) -> None:
+        """Hide unchecked detections below `threshold`; the selected quote stays selected if shown."""
+        keep = self.current_quote_id()
+        self.quotes_view.selectionModel().blockSignals(True)
+        self.quotes_model.set_min_confidence(threshold)
+        self.quotes_view.selectionModel().blockSignals(False)
+        if self.min_confidence.value() != threshold:
+            self.min_confidence.setValue(threshold)
+        self._kept_after_filtering(keep)
+
+    def _kept_after_filtering(self, keep: int | None) -> None:
         self._count_quotes()
         if keep is not None and self.quotes_model.row_of(keep) is not None:
             self.select_quote(keep, emit=False)

@@ -6,6 +6,7 @@ the list's sort order are not edits and are not undone.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from annotator.core import articles, labels
 from annotator.core.articles import ArticleQuery, ArticleView
 from annotator.core.changes import Change
+from annotator.core.detect.confidence import MIN_CONFIDENCE
 from annotator.core.resources import resource_path
 from annotator.core.scheme import SINGLE, load_scheme
 from annotator.core.store import Project
@@ -96,9 +98,10 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.list_side)
         self.splitter.addWidget(self.reader)
         self.splitter.addWidget(self.panel)
-        self.splitter.setStretchFactor(0, 3)
+        # the panel's quote list has six columns: it gets as much room as the article list
+        self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 5)
-        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setStretchFactor(2, 4)
         self.splitter.setSizes([530, 500, 410])
         self.setCentralWidget(self.splitter)
         self._build_actions()
@@ -236,6 +239,8 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         self._action("&Label scheme…", None, self.edit_scheme, edit_menu)
         self._action("&Search", "Ctrl+F", lambda: (self.search.setFocus(), self.search.selectAll()), edit_menu)
+        self._action("Next search &hit", "F3", lambda: self.step_search_hit(1), edit_menu)
+        self._action("Previous search hi&t", "Shift+F3", lambda: self.step_search_hit(-1), edit_menu)
 
         go = bar.addMenu("&Go")
         self._action("&Label and next", ["Ctrl+Return", "Ctrl+Enter"], self.label_and_next, go)
@@ -255,7 +260,8 @@ class MainWindow(QMainWindow):
         self._action("Mark selection as a &speaker", "S", self.mark_speaker, annotate_menu)
         targets = (self.reader.text, self.panel.quotes_view)
         ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        self._action("&Confirm the selected quote", ["Return", "Enter"], self.confirm_quote, annotate_menu, ctx, targets)
+        self._action("&Confirm the selected quote", ["Return", "Enter"], self.confirm_quote, annotate_menu, ctx,
+                     targets)
         self._action("&Reject the selected quote", "Delete", self.reject_quote, annotate_menu, ctx, targets)
         self._action("&Next quote", "]", lambda: self.step_quote(1), annotate_menu)
         self._action("&Previous quote", "[", lambda: self.step_quote(-1), annotate_menu)
@@ -344,13 +350,16 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(splitter)
         else:  # first start: the list wide enough for titles, the reader a comfortable line length
             width = self.width()
-            self.splitter.setSizes([int(width * 0.37), int(width * 0.35), int(width * 0.28)])
+            self.splitter.setSizes([int(width * 0.295), int(width * 0.42), int(width * 0.285)])
         self.zoom(int(self.settings.value("reader/zoom", 0)))
+        with contextlib.suppress(TypeError, ValueError):
+            self.panel.set_min_confidence(float(self.settings.value("quotes/min_confidence", MIN_CONFIDENCE)))
 
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.setValue("reader/zoom", self.zoom_steps)
+        self.settings.setValue("quotes/min_confidence", self.panel.min_confidence.value())
         remember_annotator(self.settings, self.project.path, self.annotator)
         self.settings.sync()
 
@@ -477,10 +486,23 @@ class MainWindow(QMainWindow):
         if self.article is None:
             return
         self.reader.show_article(self.article)
+        self._mark_search()
         self.speaker_names.set_article(article_id)
         self._refresh_panel(keep_quote_id=None)
         articles.remember_position(self.project, self.annotator, article_id)
         self.article_shown.emit(article_id)
+
+    def _mark_search(self) -> None:
+        """Mark the search box's words in the article shown (F3 / Shift+F3 go from hit to hit)."""
+        count = self.reader.text.mark_search(self.search.text())
+        if self.search.text().strip():
+            self.statusBar().showMessage(f"{count} search hits in this article (F3 next, Shift+F3 previous)"
+                                         if count else "No search hits in this article's text", 5000)
+
+    def step_search_hit(self, delta: int) -> None:
+        if not self.reader.text.step_hit(delta):
+            self.statusBar().showMessage("No search hits in this article: type words in the search box "
+                                         "(Ctrl+F)", 4000)
 
     def _refresh_panel(self, keep_quote_id: int | None) -> None:
         """Read the article's labels, status and note (two queries) and show them with its quotes."""
@@ -548,6 +570,7 @@ class MainWindow(QMainWindow):
         query.status = self.status_filter.currentData()
         self.list_model.set_query(query)
         self._update_list_count()
+        self._mark_search()
         if self.article is not None:
             row = self.list_model.row_of(self.article.id)
             if row is not None:
@@ -672,11 +695,36 @@ class MainWindow(QMainWindow):
         if quote is None:
             return
         mention = next((m for m in self.article.mentions if (m["name"] or m["text"]) == name), None)
-        self.push(commands.SetSpeaker(self.project, self.annotator, self.article.id, quote["id"], self.changed,
-                                      mention_id=mention["id"] if mention else None,
-                                      name=None if mention else name))
+        others = articles.same_speaker_quotes(self.article.quotes, quote)
+        targets = [quote] + (others if others and self.ask_same_speaker(quote, others, name) else [])
+
+        def command(q):
+            return commands.SetSpeaker(self.project, self.annotator, self.article.id, q["id"], self.changed,
+                                       mention_id=mention["id"] if mention else None, name=None if mention else name)
+
+        if len(targets) == 1:
+            self.push(command(quote))
+        else:  # one undo step for all of them
+            self.undo_stack.beginMacro(f"set speaker of {len(targets)} quotes to {name}")
+            for q in targets:
+                self.push(command(q))
+            self.undo_stack.endMacro()
+            self.statusBar().showMessage(f"{name} is now the speaker of {len(targets)} quotes (one undo step).", 5000)
         self.speaker_names.entity_added()
         self.reader.text.setFocus()
+
+    def ask_same_speaker(self, quote: dict, others: list[dict], name: str) -> bool:
+        """Ask whether a correction applies to the other quotes of the same speaker mention too."""
+        was = quote.get("speaker") or "the same speaker"
+        box = QMessageBox(QMessageBox.Icon.Question, "Same speaker",
+                          f"{len(others)} other quote(s) in this article are attributed to the same mention "
+                          f"({was!r}). Make {name!r} their speaker too?", parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # names are data
+        every = box.addButton(f"&All {len(others) + 1} quotes", QMessageBox.ButtonRole.YesRole)
+        box.addButton("&Only this one", QMessageBox.ButtonRole.NoRole)
+        box.setDefaultButton(every)
+        box.exec()
+        return box.clickedButton() is every
 
     def mark_quote(self) -> None:
         span = self.reader.text.selected_span()
@@ -720,14 +768,21 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Marked a speaker and made it the selected quote's speaker.", 4000)
 
     def _quote_selected(self, quote_id) -> None:
+        """A quote chosen in the list: scrolled to in the text (unless words are selected there, which
+        a scroll would lose) and flashed, so the sentence is in view while its speaker is corrected."""
         self.reader.text.highlighter.set_current_quote(quote_id)
         self._refresh_quote_labels()
-        if quote_id is not None:
-            quote = self._current_quote()
-            if quote and not self.reader.text.textCursor().hasSelection():
-                self.reader.text.show_offset(quote["start"])
+        if quote_id is not None and self.article is not None:
+            quote = next((q for q in self.article.quotes if q["id"] == quote_id), None)
+            if quote:
+                if not self.reader.text.textCursor().hasSelection():
+                    self.reader.text.show_offset(quote["start"])
+                self.reader.text.flash(quote["start"], quote["end"])
 
     def _quote_clicked_in_text(self, quote_id: int) -> None:
+        if self.panel.quotes_model.row_of(quote_id) is None:
+            self.statusBar().showMessage("This detection is hidden in the quote list: the detector is less sure of "
+                                         "it than the 'hide below' threshold (set it lower to check it).", 6000)
         self.panel.select_quote(quote_id, emit=False)
         self.reader.text.highlighter.set_current_quote(quote_id)
         self._refresh_quote_labels()
@@ -908,7 +963,10 @@ class MainWindow(QMainWindow):
 
     def _team_synced(self, report) -> None:
         """After a sync: reload what it brought (articles, labels, scheme); say what happened."""
-        if any(report.pulled.values()):
+        # colleagues' labels change nothing shown here (review and agreement read them when opened);
+        # new articles, scheme, quotes, or this annotator's work from another machine do
+        shown = ("articles", "tasks", "options", "entities", "quotes", "mentions")
+        if report.pulled_own or any(report.pulled.get(t) for t in shown):
             self._reload_after_outside_change(bool(report.pulled.get("tasks") or report.pulled.get("options")))
         self.statusBar().showMessage(report.summary(), 8000)
 

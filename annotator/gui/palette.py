@@ -11,6 +11,10 @@ SPEAKER_HUE = "#E69F00"  # orange
 CUE_HUE = "#CC79A7"  # reddish purple
 REPORTED_HUE = "#009E73"  # bluish green: reported speech (mixed and indirect attributions)
 REJECTED_HUE = "#999999"
+# passing marks over the text: a quote chosen in the list flashes; search hits (the current one stronger)
+FLASH = "#FFE066"
+SEARCH_HIT = "#F0E442"
+SEARCH_CURRENT = "#E6B800"
 
 
 def is_dark() -> bool:

@@ -122,6 +122,13 @@ class AnnotatorDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         layout = QVBoxLayout(self)
+        heading = QLabel(title)
+        heading.setTextFormat(Qt.TextFormat.PlainText)
+        font = heading.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        heading.setFont(font)
+        layout.addWidget(heading)
         why = QLabel(why_text)
         why.setWordWrap(True)
         why.setTextFormat(Qt.TextFormat.PlainText)
@@ -164,8 +171,11 @@ def adjudicator_for(settings: QSettings, known: list[str], suggested: str, paren
 
 
 def annotator_for(settings: QSettings, project: Project, parent=None, ask: bool = True) -> str | None:
-    """The annotator of this project: remembered (per project, else per machine), else asked once."""
-    name = remembered_annotator(settings, project.path)
+    """The annotator of this project: a team project's own member name; else remembered (per project,
+    else per machine), else asked once."""
+    from annotator.core.sync import status_line  # noqa: PLC0415
+
+    name = status_line(project).get("annotator") or remembered_annotator(settings, project.path)
     if name is None:
         name = ask_annotator(parent, labels.list_annotators(project), login_name()) if ask else login_name()
     if name:

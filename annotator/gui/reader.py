@@ -7,15 +7,17 @@ offsets into the stored text, whatever characters it holds.
 from __future__ import annotations
 
 import html
+import re
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QFont, QTextCursor
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QSizePolicy,
+    QTextEdit,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -27,6 +29,10 @@ from annotator.core.quote_forms import quoted_parts
 from annotator.gui import palette
 from annotator.gui.highlight import CUE, QUOTE, REPORTED, SPEAKER, OffsetMap, SpanHighlighter, Spans
 from annotator.gui.plain import plain_label
+
+FLASH_MS = 900
+MAX_SEARCH_HITS = 2000
+SEARCH_WORD = re.compile(r"\w+")
 
 STATE_WORDS = {"auto": "automatic, not checked", "confirmed": "confirmed", "corrected": "corrected",
                "rejected": "rejected", "added": "marked by you"}
@@ -51,6 +57,15 @@ class ArticleText(QPlainTextEdit):
         self.highlighter = SpanHighlighter(self.document())
         self.offsets = OffsetMap("")
         self.quotes_by_id: dict[int, dict] = {}
+        # A few passing marks over the span highlighter: the flash of a quote chosen in the list, and
+        # the hits of the search box (found in the text as shown, case ignored; the current one stronger).
+        self.flash_selection: list = []
+        self.search_hits: list[tuple[int, int]] = []  # Qt positions
+        self.current_hit: int | None = None
+        self.flash_timer = QTimer(self)
+        self.flash_timer.setSingleShot(True)
+        self.flash_timer.setInterval(FLASH_MS)
+        self.flash_timer.timeout.connect(self._end_flash)
 
     def viewportEvent(self, event):  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.ToolTip:
@@ -98,15 +113,84 @@ class ArticleText(QPlainTextEdit):
         self.setTextCursor(cursor)
         self.centerCursor()
 
+    # --- passing marks: flash and search hits -----------------------------------------------------
 
-def spans_for(article: ArticleView, offsets: OffsetMap) -> tuple[Spans, list[tuple[int, int, int, str]], set[int]]:
+    def _selection(self, start: int, end: int, colour: QColor):
+        extra = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        extra.cursor = cursor
+        extra.format.setBackground(colour)
+        return extra
+
+    def _show_marks(self) -> None:
+        hit = palette.translucent(palette.SEARCH_HIT, 120, 150)
+        current = palette.translucent(palette.SEARCH_CURRENT, 200, 220)
+        hits = [self._selection(a, b, current if i == self.current_hit else hit)
+                for i, (a, b) in enumerate(self.search_hits)]
+        self.setExtraSelections(hits + self.flash_selection)
+
+    def flash(self, start: int, end: int) -> None:
+        """Mark a span (offsets into the article) for a moment, so the eye finds it."""
+        self.flash_selection = [self._selection(self.offsets.to_qt(start), self.offsets.to_qt(end),
+                                                palette.translucent(palette.FLASH, 200, 220))]
+        self._show_marks()
+        self.flash_timer.start()
+
+    def flashing(self) -> bool:
+        return bool(self.flash_selection)
+
+    def _end_flash(self) -> None:
+        self.flash_selection = []
+        self._show_marks()
+
+    def mark_search(self, query: str) -> int:
+        """Mark every place the words of a search stand in the text (quotes and search operators
+        dropped, words of one letter ignored); returns how many."""
+        words = [w for w in SEARCH_WORD.findall(query) if len(w) > 1 and w.upper() not in ("AND", "OR", "NOT", "NEAR")]
+        hits: set[tuple[int, int]] = set()
+        document = self.document()
+        for word in dict.fromkeys(w.casefold() for w in words):
+            cursor = QTextCursor(document)
+            while len(hits) < MAX_SEARCH_HITS:
+                cursor = document.find(word, cursor)
+                if cursor.isNull():
+                    break
+                hits.add((cursor.selectionStart(), cursor.selectionEnd()))
+        self.search_hits = sorted(hits)
+        self.current_hit = None
+        self._show_marks()
+        return len(self.search_hits)
+
+    def step_hit(self, delta: int) -> bool:
+        """Go to the next (1) or previous (-1) search hit, wrapping round; False when there is none."""
+        if not self.search_hits:
+            return False
+        if self.current_hit is None:
+            position = self.textCursor().position()
+            after = [i for i, (a, _b) in enumerate(self.search_hits) if a >= position]
+            self.current_hit = (after[0] if after else 0) if delta > 0 else ((after[0] if after else 0) - 1)
+        else:
+            self.current_hit += delta
+        self.current_hit %= len(self.search_hits)
+        start, _end = self.search_hits[self.current_hit]
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(start)
+        self.setTextCursor(cursor)
+        self.centerCursor()
+        self._show_marks()
+        return True
+
+
+def spans_for(article: ArticleView, offsets: OffsetMap) -> tuple[Spans, list[tuple[int, int, int, str]], dict]:
     """The highlight spans of an article, grouped by (kind, state): quotes, reported speech (its whole
     clause, with a mixed one's quoted words as quotes inside), their cues and speakers, and speaker
-    mentions; plus the quotes as (start, end, id, state) for lookups under the mouse, and the ids of
-    the reported ones."""
+    mentions; plus the quotes as (start, end, id, state) for lookups under the mouse, and the reported
+    ones as {id: quoted parts}."""
     spans: Spans = {}
     quotes = []
-    reported = set()
+    reported: dict[int, list[tuple[int, int]]] = {}
     q = offsets.to_qt
     for quote in article.quotes:
         state = quote["status"]
@@ -114,10 +198,10 @@ def spans_for(article: ArticleView, offsets: OffsetMap) -> tuple[Spans, list[tup
         if form in REPORTED_FORMS:
             start, end = q(quote["content_start"]), q(quote["content_end"])
             spans.setdefault((REPORTED, state), []).append((start, end))
-            reported.add(quote["id"])
-            for a, b in quoted_parts(article.text, quote["start"], quote["end"], form, quote.get("open_mark"),
-                                     quote.get("close_mark")):
-                spans.setdefault((QUOTE, state), []).append((q(a), q(b)))
+            parts = [(q(a), q(b)) for a, b in quoted_parts(article.text, quote["start"], quote["end"], form,
+                                                             quote.get("open_mark"), quote.get("close_mark"))]
+            reported[quote["id"]] = parts
+            spans.setdefault((QUOTE, state), []).extend(parts)
         else:
             start, end = q(quote["start"]), q(quote["end"])
             spans.setdefault((QUOTE, state), []).append((start, end))
@@ -163,7 +247,7 @@ class Legend(QWidget):
         super().__init__(parent)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(8)
+        row.setSpacing(4)
         row.addWidget(_swatch("quote (automatic)", palette.QUOTE_HUE, True))
         row.addWidget(_swatch("quote (checked)", palette.QUOTE_HUE, False))
         reported = _swatch("reported speech", palette.REPORTED_HUE, True)
@@ -211,6 +295,9 @@ class ReaderView(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.meta)
         self.legend = Legend()
+        # the legend does not set the reader's least width (six swatches would squeeze the list and the
+        # panel): in a narrow reader its last words are cut
+        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout.addWidget(self.legend)
         self.text = ArticleText()
         layout.addWidget(self.text, 1)
@@ -235,6 +322,8 @@ class ReaderView(QWidget):
         highlighter = self.text.highlighter
         self.text.quotes_by_id = {q["id"]: q for q in article.quotes}
         if not keep_scroll:
+            self.text.search_hits, self.text.current_hit, self.text.flash_selection = [], None, []
+            self.text.setExtraSelections([])
             self.text.offsets = OffsetMap(article.text)
             highlighter.clear()  # the pass made while the text is replaced finds nothing to do
             self.text.setPlainText(article.text)

@@ -159,6 +159,7 @@ class ReviewWindow(QWidget):
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #a40000")
+        self.problem.hide()
 
         undo = self.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
@@ -233,6 +234,7 @@ class ReviewWindow(QWidget):
         d = self.current_item()
         self.value_box.clear()
         self.problem.clear()
+        self.problem.hide()
         self._show_adjudicator(d)
         if d is None:
             self.detail.clear()
@@ -266,8 +268,11 @@ class ReviewWindow(QWidget):
                        + "".join(f"<td>{e(view['labels'].get(p, {}).get(t, '–'))}</td>" for p in people) + "</tr>")
         for q in view["quotes"]:
             mark = " style='background:#fff3c4'" if q["id"] == d.quote_id else ""
-            text = q["text"] if len(q["text"]) <= 90 else q["text"][:87] + "…"
-            out.append(f"<tr{mark}><td>speaker of “{e(text)}”</td>"
+            form = q.get("form") or "direct"
+            shown = q["text"] if form == "direct" else (q.get("content") or q["text"])
+            text = shown if len(shown) <= 90 else shown[:87] + "…"
+            what = f"speaker of “{e(text)}”" if form == "direct" else f"speaker of ({e(form)}) {e(text)}"
+            out.append(f"<tr{mark}><td>{what}</td>"
                        + "".join(f"<td>{e(q['speakers'].get(p, '–'))}</td>" for p in people) + "</tr>")
         out.append("</table>")
         body = view["text"]
@@ -288,6 +293,7 @@ class ReviewWindow(QWidget):
                 value = "; ".join(adjudication_values(self.project, d.task_id, value))
             except ValueError as exc:
                 self.problem.setText(f"Not stored: {exc}.")
+                self.problem.show()
                 return False
         self.adjudicate(d, value)
         self._select_next_open(self.table.currentIndex().row())

@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox
 
 from annotator.core.sync import SyncReport, status_line, sync_project
-from annotator.gui.jobs import ProjectJob
+from annotator.gui.jobs import ProjectJob, run_job
 
 DEFAULT_MINUTES = 3.0
 
@@ -80,46 +80,44 @@ class TeamSync(QObject):
         self.label.setToolTip(f"team {state['team']} as {state['annotator']}\n{tip}")
 
     def sync_now(self, show_report: bool = False) -> ProjectJob | None:
-        """Start a sync unless one is running; returns the job (None when one was already running)."""
+        """Start a sync unless one is running; returns the job (None when one was already running).
+        Asked for from the menu it shows a progress dialog with Cancel, then the report."""
         self._show_dialog = self._show_dialog or show_report
-        if self.job is not None:
+        if self.job is not None or self.stopped:
             return None
 
         def work(project, progress, cancelled):
             return sync_project(project, cancelled=cancelled, progress=progress)
 
-        self.job = ProjectJob(self.project.path, work, self)
-        self.job.done.connect(self._done)
-        self.job.failed.connect(self._failed)
-        self.window.jobs.append(self.job)
-        self.job.start()
+        self._result = None
+        self.job = run_job(self.window, self.project.path, work, title="Sync with team" if show_report else None,
+                           on_done=self._done, on_failed=self._failed, on_stopped=self._stopped,
+                           on_ended=self._ended)
         self.refresh()
         return self.job
 
-    def _finish_job(self) -> None:
-        job, self.job = self.job, None
-        if job is not None:
-            job.wait()
-            if job in self.window.jobs:
-                self.window.jobs.remove(job)
-
     def _done(self, report: SyncReport) -> None:
-        self._finish_job()
+        self._result = report
+
+    def _failed(self, message: str) -> None:
+        self._result = SyncReport(error=message.split("\n", 1)[0])
+
+    def _stopped(self) -> None:
+        self._result = SyncReport(cancelled=True)
+
+    def _ended(self) -> None:
+        self.job = None
+        report = self._result or SyncReport(error="the sync ended without a report")
         self.last_report = report
         if report.offline:
             self.offline_since = self.offline_since or datetime.now().strftime("%H:%M")
         elif report.ok:
             self.offline_since = None
+        if self.stopped:
+            return
         self.refresh()
         self.synced.emit(report)
         self._report(report)
-
-    def _failed(self, message: str) -> None:
-        self._finish_job()
-        self.last_report = SyncReport(error=message.split("\n", 1)[0])
-        self.refresh()
-        self.synced.emit(self.last_report)
-        self._report(self.last_report)
 
     def _report(self, report: SyncReport) -> None:
         show, self._show_dialog = self._show_dialog, False

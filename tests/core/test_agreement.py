@@ -164,3 +164,15 @@ def test_project_agreement_matches_the_reference_packages(tmp_project, seed):
                                     for i in sorted(units)] for c in ("ann", "ben", "zoe")])
                 assert result.option_alpha[option.name] == pytest.approx(
                     krippendorff.alpha(reliability_data=yes_no, level_of_measurement="nominal"), abs=1e-9)
+
+
+def test_a_name_registered_without_work_is_no_coder_in_progress(tmp_project):
+    """The window registers the name it opens with; a person who then switches to their own name
+    leaves that one behind, and it must not show as a coder."""
+    from annotator.core import labels
+    from annotator.core.agreement import annotator_progress
+
+    build_sample(tmp_project)
+    labels.ensure_annotator(tmp_project, "login-name")
+    names = [p.annotator for p in annotator_progress(tmp_project)]
+    assert "login-name" not in names and {"ann", "ben"} <= set(names)

@@ -310,7 +310,7 @@ def test_quote_export_leaves_out_detections_the_annotator_never_saw(sample, tmp_
     out = tmp_path / "q.csv"
     write_export(project, out, level="quote", annotator="alice")
     df = pd.read_csv(out)
-    assert list(zip(df.quote_id, df.origin)) == [(first, "confirmed")]
+    assert list(zip(df.quote_id, df.origin, strict=True)) == [(first, "confirmed")]
     write_export(project, out, level="quote", annotator="alice", include_unchecked=True)
     df = pd.read_csv(out)
     assert len(df) == 10 and set(df.origin) == {"confirmed", "auto"}

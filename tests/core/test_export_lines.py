@@ -106,8 +106,9 @@ def test_the_fixture_has_rows_of_every_kind(awkward, tmp_path):
     # statuses without labels (+plus, ann) around labels (Zoë), in the order of the names' bytes
     rows = list(csv.DictReader(io.StringIO(articles, newline="")))
     assert [r["annotator"] for r in rows if r["article_id"] == "6"] == ["'+plus", "Zoë", "ann"]
-    assert '5,10,"""Five,"" she said",0,4,"\'@Speaker, Jr.",3,"\'=Formula, Inc.",,"Smith, J.",corrected' in quotes
-    assert quotes.endswith("7,13,Seven,0,5,,,,,'+plus,human\r\n7,14,ev,1,3,,,,,,human\r\n")
+    assert ('5,10,"""Five,"" she said",0,4,"\'@Speaker, Jr.",3,"\'=Formula, Inc.",direct,"""Five,"" she said",,'
+            '"Smith, J.",corrected') in quotes
+    assert quotes.endswith("7,13,Seven,0,5,,,,direct,Seven,,'+plus,human\r\n7,14,ev,1,3,,,,direct,ev,,,human\r\n")
 
 
 @pytest.mark.parametrize("level", ["article", "quote"])

@@ -54,7 +54,7 @@ def test_quote_export_has_form_and_content_columns_in_csv_and_jsonl(three, tmp_p
     annotate.confirm_quote(project, indirect["id"], "ana")
     labels.set_choice(project, article_id, "ana", task_id(scheme, "stance", "quote"),
                       option(scheme, "stance", "quote", "against"), quote_id=indirect["id"])
-    out = write_export(project, tmp_path / "q.csv", level="quote")
+    out = write_export(project, tmp_path / "q.csv", level="quote", include_unchecked=True)
     df = pd.read_csv(out.path, keep_default_na=False, dtype=str)
     assert {"form", "content"} <= set(df.columns)
     assert set(df["form"]) == {"direct", "mixed", "indirect"}
@@ -63,7 +63,7 @@ def test_quote_export_has_form_and_content_columns_in_csv_and_jsonl(three, tmp_p
         "indirect", indirect["content"], "against", "confirmed")
     mixed = df[df["form"] == "mixed"].iloc[0]
     assert mixed["quote"] == "a fairy tale" and '"a fairy tale"' in mixed["content"]
-    write_export(project, tmp_path / "q.jsonl", level="quote", fmt="jsonl")
+    write_export(project, tmp_path / "q.jsonl", level="quote", fmt="jsonl", include_unchecked=True)
     records = [json.loads(line) for line in (tmp_path / "q.jsonl").read_text(encoding="utf-8").splitlines()]
     assert {r["form"] for r in records} == {"direct", "mixed", "indirect"}
     assert all(r["content"] for r in records)
@@ -124,3 +124,21 @@ def test_merge_refuses_a_quote_with_a_bad_form(three, tmp_path):
         assert "rumour" not in {q["form"] for q in _quotes(ours)}
     finally:
         ours.close()
+
+
+def test_adjudication_shows_the_form_and_settles_the_speaker_of_reported_speech(three):
+    from annotator.core.adjudicate import disagreements, item_side_by_side, set_adjudication
+
+    project, article_id, text = three
+    indirect = _quotes(project, "indirect")[0]
+    for name, speaker in (("ana", "Ann Lee"), ("ben", "Tom Berg")):
+        labels.ensure_annotator(project, name)
+        annotate.set_verdict(project, indirect["id"], name, {"status": "corrected", "speaker": speaker})
+    view = item_side_by_side(project, article_id)
+    shown = next(q for q in view["quotes"] if q["id"] == indirect["id"])
+    assert (shown["form"], shown["content"]) == ("indirect", indirect["content"])
+    assert shown["speakers"] == {"ana": "Ann Lee", "ben": "Tom Berg"}
+    speaker_items = [d for d in disagreements(project) if d.quote_id == indirect["id"]]
+    assert speaker_items and speaker_items[0].values == {"ana": "ann lee", "ben": "tom berg"}   # folded
+    set_adjudication(project, article_id, None, "ann lee", "zoe", quote_id=indirect["id"])
+    assert [d.adjudicated for d in disagreements(project) if d.quote_id == indirect["id"]] == ["ann lee"]

@@ -35,6 +35,16 @@ def team(tmp_path, team_server):  # noqa: F811
     lead.close()
 
 
+@pytest.fixture(params=["one statement", "through COPY"])
+def send_path(request, monkeypatch):
+    """Small batches go in one statement, big ones through COPY: both are tried."""
+    from annotator.core import sync
+
+    if request.param == "through COPY":
+        monkeypatch.setattr(sync, "COPY_FROM_ROWS", 0)
+    return request.param
+
+
 def _join(tmp_path, server, dsn, name, file=None):
     path = tmp_path / (file or f"{name.lower()}.db")
     _ok(join_team(dsn, path, name, server.schema))
@@ -48,15 +58,15 @@ def test_join_makes_the_leads_corpus_scheme_entities_and_quotes(tmp_path, team):
         assert ann.db[table].count == lead.db[table].count > 0 or table == "aliases", table
     assert set(ann.conn.execute("SELECT uid, title, text FROM articles")) == \
         set(lead.conn.execute("SELECT uid, title, text FROM articles"))
-    assert set(ann.conn.execute('SELECT start, "end", text, speaker, confidence FROM quotes')) == \
-        set(lead.conn.execute('SELECT start, "end", text, speaker, confidence FROM quotes'))
+    same = 'SELECT start, "end", text, speaker, confidence, form, content_start, content_end, content FROM quotes'
+    assert set(ann.conn.execute(same)) == set(lead.conn.execute(same))
     assert ann.schema_version == SCHEMA_VERSION
     link = read_link(ann)
     assert (link.annotator, link.schema, link.lead) == ("Ann", server.schema, False)
     assert status_line(ann)["pending"] == 0
 
 
-def test_every_kind_of_work_goes_round_and_deletions_follow(tmp_path, team):
+def test_every_kind_of_work_goes_round_and_deletions_follow(tmp_path, team, send_path):
     server, lead, ann_dsn = team
     ann = _join(tmp_path, server, ann_dsn, "Ann")
     scheme = load_scheme(ann)
@@ -99,7 +109,7 @@ def test_every_kind_of_work_goes_round_and_deletions_follow(tmp_path, team):
     assert not {r for r in work(lead)["human_quotes"] if "Ann" in r}
 
 
-def test_syncing_again_changes_nothing_and_resending_doubles_nothing(tmp_path, team):
+def test_syncing_again_changes_nothing_and_resending_doubles_nothing(tmp_path, team, send_path):
     server, lead, ann_dsn = team
     ann = _join(tmp_path, server, ann_dsn, "Ann")
     stance = load_scheme(ann).stance_task()
@@ -123,7 +133,7 @@ def test_syncing_again_changes_nothing_and_resending_doubles_nothing(tmp_path, t
     assert len([r for r in work(lead)["labels"] if r[2] == "Ann"]) == 3
 
 
-def test_two_machines_of_one_annotator_newer_edit_wins_and_is_listed(tmp_path, team):
+def test_two_machines_of_one_annotator_newer_edit_wins_and_is_listed(tmp_path, team, send_path):
     server, lead, ann_dsn = team
     laptop = _join(tmp_path, server, ann_dsn, "Ann", "laptop.db")
     desktop = _join(tmp_path, server, ann_dsn, "Ann", "desktop.db")
@@ -250,3 +260,12 @@ def test_join_refuses_a_name_that_is_not_the_logins(tmp_path, team):
         join_team(ann_dsn, tmp_path / "x.db", "Bob", server.schema)
     with pytest.raises(TeamError, match="no team named"):
         join_team(ann_dsn, tmp_path / "x.db", "Ann", "nosuchteam")
+
+
+def test_join_refuses_a_team_made_by_a_newer_version(tmp_path, team):
+    server, lead, ann_dsn = team
+    with psycopg.connect(server.dsn) as pg:
+        pg.execute(f"UPDATE \"{server.schema}\".meta SET value = '99' WHERE key = 'format'")
+    with pytest.raises(TeamError, match="newer version"):
+        join_team(ann_dsn, tmp_path / "x.db", "Ann", server.schema)
+    assert not (tmp_path / "x.db").exists()

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 
 from annotator.core.articles import ArticleQuery, get_article
 from annotator.core.scheme import load_scheme
-from annotator.gui import article_list
+from annotator.gui import article_list, quotes_model
 from annotator.gui.article_list import ArticleListModel, SortRole
 from annotator.gui.quotes_model import QuoteTableModel
 
@@ -26,10 +26,12 @@ def test_quote_model_passes_modeltester(qtmodeltester, small_project):
     view = get_article(small_project, 1, "ana")
     model.set_quotes(view.quotes, {1: "against"})
     qtmodeltester.check(model)
-    assert model.data(model.index(0, 0)) == "This bridge connects people,"
-    assert model.data(model.index(0, 1)) == "Helena Okafor"
-    assert model.data(model.index(0, 2)) == "against"
-    assert model.data(model.index(1, 3)) == "auto"
+    assert model.data(model.index(0, quotes_model.COL_SNIPPET)) == "This bridge connects people,"
+    assert model.data(model.index(0, quotes_model.COL_FORM)) == "direct"
+    assert model.data(model.index(0, quotes_model.COL_SPEAKER)) == "Helena Okafor"
+    assert model.data(model.index(0, quotes_model.COL_STANCE)) == "against"
+    assert model.data(model.index(1, quotes_model.COL_STATUS)) == "auto"
+    assert model.data(model.index(0, quotes_model.COL_CONFIDENCE)) == "0.93"
 
 
 def test_article_list_reads_only_the_pages_it_shows(small_project, monkeypatch):

@@ -7,8 +7,10 @@ quotes are sentences or fragments tied to a speech verb.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from annotator.core.detect.attribution import Link
+if TYPE_CHECKING:   # only for the hints: the window imports this module for MIN_CONFIDENCE, and
+    from annotator.core.detect.attribution import Link   # should not compile the detector's patterns
 
 _WORD_RE = re.compile(r"[\w\u2019']+")
 _STRONG = ("after", "before", "colon")
@@ -164,3 +166,14 @@ def _base_confidence(text: str, link: Link, kind: str) -> float:
             text, max(0, span.start - len(span.open_mark) - 8), span.start - len(span.open_mark)):
         return 0.5   # a phrase of two or more words, with a person about, is quoted more often than not
     return 0.25
+
+
+# Detections below this confidence are left out by `annotator quotes` and hidden in the window's quote
+# list unless a person checked them (both can be asked for a different threshold; 0 shows all).
+MIN_CONFIDENCE = 0.5
+
+
+def shown_at(confidence: float | None, threshold: float, checked: bool = False) -> bool:
+    """Whether a quote passes a confidence threshold: a checked or hand-marked one (no confidence)
+    always does."""
+    return checked or confidence is None or confidence >= threshold

@@ -36,7 +36,8 @@ class ExchangeResult:
     mentions: int
 
     def summary(self) -> str:
-        return f"{self.articles:,} articles, {self.quotes:,} quotes, {self.mentions:,} speaker mentions written to {self.path}"
+        return (f"{self.articles:,} articles, {self.quotes:,} quotes, {self.mentions:,} speaker mentions "
+                f"written to {self.path}")
 
 
 def export_exchange(project: Project, fmt: str, out: str | Path, *, annotator: str | None = None,

@@ -1,11 +1,12 @@
 """A REFI-QDA project (.qdpx) into a project: ours back whole, another tool's as articles and labels.
 
-The file is read in full and checked before anything is written: the zip (no member outside it, no
-member bigger than the limits), `project.qde` (no DOCTYPE, so no entities, internal or external;
-parsed by lxml without network, entity resolution or huge-tree mode, valid against the REFI schema),
-every GUID a coding, note or link points at, every selection inside its text. Any problem refuses
-the whole file with a sentence naming the file, the element and its line; the project is untouched.
-Then everything goes in in one transaction.
+Checked: the zip (no member outside it, none bigger than the limits or than a zip bomb would be),
+`project.qde` (no DOCTYPE, so no entities, internal or external; parsed by lxml without network,
+entity resolution or huge-tree mode; valid against the REFI schema), every GUID a coding, note or
+link points at, every selection inside its text, names and texts by the validation layer. The file
+is read in one streaming pass and written as it is read, inside one transaction: any problem
+refuses the whole file with a sentence naming the file, the element and its line, and rolls back,
+so the project is untouched.
 
 Codes we wrote (recognised by their GUIDs, see qdpx.py) come back as what they were. Other codes
 become options of one multiple-choice article task named after the file's project, unless a mapping
@@ -18,6 +19,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import sys
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable
@@ -26,7 +28,7 @@ from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
-from annotator.core.exchange.qdpx import DETECTOR, NS, ORIGIN, VARIABLES, code_guid, guid, user_guid
+from annotator.core.exchange.qdpx import DETECTOR, NS, ORIGIN, VARIABLES, code_guid, guid
 from annotator.core.exchange.spans import FORMS, has_form_column
 from annotator.core.names import ENTITY_KINDS
 from annotator.core.resources import resource_path
@@ -47,6 +49,7 @@ MAX_SOURCE_BYTES = 64 * 1024**2  # one source text
 MAX_ARCHIVE_BYTES = 8 * 1024**3  # everything, uncompressed
 MAX_RATIO = 400  # uncompressed / compressed for a member over 1 MB: a zip bomb, not text
 TARGETS = ("quote", "speaker", "label", "skip")
+_CODE_REF = f"{{{NS}}}CodeRef"
 _MAPPING_LINE = re.compile(r"^\s*(.+?)\s*=\s*(.+?)\s*$")
 
 
@@ -140,7 +143,8 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
     except FileNotFoundError as exc:
         raise QdpxError(f"{path}: no such file") from exc
     except (zipfile.BadZipFile, OSError) as exc:
-        raise QdpxError(f"{path}: not a .qdpx file (a .qdpx is a zip archive; this one cannot be opened: {exc})") from exc
+        raise QdpxError(f"{path}: not a .qdpx file (a .qdpx is a zip archive; this one cannot be opened: "
+                        f"{exc})") from exc
     total = 0
     for info in zf.infolist():
         name = info.filename
@@ -243,7 +247,8 @@ def _role(g: str, name: str, parent: Code | None, about: str) -> tuple:
                 return ("group", key)
         if g == code_guid("mention"):
             return ("mention",)
-        for level, shown in (("article", name), ("quote", name[: -len(" (quote)")] if name.endswith(" (quote)") else None)):
+        quote_task = name[: -len(" (quote)")] if name.endswith(" (quote)") else None
+        for level, shown in (("article", name), ("quote", quote_task)):
             if shown and g == code_guid("task", level, shown):
                 kind = "multi" if "multiple choice" in about else "single"
                 target = re.search(r"stance towards (.+)$", about)
@@ -274,9 +279,16 @@ class _Reader:
         self.path, self.zf, self.progress = path, zf, progress
         self.where = f"{path}"
         self.users: dict[str, str] = {}
+        self.known_users: dict[str, str] = {}  # creatingUser as written -> its checked GUID
+        self.known_codes: dict[str, str] = {}  # CodeRef target as written -> its checked GUID
         self.variables: dict[str, str] = {}
         self.codes: dict[str, Code] = {}
-        self.sources: list[SourceArticle] = []
+        self.on_codebook: Callable[[dict[str, Code]], None] | None = None  # called when the code book is read
+        self.on_source: Callable[[SourceArticle], None] | None = None  # called per source with text, as read
+        self.count = 0
+        self.source_guids: set[str] = set()
+        self.selection_guids: set[str] = set()
+        self.note_refs: list[tuple[str, str, int]] = []  # (source name, note GUID, line)
         self.notes: dict[str, tuple[str | None, str]] = {}  # guid -> (user guid, text)
         self.links: list[tuple[str, str, int]] = []
         self.project_name = path.stem
@@ -292,21 +304,28 @@ class _Reader:
         return QdpxError(f"{self.where}: {what} (line {el.sourceline}): {message}; nothing was imported")
 
     def read(self, info: zipfile.ZipInfo) -> None:
-        """One pass that reads (and finds malformed XML), then one that checks the schema: lxml's
-        iterparse with a schema misses a document cut short, so the two are kept apart."""
+        """One pass, checked against the schema as it goes. lxml's iterparse with a schema stops quietly
+        at malformed XML instead of raising, so a document whose root never closes is parsed again
+        without the schema to say where it breaks."""
         self.where = f"{self.path}!{info.filename}"
         # only the elements read here make events (the parser still reads, and checks, everything)
         wanted = [_q(t) for t in ("Project", "User", "Variable", "CodeBook", "TextSource", "PictureSource",
                                   "PDFSource", "AudioSource", "VideoSource", "Note", "Link")]
-        for event, el in self._events(info, None, ("start", "end"), wanted):
-            if event == "start":
-                if _local(el.tag) == "Project" and el.getparent() is None:
+        closed = False
+        for event, el in self._events(info, _schema(), ("start", "end"), wanted):
+            if _local(el.tag) == "Project" and el.getparent() is None:
+                if event == "start":
                     self.project_name = el.get("name") or self.project_name
                     self.origin = el.get("origin") or ""
+                else:
+                    closed = True
                 continue
-            self._element(el)
-        for _event, el in self._events(info, _schema(), ("end",), [_q(t) for t in ("TextSource", "Note", "Link")]):
-            self._drop(el)
+            if event == "end":
+                self._element(el)
+        if not closed:
+            for _ in self._events(info, None, ("end",), [_q("Project")]):
+                pass
+            raise QdpxError(f"{self.where}: the XML ends before its Project element is closed; nothing was imported")
 
     def _events(self, info: zipfile.ZipInfo, schema, kinds: tuple, tags: list):
         with self.zf.open(info) as raw:
@@ -322,7 +341,7 @@ class _Reader:
     def _syntax(self, exc: etree.XMLSyntaxError, validating: bool) -> str:
         # the exception's own fields: its error_log can hold entries of earlier parses
         message = re.sub(r",? ?\(<string>, line \d+\)$", "", exc.msg or str(exc)).replace("{" + NS + "}", "")
-        if validating:  # the first pass found the XML well-formed
+        if validating:  # with a schema, malformed XML stops the parse quietly: this is the schema speaking
             return f"{f'line {exc.lineno}: ' if exc.lineno else ''}not valid REFI-QDA: {message}"
         message = re.sub(r", line \d+, column \d+$", "", message)
         return f"line {exc.lineno}, column {exc.offset}: malformed XML: {message}"
@@ -342,6 +361,8 @@ class _Reader:
             self.variables[_norm_guid(el.get("guid"))] = el.get("name") or ""
         elif tag == "CodeBook":
             self.codes = _codebook(el, self.where)
+            if self.on_codebook is not None:
+                self.on_codebook(self.codes)
             el.clear()
         elif tag == "TextSource" and parent_tag == "Sources":
             self._source(el)
@@ -351,7 +372,7 @@ class _Reader:
             self._drop(el)
         elif tag == "Note" and parent_tag == "Notes":
             content = el.find(_q("PlainTextContent"))
-            text = content.text if content is not None and content.text else self._text(el, required=False)
+            text = content.text if content is not None and content.text else self._text(el)
             text = clean_text(text or "").strip()
             if len(text) > MAX_NOTE_CHARS:
                 raise self.fail(el, f"the note is {len(text):,} characters long (at most {MAX_NOTE_CHARS:,})")
@@ -370,21 +391,26 @@ class _Reader:
                 del parent[0]
 
     def _user(self, el, attribute: str = "creatingUser") -> str | None:
-        g = _norm_guid(el.get(attribute))
-        if g is None:
+        raw = el.get(attribute)
+        if raw is None:
             return None
-        if g not in self.users:
-            raise self.fail(el, f"{attribute} {g} is not one of the file's Users (unknown GUID)")
+        g = self.known_users.get(raw)  # the same few users on every coding: checked once each
+        if g is None:
+            g = sys.intern(_norm_guid(raw))
+            if g not in self.users:
+                raise self.fail(el, f"{attribute} {g} is not one of the file's Users (unknown GUID)")
+            self.known_users[raw] = g
         return g
 
-    def _text(self, el, required: bool = True) -> str | None:
+    def _text(self, el) -> str | None:
+        """The element's plain text ('' when it has none); None, said in `left_out`, when it lies outside."""
         target = el.get("plainTextPath")
         if not target:
             content = el.find(_q("PlainTextContent"))
-            return content.text if content is not None else None
+            return (content.text or "") if content is not None else ""
         if not target.startswith("internal://"):
-            self.left_out.append(f"{_local(el.tag)} {el.get('name') or el.get('guid')}: its text is outside "
-                                 f"the archive ({target}) and is not read")
+            self.left_out.append(f"{_local(el.tag)} {terminal_text(el.get('name') or el.get('guid'))}: its text is "
+                                 f"outside the archive ({terminal_text(target)}) and is not read")
             return None
         member = target[len("internal://"):]
         parts = PurePosixPath(member.replace("\\", "/")).parts
@@ -435,6 +461,9 @@ class _Reader:
         note_refs = []
         for ref in el.findall(_q("NoteRef")):
             note_refs.append((_norm_guid(ref.get("targetGUID")), ref.sourceline))
+        self.source_guids.add(_norm_guid(el.get("guid")))
+        self.selection_guids.update(sel.guid for sel in selections)
+        self.note_refs += [(name, g, line) for g, line in note_refs]
         problem = check_article_text(text) if text is not None else None
         if text is None or problem:
             if problem and text.strip():
@@ -447,17 +476,26 @@ class _Reader:
             problem = check_field(value, f"the variable {self.variables.get(value_name) or value_name}")
             if problem:
                 raise self.fail(el, problem)
-        self.sources.append(SourceArticle(_norm_guid(el.get("guid")), name, text, variables, selections,
-                                          note_refs, el.sourceline, len(self.sources)))
+        source = SourceArticle(_norm_guid(el.get("guid")), name, text, variables, selections, note_refs,
+                               el.sourceline, self.count)
+        self.count += 1
+        if self.on_source is not None:
+            self.on_source(source)
         if self.progress is not None:
-            self.progress(len(self.sources), self.expected, name)
+            self.progress(self.count, self.expected, name)
 
     def _coding(self, coding) -> tuple[str, str | None]:
-        ref = coding.find(_q("CodeRef"))
-        g = _norm_guid(ref.get("targetGUID")) if ref is not None else None
-        if g not in self.codes:
-            raise self.fail(coding, f"its CodeRef {g} is not a code of the CodeBook (unknown GUID)")
-        return g, self._user(coding), coding.get("creationDateTime")
+        ref = coding.find(_CODE_REF)
+        raw = ref.get("targetGUID") if ref is not None else None
+        g = self.known_codes.get(raw)
+        if g is None:
+            g = _norm_guid(raw)
+            if g not in self.codes:
+                raise self.fail(coding, f"its CodeRef {g} is not a code of the CodeBook (unknown GUID)")
+            g = self.known_codes[raw] = sys.intern(g)
+        when = coding.get("creationDateTime")
+        # one string per distinct GUID and time, not one per coding (hundreds of thousands in a project)
+        return sys.intern(g), self._user(coding), sys.intern(when) if when else None
 
 
 # --- mapping --------------------------------------------------------------------------------------
@@ -484,14 +522,16 @@ def parse_mapping(items: list[str] | None = None, mapping_file: str | Path | Non
         target = match[2]
         kind, _, rest = target.partition(":")
         if kind not in TARGETS or (kind == "quote" and rest and rest not in FORMS) or \
-                (kind == "label" and target != "label" and not rest.strip("/ ")) or (kind in ("speaker", "skip") and rest):
+                (kind == "label" and target != "label" and not rest.strip("/ ")) or \
+                (kind in ("speaker", "skip") and rest):
             raise QdpxError(f"{where}: unknown target {target!r} (quote, quote:FORM, speaker, label:TASK, "
                             "label:TASK/OPTION or skip)")
         out[match[1]] = target
     return out
 
 
-def _resolve_mapping(codes: dict[str, Code], mapping: dict[str, str], where: str, default_task: str) -> dict[str, tuple]:
+def _resolve_mapping(codes: dict[str, Code], mapping: dict[str, str], where: str,
+                     default_task: str) -> dict[str, tuple]:
     """{code GUID: ('quote', form) | ('speaker',) | ('label', task, option) | ('skip',)} for foreign codes."""
     foreign = [c for c in codes.values() if c.role == ("foreign",)]
     by_key: dict[str, list[Code]] = defaultdict(list)
@@ -527,22 +567,30 @@ def _resolve_mapping(codes: dict[str, Code], mapping: dict[str, str], where: str
 def list_codes(path: str | Path) -> list[tuple[str, str, int]]:
     """(path, what it is, codings) of every code in a .qdpx: what a mapping can name."""
     path = Path(path)
-    reader = _read(path, None)
     used: dict[str, int] = defaultdict(int)
-    for source in reader.sources:
+
+    def count(source: SourceArticle) -> None:
         for sel in source.selections:
             for g, _, _ in sel.codings:
                 used[g] += 1
+
+    reader = _read(path, None, on_source=count)
     return [(c.path, c.role[0], used[c.guid]) for c in reader.codes.values()]
 
 
-def _read(path: Path, progress) -> _Reader:
+def _read(path: Path, progress, writer: _Writer | None = None, on_source=None) -> _Reader:
+    """Read (and check) a .qdpx; a writer gets the code book and each source as they are read."""
     zf = _open_zip(path)
     with zf:
         info = _qde_member(path, zf)
         _check_prolog(path, zf, info)
         reader = _Reader(path, zf, progress)
+        reader.on_source = on_source
+        if writer is not None:
+            writer.reader = reader
+            reader.on_codebook, reader.on_source = writer.codebook, writer.source
         reader.read(info)
+        _check_references(reader)
     return reader
 
 
@@ -552,48 +600,29 @@ def _read(path: Path, progress) -> _Reader:
 def import_qdpx(project: Project, path: str | Path, *, annotator: str | None = None,
                 mapping: dict[str, str] | None = None, progress: Callable[[int, int, str], None] | None = None,
                 cancelled: Callable[[], bool] | None = None) -> QdpxReport:
-    """Import a .qdpx (see the module doc); raises QdpxError, with nothing changed, for a bad file."""
+    """Import a .qdpx (see the module doc); raises QdpxError, with nothing changed, for a bad file.
+
+    Sources are written as they are read, inside one transaction: a problem found anywhere in the
+    file (or Cancel) rolls all of it back, and memory stays flat however big the file is."""
     path = Path(path)
-    reader = _read(path, progress)
-    if cancelled is not None and cancelled():
-        from annotator.core.exchange import ExchangeCancelled
-
-        raise ExchangeCancelled("cancelled")
-    where = str(path)
-    default_task = f"codes ({' '.join(reader.project_name.split()) or path.stem})"
-    targets = _resolve_mapping(reader.codes, mapping or {}, where, default_task)
-    _check_references(reader)
-    report = QdpxReport(str(path), left_out=list(reader.left_out))
     override = " ".join(annotator.split()) if annotator else None
-    detector = user_guid(None)
-
-    def who(user: str | None) -> str | None:
-        """The annotator a user GUID stands for; None for our detector (automatic detections)."""
-        if user == detector and reader.users.get(user) == DETECTOR:
-            return None
-        if override:
-            return override
-        name = reader.users.get(user) if user else None
-        return name or "imported"
-
+    report = QdpxReport(str(path))
     with project.write():
-        writer = _Writer(project, reader, targets, who, report)
-        writer.override = override
-        writer.run()
+        writer = _Writer(project, report, override, mapping or {}, cancelled)
+        reader = _read(path, progress, writer)
+        writer.finish(reader)
     return report
 
 
 def _check_references(reader: _Reader) -> None:
-    selections = {sel.guid for s in reader.sources for sel in s.selections}
-    for source in reader.sources:
-        for g, line in source.note_refs:
-            if g not in reader.notes:
-                raise QdpxError(f"{reader.where}: NoteRef {g} in TextSource {source.name!r} (line {line}) points at "
-                                "no Note of the file (unknown GUID); nothing was imported")
+    for name, g, line in reader.note_refs:
+        if g not in reader.notes:
+            raise QdpxError(f"{reader.where}: NoteRef {g} in TextSource {terminal_text(name)!r} (line {line}) points "
+                            "at no Note of the file (unknown GUID); nothing was imported")
+    known = (reader.selection_guids, reader.codes, reader.notes, reader.source_guids)
     for origin, target, line in reader.links:
         for g in (origin, target):
-            if g not in selections and g not in reader.codes and g not in reader.notes and \
-                    g not in {s.guid for s in reader.sources}:
+            if not any(g in group for group in known):
                 raise QdpxError(f"{reader.where}: Link (line {line}) points at {g}, which is nothing in the file "
                                 "(unknown GUID); nothing was imported")
     for g, (user, _) in reader.notes.items():
@@ -605,10 +634,21 @@ def _check_references(reader: _Reader) -> None:
 class _Writer:
     """Everything the reader found, written inside the caller's transaction."""
 
-    def __init__(self, project: Project, reader: _Reader, targets: dict, who, report: QdpxReport):
-        self.project, self.conn, self.reader, self.targets, self.who, self.report = \
-            project, project.conn, reader, targets, who, report
+    def __init__(self, project: Project, report: QdpxReport, override: str | None, mapping: dict, cancelled):
+        self.project, self.conn, self.report, self.override, self.mapping, self.cancelled = \
+            project, project.conn, report, override, mapping, cancelled
+        self.reader: _Reader | None = None
+        self.targets: dict = {}
+        self.var_names: dict[str, str] = {}
+        self.quote_guids: dict[str, int] = {}
+        self.mention_guids: dict[str, tuple] = {}
+        self.pending_notes: list[tuple[int, SourceArticle]] = []
         self.form_column = has_form_column(self.conn)
+        columns = ["article_id", "start", "end", "text", "kind", "speaker", "entity_id", "origin", "annotator",
+                   "link_by", "created_at"] + (["form", "content_start", "content_end", "content"]
+                                                if self.form_column else [])
+        self.insert_quote = (f"INSERT INTO quotes ({', '.join(chr(34) + c + chr(34) for c in columns)}) "
+                             f"VALUES ({', '.join('?' * len(columns))})")
         self.tasks: dict[tuple[str, str], tuple[int, str]] = {
             (r[1], r[2]): (r[0], r[3]) for r in self.conn.execute("SELECT id, level, name, kind FROM tasks")}
         self.options: dict[tuple[int, str], int] = {
@@ -618,10 +658,11 @@ class _Writer:
         self.times: dict[tuple[str, str | None], str | None] = {}
         self.single: dict[tuple, int] = {}
         self.new_articles: set[int] = set()  # added by this import: nothing of theirs to find or replace
-        self.made: dict[tuple, int] = {}  # quotes and mentions this import made, by table and span
+        self.made: dict[tuple, int] = {}
+        self.label_rows: list[tuple] = []  # written together at the end (one executemany each)
+        self.verdict_rows: list[tuple] = []  # quotes and mentions this import made, by table and span
         self.annotators: set[str] = set()
         self.now = utc_now()
-        self.override: str | None = None
 
     # scheme and entities, made on first use
     def task(self, level: str, name: str, kind: str = "multi", target: str | None = None) -> tuple[int, str]:
@@ -674,32 +715,64 @@ class _Writer:
             self.conn.execute("INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)", [name, self.now])
         return name
 
-    def run(self) -> None:
-        codes = self.reader.codes
+    def who(self, user: str | None) -> str | None:
+        """The annotator a user GUID stands for; None for our detector (automatic detections)."""
+        users = self.reader.users
+        if user is not None and users.get(user) == DETECTOR:  # also when another tool gave it a new GUID
+            return None
+        if self.override:
+            return self.override
+        return (users.get(user) if user else None) or "imported"
+
+    def codebook(self, codes: dict[str, Code]) -> None:
+        """The code book is read: settle what each code becomes and make the scheme it needs."""
+        reader = self.reader
+        default_task = f"codes ({' '.join(reader.project_name.split()) or reader.path.stem})"
+        self.targets = _resolve_mapping(codes, self.mapping, str(reader.path), default_task)
         for code in codes.values():  # the scheme as the file has it, even where nothing is coded yet
             if code.role[0] == "option" or self.targets.get(code.guid, ("",))[0] == "label":
                 self.code_option(code)
-        var_names = {guid("variable", name): name for name in VARIABLES}
+        self.var_names = {guid("variable", name): name for name in VARIABLES}
+
+    def source(self, source: SourceArticle) -> None:
+        if self.cancelled is not None and self.cancelled():
+            from annotator.core.exchange import ExchangeCancelled
+
+            raise ExchangeCancelled("cancelled")
+        if not self.var_names:
+            self.var_names = {guid("variable", name): name for name in VARIABLES}
         # another tool's source variables with our names (title, outlet, published, url, ...) count too
-        var_names.update({g: n.casefold() for g, n in self.reader.variables.items() if n.casefold() in VARIABLES})
-        quote_guids: dict[str, int] = {}
-        mention_guids: dict[str, tuple[int, int, int, str, str | None, int | None]] = {}
-        article_of_source: dict[str, int] = {}
-        for source in self.reader.sources:
-            article_id = self._article(source, var_names)
-            article_of_source[source.guid] = article_id
-            for sel in source.selections:
-                self._selection(article_id, source, sel, quote_guids, mention_guids)
+        for g, n in self.reader.variables.items():
+            if n.casefold() in VARIABLES:
+                self.var_names.setdefault(g, n.casefold())
+        article_id = self._article(source, self.var_names)
+        for sel in source.selections:
+            self._selection(article_id, source, sel, self.quote_guids, self.mention_guids)
+        if source.note_refs:
+            self.pending_notes.append((article_id, source))
+
+    def finish(self, reader: _Reader) -> None:
+        """After the whole file: notes, links, annotators, then labels and verdicts in two statements."""
+        for article_id, source in self.pending_notes:
             self._notes(article_id, source)
-        for origin, target, _line in self.reader.links:
-            if origin in quote_guids and target in mention_guids:
-                mid, start, end, text, name, entity_id = mention_guids[target]
-                self.conn.execute(
-                    'UPDATE quotes SET mention_id = ?, speaker_start = ?, speaker_end = ? WHERE id = ?',
-                    [mid, start, end, quote_guids[origin]])
-        if self.reader.origin.startswith(ORIGIN) and not self.override:
-            for user in self.reader.users:  # our file: every annotator, also those with no work yet
+        for origin, target, _line in reader.links:
+            if origin in self.quote_guids and target in self.mention_guids:
+                mid, start, end, _text, _name, _entity_id = self.mention_guids[target]
+                self.conn.execute('UPDATE quotes SET mention_id = ?, speaker_start = ?, speaker_end = ? WHERE id = ?',
+                                  [mid, start, end, self.quote_guids[origin]])
+        if reader.origin.startswith(ORIGIN) and not self.override:
+            for user in reader.users:  # our file: every annotator, also those with no work yet
                 self.annotator(user)
+        self.report.labels += self.conn.executemany(
+            "INSERT OR IGNORE INTO labels (article_id, quote_id, annotator, task_id, option_id, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)", self.label_rows).rowcount
+        self.conn.executemany(
+            "INSERT INTO quote_labels (quote_id, annotator, status, entity_id, speaker, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (quote_id, annotator) DO UPDATE SET status = excluded.status, "
+            "entity_id = excluded.entity_id, speaker = excluded.speaker, updated_at = excluded.updated_at",
+            self.verdict_rows)
+        self.report.verdicts += len(self.verdict_rows)
+        self.report.left_out[:0] = reader.left_out
         self.report.annotators = sorted(self.annotators, key=str.casefold)
 
     def _article(self, source: SourceArticle, var_names: dict) -> int:
@@ -736,12 +809,12 @@ class _Writer:
         if forms or any(c.role[0] == "verdict" for c, _ in roles):
             self._quote(article_id, sel, text, forms[0] if forms else "direct", self.who(sel.creator), roles,
                         quote_guids, origin_user=sel.creator)
-            roles = []  # all read as the quote's
+            roles = [(c, u) for c, u in roles if c.role == ("foreign",)]  # ours are the quote's; others go on
         elif any(c.role[0] == "mention" for c, _ in roles):
             mid = self._mention(article_id, sel, text, self.who(sel.creator), roles)
             if mid is not None:
                 mention_guids[sel.guid] = mid
-            roles = []
+            roles = [(c, u) for c, u in roles if c.role == ("foreign",)]
         for form, user in mapped_quote:
             self._quote(article_id, sel, text, form, self.who(user), [], quote_guids, origin_user=user)
         for code, user in roles:
@@ -755,7 +828,9 @@ class _Writer:
             elif role[0] == "option" or (target and target[0] == "label"):
                 self._label(article_id, None, self.annotator(user), code, self.times.get((code.guid, user)))
             elif target and target[0] == "speaker":
-                self._mention(article_id, sel, text, self.who(user), [], force_user=user)
+                made = self._mention(article_id, sel, text, self.who(user), [])
+                if made is not None:
+                    mention_guids[sel.guid] = made
 
     def _label(self, article_id: int, quote_id: int | None, who: str | None, code: Code,
                when: str | None = None) -> None:
@@ -777,10 +852,7 @@ class _Writer:
                 self.conn.execute(
                     "DELETE FROM labels WHERE article_id = ? AND ifnull(quote_id, 0) = ? AND annotator = ? "
                     "AND task_id = ? AND option_id != ?", [article_id, quote_id or 0, who, task_id, option_id])
-        cur = self.conn.execute(
-            "INSERT OR IGNORE INTO labels (article_id, quote_id, annotator, task_id, option_id, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)", [article_id, quote_id, who, task_id, option_id, when or self.now])
-        self.report.labels += cur.rowcount
+        self.label_rows.append((article_id, quote_id, who, task_id, option_id, when or self.now))
 
     def _speaker(self, code: Code) -> tuple[str, int | None] | None:
         if code.role[0] == "entity":
@@ -824,27 +896,17 @@ class _Writer:
         if existing:
             quote_id = existing
         else:
-            columns = ["article_id", "start", "end", "text", "kind", "speaker", "entity_id", "origin", "annotator",
-                       "link_by", "created_at"]
             values = [article_id, sel.start, sel.end, text, "sentence" if origin == "auto" else "direct", speaker,
                       entity_id, origin, owner, "import" if entity_id else None, self.now]
-            if self.form_column:
-                columns.append("form")
-                values.append(form)
-            quote_id = self.conn.execute(
-                f"INSERT INTO quotes ({', '.join(chr(34) + c + chr(34) for c in columns)}) "
-                f"VALUES ({', '.join('?' * len(values))})", values).lastrowid
+            if self.form_column:  # with forms came the content span: the whole selection here
+                values += [form, sel.start, sel.end, text]
+            quote_id = self.conn.execute(self.insert_quote, values).lastrowid
             self.made[("quotes", article_id, sel.start, sel.end, origin, owner)] = quote_id
             self.report.quotes += 1
         quote_guids[sel.guid] = quote_id
         for person, status in verdicts.items():
             name, eid = corrections.get(person, (None, None))
-            self.conn.execute(
-                "INSERT INTO quote_labels (quote_id, annotator, status, entity_id, speaker, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (quote_id, annotator) DO UPDATE SET status = excluded.status, "
-                "entity_id = excluded.entity_id, speaker = excluded.speaker, updated_at = excluded.updated_at",
-                [quote_id, person, status, eid, name, verdict_times.get(person) or self.now])
-            self.report.verdicts += 1
+            self.verdict_rows.append((quote_id, person, status, eid, name, verdict_times.get(person) or self.now))
         for person, code, when in labels:
             self._label(article_id, quote_id, self.annotator_name(person), code, when)
 
@@ -854,7 +916,8 @@ class _Writer:
         if key in self.made or article_id in self.new_articles:
             return self.made.get(key)
         row = self.conn.execute(
-            f'SELECT id FROM {table} WHERE article_id = ? AND start = ? AND "end" = ? AND origin = ? AND annotator IS ?',
+            f'SELECT id FROM {table} WHERE article_id = ? AND start = ? AND "end" = ? AND origin = ? '
+            "AND annotator IS ?",
             [article_id, sel.start, sel.end, origin, owner]).fetchone()
         return row[0] if row else None
 
@@ -866,7 +929,7 @@ class _Writer:
             self.conn.execute("INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)", [person, self.now])
         return person
 
-    def _mention(self, article_id: int, sel: Selection, text: str, owner: str | None, roles, force_user=None):
+    def _mention(self, article_id: int, sel: Selection, text: str, owner: str | None, roles):
         if sel.start >= sel.end:
             self.report.left_out.append(f"an empty speaker selection (line {sel.line})")
             return None

@@ -139,7 +139,8 @@ def _fill(conn, articles: dict[int, ArticleSpans], lo: int, hi: int, annotator: 
         by_id[qid] = span
     mentions = conn.execute(f"""
         SELECT id, article_id, start, "end", text, name, entity_id FROM mentions
-        WHERE article_id BETWEEN :lo AND :hi {'' if annotator is None else "AND (origin != 'human' OR annotator IS :ann)"}
+        WHERE article_id BETWEEN :lo AND :hi
+              {'' if annotator is None else "AND (origin != 'human' OR annotator IS :ann)"}
         ORDER BY article_id, start, id""", params).fetchall()
     for mid, aid, start, end, text, name, entity_id in mentions:
         article = articles[aid]

@@ -27,6 +27,9 @@ def build_exchange_sample(project) -> dict:
         q0 = emoji.index("We won")
         conn.execute('INSERT INTO quotes (id, article_id, start, "end", text, speaker, origin, confidence) '
                      "VALUES (10, 5, ?, ?, ?, 'Ana Ruiz', 'auto', 0.8)", [q0, q0 + 15, emoji[q0:q0 + 15]])
+    if any(r[1] == "form" for r in conn.execute("PRAGMA table_info(quotes)")):
+        with project.write():  # "he added" is reported as indirect speech here, to see forms travel
+            conn.execute("UPDATE quotes SET form = 'indirect' WHERE id = 2")
     mention2 = annotate.mark_mention(project, 5, emoji.index("Ana Ruiz"), emoji.index("Ana Ruiz") + 8, "ben")
     ids.update(mention=mention, emoji_article=5, human_mention=mention2)
     return ids
@@ -35,20 +38,21 @@ def build_exchange_sample(project) -> dict:
 def snapshot(project) -> dict:
     """Everything of a project that is kept across an export and an import, keyed by content, not ids."""
     conn = project.conn
+    form = "q.form" if any(r[1] == "form" for r in conn.execute("PRAGMA table_info(quotes)")) else "'direct'"
     uid = dict(conn.execute("SELECT id, uid FROM articles"))
 
     def rows(sql):
         return sorted(conn.execute(sql).fetchall(), key=repr)
 
-    quote_key = "(SELECT a.uid || ':' || q.start || '-' || q.\"end\" FROM quotes q JOIN articles a ON a.id = q.article_id " \
-                "WHERE q.id = {})"
+    quote_key = ("(SELECT a.uid || ':' || q.start || '-' || q.\"end\" FROM quotes q "
+                 "JOIN articles a ON a.id = q.article_id WHERE q.id = {})")
     return {
         "articles": rows("SELECT uid, title, outlet, published, url, text FROM articles"),
         "annotators": sorted(r[0] for r in conn.execute("SELECT name FROM annotators")),
         "labels": rows(f"""SELECT a.uid, {quote_key.format('l.quote_id')}, l.annotator, t.level, t.name, o.name
                            FROM labels l JOIN articles a ON a.id = l.article_id JOIN tasks t ON t.id = l.task_id
                            JOIN options o ON o.id = l.option_id"""),
-        "quotes": rows("""SELECT a.uid, q.start, q."end", q.text, q.origin, q.annotator, q.speaker,
+        "quotes": rows(f"""SELECT a.uid, q.start, q."end", q.text, q.origin, q.annotator, q.speaker, {form},
                                  (SELECT name FROM entities WHERE id = q.entity_id),
                                  (SELECT m.start || '-' || m."end" FROM mentions m WHERE m.id = q.mention_id)
                           FROM quotes q JOIN articles a ON a.id = q.article_id"""),
