@@ -69,6 +69,7 @@ class _TerminalSafe:
 
     def __init__(self, stream):
         self._stream = stream
+        self.unfiltered = stream  # for the progress bar's own carriage returns
 
     def write(self, text: str) -> int:
         from annotator.core.validate import TERMINAL_CONTROLS
@@ -894,9 +895,13 @@ class _TerminalProgress:
     def __call__(self, done: int, total: int, path: str) -> None:
         width = 30
         filled = int(width * done / total) if total else width
-        name = Path(path).name[:40]
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name:<40}")
-        sys.stderr.flush()
+        from annotator.core.validate import terminal_text
+
+        name = terminal_text(Path(path).name, 40)
+        # the carriage return that redraws the bar passes the terminal filter; the file name is stripped
+        stream = getattr(sys.stderr, "unfiltered", sys.stderr)
+        stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name:<40}")
+        stream.flush()
         self.shown = True
 
     def finish(self) -> None:
