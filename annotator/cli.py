@@ -52,8 +52,8 @@ def failure_message(args, exc: BaseException, what: str | None = None) -> str:
         return f"{problem}: nothing of {what} was stored; free some space and run it again"
     if problem:
         return f"{problem}; nothing of {what} was stored"
-    if isinstance(exc, ProjectError):
-        return str(exc)
+    if isinstance(exc, (ProjectError, ValueError)):  # a sentence already (a name a file brings that is refused ...)
+        return f"{exc}; nothing of {what} was stored" if isinstance(exc, ValueError) else str(exc)
     if isinstance(exc, sqlite3.DatabaseError):
         return f"the project could not be written or read ({exc}); nothing of {what} was stored"
     if isinstance(exc, OSError):
