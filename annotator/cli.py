@@ -52,8 +52,12 @@ def failure_message(args, exc: BaseException, what: str | None = None) -> str:
         return f"{problem}: nothing of {what} was stored; free some space and run it again"
     if problem:
         return f"{problem}; nothing of {what} was stored"
-    if isinstance(exc, (ProjectError, ValueError)):  # a sentence already (a name a file brings that is refused ...)
-        return f"{exc}; nothing of {what} was stored" if isinstance(exc, ValueError) else str(exc)
+    from annotator.core.entities import EntityError
+
+    if isinstance(exc, ProjectError):
+        return str(exc)
+    if isinstance(exc, (ValueError, EntityError)):  # a sentence already (a refused name a file brings ...)
+        return f"{exc}; nothing of {what} was stored"
     if isinstance(exc, sqlite3.DatabaseError):
         return f"the project could not be written or read ({exc}); nothing of {what} was stored"
     if isinstance(exc, OSError):
