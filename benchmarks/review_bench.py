@@ -47,7 +47,8 @@ def build(path: Path, n: int, annotators=ANNOTATORS, seed: int = 1) -> None:
         for i in range(1, n + 1):
             body = " ".join(words.choice(WORDS) for _ in range(40))
             text = f'"{body}," said Li Wei. {body} ({i})'
-            yield {"id": i, "uid": text_uid(text), "title": f"Article {i}", "outlet": rng.choice(["Daily", "Post", "=Wire"]),
+            yield {"id": i, "uid": text_uid(text), "title": f"Article {i}",
+                   "outlet": rng.choice(["Daily", "Post", "=Wire"]),
                    "published": f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}", "url": f"https://example.org/{i}",
                    "text": text, "imported_at": now}
 

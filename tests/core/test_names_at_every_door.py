@@ -83,12 +83,13 @@ def _legacy_labels(project):
 
 def test_export_then_import_labels_is_lossless_for_names_stored_before_the_checks(tmp_project, tmp_path):
     _legacy_labels(tmp_project)
-    before = tmp_project.conn.execute("SELECT article_id, annotator, task_id, option_id FROM labels ORDER BY id").fetchall()
+    rows = "SELECT article_id, annotator, task_id, option_id FROM labels ORDER BY id"
+    before = tmp_project.conn.execute(rows).fetchall()
     out = tmp_path / "labels.csv"
     write_export(tmp_project, out)
     report = import_labels(tmp_project, out)
     assert report.ok and report.changed == 0, report.problems
-    after = tmp_project.conn.execute("SELECT article_id, annotator, task_id, option_id FROM labels ORDER BY id").fetchall()
+    after = tmp_project.conn.execute(rows).fetchall()
     assert after == before
     assert sorted(r[0] for r in tmp_project.conn.execute("SELECT name FROM annotators")) == sorted(LEGACY)
 

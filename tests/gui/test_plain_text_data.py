@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import Qt  # with mightBeRichText
-from PySide6.QtGui import QTextDocument
+from PySide6.QtGui import (
+    Qt,  # with mightBeRichText
+    QTextDocument,
+)
 from PySide6.QtWidgets import QLabel
 
 from annotator.core import labels
