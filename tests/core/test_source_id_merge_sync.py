@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 
 from annotator.core.store import open_project
-from annotator.core.sync import _apply_article, _Local
+from annotator.core.team_rows import LocalRows, _apply_article
 
 
 def test_a_pulled_article_with_a_source_id_already_here(tmp_path):
     project = open_project(tmp_path / "p.db")
     with project.write() as db:
         db["articles"].insert({"uid": "ours", "text": "Our text.", "title": "T", "source_id": "factiva:X1"})
-    local = _Local(project.conn)
+    local = LocalRows(project.conn)
     with project.write():
         assert _apply_article(local, {"uid": "theirs", "text": "Their text.",
                                       "fields": json.dumps({"title": "T", "source_id": "factiva:X1"})})
