@@ -22,15 +22,14 @@ def _value(name: str) -> str:
     return re.sub(r"\s+", "_", name.strip()) or "_"
 
 
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines breaks at
+_UNBROKEN = re.compile(f"[^{_LINE_BREAKS}]+")
+
+
 def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The span cut at line breaks (brat draws no span across one), empty pieces dropped: none for a
-    span of line breaks only."""
-    out, pos = [], start
-    for piece in text[start:end].split("\n"):
-        if piece:
-            out.append((pos, pos + len(piece)))
-        pos += len(piece) + 1
-    return out
+    """The span cut at line breaks (brat draws no span across one, and reads the .ann a line at a
+    time), empty pieces dropped: none for a span of line breaks only."""
+    return [(m.start(), m.end()) for m in _UNBROKEN.finditer(text, start, end)]
 
 
 def conf(stance_values: list[str]) -> str:
