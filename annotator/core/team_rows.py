@@ -292,6 +292,10 @@ def _apply_article(local: LocalRows, row: dict) -> bool:
         if isinstance(row["fields"], str) else {k: v for k, v in row["fields"].items()
                                                   if k in local.columns["articles"] and k != "id"}
     fields["imported_at"] = fields.get("imported_at") or utc_now()
+    if fields.get("source_id") is not None and local.conn.execute(
+        "SELECT 1 FROM articles WHERE source_id = ? AND uid != ?", [fields["source_id"], row["uid"]]
+    ).fetchone():  # the same database article, exported with another text here: keep both, the id once
+        fields["source_id"] = None
     cols = ["uid", "text", *fields]
     cur = local.conn.execute(
         f"INSERT INTO articles ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
