@@ -279,11 +279,18 @@ class _Reader:
             if after is not None:
                 a, b = _trim(text, ss, cs)
                 return self._make(a, b, cs, ce, word, self.source(after, cs), True)
-        # 'Officials in both parties privately said that ...': a say-verb and its that-clause, source unread
-        if strong and not participle and not infinitive and _THAT_RE.match(text, ce) and \
-                text[ce:rest].strip().endswith("that") and after_words >= MIN_CONTENT_WORDS:
+        # 'Officials in both parties privately said that ...', 'A third of independents, 33%, say they ...',
+        # 'Their experience shows that ...': a say-verb or a that-clause, its source unread
+        that = text[ce:rest].strip().endswith("that")
+        if (strong or that) and not participle and not infinitive and after_words >= MIN_CONTENT_WORDS \
+                and not _TAIL_RE.fullmatch(text, rest, se):
             a, b = _trim(text, rest, _clause_end(text, rest, se))
-            return self._make(a, b, cs, ce, word, None, True)
+            # the name the sentence opens with, when one does ('Sen. Ann Lee (R-Ga.), one of ..., said')
+            opener = self.att._sentence_subject(ss, cs)
+            src = self.source(opener, cs) if opener is not None and opener[1] <= cs else None
+            if src is not None and (not src.name or src.kind not in ("person", "organisation")):
+                src = None
+            return self._make(a, b, cs, ce, word, src, True)
         return None
 
     def _according(self, cs, ce, ss, se, word) -> Reported | None:
