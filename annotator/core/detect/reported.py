@@ -63,7 +63,7 @@ _OBJECT_ONLY = frozenset("endorse praise attack slam blast condemn decry denounc
                          "defend dismiss reject question dispute mock ridicule thank congratulate commend hail tout "
                          "cite highlight embrace champion resist challenge favor favour prefer "
                          "fault berate castigate lambaste rebuke scold chide".split())
-_OBJECT_STOP_RE = re.compile(r"[,;:.!?()\u2014]|\s(?:in|on|at|during|after|before|as|when|while|because|for|over|"
+_OBJECT_STOP_RE = re.compile(r"[,;:.!?()\u2014]|\s(?:in|on|at|during|after|before|when|while|because|over|"
                              r"since|and|but|who|which|that|with|by|to|from|last|this|earlier|later)\s")
 # "said" and its kin are nearly always reporting; other verbs need a clearer frame (a that-clause, a subject)
 _SAY_LIKE = frozenset("say tell add note explain argue claim insist warn state declare announce assert contend "
@@ -355,7 +355,7 @@ class _Reader:
 
 # where a content read forward from its cue ends: another clause of the sentence begins
 _CLAUSE_END_RE = re.compile(r";|\s[\u2014\u2013]\s|\s--\s|,\s+(?:but|while|whereas|saying|adding|arguing|noting|"
-                            r"according\s+to|although|though|even\s+as)\b")
+                            r"according\s+to|although|though|even\s+as|[a-z]+ing)\b")
 
 
 def _clause_end(text: str, a: int, b: int) -> int:
