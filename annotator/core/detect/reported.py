@@ -58,6 +58,9 @@ _OBJECT_CONTENT = frozenset("accuse blame criticize criticise praise attack slam
                             "rebuke lambaste fault castigate berate thank congratulate commend hail tout cite "
                             "highlight describe characterize label dub call propose recommend demand urge "
                             "charge".split())
+# verbs whose content follows a preposition: "talked about the plan", "referred to the vote", "pointed to polls"
+_PREPOSITION_VERBS = frozenset("talk refer point comment".split())
+_PREPOSITION_RE = re.compile(r"\s+(?:(?:also|again|repeatedly|often)\s+)?(?:about|to|on|out\s+that|out)\b")
 # verbs whose content is only their object: "Ryan endorsed Trump", "she praised the plan"
 _OBJECT_ONLY = frozenset("endorse praise attack slam blast condemn decry denounce applaud welcome oppose support back "
                          "defend dismiss reject question dispute mock ridicule thank congratulate commend hail tout "
@@ -172,6 +175,11 @@ class _Reader:
     def after_cue(self, pos: int, se: int, lemma: str) -> int:
         """Where the content starts after a verb cue at pos: past adverbials, a tell-verb's object, 'that'."""
         text = self.text
+        if lemma in _PREPOSITION_VERBS:
+            m = _PREPOSITION_RE.match(text, pos, se)
+            if not m:
+                return se   # 'they talked for hours' and the like: no content
+            pos = m.end()
         for _ in range(4):
             m = _ADVERBIAL_RE.match(text, pos, se)
             if not m or m.end() == pos:
