@@ -116,7 +116,7 @@ _QUOTE_MARKS = "\"\u201c\u201d\u2018\u2019'"
 _STRIP = " \t\n,;:\u2014\u2013-"
 MIN_CONTENT_WORDS = 3
 MAX_CONTENT_CHARS = 600
-SUBJECT_REACH = 160
+SUBJECT_REACH = 100
 SURE_QUOTE = 0.5   # a quoted span the direct rules are this sure of makes a reported clause mixed
 
 
