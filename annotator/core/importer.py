@@ -289,6 +289,11 @@ class _Writer:
     SQLite does its work (inserts, full-text indexing) with the GIL released, so storing one
     batch overlaps with reading and parsing the next. Files are committed in groups; a streamed
     file goes in under a savepoint so that a problem late in it rolls all of it back.
+
+    With detection, storing is many statements an article (quotes, mentions, entities), each
+    taking the GIL back: beside a thread busy detecting, each would wait for a thread switch. So
+    then it stores in the calling thread (the detecting is done by the reader processes, or
+    before, in this one).
     """
 
     def __init__(self, project: Project, report: ImportReport, detect: bool = False):
@@ -316,9 +321,11 @@ class _Writer:
         self.stream_count = 0
         self.stream_inserted = 0
         self.error: BaseException | None = None
-        self.queue: queue.Queue = queue.Queue(maxsize=16)  # bounded: readers cannot run far ahead
-        self.thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
-        self.thread.start()
+        self.thread = None
+        if not detect:
+            self.queue: queue.Queue = queue.Queue(maxsize=16)  # bounded: readers cannot run far ahead
+            self.thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
+            self.thread.start()
 
     # --- called by the reading thread -------------------------------------------------------
 
@@ -367,14 +374,20 @@ class _Writer:
     def close(self):
         self.flush_files()
         self._send("close", "", None)
-        self.thread.join()
+        if self.thread is not None:
+            self.thread.join()
         if self.error is not None:
             raise self.error
 
     def _send(self, kind: str, path: str, payload) -> None:
         if self.error is not None:
             raise self.error
-        self.queue.put((kind, path, payload))
+        if self.thread is None:
+            self._handle_or_keep_error(kind, path, payload)
+            if self.error is not None and kind != "close":
+                raise self.error
+        else:
+            self.queue.put((kind, path, payload))
 
     # --- the writer thread ------------------------------------------------------------------
 
@@ -385,17 +398,20 @@ class _Writer:
                 if kind == "close":
                     return
                 continue  # drain, so the reading side never blocks on a full queue
-            try:
-                self._handle(kind, path, payload)
-            except BaseException as exc:  # handed to the reading thread at its next call
-                self.error = exc
-                self._rollback_quietly()
-                if self._linker is not None:   # it may have learnt entities that were rolled back
-                    from annotator.core.linking import _linkers
-
-                    _linkers.pop(self.project, None)
+            self._handle_or_keep_error(kind, path, payload)
             if kind == "close":
                 return
+
+    def _handle_or_keep_error(self, kind: str, path: str, payload) -> None:
+        try:
+            self._handle(kind, path, payload)
+        except BaseException as exc:  # handed to the reading thread at its next call
+            self.error = exc
+            self._rollback_quietly()
+            if self._linker is not None:   # it may have learnt entities that were rolled back
+                from annotator.core.linking import _linkers
+
+                _linkers.pop(self.project, None)
 
     def _handle(self, kind: str, path: str, payload) -> None:
         if kind == "problem":

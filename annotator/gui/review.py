@@ -36,6 +36,7 @@ from annotator.core.adjudicate import (
 )
 from annotator.core.store import Project, open_project
 from annotator.gui.jobs import ProjectJob, run_job
+from annotator.gui.plain import plain_label, plain_tip
 
 COLUMNS = ("Task", "Level", "Article", "Title", "Annotators' values", "Adjudicated", "By")
 
@@ -76,7 +77,7 @@ class DisagreementModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:  # sort keys
             return (d.task, d.level, d.article_id, d.title, str(d.values), d.adjudicated or "", d.adjudicator or "")[col]
         if role == Qt.ItemDataRole.ToolTipRole and col == 4:
-            return "\n".join(f"{a}: {v or '(none)'}" for a, v in d.values.items())
+            return plain_tip("\n".join(f"{a}: {v or '(none)'}" for a, v in d.values.items()))
         return None
 
     def item(self, row: int) -> Disagreement:
@@ -150,7 +151,7 @@ class ReviewWindow(QWidget):
         self.value_box.lineEdit().returnPressed.connect(self.adjudicate_current)
         self.apply_button = QPushButton("&Adjudicate")
         self.apply_button.clicked.connect(self.adjudicate_current)
-        self.count_label = QLabel()
+        self.count_label = plain_label()
         self.adjudicator_label = QLabel()
         self.adjudicator_label.setTextFormat(Qt.TextFormat.PlainText)  # a name is data, never markup
         self.adjudicator_label.setWordWrap(True)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import sys
+
+import pytest
 
 from annotator.core.parallel import batched, map_in_order, worker_count, worker_pool
+from tests.paths import REPO
 
 
 def _square_and_pid(n: int, offset: int) -> tuple[int, int]:
@@ -40,3 +44,40 @@ def test_one_worker_or_too_little_work_starts_no_processes():
 def test_batches_keep_to_a_count_and_a_weight():
     assert list(batched(range(5), 2)) == [[0, 1], [2, 3], [4]]
     assert list(batched([5, 5, 1, 1, 1], 10, weight=lambda n: n, most=6)) == [[5, 5], [1, 1, 1]]
+
+
+def _pid(_: int) -> int:
+    return os.getpid()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_end_when_the_process_that_started_them_is_killed():
+    import signal
+    import subprocess
+    import time
+
+    script = ("import os, sys, time\n"
+              "from annotator.core.parallel import worker_pool\n"
+              "from tests.core.test_parallel import _pid\n"
+              "pool = worker_pool(2)\n"
+              "print(' '.join(str(p) for p in set(pool.map(_pid, range(8)))), flush=True)\n"
+              "time.sleep(60)\n")
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=REPO)
+    pids = [int(p) for p in proc.stdout.readline().split()]
+    assert pids and proc.pid not in pids
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 30   # a bound for a loaded machine, not a speed requirement
+    alive = pids
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.2)
+        alive = [p for p in pids if _running(p)]
+    assert not alive
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
