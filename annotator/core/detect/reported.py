@@ -104,7 +104,6 @@ _POSSESSOR_RE = re.compile(r"((?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w.-]*|he|she
 # 'his claim in a recent interview that ...': a short phrase may stand between the noun and its clause
 _NOUN_THAT_RE = re.compile(r"\s*,?\s*(?:(?:in|on|at|during|to|last|this|earlier)\s+(?:[\w'\u2019.-]+\s+){0,6}?)?"
                            r",?\s*that\s+")
-_NOUN_PREP_RE = re.compile(r"\s+(?:of|on|for|about|against|to)\s+")
 _BY_RE = re.compile(r"\s+(?:by|from|of)\s+")
 _PARTICIPLE_LEAD_RE = re.compile(r"\b(?:by|after|before|while|when|without|in|for|despite|since)\s+$")
 _INFINITIVE_RE = re.compile(r"\b(?:to|not\s+to)\s+$")
@@ -330,19 +329,9 @@ class _Reader:
             if np is not None:
                 src_np, pos = np, np[1]
         m = _NOUN_THAT_RE.match(text[pos:se])
-        prep = None
-        if not m and src_np is None:
-            # 'her attacks on Sanders', 'Lee's support for the plan': with a possessor, the object is the content
-            prep = _NOUN_PREP_RE.match(text, pos, se)
-            if not prep:
-                return None
-            stop = _OBJECT_STOP_RE.search(text, prep.end(), se)
-            se = stop.start() if stop else se
-            if _words(text, prep.end(), se) > 15:
-                return None
-        elif not m:
+        if not m:
             return None
-        start = prep.end() if prep else pos + m.end()
+        start = pos + m.end()
         if src_np is None:
             pm = _POSSESSOR_RE.search(text, max(ss, cs - 60), cs)
             if pm and (pm.group(2) or pm.group(1).lower() in ("his", "her", "their")):
@@ -353,7 +342,7 @@ class _Reader:
                 else:
                     src = self.source((pm.start(1), pm.end(1)), cs)
                 a, b = _trim(text, start, se)
-                return self._make(a, b, cs, ce, word, src, True, least=1 if prep else MIN_CONTENT_WORDS)
+                return self._make(a, b, cs, ce, word, src, True)
             return None
         a, b = _trim(text, start, se)
         return self._make(a, b, cs, ce, word, self.source(src_np, cs), True)
