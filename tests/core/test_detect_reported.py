@@ -208,3 +208,11 @@ def test_the_sentence_opening_name_is_the_source_when_the_subject_is_far():
 
 def test_a_noun_cue_with_no_that_clause_is_no_attribution():
     assert reported('Her remarks about the "green corridor" drew applause from the crowd.') == []
+
+
+def test_a_line_opened_by_a_name_and_a_colon_reports_that_source():
+    text = "Harbour board: the tunnel will cost twice as much\n\nThe board met on Monday."
+    q = only(text)
+    assert content(text, q) == "the tunnel will cost twice as much" and q.cue == ":"
+    assert reported("5:05 p.m.: The polls close soon in Ohio and Florida.") == []   # a time, no source
+    assert reported("Update: the ferry runs again from the north quay.") == []

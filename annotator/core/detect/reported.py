@@ -425,7 +425,37 @@ def find_reported(text: str, attributor, links=()) -> list[Reported]:
             if found and r.content_start < found[-1].content_end:
                 continue
         found.append(r)
+    labelled = _labelled_lines(text, reader, found)
+    if labelled:
+        found = sorted(found + labelled, key=lambda r: r.content_start)
     return found
+
+
+# 'Clinton camp: Trump's plan threatens security', 'TAPPER: And obviously ...': a line opening with a short
+# name and a colon reports that source's words (headlines and transcripts put it so)
+_LABEL_LINE_RE = re.compile(r"[ \t]*([A-Z][\w.'\u2019&-]*(?:[ \t]+[\w.'\u2019&-]+){0,4}):[ \t]+(?=[^\s\"'\u201c\u2018])")
+_NOT_LABELS = frozenset("note update updated editor photo photos video related advertisement read watch abstract "
+                        "correction source sources credit caption warning question answer q a by".split())
+
+
+def _labelled_lines(text: str, reader: _Reader, found: list[Reported]) -> list[Reported]:
+    out = []
+    taken = [(r.content_start, r.content_end) for r in found]
+    for ps, pe in reader.att.paras:
+        m = _LABEL_LINE_RE.match(text, ps, pe)
+        if not m:
+            continue
+        label = m.group(1)
+        if any(ch.isdigit() for ch in label) or label.lower().rstrip(".") in _NOT_LABELS \
+                or label.split()[0].lower() in _NOT_LABELS:
+            continue
+        a, b = _trim(text, m.end(), pe)
+        if _words(text, a, b) < MIN_CONTENT_WORDS or b - a > MAX_CONTENT_CHARS \
+                or any(x < b and a < y for x, y in taken):
+            continue
+        src = reader.source((m.start(1), m.end(1)), m.start(1))
+        out.append(Reported(a, b, m.end(1), m.end(1) + 1, ":", src, True))
+    return out
 
 
 def _outer(q: Quote) -> tuple[int, int]:
