@@ -433,7 +433,8 @@ def find_reported(text: str, attributor, links=()) -> list[Reported]:
 
 # 'Clinton camp: Trump's plan threatens security', 'TAPPER: And obviously ...': a line opening with a short
 # name and a colon reports that source's words (headlines and transcripts put it so)
-_LABEL_LINE_RE = re.compile(r"[ \t]*([A-Z][\w.'\u2019&-]*(?:[ \t]+[\w.'\u2019&-]+){0,4}):[ \t]+(?=[^\s\"'\u201c\u2018])")
+_LABEL_LINE_RE = re.compile(r"[ \t]*([A-Z][\w.'\u2019&-]*(?:[ \t]+[\w.'\u2019&-]+){0,4}):[ \t]+"
+                            r"(?=[^\s\"'\u201c\u2018])")
 _NOT_LABELS = frozenset("note update updated editor photo photos video related advertisement read watch abstract "
                         "correction source sources credit caption warning question answer q a by".split())
 
