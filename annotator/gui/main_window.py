@@ -775,9 +775,12 @@ class MainWindow(QMainWindow):
         if quote_id is not None and self.article is not None:
             quote = next((q for q in self.article.quotes if q["id"] == quote_id), None)
             if quote:
+                # reported speech flashes its whole clause, a quote its quoted words
+                start, end = (quote["start"], quote["end"]) if (quote.get("form") or "direct") == "direct" \
+                    else (quote["content_start"], quote["content_end"])
                 if not self.reader.text.textCursor().hasSelection():
-                    self.reader.text.show_offset(quote["start"])
-                self.reader.text.flash(quote["start"], quote["end"])
+                    self.reader.text.show_offset(start)
+                self.reader.text.flash(start, end)
 
     def _quote_clicked_in_text(self, quote_id: int) -> None:
         if self.panel.quotes_model.row_of(quote_id) is None:
