@@ -168,8 +168,8 @@ def bench_quotes(paths: list[Path], megabytes: float, runs: int) -> None:
         read_s, read_cpu = best_wall(pinned(base, cores), runs)
         quotes_s, quotes_cpu = best_wall(pinned(cmd, cores), runs)
         print(f"annotator quotes, whole process, {cores} core{'s' if cores > 1 else ''}: "
-              f"{megabytes / quotes_s:.2f} MB/s ({quotes_s:.2f} s; CPU {quotes_cpu:.2f} s, {megabytes / quotes_cpu:.2f} MB/s "
-              f"a CPU second)")
+              f"{megabytes / quotes_s:.2f} MB/s ({quotes_s:.2f} s; CPU {quotes_cpu:.2f} s, "
+              f"{megabytes / quotes_cpu:.2f} MB/s a CPU second)")
         print(f"  baseline, a process reading and decoding the files: {megabytes / read_s:.2f} MB/s ({read_s:.2f} s; "
               f"CPU {read_cpu:.2f} s)")
     start = time.perf_counter()
@@ -224,7 +224,8 @@ def profile_detect(paths: list[Path], top: int = 25) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, help="a folder of .txt articles (default: polnear-train, else synthetic)")
+    parser.add_argument("--corpus", type=Path,
+                        help="a folder of .txt articles (default: polnear-train, else synthetic)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--profile", action="store_true", help="print detect()'s top functions")
     parser.add_argument("--skip-import", action="store_true")

@@ -487,7 +487,7 @@ class _Writer:
         prepared_of: dict[str, tuple] = {}   # uid -> (text, prepared) of its first row: the one inserted
         for _, got, _, _, prepared in group:
             if prepared is not None and not isinstance(got, ImportProblem):
-                for row, prep in zip(got, prepared):
+                for row, prep in zip(got, prepared, strict=True):
                     prepared_of.setdefault(row[0], (row[7], prep))
         if self._linker is None:
             self._linker = linker_for(self.project)

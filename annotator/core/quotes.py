@@ -153,11 +153,11 @@ def store_new_detection(project: Project, article_id: int, text: str, prepared: 
     det = prepared.detection
     version = det.detector or DETECTOR_VERSION
     mentions, where = [], {}
-    for m, names in zip(det.mentions, prepared.mention_names):
+    for m, names in zip(det.mentions, prepared.mention_names, strict=True):
         if (m.start, m.end) not in where:   # one mention a span, as store_detection keeps them
             where[(m.start, m.end)] = len(mentions)
             mentions.append((m, names))
-    quotes = sorted(zip(det.quotes, prepared.speaker_names), key=lambda pair: pair[0].start)
+    quotes = sorted(zip(det.quotes, prepared.speaker_names, strict=True), key=lambda pair: pair[0].start)
     quote_mention = [where.get((q.speaker_start, q.speaker_end)) if q.speaker_start is not None else None
                      for q, _ in quotes]
     # items in the order link_article reads them: mentions, then quotes, each by start
@@ -167,11 +167,11 @@ def store_new_detection(project: Project, article_id: int, text: str, prepared: 
     links = link_new_items(project, items, linker, report) if items else []
     conn = project.conn
     mention_ids = []
-    for (m, _), (eid, score) in zip(mentions, links):
+    for (m, _), (eid, score) in zip(mentions, links[:len(mentions)], strict=True):
         mention_ids.append(conn.execute(_INSERT_MENTION, (
             article_id, m.start, m.end, m.text, m.name, m.kind, m.role, eid, AUTO if eid is not None else None,
             score, version, now)).lastrowid)
-    for k, ((q, _), (eid, score)) in enumerate(zip(quotes, links[len(mentions):])):
+    for k, ((q, _), (eid, score)) in enumerate(zip(quotes, links[len(mentions):], strict=True)):
         mention = quote_mention[k]
         cs = q.content_start if q.content_start is not None else q.start
         ce = q.content_end if q.content_end is not None else q.end
