@@ -84,7 +84,8 @@ def _terminal_safe_output(args) -> None:
     as it is, so a program reading it gets the data exactly."""
     if not isinstance(sys.stderr, _TerminalSafe):
         sys.stderr = _TerminalSafe(sys.stderr)
-    if not (getattr(args, "json", False) or getattr(args, "jsonl", False)) and not isinstance(sys.stdout, _TerminalSafe):
+    as_json = getattr(args, "json", False) or getattr(args, "jsonl", False)
+    if not as_json and not isinstance(sys.stdout, _TerminalSafe):
         sys.stdout = _TerminalSafe(sys.stdout)
 
 

@@ -5,8 +5,9 @@
 
 For each format it writes N synthetic articles (txt and html: one file each; json: 100 a file;
 jsonl, csv, nexis: 1,000 a file; factiva (a Factiva HTML export saved from the article view) and
-nexis-html (a Nexis UK HTML export): all N in one export file, about 55 MB for the default N, the
-size researchers download in one batch), runs `annotator import` in a child process, and prints
+nexis-html (a Nexis UK HTML export): all N in one export file, about 70 MB for the default N, or
+`--export-docs` a file, as the databases hand them out: 100 a download from Factiva, 500 from
+Nexis UK), runs `annotator import` in a child process, and prints
 articles/s and the peak resident memory of the importer with its reader processes. Ceilings: raw sqlite-utils insert_all of the same rows, and
 trafilatura's own single-core extraction speed on the HTML pages. `--with-detect` also times
 each import with quote detection on (as `annotator import` does by default; the first figures are
@@ -31,14 +32,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import article  # noqa: E402
 
 PER_FILE = {"txt": 1, "html": 1, "json": 100, "jsonl": 1000, "csv": 1000, "nexis": 1000}
-EXPORTS = {"factiva", "nexis-html"}  # one export file of all N articles
+EXPORTS = {"factiva", "nexis-html"}  # one export file of all N articles, or EXPORT_DOCS a file
+EXPORT_DOCS = 0
 
 
-def _factiva_page(chunk: list[dict]) -> str:
+def _factiva_page(chunk: list[dict], first: int = 0) -> str:
     """A Factiva export as the article view saves it (current layout, English interface)."""
     blocks = []
     for i, a in enumerate(chunk):
-        accession = f"BNCH000020260303e{i:09d}"
+        accession = f"BNCH000020260303e{first + i:09d}"  # unique: the same id twice is one article
         paras = "".join(f'<p class="articleParagraph enarticleParagraph">{p}  </p>\n'
                         for p in a["text"].split("\n\n")[1:])
         blocks.append(
@@ -88,7 +90,7 @@ def write_corpus(fmt: str, n: int, folder: Path) -> list[dict]:
     rng = random.Random(42)
     rows = [article(rng, i) for i in range(n)]
     folder.mkdir(parents=True)
-    per = n if fmt in EXPORTS else PER_FILE[fmt]
+    per = (EXPORT_DOCS or n) if fmt in EXPORTS else PER_FILE[fmt]
     for start in range(0, n, per):
         chunk = rows[start : start + per]
         name = folder / f"part{start:07d}"
@@ -118,7 +120,7 @@ def write_corpus(fmt: str, n: int, folder: Path) -> list[dict]:
                 writer.writeheader()
                 writer.writerows(chunk)
         elif fmt == "factiva":
-            name.with_suffix(".html").write_text(_factiva_page(chunk), encoding="utf-8")
+            name.with_suffix(".html").write_text(_factiva_page(chunk, start), encoding="utf-8")
         elif fmt == "nexis-html":
             name.with_suffix(".html").write_text(_nexis_page(chunk), encoding="utf-8")
         elif fmt == "nexis":
@@ -262,6 +264,9 @@ def main() -> None:
     parser.add_argument("--formats", default="txt,json,jsonl,csv,nexis,html,factiva,nexis-html")
     parser.add_argument("--with-detect", action="store_true",
                         help="also time each import with quote detection on (the default of `annotator import`)")
+    parser.add_argument("--export-docs", type=int, default=0, metavar="N",
+                        help="documents per Factiva / Nexis HTML export file (default: all in one file); "
+                        "Factiva downloads 100 articles at a time, Nexis UK 500")
     parser.add_argument("--small-export", type=int, default=0, metavar="N",
                         help="also time importing one export of N documents (262: the Nexis file the issue names)")
     parser.add_argument("--readers", action="store_true",
@@ -269,6 +274,8 @@ def main() -> None:
     parser.add_argument("--with-test-extras", action="store_true",
                         help="leave pandas importable (the development venv as it is)")
     args = parser.parse_args()
+    global EXPORT_DOCS
+    EXPORT_DOCS = args.export_docs
     tmp = Path(tempfile.mkdtemp(prefix="import_bench_"))
     global ENV
     ENV = None if args.with_test_extras else user_env(tmp)

@@ -1,5 +1,6 @@
 """Save screenshots of the window on the demo project (offscreen): main window, one article under
-review with its quotes, and the label scheme dialog, into docs/screenshots/.
+review with its quotes, the label scheme dialog, and an article with direct, mixed and indirect
+quotes (reported speech), into docs/screenshots/.
 
     python docs/screenshots.py [OUT_DIR]
 """
@@ -25,6 +26,17 @@ from annotator.core.entities import list_entities  # noqa: E402
 from annotator.gui.main_window import MainWindow  # noqa: E402
 
 SIZE = (1440, 880)
+# Written for the screenshot: every form of attribution, as detection finds them.
+REPORTED_ARTICLE = "\n\n".join([
+    "Harbour tunnel will cost twice as much, engineers warn",
+    '"We were told a different story," said Tom Berg, who chairs the harbour board.',
+    "Mayor Ann Lee said on Tuesday that the tunnel would still open in May, but the council's engineers warned "
+    "that the costs had doubled since the spring.",
+    'Berg said the first plan was "a fairy tale" and should never have been approved by the council.',
+    "According to the city's finance office, the extra money will come from the port fund. Lee told reporters "
+    "the fund could carry the cost without raising harbour fees.",
+    '"Nobody will pay a cent more at the quay," she said.',
+]) + "\n"
 ENTITIES_SIZE = (1180, 640)
 
 
@@ -137,8 +149,35 @@ def main(out: Path) -> int:
     window.exchange_menu.hide()
     window.close()
     project.close()
+    reported_speech(app, out)
     print(f"screenshots in {out}")
     return 0
+
+
+def reported_speech(app: QApplication, out: Path) -> None:
+    """An article holding all three forms, imported (so detected) into a project of its own."""
+    from annotator.core.importer import import_paths
+    from annotator.core.store import open_project
+
+    source = WORK / "harbour_tunnel.txt"
+    source.write_text(REPORTED_ARTICLE, encoding="utf-8")
+    project = open_project(WORK / "reported.db")
+    import_paths(project, [source], workers=1)
+    settings = QSettings(str(WORK / "settings-reported.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(project, "Maria", settings)
+    window.resize(*SIZE)
+    window.show()
+    settle(app)
+    mixed = project.conn.execute("SELECT id FROM quotes WHERE form = 'mixed' ORDER BY start LIMIT 1").fetchone()
+    first = project.conn.execute("SELECT id FROM quotes WHERE form = 'direct' ORDER BY start LIMIT 1").fetchone()
+    window.panel.select_quote(first[0])
+    window.confirm_quote()   # one checked (solid line), the mixed one selected
+    if mixed:
+        window.panel.select_quote(mixed[0])
+    settle(app)
+    window.grab().save(str(out / "reported-speech.png"))
+    window.close()
+    project.close()
 
 
 if __name__ == "__main__":

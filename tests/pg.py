@@ -69,6 +69,10 @@ class TeamServer:
             fh.write(f"{self.host}:{self.port}:{self.dbname}:{member.role}:{password}\n")
         return with_login(self.dsn, member.role)
 
+    def login_again(self, name: str) -> str:
+        """The DSN of a login made before (its password is in the pgpass file already)."""
+        return with_login(self.dsn, self.role_of(name))
+
     def role_of(self, name: str) -> str:
         from annotator.core.team import role_name
 

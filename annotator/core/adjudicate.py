@@ -207,7 +207,8 @@ def _speaker_disagreements(project: Project) -> list[Disagreement]:
 
 def item_side_by_side(project: Project, article_id: int) -> dict:
     """An article with each annotator's labels and quote speakers, for showing them next to each other:
-    {'title', 'text', 'labels': {annotator: {task title: value}}, 'quotes': [{'id', 'text', 'speakers': {...}}]}."""
+    {'title', 'text', 'labels': {annotator: {task title: value}}, 'quotes': [{'id', 'text', 'form', 'content',
+    'speakers': {...}}]}."""
     scheme = load_scheme(project)
     article = project.conn.execute("SELECT title, text FROM articles WHERE id = ?", [article_id]).fetchone()
     if article is None:
@@ -223,9 +224,9 @@ def item_side_by_side(project: Project, article_id: int) -> dict:
         target = labels if quote_id is None else quote_labels.setdefault(quote_id, {})
         target.setdefault(annotator, {}).setdefault(task.title, []).append(option.name)
     quotes = []
-    for qid, text, start, speaker, origin, owner in project.conn.execute(
-            "SELECT id, text, start, speaker, origin, annotator FROM quotes WHERE article_id = ? ORDER BY start",
-            [article_id]):
+    for qid, text, start, speaker, origin, owner, form, content in project.conn.execute(
+            "SELECT id, text, start, speaker, origin, annotator, form, ifnull(content, text) FROM quotes "
+            "WHERE article_id = ? ORDER BY start", [article_id]):
         speakers = {}
         for annotator, status, sp, entity in project.conn.execute(
                 f"SELECT ql.annotator, ql.status, {shown.speaker_sql()}, e.name FROM quote_labels ql "
@@ -234,7 +235,8 @@ def item_side_by_side(project: Project, article_id: int) -> dict:
             speakers[annotator] = "(not a quote)" if status == "rejected" else (entity or sp or "?")
         if origin == "human" and owner not in speakers:
             speakers[owner] = speaker or "(no speaker)"
-        quotes.append({"id": qid, "text": text, "start": start, "detected_speaker": speaker, "origin": origin,
+        quotes.append({"id": qid, "text": text, "form": form, "content": content, "start": start,
+                       "detected_speaker": speaker, "origin": origin,
                        "marked_by": owner, "speakers": speakers, "labels": {
                            a: {t: "; ".join(v) for t, v in per.items()} for a, per in quote_labels.get(qid, {}).items()}})
     return {

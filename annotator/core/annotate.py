@@ -137,7 +137,8 @@ def mark_quote(project: Project, article_id: int, start: int, end: int, annotato
         }).last_pk
 
 
-def correct_span(project: Project, quote_id: int, annotator: str, start: int, end: int, form: str) -> tuple[int, dict | None]:
+def correct_span(project: Project, quote_id: int, annotator: str, start: int, end: int,
+                 form: str) -> tuple[int, dict | None]:
     """A person's correction of a detected quote's span or form (reported speech read too short, a
     direct quote that is really mixed): their own quote over the selection replaces it, and the
     detected one is rejected for them. Returns (new quote id, their verdict on the old one before)."""

@@ -17,10 +17,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from annotator.core.csvsafe import csv_cell, restore
-from annotator.core.validate import check_name
 from annotator.core.names import ENTITY_KINDS, entity_kind, normalise_name, split_title
 from annotator.core.store import Project, utc_now
 from annotator.core.tempfiles import remove_leftovers, temporary_beside
+from annotator.core.validate import check_name
 
 LINK_TABLES = ("mentions", "quotes")
 CSV_COLUMNS = ("name", "kind", "aliases", "role")

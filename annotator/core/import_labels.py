@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.csvsafe import restore, strip_controls
-from annotator.core.ingest.decode import MAX_LINE_CHARS
 from annotator.core.export import TaskColumns, task_columns
+from annotator.core.ingest.decode import MAX_LINE_CHARS
 from annotator.core.labels import STATUSES
 from annotator.core.scheme import MULTI, load_scheme
 from annotator.core.store import Project, utc_now

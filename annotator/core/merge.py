@@ -31,7 +31,15 @@ from annotator.core import validate as v
 from annotator.core.backup import backup_project
 from annotator.core.names import ENTITY_KINDS, normalise_name
 from annotator.core.quote_forms import FORMS
-from annotator.core.store import APPLICATION_ID, SCHEMA_VERSION, SQLITE_HEADER, Project, ProjectError, storage_problem, utc_now
+from annotator.core.store import (
+    APPLICATION_ID,
+    SCHEMA_VERSION,
+    SQLITE_HEADER,
+    Project,
+    ProjectError,
+    storage_problem,
+    utc_now,
+)
 from annotator.core.validate import terminal_text as shown
 
 MAX_BYTES = 8 * 1024**3  # a project this size is not a colleague's annotation file
@@ -350,7 +358,7 @@ class _Maps:
 
 
 _ARTICLE_FIELDS = ("title", "outlet", "authors", "published", "url", "language", "source_path", "source_index",
-                   "imported_at")
+                   "imported_at", "source_id")
 
 
 def _merge_articles(conn, other, report):
@@ -387,6 +395,10 @@ def _merge_articles(conn, other, report):
         if extra.get("title") is not None:
             extra["title"] = " ".join(extra["title"].split()) or None
         extra["imported_at"] = extra.get("imported_at") or utc_now()
+        if extra.get("source_id") is not None and conn.execute(
+            "SELECT 1 FROM articles WHERE source_id = ?", [extra["source_id"]]
+        ).fetchone():  # the same database article with another text here: both kept, the id once
+            extra["source_id"] = None
         cur = conn.execute(
             f"INSERT INTO articles (uid, text, {', '.join(extra)}) VALUES (?, ?, {', '.join('?' * len(extra))})",
             [uid, text, *extra.values()])
@@ -404,9 +416,9 @@ def _merge_scheme(conn, other, report):
         "SELECT id, name, level, kind FROM tasks")}
     task_map, task_names = {}, {}
     has_target = "target" in {r[1] for r in other.execute("SELECT * FROM pragma_table_info('tasks')")}
-    target = _bounded("target", v.MAX_FIELD_CHARS) if has_target else "NULL, 0"
-    for tid, name, name_too_long, kind, level, target, target_too_long in _q(
-            other, f"SELECT id, {_bounded('name', v.MAX_NAME_CHARS * 4)}, kind, level, {target} FROM tasks ORDER BY id"):
+    select = (f"SELECT id, {_bounded('name', v.MAX_NAME_CHARS * 4)}, kind, level, "
+              f"{_bounded('target', v.MAX_FIELD_CHARS) if has_target else 'NULL, 0'} FROM tasks ORDER BY id")
+    for tid, name, name_too_long, kind, level, target, target_too_long in _q(other, select):
         problem = ("task name is too long" if name_too_long else v.check_name(name, "task")) \
             or v.check_choice(kind, v.TASK_KINDS, "task kind") or v.check_choice(level, v.LEVELS, "task level") \
             or _text_problem(target, target_too_long, "task target", v.MAX_FIELD_CHARS)
@@ -640,14 +652,15 @@ def _merge_labels(conn, other, report, maps: _Maps, titles, task_names, option_n
             inserts.extend((*key, o, updated) for o in options)
             report.replaced += 1
     conn.executemany(
-        "INSERT INTO labels (article_id, quote_id, annotator, task_id, option_id, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-        inserts)
+        "INSERT INTO labels (article_id, quote_id, annotator, task_id, option_id, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)", inserts)
 
 
 def _merge_verdicts(conn, other, report, maps: _Maps, entity_map, titles):
     ours = {(q, a): (s, e, sp, t) for q, a, s, e, sp, t in conn.execute(
         "SELECT quote_id, annotator, status, entity_id, speaker, updated_at FROM quote_labels")}
-    where = {qid: (aid, start, end) for qid, aid, start, end in conn.execute('SELECT id, article_id, start, "end" FROM quotes')}
+    where = {qid: (aid, start, end)
+             for qid, aid, start, end in conn.execute('SELECT id, article_id, start, "end" FROM quotes')}
     inserts = []
     for rowid, quote_id, annotator, status, entity_id, speaker, sp_too_long, updated, too_long in _q(
             other, f"SELECT rowid, quote_id, annotator, status, entity_id, {_bounded('speaker', v.MAX_FIELD_CHARS)}, "

@@ -11,9 +11,9 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 
-from annotator.core.validate import clean_name
 from annotator.core.resources import read_resource_text
 from annotator.core.store import Project
+from annotator.core.validate import clean_name
 
 SINGLE, MULTI = "single", "multi"
 KINDS = (SINGLE, MULTI)

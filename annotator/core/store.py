@@ -427,7 +427,8 @@ def open_project(path: str | Path, *, create: bool = True) -> Project:
         raise
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise ProjectError(storage_problem(path, exc) or f"{path}: the file is damaged or not a database ({exc})") from exc
+        problem = storage_problem(path, exc) or f"{path}: the file is damaged or not a database ({exc})"
+        raise ProjectError(problem) from exc
     return project
 
 

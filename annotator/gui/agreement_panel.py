@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QProgressBar,
     QPushButton,
     QSizePolicy,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from annotator.core.agreement import AgreementReport, annotator_progress, project_agreement
 from annotator.core.store import Project
 from annotator.gui.jobs import ProjectJob, run_job
+from annotator.gui.plain import plain_label
 from annotator.gui.rows_model import RowsModel, rows_view
 
 KAPPA, ALPHA = QColor("#3b6fb6"), QColor("#e08a2c")
@@ -120,7 +120,7 @@ class AgreementPanel(QWidget):
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)   # no steps to count: it moves while the figures are computed
         self.busy.setFormat("")
-        self.status = QLabel()
+        self.status = plain_label()
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self.cancel)
         chart_box = QGroupBox("Cohen's kappa (pairs) or Fleiss' kappa (all), and Krippendorff's alpha")
@@ -222,5 +222,5 @@ class AgreementPanel(QWidget):
             bar.setRange(0, max(1, p.total))
             bar.setValue(p.done)
             bar.setFormat(f"{p.done:,} of {p.total:,} done ({p.labelled:,} with labels)")
-            self.progress_layout.addWidget(QLabel(p.annotator), i, 0)
+            self.progress_layout.addWidget(plain_label(p.annotator), i, 0)
             self.progress_layout.addWidget(bar, i, 1)

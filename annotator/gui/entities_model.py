@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from annotator.core.entities import Entity, entity_order, get_entity, list_entities
 from annotator.core.store import Project
+from annotator.gui.plain import plain_tip
 
 COL_NAME, COL_KIND, COL_ROLE, COL_ALIASES, COL_MENTIONS, COL_QUOTES = range(6)
 HEADERS = ("Name", "Kind", "Role", "Aliases", "Mentions", "Quotes")
@@ -159,7 +160,7 @@ class EntitiesModel(QAbstractTableModel):
                     COL_QUOTES: entity.quotes}.get(column)
         if role == Qt.ItemDataRole.ToolTipRole and column in (COL_ALIASES, COL_ROLE) and \
                 (entity.aliases if column == COL_ALIASES else entity.role):
-            return "\n".join(entity.aliases) if column == COL_ALIASES else entity.role
+            return plain_tip("\n".join(entity.aliases) if column == COL_ALIASES else entity.role)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_MENTIONS, COL_QUOTES):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

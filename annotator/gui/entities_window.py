@@ -47,6 +47,7 @@ from annotator.gui.entities_model import (
     COL_ROLE,
     EntitiesModel,
 )
+from annotator.gui.plain import plain_label
 
 FILTER_LIMIT = 300   # entities shown for a filter, best match first
 
@@ -181,7 +182,7 @@ class EntitiesWindow(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self.set_filter_text)
         top.addWidget(self.filter, 1)
-        self.count_label = QLabel()
+        self.count_label = plain_label()
         top.addWidget(self.count_label)
         top.addSpacing(12)
         self.merge_button = QPushButton("Merge two selected…")
@@ -233,7 +234,7 @@ class EntitiesWindow(QWidget):
         self.role_edit.setPlaceholderText("e.g. Commerce Secretary; Enter keeps it")
         self.role_edit.editingFinished.connect(self._role_entered)
         form.addRow("Role", self.role_edit)
-        self.links_label = QLabel()
+        self.links_label = plain_label()
         form.addRow("Linked", self.links_label)
         self.alias_model = QStringListModel(self)   # the chosen entity's other names
         self.alias_list = QListView()
@@ -267,7 +268,7 @@ class EntitiesWindow(QWidget):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([800, 360])
         outer.addWidget(self.splitter, 1)
-        self.status = QLabel()
+        self.status = plain_label()
         self.status.setWordWrap(True)
         outer.addWidget(self.status)
 

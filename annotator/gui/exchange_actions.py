@@ -7,10 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 
 from annotator.core.exchange import EXCHANGE_FORMATS, SUFFIXES, TITLES, ExchangeCancelled, export_exchange
 from annotator.core.exchange.qdpx_import import QdpxError, import_qdpx, list_codes
+from annotator.core.labels import list_annotators
 from annotator.gui.jobs import ProjectJob, run_job
 
 MENU_TEXTS = {"qdpx": "&REFI-QDA project (.qdpx)…", "inception": "&INCEpTION (UIMA CAS XMI, .zip)…",
@@ -44,18 +45,34 @@ def _message(window, title: str, text: str, warning: bool = False) -> None:
         box.open()
 
 
-def export_exchange_dialog(window, fmt: str, out: str | Path | None = None) -> ProjectJob | None:
-    """Ask where (unless `out` is given), then export in the background; None when the person cancels."""
+EVERYONE = "Everyone (each quote as last checked)"
+
+
+def export_exchange_dialog(window, fmt: str, out: str | Path | None = None,
+                           annotator: str | None = None) -> ProjectJob | None:
+    """Ask where (unless `out` is given) and, for the span formats, whose view (everyone's, or one
+    annotator's); then export in the background. None when the person cancels."""
     if out is None:
+        if fmt != "qdpx":  # a .qdpx holds every annotator; the span formats show one view
+            names = list_annotators(window.project)
+            choices = [EVERYONE, *names]
+            current = choices.index(window.annotator) if window.annotator in names else 0
+            chosen, ok = QInputDialog.getItem(window, f"Export as {TITLES[fmt]}", "Quotes, speakers and stance of:",
+                                              choices, current, False)
+            if not ok:
+                return None
+            annotator = None if chosen == EVERYONE else chosen
         path = Path(window.project.path)
-        suggested = str(path.with_name(f"{path.stem}_{fmt}{SUFFIXES[fmt]}"))
+        who = f"_{annotator}" if annotator else ""
+        suggested = str(path.with_name(f"{path.stem}_{fmt}{who}{SUFFIXES[fmt]}"))
         out, _ = QFileDialog.getSaveFileName(window, f"Export as {TITLES[fmt]}", suggested, FILTERS[fmt])
         if not out:
             return None
 
     def work(project, progress, cancelled):
         try:
-            return True, export_exchange(project, fmt, out, progress=progress, cancelled=cancelled).summary()
+            return True, export_exchange(project, fmt, out, annotator=annotator, progress=progress,
+                                         cancelled=cancelled).summary()
         except ExchangeCancelled:
             return False, "Export cancelled; no file was written."
         except (OSError, ValueError) as exc:  # a folder that is not there, a full disk, a non-empty folder

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -26,6 +25,7 @@ from annotator.core.export_part import ExportCancelled
 from annotator.core.labels import list_annotators
 from annotator.core.store import open_project_read_only
 from annotator.gui.jobs import JobCancelled, ProjectJob, run_job
+from annotator.gui.plain import plain_label
 
 ALL, ADJUDICATED = "All annotators", "Adjudicated values"
 
@@ -79,7 +79,7 @@ class ExportDialog(QDialog):
         form.addRow("", self.neutralise)
         form.addRow("", self.unchecked)
         form.addRow("File:", path_box)
-        self.status = QLabel()
+        self.status = plain_label()
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.hide()

@@ -84,7 +84,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._quote_starts: list[int] = []
         self.span_count = 0
         self.current_quote_id: int | None = None
-        self._reported: set[int] = set()   # ids of reported-speech quotes: their whole clause is current
+        self._reported: dict[int, list] = {}   # reported-speech quotes: id -> quoted parts inside the clause
 
     def clear(self) -> None:
         """Forget all spans without redrawing (the text is about to be replaced)."""
@@ -92,10 +92,11 @@ class SpanHighlighter(QSyntaxHighlighter):
         self.span_count = 0
 
     def set_spans(self, spans: Spans, quotes: list[tuple[int, int, int, str]],
-                  current_quote_id: int | None = None, reported: set[int] = frozenset()) -> None:
+                  current_quote_id: int | None = None, reported=()) -> None:
         """Replace all spans and redraw every block now. `quotes` are (start, end, id, state) for lookups
-        (a reported quote's span is its whole content); `reported` the ids of reported-speech quotes."""
-        self._reported = set(reported)
+        (a reported quote's span is its whole content); `reported` {id: quoted parts} of reported-speech
+        quotes (a mixed one's quoted words, drawn as quotes over its clause even when it is selected)."""
+        self._reported = dict(reported) if isinstance(reported, dict) else {i: [] for i in reported}
         doc = self.document()
         starts, block = [], doc.begin()
         while block.isValid():
@@ -151,8 +152,11 @@ class SpanHighlighter(QSyntaxHighlighter):
         if quote is None:
             return before
         start, end, _id, state = quote
-        kind = REPORTED if quote_id in self._reported else QUOTE
-        return before | self._add(self._current_by_block, [(start, end)], span_format(kind, state, current=True))
+        if quote_id not in self._reported:
+            return before | self._add(self._current_by_block, [(start, end)], span_format(QUOTE, state, current=True))
+        touched = self._add(self._current_by_block, [(start, end)], span_format(REPORTED, state, current=True))
+        self._add(self._current_by_block, self._reported[quote_id], span_format(QUOTE, state, current=True))
+        return before | touched
 
     def set_current_quote(self, quote_id: int | None) -> None:
         """Show one quote as selected; only the blocks it (and the one before) covers are redrawn."""

@@ -19,13 +19,13 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QLabel,
     QProgressDialog,
     QVBoxLayout,
 )
 
 from annotator.core.importer import ImportReport, import_paths
 from annotator.core.store import ProjectError, open_project, open_project_read_only, storage_problem
+from annotator.gui.plain import plain_label
 from annotator.gui.rows_model import RowsModel, rows_view
 
 _running: set[ProjectJob] = set()
@@ -196,7 +196,7 @@ class ImportReportDialog(QDialog):
         self.setWindowTitle("Import report")
         self.resize(760, 420)
         layout = QVBoxLayout(self)
-        summary = QLabel(report.summary())  # says "(cancelled)" itself
+        summary = plain_label(report.summary())  # says "(cancelled)" itself
         summary.setWordWrap(True)
         layout.addWidget(summary)
         rows = []

@@ -126,8 +126,11 @@ class LabelsPanel(QWidget):
 
         self.quotes_label = QLabel("Quotes")
         self.quotes_label.setStyleSheet("font-weight: bold; margin-top: 6px;")
+        # the count may be long ("13 (5 reported), 2 checked by you; 1 not shown"): a line of its own that
+        # wraps, and the filters on the next, so the panel does not widen and squeeze the article list
+        self.quotes_label.setWordWrap(True)
+        outer.addWidget(self.quotes_label)
         quotes_row = QHBoxLayout()
-        quotes_row.addWidget(self.quotes_label, 1)
         self.form_filter = QComboBox()   # all / direct / reported: the filter lives in the quote model
         for key, words, _forms in FILTERS:
             self.form_filter.addItem(words, key)
@@ -146,6 +149,7 @@ class LabelsPanel(QWidget):
                                        "0 shows all.")
         hide_label = QLabel("hide below")
         hide_label.setBuddy(self.min_confidence)
+        quotes_row.addStretch(1)
         quotes_row.addWidget(hide_label)
         quotes_row.addWidget(self.min_confidence)
         outer.addLayout(quotes_row)
@@ -160,8 +164,8 @@ class LabelsPanel(QWidget):
         self.quotes_view.setAlternatingRowColors(True)
         header = self.quotes_view.horizontalHeader()
         header.setSectionResizeMode(COL_SNIPPET, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((COL_FORM, 58), (COL_SPEAKER, 112), (COL_STANCE, 62), (COL_STATUS, 74),
-                              (COL_CONFIDENCE, 46)):
+        for column, width in ((COL_FORM, 56), (COL_SPEAKER, 104), (COL_STANCE, 58), (COL_STATUS, 70),
+                              (COL_CONFIDENCE, 42)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)  # measured widths would read every row: slow at 2,000 quotes
         self.quotes_view.selectionModel().currentRowChanged.connect(self._current_quote_changed)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
-    QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
@@ -42,6 +41,7 @@ from annotator.gui.article_list import COL_DATE, COL_OUTLET, COL_STANCE, COL_STA
 from annotator.gui.exchange_actions import add_exchange_actions
 from annotator.gui.jobs import ImportReportDialog, ProjectJob, import_job, run_job
 from annotator.gui.labels_panel import LabelsPanel
+from annotator.gui.plain import plain_label, plain_tip
 from annotator.gui.projects import ANNOTATOR_WHY, remember_annotator, remember_recent
 from annotator.gui.reader import ReaderView
 from annotator.gui.speaker_names import SpeakerNames
@@ -98,9 +98,10 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.list_side)
         self.splitter.addWidget(self.reader)
         self.splitter.addWidget(self.panel)
-        self.splitter.setStretchFactor(0, 3)
+        # the panel's quote list has six columns: it gets as much room as the article list
+        self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 5)
-        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setStretchFactor(2, 4)
         self.splitter.setSizes([530, 500, 410])
         self.setCentralWidget(self.splitter)
         self._build_actions()
@@ -168,7 +169,7 @@ class MainWindow(QMainWindow):
             header.resizeSection(column, width)
         self.list_view.selectionModel().currentRowChanged.connect(self._list_row_changed)
         layout.addWidget(self.list_view, 1)
-        self.list_count = QLabel()
+        self.list_count = plain_label()
         layout.addWidget(self.list_count)
         self._update_list_count()
 
@@ -311,7 +312,7 @@ class MainWindow(QMainWindow):
         self.annotator_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.annotator_button.setToolTip("Click to switch annotator")
         self.annotator_button.clicked.connect(self.switch_annotator_dialog)
-        self.progress_label = QLabel()
+        self.progress_label = plain_label()
         self.statusBar().addPermanentWidget(self.progress_label)
         self.statusBar().addPermanentWidget(self.annotator_button)
         self._show_annotator()
@@ -344,7 +345,7 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(splitter)
         else:  # first start: the list wide enough for titles, the reader a comfortable line length
             width = self.width()
-            self.splitter.setSizes([int(width * 0.37), int(width * 0.35), int(width * 0.28)])
+            self.splitter.setSizes([int(width * 0.295), int(width * 0.42), int(width * 0.285)])
         self.zoom(int(self.settings.value("reader/zoom", 0)))
         with contextlib.suppress(TypeError, ValueError):
             self.panel.set_min_confidence(float(self.settings.value("quotes/min_confidence", MIN_CONFIDENCE)))
@@ -424,7 +425,7 @@ class MainWindow(QMainWindow):
         paths = recent_projects(self.settings)
         for n, path in enumerate(paths, start=1):
             action = self.recent_menu.addAction(f"&{n} {Path(path).name}" if n < 10 else Path(path).name)
-            action.setToolTip(path)
+            action.setToolTip(plain_tip(path))
             action.setData(path)
             action.triggered.connect(lambda _c=False, p=path: self.open_project_file(p))
         if not paths:
@@ -957,7 +958,10 @@ class MainWindow(QMainWindow):
 
     def _team_synced(self, report) -> None:
         """After a sync: reload what it brought (articles, labels, scheme); say what happened."""
-        if any(report.pulled.values()):
+        # colleagues' labels change nothing shown here (review and agreement read them when opened);
+        # new articles, scheme, quotes, or this annotator's work from another machine do
+        shown = ("articles", "tasks", "options", "entities", "quotes", "mentions")
+        if report.pulled_own or any(report.pulled.get(t) for t in shown):
             self._reload_after_outside_change(bool(report.pulled.get("tasks") or report.pulled.get("options")))
         self.statusBar().showMessage(report.summary(), 8000)
 

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor
 
 from annotator.core.detect.confidence import MIN_CONFIDENCE, shown_at
 from annotator.gui import palette
+from annotator.gui.plain import plain_tip
 
 COL_SNIPPET, COL_FORM, COL_SPEAKER, COL_STANCE, COL_STATUS, COL_CONFIDENCE = range(6)
 HEADERS = {COL_SNIPPET: "Quote", COL_FORM: "Form", COL_SPEAKER: "Speaker", COL_STANCE: "Stance", COL_STATUS: "Status",
@@ -137,7 +138,7 @@ class QuoteTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_CONFIDENCE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_SNIPPET:
-            return " ".join(_shown_text(quote).split())
+            return plain_tip(" ".join(_shown_text(quote).split()))
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_FORM:
             return FORM_TIPS.get(_form(quote))
         if role == Qt.ItemDataRole.ForegroundRole and quote["status"] == "rejected":

@@ -28,6 +28,7 @@ from annotator.core.quote_forms import REPORTED as REPORTED_FORMS
 from annotator.core.quote_forms import quoted_parts
 from annotator.gui import palette
 from annotator.gui.highlight import CUE, QUOTE, REPORTED, SPEAKER, OffsetMap, SpanHighlighter, Spans
+from annotator.gui.plain import plain_label
 
 FLASH_MS = 900
 MAX_SEARCH_HITS = 2000
@@ -182,14 +183,14 @@ class ArticleText(QPlainTextEdit):
         return True
 
 
-def spans_for(article: ArticleView, offsets: OffsetMap) -> tuple[Spans, list[tuple[int, int, int, str]], set[int]]:
+def spans_for(article: ArticleView, offsets: OffsetMap) -> tuple[Spans, list[tuple[int, int, int, str]], dict]:
     """The highlight spans of an article, grouped by (kind, state): quotes, reported speech (its whole
     clause, with a mixed one's quoted words as quotes inside), their cues and speakers, and speaker
-    mentions; plus the quotes as (start, end, id, state) for lookups under the mouse, and the ids of
-    the reported ones."""
+    mentions; plus the quotes as (start, end, id, state) for lookups under the mouse, and the reported
+    ones as {id: quoted parts}."""
     spans: Spans = {}
     quotes = []
-    reported = set()
+    reported: dict[int, list[tuple[int, int]]] = {}
     q = offsets.to_qt
     for quote in article.quotes:
         state = quote["status"]
@@ -197,10 +198,10 @@ def spans_for(article: ArticleView, offsets: OffsetMap) -> tuple[Spans, list[tup
         if form in REPORTED_FORMS:
             start, end = q(quote["content_start"]), q(quote["content_end"])
             spans.setdefault((REPORTED, state), []).append((start, end))
-            reported.add(quote["id"])
-            for a, b in quoted_parts(article.text, quote["start"], quote["end"], form, quote.get("open_mark"),
-                                     quote.get("close_mark")):
-                spans.setdefault((QUOTE, state), []).append((q(a), q(b)))
+            parts = [(q(a), q(b)) for a, b in quoted_parts(article.text, quote["start"], quote["end"], form,
+                                                             quote.get("open_mark"), quote.get("close_mark"))]
+            reported[quote["id"]] = parts
+            spans.setdefault((QUOTE, state), []).extend(parts)
         else:
             start, end = q(quote["start"]), q(quote["end"])
             spans.setdefault((QUOTE, state), []).append((start, end))
@@ -246,7 +247,7 @@ class Legend(QWidget):
         super().__init__(parent)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(8)
+        row.setSpacing(4)
         row.addWidget(_swatch("quote (automatic)", palette.QUOTE_HUE, True))
         row.addWidget(_swatch("quote (checked)", palette.QUOTE_HUE, False))
         reported = _swatch("reported speech", palette.REPORTED_HUE, True)
@@ -272,7 +273,7 @@ class ReaderView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.setSpacing(4)
-        self.banner = QLabel()
+        self.banner = plain_label()
         self.banner.setWordWrap(True)
         self.banner.setObjectName("banner")
         self.banner.setStyleSheet(
@@ -294,6 +295,9 @@ class ReaderView(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.meta)
         self.legend = Legend()
+        # the legend does not set the reader's least width (six swatches would squeeze the list and the
+        # panel): in a narrow reader its last words are cut
+        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout.addWidget(self.legend)
         self.text = ArticleText()
         layout.addWidget(self.text, 1)

@@ -36,6 +36,7 @@ from annotator.core.adjudicate import (
 )
 from annotator.core.store import Project, open_project
 from annotator.gui.jobs import ProjectJob, run_job
+from annotator.gui.plain import plain_label, plain_tip
 
 COLUMNS = ("Task", "Level", "Article", "Title", "Annotators' values", "Adjudicated", "By")
 
@@ -76,7 +77,7 @@ class DisagreementModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:  # sort keys
             return (d.task, d.level, d.article_id, d.title, str(d.values), d.adjudicated or "", d.adjudicator or "")[col]
         if role == Qt.ItemDataRole.ToolTipRole and col == 4:
-            return "\n".join(f"{a}: {v or '(none)'}" for a, v in d.values.items())
+            return plain_tip("\n".join(f"{a}: {v or '(none)'}" for a, v in d.values.items()))
         return None
 
     def item(self, row: int) -> Disagreement:
@@ -150,7 +151,7 @@ class ReviewWindow(QWidget):
         self.value_box.lineEdit().returnPressed.connect(self.adjudicate_current)
         self.apply_button = QPushButton("&Adjudicate")
         self.apply_button.clicked.connect(self.adjudicate_current)
-        self.count_label = QLabel()
+        self.count_label = plain_label()
         self.adjudicator_label = QLabel()
         self.adjudicator_label.setTextFormat(Qt.TextFormat.PlainText)  # a name is data, never markup
         self.adjudicator_label.setWordWrap(True)
@@ -267,8 +268,11 @@ class ReviewWindow(QWidget):
                        + "".join(f"<td>{e(view['labels'].get(p, {}).get(t, '–'))}</td>" for p in people) + "</tr>")
         for q in view["quotes"]:
             mark = " style='background:#fff3c4'" if q["id"] == d.quote_id else ""
-            text = q["text"] if len(q["text"]) <= 90 else q["text"][:87] + "…"
-            out.append(f"<tr{mark}><td>speaker of “{e(text)}”</td>"
+            form = q.get("form") or "direct"
+            shown = q["text"] if form == "direct" else (q.get("content") or q["text"])
+            text = shown if len(shown) <= 90 else shown[:87] + "…"
+            what = f"speaker of “{e(text)}”" if form == "direct" else f"speaker of ({e(form)}) {e(text)}"
+            out.append(f"<tr{mark}><td>{what}</td>"
                        + "".join(f"<td>{e(q['speakers'].get(p, '–'))}</td>" for p in people) + "</tr>")
         out.append("</table>")
         body = view["text"]

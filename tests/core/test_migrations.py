@@ -210,7 +210,10 @@ def test_project_left_with_wal_and_shm_by_a_killed_process_opens_with_all_its_da
 def test_quote_forms_migration_makes_every_stored_quote_direct_and_keeps_its_labels(tmp_path):
     """0004_quote_forms on a project of the schema before it: quotes become direct, their content their
     quoted words; verdicts and quote labels stay on them."""
-    without = [p for p in RELEASED if "form" not in {r[1] for r in sqlite3.connect(p).execute("PRAGMA table_info(quotes)")}]
+    def columns(path):
+        return {r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(quotes)")}
+
+    without = [p for p in RELEASED if "form" not in columns(p)]
     if not without:
         pytest.skip("no fixture for the schema before quote forms")
     fixture = without[-1]

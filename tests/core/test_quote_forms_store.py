@@ -124,3 +124,21 @@ def test_merge_refuses_a_quote_with_a_bad_form(three, tmp_path):
         assert "rumour" not in {q["form"] for q in _quotes(ours)}
     finally:
         ours.close()
+
+
+def test_adjudication_shows_the_form_and_settles_the_speaker_of_reported_speech(three):
+    from annotator.core.adjudicate import disagreements, item_side_by_side, set_adjudication
+
+    project, article_id, text = three
+    indirect = _quotes(project, "indirect")[0]
+    for name, speaker in (("ana", "Ann Lee"), ("ben", "Tom Berg")):
+        labels.ensure_annotator(project, name)
+        annotate.set_verdict(project, indirect["id"], name, {"status": "corrected", "speaker": speaker})
+    view = item_side_by_side(project, article_id)
+    shown = next(q for q in view["quotes"] if q["id"] == indirect["id"])
+    assert (shown["form"], shown["content"]) == ("indirect", indirect["content"])
+    assert shown["speakers"] == {"ana": "Ann Lee", "ben": "Tom Berg"}
+    speaker_items = [d for d in disagreements(project) if d.quote_id == indirect["id"]]
+    assert speaker_items and speaker_items[0].values == {"ana": "ann lee", "ben": "tom berg"}   # folded
+    set_adjudication(project, article_id, None, "ann lee", "zoe", quote_id=indirect["id"])
+    assert [d.adjudicated for d in disagreements(project) if d.quote_id == indirect["id"]] == ["ann lee"]

@@ -35,6 +35,16 @@ def team(tmp_path, team_server):  # noqa: F811
     lead.close()
 
 
+@pytest.fixture(params=["one statement", "through COPY"])
+def send_path(request, monkeypatch):
+    """Small batches go in one statement, big ones through COPY: both are tried."""
+    from annotator.core import sync
+
+    if request.param == "through COPY":
+        monkeypatch.setattr(sync, "COPY_FROM_ROWS", 0)
+    return request.param
+
+
 def _join(tmp_path, server, dsn, name, file=None):
     path = tmp_path / (file or f"{name.lower()}.db")
     _ok(join_team(dsn, path, name, server.schema))
@@ -56,7 +66,7 @@ def test_join_makes_the_leads_corpus_scheme_entities_and_quotes(tmp_path, team):
     assert status_line(ann)["pending"] == 0
 
 
-def test_every_kind_of_work_goes_round_and_deletions_follow(tmp_path, team):
+def test_every_kind_of_work_goes_round_and_deletions_follow(tmp_path, team, send_path):
     server, lead, ann_dsn = team
     ann = _join(tmp_path, server, ann_dsn, "Ann")
     scheme = load_scheme(ann)
@@ -99,7 +109,7 @@ def test_every_kind_of_work_goes_round_and_deletions_follow(tmp_path, team):
     assert not {r for r in work(lead)["human_quotes"] if "Ann" in r}
 
 
-def test_syncing_again_changes_nothing_and_resending_doubles_nothing(tmp_path, team):
+def test_syncing_again_changes_nothing_and_resending_doubles_nothing(tmp_path, team, send_path):
     server, lead, ann_dsn = team
     ann = _join(tmp_path, server, ann_dsn, "Ann")
     stance = load_scheme(ann).stance_task()
@@ -123,7 +133,7 @@ def test_syncing_again_changes_nothing_and_resending_doubles_nothing(tmp_path, t
     assert len([r for r in work(lead)["labels"] if r[2] == "Ann"]) == 3
 
 
-def test_two_machines_of_one_annotator_newer_edit_wins_and_is_listed(tmp_path, team):
+def test_two_machines_of_one_annotator_newer_edit_wins_and_is_listed(tmp_path, team, send_path):
     server, lead, ann_dsn = team
     laptop = _join(tmp_path, server, ann_dsn, "Ann", "laptop.db")
     desktop = _join(tmp_path, server, ann_dsn, "Ann", "desktop.db")

@@ -108,3 +108,31 @@ def test_another_tools_codes_are_mapped_in_a_dialog(window, qtbot, tmp_path, qtm
     dialog.accept()
     _wait(qtbot, window, window.exchange_job)
     assert "1 quotes, 1 speaker mentions" in window.last_exchange_message
+
+
+def test_span_formats_ask_whose_view(window, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    from annotator.core import labels
+
+    labels.ensure_annotator(window.project, "ben")
+    asked = {}
+
+    def get_item(parent, title, label, items, current, editable):
+        asked.update(items=items, current=current)
+        return "ben", True
+
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(get_item))
+    out = tmp_path / "train.jsonl"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "")))
+    window.show_report_dialogs = False
+    job = export_exchange_dialog(window, "spacy")
+    _wait(qtbot, window, job)
+    assert asked["items"][0].startswith("Everyone") and "ben" in asked["items"]
+    assert asked["items"][asked["current"]] == "ana" or "ana" not in asked["items"]
+    assert out.exists() and window.last_exchange_message.startswith("3 articles")
+    # ben has checked nothing and marked nothing: his view holds the detected quotes only
+    import json
+
+    first = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    assert sorted(s["label"] for s in first["spans"]) == ["QUOTE", "QUOTE", "SPEAKER", "SPEAKER"]

@@ -31,6 +31,7 @@ def test_quote_model_passes_modeltester(qtmodeltester, small_project):
     assert model.data(model.index(0, quotes_model.COL_SPEAKER)) == "Helena Okafor"
     assert model.data(model.index(0, quotes_model.COL_STANCE)) == "against"
     assert model.data(model.index(1, quotes_model.COL_STATUS)) == "auto"
+    assert model.data(model.index(0, quotes_model.COL_CONFIDENCE)) == "0.93"
 
 
 def test_article_list_reads_only_the_pages_it_shows(small_project, monkeypatch):

@@ -9,6 +9,7 @@ from annotator.core import labels
 from annotator.core.scheme import load_scheme
 from annotator.core.store import open_project
 from annotator.core.sync import init_team, join_team, sync_project
+from annotator.gui.article_list import COL_STANCE
 from tests.core.team_helpers import article_ids, lead_project, work
 from tests.paths import REPO
 from tests.pg import team_server  # noqa: F401 (fixture)
@@ -64,6 +65,16 @@ def test_sync_with_team_sends_and_receives_and_the_line_says_when(qtbot, team_wi
     assert report.ok and report.pushed["labels"] == 1 and report.pulled["labels"] == 3
     assert "synced" in win.team_sync.label.text() and "nothing to send" in win.team_sync.label.text()
     assert len({r for r in work(win.project)["labels"] if r[2] == "Bob"}) == 3
+    # Ann's own work from her other machine shows in the window after the next sync
+    laptop = tmp_path / "laptop.db"
+    assert join_team(server.login_again("Ann"), laptop, "Ann", server.schema).ok
+    with open_project(laptop) as other:
+        stance = load_scheme(other).stance_task()
+        labels.set_choice(other, article_ids(other)["Storm closes schools"], "Ann", stance.id, stance.options[2].id)
+        assert sync_project(other).ok
+    assert _sync(qtbot, win).pulled_own == 1
+    row = win.list_model.ids.index(article_ids(win.project)["Storm closes schools"])
+    assert win.list_model.data(win.list_model.index(row, COL_STANCE)) == stance.options[2].name
     qtbot.wait(100)  # the status bar lays out its new text
     win.statusBar().grab().save(str(SHOTS / "team-sync-status.png"))
 

@@ -22,6 +22,7 @@ pronouns, descriptions), so both forms name a speaker the same way.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 
@@ -59,8 +60,8 @@ _OBJECT_CONTENT = frozenset("accuse blame criticize criticise praise attack slam
                             "charge".split())
 # verbs whose content is only their object: "Ryan endorsed Trump", "she praised the plan"
 _OBJECT_ONLY = frozenset("endorse praise attack slam blast condemn decry denounce applaud welcome oppose support back "
-                         "defend dismiss reject question dispute mock ridicule thank congratulate commend hail tout cite "
-                         "highlight embrace champion resist challenge favor favour prefer "
+                         "defend dismiss reject question dispute mock ridicule thank congratulate commend hail tout "
+                         "cite highlight embrace champion resist challenge favor favour prefer "
                          "fault berate castigate lambaste rebuke scold chide".split())
 _OBJECT_STOP_RE = re.compile(r"[,;:.!?()\u2014]|\s(?:in|on|at|during|after|before|as|when|while|because|for|over|"
                              r"since|and|but|who|which|that|with|by|to|from|last|this|earlier|later)\s")
@@ -74,6 +75,9 @@ CUE_RE = re.compile(
     r"(?<![\w'\u2019-])(?:" + _trie_pattern(sorted(VERB_LEMMAS)) + r"|according\s+to|[Aa]ccording\s+to|"
     + _trie_pattern(sorted(NOUN_CUES)) + r")(?![\w'\u2019-])")
 
+_OBJECT_THAT_RE = re.compile(r"\s*(?:[\w'\u2019.-]+\s+){1,8}?that\s+")
+_TRAILING_ADVERB_RE = re.compile(r"(?:\s+(?:now|also|then|later|again|still|initially|[a-z]+ly))+$")
+_LEAD_JOINER_RE = re.compile(r"(?:and|but|or|so|yet|while|as|because|although|though|since|when|if)\s+", re.I)
 _THAT_RE = re.compile(r"\s*(?:that|whether|if|how|why|what|when)\b\s*")
 _ADVERBIAL_RE = re.compile(
     r"\s*(?:,\s*|(?:on|last|this|next|early|late|earlier|later)\s+(?:[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*)*|week|month|year|night|morning|"
@@ -95,7 +99,8 @@ _DET_BEFORE_RE = re.compile(r"\b(?:the|a|an|his|her|their|its|our|this|these|tho
 _POSSESSOR_RE = re.compile(r"((?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w.-]*|he|she|they|his|her|their)(['\u2019]s?)?\s+"
                            r"(?:[a-z-]+\s+){0,2}$")
 # 'his claim in a recent interview that ...': a short phrase may stand between the noun and its clause
-_NOUN_THAT_RE = re.compile(r"\s*,?\s*(?:(?:in|on|at|during|to|last|this|earlier)\s+(?:[\w'\u2019.-]+\s+){0,6}?)?,?\s*that\s+")
+_NOUN_THAT_RE = re.compile(r"\s*,?\s*(?:(?:in|on|at|during|to|last|this|earlier)\s+(?:[\w'\u2019.-]+\s+){0,6}?)?"
+                           r",?\s*that\s+")
 _BY_RE = re.compile(r"\s+(?:by|from|of)\s+")
 _PARTICIPLE_LEAD_RE = re.compile(r"\b(?:by|after|before|while|when|without|in|for|despite|since)\s+$")
 _INFINITIVE_RE = re.compile(r"\b(?:to|not\s+to)\s+$")
@@ -150,11 +155,18 @@ class _Reader:
 
     def sentence(self, pos: int) -> tuple[int, int]:
         para = self.att.paras[self.att.para_of(pos)]
-        return self.att._sentence_start(para[0], pos), self.att._sentence_end(pos, para[1])
+        # +1: a sentence counts once its first letter is in (a cue may open it: 'According to ...')
+        return self.att._sentence_start(para[0], pos + 1), self.att._sentence_end(pos, para[1])
 
     def source(self, np: tuple[int, int] | None, pos: int) -> Source | None:
         if np is None:
             return None
+        m = _LEAD_JOINER_RE.match(self.text, np[0], np[1])
+        if m and m.end() < np[1]:
+            np = (m.end(), np[1])   # '..., but the council's engineers warned': the subject, not 'but'
+        tail = _TRAILING_ADVERB_RE.search(self.text, np[0], np[1])
+        if tail and tail.start() > np[0]:
+            np = (np[0], tail.start())   # 'Walker now said': the name, not the adverb
         return self.att.resolve_phrase(np, pos)
 
     def after_cue(self, pos: int, se: int, lemma: str) -> int:
@@ -167,6 +179,9 @@ class _Reader:
             pos = m.end()
         if lemma in _OBJECT_FIRST:
             m = _THAT_RE.match(text, pos, se)
+            far = _OBJECT_THAT_RE.match(text, pos, se) if not m else None
+            if far:   # 'told the climate summit on Thursday that ...': the object and its adverbials end at 'that'
+                return far.end()
             if not m:
                 np = np_after(text, pos, se)
                 if np is None:
@@ -182,8 +197,6 @@ class _Reader:
                         if not m2 or m2.end() == pos:
                             break
                         pos = m2.end()
-                    if re.match(r"\s*(?:of|about|for|to)\b", text[pos:se]) and lemma in ("warn", "ask", "urge", "remind"):
-                        pass
         m = _THAT_RE.match(text, pos, se)
         if m and text[m.start():m.end()].strip() == "that":
             pos = m.end()
@@ -221,7 +234,7 @@ class _Reader:
         lo = ss
         who = _WHO_RE.search(text, ss, cs)
         subj_end = who.start() if who else cs
-        if subj_end - lo > SUBJECT_REACH:   # a subject is read back a few words only: cost stays per cue, not per sentence
+        if subj_end - lo > SUBJECT_REACH:   # a subject is read back a few words only: cost per cue, not sentence
             lo = text.find(" ", subj_end - SUBJECT_REACH, subj_end) + 1 or lo
         np = None if infinitive or opening else np_before(text, lo, subj_end)
         participle = low.endswith("ing") and (_COMMA_END_RE.search(text, ss, cs) or _PARTICIPLE_LEAD_RE.search(lead)
@@ -266,6 +279,11 @@ class _Reader:
             if after is not None:
                 a, b = _trim(text, ss, cs)
                 return self._make(a, b, cs, ce, word, self.source(after, cs), True)
+        # 'Officials in both parties privately said that ...': a say-verb and its that-clause, source unread
+        if strong and not participle and not infinitive and _THAT_RE.match(text, ce) and \
+                text[ce:rest].strip().endswith("that") and after_words >= MIN_CONTENT_WORDS:
+            a, b = _trim(text, rest, _clause_end(text, rest, se))
+            return self._make(a, b, cs, ce, word, None, True)
         return None
 
     def _according(self, cs, ce, ss, se, word) -> Reported | None:
@@ -342,6 +360,10 @@ _CLAUSE_START_RE = re.compile(r"(?:^|[,;:\u2014(]\s*|\b(?:and|but|while|as|becau
                               r"after|before|if|so)\s+)(?=[^,;:\u2014(]*$)")
 
 
+_NOT_SUBJECT_WORDS = frozenset("has have had is was were are be been to from after before now then also not never "
+                               "when while since because although though if as at on in by for with".split()) - {"in"}
+
+
 def _bare_subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
     """'Twenty-four percent said', 'Six in 10 say': a short subject no name rule reads (its source unnamed)."""
     m = _CLAUSE_START_RE.search(text, lo, hi)
@@ -349,6 +371,8 @@ def _bare_subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
     words = _WORD_RE.findall(text, a, hi)
     if not 1 <= len(words) <= 6 or any(w.lower() in ("it", "this", "that", "there", "which", "who") for w in words[:1]):
         return None
+    if any(w.islower() and (w.endswith(("ly", "ed", "ing")) or w in _NOT_SUBJECT_WORDS) for w in words):
+        return None   # 'after initially', 'declined to directly': a verb or adverb, no subject
     while a < hi and text[a].isspace():
         a += 1
     b = hi
@@ -363,7 +387,12 @@ def find_reported(text: str, attributor, links=()) -> list[Reported]:
     reader = _Reader(text, attributor)
     used = {link.cue.start for link in links if link.cue is not None and link.how == "after"}
     found: list[Reported] = []
+    spans = attributor.spans
+    span_starts = [sp.start for sp in spans]
     for m in CUE_RE.finditer(text):
+        k = bisect.bisect_right(span_starts, m.start()) - 1
+        if k >= 0 and m.start() < spans[k].end:
+            continue   # inside quoted words: the quoted speaker's own reporting, not the article's
         if m.start() in used and not re.match(r"[^.;:!?]{0,40}?\bthat\s", text[m.end():m.end() + 60]):
             continue
         if found and found[-1].strong and found[-1].content_start <= m.start() < found[-1].content_end:

@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
-from annotator.core.exchange.qdpx import DETECTOR, NS, ORIGIN, VARIABLES, code_guid, guid, user_guid
+from annotator.core.exchange.qdpx import DETECTOR, NS, ORIGIN, VARIABLES, code_guid, guid
 from annotator.core.exchange.spans import FORMS, has_form_column
 from annotator.core.names import ENTITY_KINDS
 from annotator.core.resources import resource_path
@@ -49,7 +49,7 @@ MAX_SOURCE_BYTES = 64 * 1024**2  # one source text
 MAX_ARCHIVE_BYTES = 8 * 1024**3  # everything, uncompressed
 MAX_RATIO = 400  # uncompressed / compressed for a member over 1 MB: a zip bomb, not text
 TARGETS = ("quote", "speaker", "label", "skip")
-DETECTOR_GUID = user_guid(None)
+_CODE_REF = f"{{{NS}}}CodeRef"
 _MAPPING_LINE = re.compile(r"^\s*(.+?)\s*=\s*(.+?)\s*$")
 
 
@@ -279,6 +279,8 @@ class _Reader:
         self.path, self.zf, self.progress = path, zf, progress
         self.where = f"{path}"
         self.users: dict[str, str] = {}
+        self.known_users: dict[str, str] = {}  # creatingUser as written -> its checked GUID
+        self.known_codes: dict[str, str] = {}  # CodeRef target as written -> its checked GUID
         self.variables: dict[str, str] = {}
         self.codes: dict[str, Code] = {}
         self.on_codebook: Callable[[dict[str, Code]], None] | None = None  # called when the code book is read
@@ -370,7 +372,7 @@ class _Reader:
             self._drop(el)
         elif tag == "Note" and parent_tag == "Notes":
             content = el.find(_q("PlainTextContent"))
-            text = content.text if content is not None and content.text else self._text(el, required=False)
+            text = content.text if content is not None and content.text else self._text(el)
             text = clean_text(text or "").strip()
             if len(text) > MAX_NOTE_CHARS:
                 raise self.fail(el, f"the note is {len(text):,} characters long (at most {MAX_NOTE_CHARS:,})")
@@ -389,22 +391,26 @@ class _Reader:
                 del parent[0]
 
     def _user(self, el, attribute: str = "creatingUser") -> str | None:
-        g = _norm_guid(el.get(attribute))
-        if g is None:
+        raw = el.get(attribute)
+        if raw is None:
             return None
-        g = sys.intern(g)
-        if g not in self.users:
-            raise self.fail(el, f"{attribute} {g} is not one of the file's Users (unknown GUID)")
+        g = self.known_users.get(raw)  # the same few users on every coding: checked once each
+        if g is None:
+            g = sys.intern(_norm_guid(raw))
+            if g not in self.users:
+                raise self.fail(el, f"{attribute} {g} is not one of the file's Users (unknown GUID)")
+            self.known_users[raw] = g
         return g
 
-    def _text(self, el, required: bool = True) -> str | None:
+    def _text(self, el) -> str | None:
+        """The element's plain text ('' when it has none); None, said in `left_out`, when it lies outside."""
         target = el.get("plainTextPath")
         if not target:
             content = el.find(_q("PlainTextContent"))
-            return content.text if content is not None else None
+            return (content.text or "") if content is not None else ""
         if not target.startswith("internal://"):
-            self.left_out.append(f"{_local(el.tag)} {el.get('name') or el.get('guid')}: its text is outside "
-                                 f"the archive ({target}) and is not read")
+            self.left_out.append(f"{_local(el.tag)} {terminal_text(el.get('name') or el.get('guid'))}: its text is "
+                                 f"outside the archive ({terminal_text(target)}) and is not read")
             return None
         member = target[len("internal://"):]
         parts = PurePosixPath(member.replace("\\", "/")).parts
@@ -479,10 +485,14 @@ class _Reader:
             self.progress(self.count, self.expected, name)
 
     def _coding(self, coding) -> tuple[str, str | None]:
-        ref = coding.find(_q("CodeRef"))
-        g = _norm_guid(ref.get("targetGUID")) if ref is not None else None
-        if g not in self.codes:
-            raise self.fail(coding, f"its CodeRef {g} is not a code of the CodeBook (unknown GUID)")
+        ref = coding.find(_CODE_REF)
+        raw = ref.get("targetGUID") if ref is not None else None
+        g = self.known_codes.get(raw)
+        if g is None:
+            g = _norm_guid(raw)
+            if g not in self.codes:
+                raise self.fail(coding, f"its CodeRef {g} is not a code of the CodeBook (unknown GUID)")
+            g = self.known_codes[raw] = sys.intern(g)
         when = coding.get("creationDateTime")
         # one string per distinct GUID and time, not one per coding (hundreds of thousands in a project)
         return sys.intern(g), self._user(coding), sys.intern(when) if when else None
@@ -634,6 +644,11 @@ class _Writer:
         self.mention_guids: dict[str, tuple] = {}
         self.pending_notes: list[tuple[int, SourceArticle]] = []
         self.form_column = has_form_column(self.conn)
+        columns = ["article_id", "start", "end", "text", "kind", "speaker", "entity_id", "origin", "annotator",
+                   "link_by", "created_at"] + (["form", "content_start", "content_end", "content"]
+                                                if self.form_column else [])
+        self.insert_quote = (f"INSERT INTO quotes ({', '.join(chr(34) + c + chr(34) for c in columns)}) "
+                             f"VALUES ({', '.join('?' * len(columns))})")
         self.tasks: dict[tuple[str, str], tuple[int, str]] = {
             (r[1], r[2]): (r[0], r[3]) for r in self.conn.execute("SELECT id, level, name, kind FROM tasks")}
         self.options: dict[tuple[int, str], int] = {
@@ -703,7 +718,7 @@ class _Writer:
     def who(self, user: str | None) -> str | None:
         """The annotator a user GUID stands for; None for our detector (automatic detections)."""
         users = self.reader.users
-        if user == DETECTOR_GUID and users.get(user) == DETECTOR:
+        if user is not None and users.get(user) == DETECTOR:  # also when another tool gave it a new GUID
             return None
         if self.override:
             return self.override
@@ -794,12 +809,12 @@ class _Writer:
         if forms or any(c.role[0] == "verdict" for c, _ in roles):
             self._quote(article_id, sel, text, forms[0] if forms else "direct", self.who(sel.creator), roles,
                         quote_guids, origin_user=sel.creator)
-            roles = []  # all read as the quote's
+            roles = [(c, u) for c, u in roles if c.role == ("foreign",)]  # ours are the quote's; others go on
         elif any(c.role[0] == "mention" for c, _ in roles):
             mid = self._mention(article_id, sel, text, self.who(sel.creator), roles)
             if mid is not None:
                 mention_guids[sel.guid] = mid
-            roles = []
+            roles = [(c, u) for c, u in roles if c.role == ("foreign",)]
         for form, user in mapped_quote:
             self._quote(article_id, sel, text, form, self.who(user), [], quote_guids, origin_user=user)
         for code, user in roles:
@@ -881,16 +896,11 @@ class _Writer:
         if existing:
             quote_id = existing
         else:
-            columns = ["article_id", "start", "end", "text", "kind", "speaker", "entity_id", "origin", "annotator",
-                       "link_by", "created_at"]
             values = [article_id, sel.start, sel.end, text, "sentence" if origin == "auto" else "direct", speaker,
                       entity_id, origin, owner, "import" if entity_id else None, self.now]
             if self.form_column:  # with forms came the content span: the whole selection here
-                columns += ["form", "content_start", "content_end", "content"]
                 values += [form, sel.start, sel.end, text]
-            quote_id = self.conn.execute(
-                f"INSERT INTO quotes ({', '.join(chr(34) + c + chr(34) for c in columns)}) "
-                f"VALUES ({', '.join('?' * len(values))})", values).lastrowid
+            quote_id = self.conn.execute(self.insert_quote, values).lastrowid
             self.made[("quotes", article_id, sel.start, sel.end, origin, owner)] = quote_id
             self.report.quotes += 1
         quote_guids[sel.guid] = quote_id

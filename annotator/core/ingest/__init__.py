@@ -3,8 +3,9 @@
 Every reader is a generator `read(source, options) -> Iterator[Article | ImportProblem]`. A reader
 yields an ImportProblem (naming the place) when the file cannot be imported whole and then stops;
 it never raises for bad input. Every article leaves `read_source` through `validate.clean_article`
-(NUL out of the text, control characters out of the short fields, fields bounded). The importer (annotator.core.importer) stores a file only
-when its reader finished without a problem, so a file is imported whole or not at all.
+(NUL out of the text, control characters out of the short fields, fields bounded). The importer
+(annotator.core.importer) stores a file only when its reader finished without a problem, so a
+file is imported whole or not at all.
 """
 
 from __future__ import annotations

@@ -445,3 +445,87 @@ def test_a_source_text_that_is_not_utf8(sample, tmp_path):
     sources["sources/1a2b3c4d-0000-4000-8000-000000000002.txt"] = "Caf\xe9 in Z\xfcrich".encode("latin-1")
     bad = _with_qde(tmp_path, _maxqda_text(), sources)
     _refused(project, bad, r"TextSource 'Port'.*is not UTF-8")
+
+
+def test_control_characters_in_names_and_notes_keep_the_file_valid(tmp_project, tmp_path):
+    from annotator.core import labels
+    from annotator.core.records import text_uid
+    from annotator.core.store import utc_now
+
+    text = "Plain text with a tab\there and a form feed\x0c there."
+    with tmp_project.write() as db:
+        db.execute("INSERT INTO articles (id, uid, title, outlet, text, imported_at) VALUES (1, ?, ?, ?, ?, ?)",
+                   [text_uid(text), "Title\x01 with \x1b[31m escapes", 'Outlet "quoted" & <tagged>', text, utc_now()])
+    labels.ensure_annotator(tmp_project, "ann")
+    labels.set_note(tmp_project, 1, "ann", "line one\nline two\x0b\x07 <b>not markup</b> & more")
+    out = tmp_path / "ctl.qdpx"
+    export_exchange(tmp_project, "qdpx", out)
+    root = qde(out)
+    schema().assertValid(root)
+    source = root.find(f"{Q}Sources/{Q}TextSource")
+    assert source.get("name") == "Title with [31m escapes"
+    assert root.find(f"{Q}Notes/{Q}Note/{Q}PlainTextContent").text == "line one\nline two <b>not markup</b> & more"
+    with zipfile.ZipFile(out) as zf:  # the text file itself is the article's, byte for byte
+        assert zf.read(f"sources/{source.get('guid')}.txt").decode("utf-8") == text
+    other = open_project(tmp_path / "other.db")
+    import_qdpx(other, out)
+    assert other.conn.execute("SELECT text, outlet FROM articles").fetchone() == (text, 'Outlet "quoted" & <tagged>')
+    other.close()
+
+
+def test_a_source_given_as_plain_text_content(tmp_project, tmp_path):
+    """Some tools put the text in the XML (PlainTextContent) instead of sources/."""
+    text = _maxqda_text(**{'plainTextPath="internal://1a2b3c4d-0000-4000-8000-000000000002.txt"/>':
+                           '><PlainTextContent>Inline text of the port story.</PlainTextContent></TextSource>'})
+    qdpx = _with_qde(tmp_path, text, SOURCES, name="inline.qdpx")
+    report = import_qdpx(tmp_project, qdpx)
+    assert report.articles_added == 2
+    assert tmp_project.conn.execute("SELECT text FROM articles WHERE title = 'Port'").fetchone()[0] == \
+        "Inline text of the port story."
+
+
+def test_our_file_reworked_in_another_tool(sample, exported, tmp_path):
+    """A QDA tool gave the detector user a new GUID and added its own code on a quote: the quotes stay
+    detected ones, and the new code becomes a label of the article."""
+    with zipfile.ZipFile(exported) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    root = etree.fromstring(members["project.qde"])
+    detector = next(u for u in root.iter(f"{Q}User") if u.get("name") == "News Annotator detector")
+    old, new = detector.get("guid"), "12345678-1234-4123-8123-123456789abc"
+    text = members["project.qde"].decode("utf-8").replace(old, new)
+    code = ('<Code guid="99999999-0000-4000-8000-000000000001" name="Framing: economy" isCodable="true"/>'
+            "</Codes>")
+    text = text.replace("</Codes>", code, 1)
+    first_quote = re.search(r'(<PlainTextSelection [^>]*creatingUser="' + new + r'"[^>]*>(?:<Description>[^<]*'
+                            r"</Description>)?)", text)
+    coding = ('<Coding guid="99999999-0000-4000-8000-000000000002" creatingUser="' + new.upper() + '">'
+              '<CodeRef targetGUID="99999999-0000-4000-8000-000000000001"/></Coding>')
+    text = text[:first_quote.end()] + coding + text[first_quote.end():]
+    members["project.qde"] = text.encode("utf-8")
+    reworked = tmp_path / "reworked.qdpx"
+    with zipfile.ZipFile(reworked, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    other = open_project(tmp_path / "other.db")
+    report = import_qdpx(other, reworked)
+    assert report.tasks_added[-1] == "codes (project)"
+    assert other.conn.execute("SELECT count(*) FROM quotes WHERE origin = 'auto'").fetchone()[0] == 3
+    assert "News Annotator detector" not in {r[0] for r in other.conn.execute("SELECT name FROM annotators")}
+    framed = other.conn.execute(
+        "SELECT l.annotator, o.name FROM labels l JOIN options o ON o.id = l.option_id "
+        "WHERE o.name = 'Framing: economy' AND l.quote_id IS NULL").fetchall()
+    assert framed == [("imported", "Framing: economy")]
+    other.close()
+
+
+def test_sources_without_text_or_outside_the_archive_are_named_and_left_out(tmp_project, tmp_path):
+    text = _maxqda_text(**{'plainTextPath="internal://1a2b3c4d-0000-4000-8000-000000000002.txt"':
+                           'plainTextPath="absolute:///home/someone/port.txt"'})
+    report = import_qdpx(tmp_project, _with_qde(tmp_path, text, SOURCES, name="outside.qdpx"))
+    assert report.articles_added == 1
+    assert report.left_out == ["TextSource Port: its text is outside the archive (absolute:///home/someone/port.txt) "
+                               "and is not read"]
+    text = _maxqda_text(**{' plainTextPath="internal://1a2b3c4d-0000-4000-8000-000000000002.txt"': ""})
+    report = import_qdpx(open_project(tmp_path / "o.db"), _with_qde(tmp_path, text, SOURCES, name="none.qdpx"))
+    assert report.articles_added == 1 and "TextSource Port (line" in report.left_out[0]
+    assert "has no text" in report.left_out[0]
