@@ -317,6 +317,10 @@ def _apply_article(local: LocalRows, row: dict) -> bool:
     given = row["fields"] if isinstance(row["fields"], dict) else json.loads(row["fields"])
     fields = {k: v for k, v in given.items() if k in known and k not in ("id", "uid", "text")}
     fields["imported_at"] = fields.get("imported_at") or utc_now()
+    if fields.get("source_id") is not None and local.conn.execute(
+        "SELECT 1 FROM articles WHERE source_id = ? AND uid != ?", [fields["source_id"], row["uid"]]
+    ).fetchone():  # the same database article, exported with another text here: keep both, the id once
+        fields["source_id"] = None
     cols = ("uid", "text", *fields)
     key = ("article", cols)
     if key not in local._sql:
