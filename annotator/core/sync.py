@@ -186,11 +186,12 @@ def _json_rows(rows: list[dict], names: list[str]) -> str:
     return "[" + ",".join("{" + ",".join(f'"{c}":{value(c, row.get(c))}' for c in names) + "}" for row in rows) + "]"
 
 
-def _send(pg, schema: str, table: str, rows: list[dict], snapshot: str | None, titles, report: SyncReport) -> None:
+def _send(pg, schema: str, table: str, rows: list[dict], snapshot: str | None, titles, report: SyncReport):
     """Upsert rows (newer edit wins); rows the server holds from another machine that this one had
     not seen, with other values, are conflicts. A small batch is one statement (its rows as a JSON
     parameter; the conflicts read from the same snapshot the upsert starts from), a big one goes
-    through COPY into a staging table."""
+    through COPY into a staging table. Returns, for a small batch, what reads its conflicts once the
+    transaction is over (None when they were read already)."""
     pk, columns = TABLES[table]
     names = list(columns)
     values = _value_columns(table)
@@ -231,11 +232,20 @@ def _send(pg, schema: str, table: str, rows: list[dict], snapshot: str | None, t
     upsert = (f'INSERT INTO "{schema}".{table} AS "{table}" ({_q(names)}) SELECT {_q(names)} FROM {staged} '
               f"ON CONFLICT ({', '.join(pk)}) DO UPDATE SET {updates}{where}")
     if source:  # one statement: every part sees the table as it was before the upsert
-        conflicts = pg.execute(f"{source}found AS ({found}), put AS ({upsert} RETURNING 1) SELECT * FROM found",
-                               params).fetchall()
-    else:
-        conflicts = pg.execute(found, params).fetchall() if own else []
-        pg.execute(upsert)
+        # prepared: a member's sync sends the same few statements again and again on a kept connection
+        cursor = pg.execute(f"{source}found AS ({found}), put AS ({upsert} RETURNING 1) SELECT * FROM found",
+                            params)
+        # its conflicts are read when the batch's transaction ended (in a pipeline: one round trip in all)
+        return lambda: _conflicts(table, cursor.fetchall(), rows, titles, report)
+    conflicts = pg.execute(found, params).fetchall() if own else []
+    pg.execute(upsert)
+    _conflicts(table, conflicts, rows, titles, report)
+    return None
+
+
+def _conflicts(table: str, conflicts: list, rows: list[dict], titles, report: SyncReport) -> None:
+    pk, _columns = TABLES[table]
+    values = _value_columns(table)
     n, m = len(pk), len(values)
     for row in conflicts:
         key, ours, our_time = row[:n], row[n:n + m], row[n + m]
@@ -311,11 +321,16 @@ def push(project: Project, pg, link: TeamLink, report: SyncReport, *, everything
                 rows[table].append(row)
             else:
                 report.not_sent[table] += 1
+        small = all(len(r) <= COPY_FROM_ROWS for r in rows.values())
         try:
-            with pg.transaction():
-                for table in ORDER:
-                    if rows.get(table):
-                        _send(pg, link.schema, table, rows[table], link.snapshot, titles, report)
+            # a small batch (the usual sync) goes as BEGIN, its statements and COMMIT in one round trip
+            with pg.pipeline() if small else contextlib.nullcontext():
+                with pg.transaction():
+                    later = [_send(pg, link.schema, table, rows[table], link.snapshot, titles, report)
+                             for table in ORDER if rows.get(table)]
+            for read in later:
+                if read is not None:
+                    read()
         except Exception as exc:
             _raise_server(exc)
         # the server has them: forget those log entries (ones logged meanwhile have higher seq)
@@ -368,16 +383,22 @@ def _rows(cursor, table: str):
 def pull(project: Project, pg, link: TeamLink, report: SyncReport, *, cancelled=None, progress=None) -> None:
     """Apply everything written on the server since the last pull, in one local transaction that
     also records the new mark (REPEATABLE READ on the server: one consistent snapshot)."""
+    first = link.pull_xmin == "0"
     try:
-        with pg.transaction():
-            # a later pull is small: every query goes in one round trip (a pipeline)
-            first = link.pull_xmin == "0"
-            with contextlib.nullcontext() if first else pg.pipeline():
-                pg.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                mark = pg.execute("SELECT pg_current_snapshot()::text, pg_snapshot_xmin(pg_current_snapshot())::text")
-                queued = {} if first else {table: pg.execute(_select_sql(link.schema, table),
-                                                             [link.pull_xmin, link.client, link.snapshot,
-                                                              link.snapshot]) for table in ORDER}
+        with contextlib.ExitStack() as server:
+            # a later pull is small: BEGIN, every query and COMMIT go in one round trip (a pipeline), and
+            # its rows are applied here after that read-only transaction ended; a first pull (a join)
+            # streams each table through a cursor of a transaction kept open meanwhile
+            if not first:
+                server.enter_context(pg.pipeline())
+            server.enter_context(pg.transaction())
+            pg.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            mark = pg.execute("SELECT pg_current_snapshot()::text, pg_snapshot_xmin(pg_current_snapshot())::text")
+            queued = {} if first else {table: pg.execute(_select_sql(link.schema, table),
+                                                         [link.pull_xmin, link.client, link.snapshot,
+                                                          link.snapshot]) for table in ORDER}
+            if not first:
+                server.close()
             snapshot, xmin = mark.fetchone()
             with project.write() as db:
                 conn = db.conn
