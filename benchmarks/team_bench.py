@@ -42,7 +42,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo  # noqa: E402
 from annotator.core import labels  # noqa: E402
 from annotator.core.scheme import load_scheme  # noqa: E402
 from annotator.core.store import open_project, utc_now  # noqa: E402
-from annotator.core.sync import init_team, join_team, sync_project  # noqa: E402
+from annotator.core.sync import KeptConnection, init_team, join_team, sync_project  # noqa: E402
 from annotator.core.team import add_member, drop_team  # noqa: E402
 
 WORDS = "the minister said trade talks would resume next week while critics warned of tariffs".split()
@@ -139,16 +139,18 @@ def worker(path: str, name: str, every: int, start_at: float, think_ms: float = 
     while time.time() < start_at:  # bounded: all start together
         time.sleep(0.01)
     times, cpu, failed = [], [], 0
+    kept = KeptConnection()  # as an open window keeps one for its syncs
     for n, article_id in enumerate(ids, start=1):
         labels.set_choice(project, article_id, name, stance.id, rng.choice(stance.options).id)
         if think_ms:
             time.sleep(think_ms / 1000)  # a person takes seconds; this is the reading time, much shortened
         if n % every == 0 or n == len(ids):
             started, cpu_started = time.perf_counter(), time.process_time()
-            report = sync_project(project)
+            report = sync_project(project, keep=kept)
             times.append(time.perf_counter() - started)
             cpu.append(time.process_time() - cpu_started)
             failed += not report.ok
+    kept.close()
     project.close()
     print(json.dumps({"times": times, "cpu": cpu, "failed": failed, "rss_mb": peak_rss_mb()}))
 

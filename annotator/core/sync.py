@@ -76,6 +76,7 @@ class SyncReport:
     cancelled: bool = False
     pending: int = 0  # changes still waiting to be sent afterwards
     seconds: float = 0.0
+    reused: bool = False  # the sync ran on a connection kept from an earlier one
 
     @property
     def ok(self) -> bool:
@@ -532,40 +533,89 @@ def join_team(dsn: str, path: str | Path, annotator: str, schema: str = "team", 
         return sync_project(project, progress=progress, dsn=dsn)
 
 
+class KeptConnection:
+    """A connection to the team server kept from one sync to the next (an open window's background
+    syncs, the benchmark's annotators): a sync then skips the connection set-up (a new server process
+    and the password exchange, several round trips). One sync at a time uses it; a connection that
+    broke is dropped and the sync tries once more on a new one."""
+
+    def __init__(self):
+        self.pg = None
+        self.dsn: str | None = None
+
+    def get(self, dsn: str):
+        """(connection, whether it is one kept from before)."""
+        import psycopg
+
+        pg, idle = self.pg, psycopg.pq.TransactionStatus.IDLE
+        if pg is not None and (pg.closed or self.dsn != dsn or pg.info.transaction_status != idle):
+            self.close()
+        if self.pg is not None:
+            return self.pg, True
+        self.pg, self.dsn = connect(dsn, autocommit=True), dsn
+        return self.pg, False
+
+    def close(self) -> None:
+        pg, self.pg = self.pg, None
+        if pg is not None:
+            with contextlib.suppress(Exception):
+                pg.close()
+
+
 def sync_project(project: Project, *, everything: bool = False, cancelled=None, progress=None,
-                 dsn: str | None = None, batch: int = PUSH_BATCH) -> SyncReport:
+                 dsn: str | None = None, batch: int = PUSH_BATCH, keep: KeptConnection | None = None) -> SyncReport:
     """Push, then pull. A server that cannot be reached gives a report with `offline` set; the
-    project is left as it was (its changes wait)."""
-    report = SyncReport()
+    project is left as it was (its changes wait). With `keep`, the connection outlives the sync."""
     started = time.monotonic()
     link = read_link(project)
     if link is None:
         raise TeamError(f"{project.path}: not joined to a team (`annotator team join` makes a team project)")
     changelog.ensure_triggers(project.conn)
-    try:
-        pg = connect(dsn or link.dsn, autocommit=True)
-    except TeamError as exc:
-        report.error = str(exc)
-        report.offline = not any(w in str(exc) for w in ("password", "authentication", "does not exist", "role"))
-    else:
-        try:
-            with pg:
-                push(project, pg, link, report, everything=everything, cancelled=cancelled, progress=progress,
-                     batch=batch)
-                if not report.cancelled:
-                    pull(project, pg, link, report, cancelled=cancelled, progress=progress)
-        except TeamError as exc:
-            report.error = str(exc)
-            report.offline = "reach" in str(exc) or "connection" in str(exc).lower()
-        except Exception as exc:
-            import psycopg
-
-            if not isinstance(exc, psycopg.OperationalError):
-                raise
-            report.error, report.offline = f"the connection to the team server was lost ({str(exc).strip()})", True
+    report = _sync_once(project, link, everything, cancelled, progress, dsn or link.dsn, batch, keep)
+    if keep is not None and report.reused and report.offline:
+        # the kept connection had broken meanwhile (a server restart, a dropped network): a new one
+        report = _sync_once(project, read_link(project), everything, cancelled, progress, dsn or link.dsn, batch,
+                            keep)
     with contextlib.suppress(sqlite3.Error):
         report.pending = changelog.pending_count(project.conn)
     report.seconds = time.monotonic() - started
+    return report
+
+
+def _sync_once(project, link, everything, cancelled, progress, dsn, batch, keep) -> SyncReport:
+    report = SyncReport()
+    try:
+        if keep is None:
+            pg = connect(dsn, autocommit=True)
+        else:
+            pg, report.reused = keep.get(dsn)
+    except TeamError as exc:
+        report.error = str(exc)
+        report.offline = not any(w in str(exc) for w in ("password", "authentication", "does not exist", "role"))
+        return report
+    try:
+        with pg if keep is None else contextlib.nullcontext():
+            push(project, pg, link, report, everything=everything, cancelled=cancelled, progress=progress,
+                 batch=batch)
+            if not report.cancelled:
+                pull(project, pg, link, report, cancelled=cancelled, progress=progress)
+    except TeamError as exc:
+        report.error = str(exc)
+        report.offline = "reach" in str(exc) or "connection" in str(exc).lower()
+    except Exception as exc:
+        import psycopg
+
+        if keep is not None:
+            keep.close()
+        if not isinstance(exc, psycopg.OperationalError):
+            raise
+        report.error, report.offline = f"the connection to the team server was lost ({str(exc).strip()})", True
+    except BaseException:
+        if keep is not None:
+            keep.close()
+        raise
+    if keep is not None and report.error:
+        keep.close()
     return report
 
 
@@ -574,5 +624,5 @@ def sync_path(path: str | Path, **kwargs) -> SyncReport:
         return sync_project(project, **kwargs)
 
 
-__all__ = ["SyncReport", "TeamError", "TeamLink", "ProjectError", "init_team", "join_team", "read_link", "status_line",
-           "sync_path", "sync_project"]
+__all__ = ["KeptConnection", "SyncReport", "TeamError", "TeamLink", "ProjectError", "init_team", "join_team",
+           "read_link", "status_line", "sync_path", "sync_project"]

@@ -11,7 +11,7 @@ from datetime import datetime
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox
 
-from annotator.core.sync import SyncReport, status_line, sync_project
+from annotator.core.sync import KeptConnection, SyncReport, status_line, sync_project
 from annotator.gui.jobs import ProjectJob, run_job
 
 DEFAULT_MINUTES = 3.0
@@ -51,6 +51,7 @@ class TeamSync(QObject):
         self.offline_since: str | None = None
         self._show_dialog = False
         self.stopped = False
+        self.kept = KeptConnection()  # one server connection for the window's syncs, closed with it
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.sync_now)
         if interval_ms():
@@ -87,7 +88,7 @@ class TeamSync(QObject):
             return None
 
         def work(project, progress, cancelled):
-            return sync_project(project, cancelled=cancelled, progress=progress)
+            return sync_project(project, cancelled=cancelled, progress=progress, keep=self.kept)
 
         self._result = None
         self.job = run_job(self.window, self.project.path, work, title="Sync with team" if show_report else None,
@@ -114,6 +115,7 @@ class TeamSync(QObject):
         elif report.ok:
             self.offline_since = None
         if self.stopped:
+            self.kept.close()
             return
         self.refresh()
         self.synced.emit(report)
@@ -137,4 +139,6 @@ class TeamSync(QObject):
         self.stopped = True
         self.timer.stop()
         if self.job is not None:
-            self.job.cancel()
+            self.job.cancel()  # its end closes the connection
+        else:
+            self.kept.close()

@@ -316,3 +316,34 @@ def test_an_edit_received_while_one_waited_here_is_not_lost_when_the_server_keep
     assert [(c.kind, c.winner) for c in report.conflicts] == [("label", "theirs")]
     assert work(desktop)["labels"] == work(laptop)["labels"]
     assert labels.chosen_options(desktop, article, "Ann", stance.id) == [stance.options[1].id]
+
+
+def test_a_kept_connection_serves_later_syncs_and_a_broken_one_is_replaced(tmp_path, team):
+    from annotator.core.sync import KeptConnection
+
+    server, lead, ann_dsn = team
+    ann = _join(tmp_path, server, ann_dsn, "Ann")
+    stance = load_scheme(ann).stance_task()
+    ids = list(article_ids(ann).values())
+    kept = KeptConnection()
+    try:
+        labels.set_choice(ann, ids[0], "Ann", stance.id, stance.options[0].id)
+        first = _ok(sync_project(ann, keep=kept))
+        assert not first.reused and first.pushed["labels"] == 1
+        backend = kept.pg.info.backend_pid
+        labels.set_choice(ann, ids[1], "Ann", stance.id, stance.options[1].id)
+        second = _ok(sync_project(ann, keep=kept))
+        assert second.reused and second.pushed["labels"] == 1 and kept.pg.info.backend_pid == backend
+        # the server drops it between syncs (a restart): the next sync says nothing of it and sends
+        with psycopg.connect(server.dsn, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [backend])
+        labels.set_choice(ann, ids[2], "Ann", stance.id, stance.options[2].id)
+        third = _ok(sync_project(ann, keep=kept))
+        assert not third.reused and third.pushed["labels"] == 1 and kept.pg.info.backend_pid != backend
+        assert status_line(ann)["pending"] == 0
+    finally:
+        kept.close()
+    assert kept.pg is None
+    _ok(sync_project(lead))
+    assert {r for r in work(lead)["labels"] if r[2] == "Ann"} == {r for r in work(ann)["labels"] if r[2] == "Ann"}
+    assert len({r for r in work(lead)["labels"] if r[2] == "Ann"}) == 3
