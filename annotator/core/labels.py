@@ -39,11 +39,13 @@ def list_annotators(project: Project) -> list[str]:
 
 
 def _item_where(quote_id: int | None) -> str:
-    return "quote_id IS NULL" if quote_id is None else "quote_id = ?"
+    # the form of the unique index idx_labels_unique (article_id, ifnull(quote_id, 0), annotator, task_id,
+    # option_id), so that SQLite looks a label up by it rather than by all the labels of the annotator
+    return "ifnull(quote_id, 0) = ?"
 
 
 def _item_params(quote_id: int | None) -> list:
-    return [] if quote_id is None else [quote_id]
+    return [quote_id or 0]  # quote ids are rowids, never 0
 
 
 def chosen_options(project: Project, article_id: int, annotator: str, task_id: int,
