@@ -245,6 +245,8 @@ class _Reader:
         if subj_end - lo > SUBJECT_REACH:   # a subject is read back a few words only: cost per cue, not sentence
             lo = text.find(" ", subj_end - SUBJECT_REACH, subj_end) + 1 or lo
         np = None if infinitive or opening else np_before(text, lo, subj_end)
+        if np is None and lo > ss and not (infinitive or opening):
+            np = np_before(text, ss, subj_end)   # a long subject ('Ann Lee, a professor at ..., said'): read it all
         participle = low.endswith("ing") and (_COMMA_END_RE.search(text, ss, cs) or _PARTICIPLE_LEAD_RE.search(lead)
                                               or opening)
         if participle and (np is None or not who):
@@ -284,7 +286,7 @@ class _Reader:
         # '..., said Lee.' : the verb first, the source after it
         if strong and _COMMA_END_RE.search(text, ss, cs):
             after = np_after(text, ce, se)
-            if after is not None:
+            if after is not None and _TAIL_RE.fullmatch(text, after[1], se):   # the source ends the sentence
                 a, b = _trim(text, ss, cs)
                 return self._make(a, b, cs, ce, word, self.source(after, cs), True)
         # 'Officials in both parties privately said that ...', 'A third of independents, 33%, say they ...',
