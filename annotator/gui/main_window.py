@@ -108,6 +108,11 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._restore_settings()
         self._update_progress()
+        from annotator.core.detection_state import detection_pending  # noqa: PLC0415
+
+        unfinished = detection_pending(project)
+        if unfinished:  # a run was killed: say what to do (Annotate > Detect quotes again does it)
+            self.statusBar().showMessage(unfinished[0].upper() + unfinished[1:] + ".", 60_000)
 
         start = articles.last_position(project, self.annotator)
         if start is None and self.list_model.ids:
