@@ -80,6 +80,7 @@ CUE_RE = re.compile(
 
 _OBJECT_THAT_RE = re.compile(r"\s*(?:[\w'\u2019.-]+\s+){1,8}?that\s+")
 _TRAILING_ADVERB_RE = re.compile(r"(?:\s+(?:now|also|then|later|again|still|initially|[a-z]+ly))+$")
+_SOURCE_END_RE = re.compile(r"\s*(?:[,.!?;:)\u2014\u201d\"']|$)")
 _LEAD_JOINER_RE = re.compile(r"(?:and|but|or|so|yet|while|as|because|although|though|since|when|if)\s+", re.I)
 _THAT_RE = re.compile(r"\s*(?:that|whether|if|how|why|what|when)\b\s*")
 _ADVERBIAL_RE = re.compile(
@@ -286,7 +287,8 @@ class _Reader:
         # '..., said Lee.' : the verb first, the source after it
         if strong and _COMMA_END_RE.search(text, ss, cs):
             after = np_after(text, ce, se)
-            if after is not None and _TAIL_RE.fullmatch(text, after[1], se):   # the source ends the sentence
+            # the source ends the clause ('..., said Lee.', '..., said Lee, the mayor.'), no verb of its own
+            if after is not None and _SOURCE_END_RE.match(text, after[1], se):
                 a, b = _trim(text, ss, cs)
                 return self._make(a, b, cs, ce, word, self.source(after, cs), True)
         # 'Officials in both parties privately said that ...', 'A third of independents, 33%, say they ...',
