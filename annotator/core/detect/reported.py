@@ -458,7 +458,12 @@ def _labelled_lines(text: str, reader: _Reader, found: list[Reported]) -> list[R
         if _words(text, a, b) < MIN_CONTENT_WORDS or b - a > MAX_CONTENT_CHARS \
                 or any(x < b and a < y for x, y in taken):
             continue
+        if len(label.split()) > 3:
+            continue   # 'Ann Lee Endorses Tom Berg: ...': a headline, left to the quote rules
         src = reader.source((m.start(1), m.end(1)), m.start(1))
+        people = [p for p in reader.att.resolver.cast.persons_between(m.start(1), m.end(1)) if p.confirmed]
+        if src is None or not src.name or not (people or any(w.islower() for w in label.split()) or label.isupper()):
+            continue   # 'Weather Report: ...': a section name, nobody speaking
         out.append(Reported(a, b, m.end(1), m.end(1) + 1, ":", src, True))
     return out
 
