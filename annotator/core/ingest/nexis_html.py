@@ -31,10 +31,12 @@ MAX_PIECE_CHARS = 1 << 22  # no safe place to cut in 4 MB: not an export's marku
 _DROP = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>", re.S | re.I)
 # (upper or lower case spelled out: several times faster than re.I over megabytes)
 _BREAK = re.compile(r"<(?:BR|br|Br)\s*/?>")
-_BLOCKS = r"(?=[PpDdHhTtLlUuOoBbCc])(?:P|p|DIV|div|Div|H[1-6]|h[1-6]|TR|tr|TABLE|table|LI|li|UL|ul|OL|ol|BLOCKQUOTE|blockquote|CENTER|center)\b"
+_BLOCKS = r"(?:P|p|DIV|div|Div|H[1-6]|h[1-6]|TR|tr|TABLE|table|LI|li|UL|ul|OL|ol|BLOCKQUOTE|blockquote|CENTER|center)\b"
 _BLOCK_END = re.compile(r"</" + _BLOCKS + r"[^>]*>")  # ends a block: a blank line
 _BLOCK_START = re.compile(r"<" + _BLOCKS + r"[^>]*>")  # starts one on a line of its own
 _TAG = re.compile(r"<[^>]*>")
+_COMMON_TAGS = (("<BR>", "\n"), ("<br>", "\n"), ("</SPAN>", ""), ("</span>", ""), ("</P>", "\n\n"), ("</p>", "\n\n"),
+                ("</DIV>", "\n\n"), ("</div>", "\n\n"))
 _SPACES = re.compile(r"  +")
 _ODD_SPACES = ("\xa0", "\t", "\u202f", "\u2007", "\f", "\v")
 _BLANK_RUN = re.compile(r"\n\n\n+")  # (not \n{3,}: that tries every line break, 5x slower)
@@ -153,7 +155,14 @@ class MarkupLines:
                 counted = found.start()
                 self._pending_file.append(line)
         self._line = start_line + raw.count("\n")  # (lines dropped with foreign parts are added back there)
-        text = _DROP.sub("", raw).replace("\r", " ").replace("\n", " ")
+        text = _DROP.sub("", raw)
+        if "\r" in text:
+            text = text.replace("\r", " ")
+        text = text.replace("\n", " ")
+        # the commonest tags first, as the patterns below would turn them (str.replace is many times
+        # faster, and leaves the patterns fewer places to try)
+        for tag, becomes in _COMMON_TAGS:
+            text = text.replace(tag, becomes)
         text = _BREAK.sub("\n", text)
         text = _BLOCK_START.sub("\n", _BLOCK_END.sub("\n\n", text))
         text = _TAG.sub("", text)
