@@ -22,14 +22,14 @@ def _value(name: str) -> str:
     return re.sub(r"\s+", "_", name.strip()) or "_"
 
 
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines breaks at
+_UNBROKEN = re.compile(f"[^{_LINE_BREAKS}]+")
+
+
 def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The span cut at line breaks (brat draws no span across one), empty pieces dropped."""
-    out, pos = [], start
-    for piece in text[start:end].split("\n"):
-        if piece:
-            out.append((pos, pos + len(piece)))
-        pos += len(piece) + 1
-    return out or [(start, end)]
+    """The span cut at line breaks (brat draws no span across one, and reads the .ann a line at a
+    time), empty pieces dropped: none for a span of line breaks only."""
+    return [(m.start(), m.end()) for m in _UNBROKEN.finditer(text, start, end)]
 
 
 def conf(stance_values: list[str]) -> str:
@@ -44,20 +44,26 @@ def ann_lines(article, stance: str | None) -> list[str]:
     lines, ids, n_t, n_a = [], {}, 0, 0
     text = article.text
 
-    def t_line(label: str, start: int, end: int) -> str:
+    def t_line(label: str, start: int, end: int) -> str | None:
         nonlocal n_t
-        n_t += 1
         parts = fragments(text, start, end)
+        if not parts:  # nothing but line breaks: no span brat can draw
+            return None
+        n_t += 1
         where = ";".join(f"{a} {b}" for a, b in parts)
         shown = " ".join(text[a:b] for a, b in parts)
         lines.append(f"T{n_t}\t{label} {where}\t{shown}")
         return f"T{n_t}"
 
     for mention in article.mentions:
-        ids[mention.id] = t_line("Speaker", mention.start, mention.end)
+        tid = t_line("Speaker", mention.start, mention.end)
+        if tid is not None:
+            ids[mention.id] = tid
     relations = []
     for quote in article.quotes:
         tid = t_line("Quote", quote.start, quote.end)
+        if tid is None:
+            continue
         n_a += 1
         lines.append(f"A{n_a}\tForm {tid} {quote.form}")
         chosen = quote.labels.get(stance) if stance else None

@@ -800,21 +800,36 @@ class _Writer:
         return cur.lastrowid
 
     def _selection(self, article_id: int, source: SourceArticle, sel: Selection, quote_guids, mention_guids) -> None:
-        codes = self.reader.codes
-        roles = [(codes[g], user) for g, user, _ in sel.codings]
-        self.times = {(g, user): when for g, user, when in sel.codings}
+        codes, targets = self.reader.codes, self.targets
+        roles, foreign, mapped_quote = [], [], []
+        self.times = times = {}
+        form, quote, mention = None, False, False
+        for g, user, when in sel.codings:  # one pass: what the selection is, and what is another tool's
+            code = codes[g]
+            kind = code.role[0]
+            roles.append((code, user))
+            times[(g, user)] = when
+            if kind == "form":
+                form, quote = form or code.role[1], True
+            elif kind == "verdict":
+                quote = True
+            elif kind == "mention":
+                mention = True
+            elif kind == "foreign":
+                foreign.append((code, user))
+                target = targets.get(g)
+                if target is not None and target[0] == "quote":
+                    mapped_quote.append((target[1], user))
         text = source.text[sel.start:sel.end]
-        forms = [c.role[1] for c, _ in roles if c.role[0] == "form"]
-        mapped_quote = [(self.targets[c.guid][1], u) for c, u in roles if self.targets.get(c.guid, ("",))[0] == "quote"]
-        if forms or any(c.role[0] == "verdict" for c, _ in roles):
-            self._quote(article_id, sel, text, forms[0] if forms else "direct", self.who(sel.creator), roles,
-                        quote_guids, origin_user=sel.creator)
-            roles = [(c, u) for c, u in roles if c.role == ("foreign",)]  # ours are the quote's; others go on
-        elif any(c.role[0] == "mention" for c, _ in roles):
+        if quote:
+            self._quote(article_id, sel, text, form or "direct", self.who(sel.creator), roles, quote_guids,
+                        origin_user=sel.creator)
+            roles = foreign  # ours are the quote's; another tool's go on
+        elif mention:
             mid = self._mention(article_id, sel, text, self.who(sel.creator), roles)
             if mid is not None:
                 mention_guids[sel.guid] = mid
-            roles = [(c, u) for c, u in roles if c.role == ("foreign",)]
+            roles = foreign
         for form, user in mapped_quote:
             self._quote(article_id, sel, text, form, self.who(user), [], quote_guids, origin_user=user)
         for code, user in roles:

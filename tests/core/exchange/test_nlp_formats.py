@@ -7,6 +7,8 @@ import zipfile
 
 import pytest
 from cassis import load_cas_from_xmi, load_typesystem
+from hypothesis import given
+from hypothesis import strategies as st
 
 from annotator.core.exchange import export_exchange
 from annotator.core.exchange.brat import fragments
@@ -173,3 +175,13 @@ def test_cancel_leaves_no_file(sample, tmp_path):
         with pytest.raises(ExchangeCancelled):
             export_exchange(sample, fmt, tmp_path / name, cancelled=lambda: True)
         assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("project.db")) == []
+
+
+@given(text=st.text(alphabet="ab \n\r\u2028\U0001F600é", min_size=1, max_size=40), data=st.data())
+def test_brat_fragments_cover_the_span_but_its_line_breaks(text, data):
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    parts = fragments(text, start, end)
+    assert all(start <= a < b <= end for a, b in parts)
+    assert all(len(text[a:b].splitlines()) == 1 for a, b in parts)
+    assert "".join(text[a:b] for a, b in parts) == "".join(text[start:end].splitlines())

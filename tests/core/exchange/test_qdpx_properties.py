@@ -1,6 +1,7 @@
 """Property tests of the .qdpx reader: any text with any spans survives export and import; a damaged
 file is refused with a QdpxError (never another exception) and leaves the project as it was."""
 
+import json
 import zipfile
 
 import pytest
@@ -44,6 +45,22 @@ def test_any_text_and_spans_round_trip(tmp_path_factory, item):
     assert target.conn.execute("SELECT text FROM articles").fetchone()[0] == text
     got = sorted(target.conn.execute('SELECT start, "end", text FROM quotes').fetchall())
     assert got == sorted({(s, e, text[s:e]) for s, e in spans})
+    # the span formats count the same code points
+    export_exchange(source, "spacy", folder / "a.jsonl")
+    record = json.loads((folder / "a.jsonl").read_text(encoding="utf-8"))
+    assert sorted((x["start"], x["end"]) for x in record["spans"]) == sorted(spans)
+    assert all(text[x["start"]:x["end"]] == x["text"] for x in record["spans"])
+    export_exchange(source, "brat", folder / "a.zip")
+    with zipfile.ZipFile(folder / "a.zip") as zf:
+        assert zf.read("article_000001.txt").decode("utf-8") == text
+        ann = zf.read("article_000001.ann").decode("utf-8")
+        assert len(ann.splitlines()) == ann.count("\n")  # no other line break inside a line
+        for line in ann.split("\n")[:-1]:
+            ident, body = line.split("\t", 1)
+            if ident.startswith("T"):
+                where, shown = body.split(" ", 1)[1].split("\t", 1)
+                pieces = [tuple(map(int, p.split())) for p in where.split(";")]
+                assert shown == " ".join(text[a:b] for a, b in pieces)
     source.close()
     target.close()
 
