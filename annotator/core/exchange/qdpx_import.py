@@ -50,6 +50,12 @@ MAX_ARCHIVE_BYTES = 8 * 1024**3  # everything, uncompressed
 MAX_RATIO = 400  # uncompressed / compressed for a member over 1 MB: a zip bomb, not text
 TARGETS = ("quote", "speaker", "label", "skip")
 _CODE_REF = f"{{{NS}}}CodeRef"
+_CODING = f"{{{NS}}}Coding"
+_SELECTION = f"{{{NS}}}PlainTextSelection"
+_DESCRIPTION = f"{{{NS}}}Description"
+_VARIABLE_VALUE = f"{{{NS}}}VariableValue"
+_VARIABLE_REF = f"{{{NS}}}VariableRef"
+_NOTE_REF = f"{{{NS}}}NoteRef"
 _MAPPING_LINE = re.compile(r"^\s*(.+?)\s*=\s*(.+?)\s*$")
 
 
@@ -281,6 +287,7 @@ class _Reader:
         self.users: dict[str, str] = {}
         self.known_users: dict[str, str] = {}  # creatingUser as written -> its checked GUID
         self.known_codes: dict[str, str] = {}  # CodeRef target as written -> its checked GUID
+        self.known_codings: dict[tuple, tuple] = {}  # (target, user, time) as written -> what _coding gives
         self.variables: dict[str, str] = {}
         self.codes: dict[str, Code] = {}
         self.on_codebook: Callable[[dict[str, Code]], None] | None = None  # called when the code book is read
@@ -430,37 +437,50 @@ class _Reader:
             raise self.fail(el, f"its text {info.filename} is not UTF-8 ({exc.reason} at byte {exc.start})") from exc
 
     def _source(self, el) -> None:
+        """One TextSource: its children read in one pass (no find/findall per kind of child)."""
         text = self._text(el)
         name = el.get("name") or ""
         variables = {}
-        for vv in el.findall(_q("VariableValue")):
-            ref = vv.find(_q("VariableRef"))
-            value = next((c.text for c in vv if _local(c.tag).endswith("Value") and c.text), None)
-            if ref is not None and value:
-                variables[_norm_guid(ref.get("targetGUID"))] = value
         selections = []
         length = len(text) if text is not None else None
         creator = self._user(el)
-        whole_codings = [self._coding(c) for c in el.findall(_q("Coding"))]
-        if whole_codings and length is not None:
-            selections.append(Selection(_norm_guid(el.get("guid")) + ":source", 0, length, creator,
-                                        whole_codings, "", el.sourceline))
-        for sel in el.findall(_q("PlainTextSelection")):
-            try:
-                start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
-            except (TypeError, ValueError) as exc:
-                raise self.fail(sel, "startPosition and endPosition must be whole numbers") from exc
-            problem = check_span(start, end, length) if length is not None else None
-            if problem:
-                raise self.fail(sel, f"the selection {start}-{end} does not fit the text of source "
-                                     f"{terminal_text(name)!r} ({length} characters): {problem}")
-            desc = sel.find(_q("Description"))
-            selections.append(Selection(_norm_guid(sel.get("guid")), start, end, self._user(sel),
-                                        [self._coding(c) for c in sel.findall(_q("Coding"))],
-                                        (desc.text or "") if desc is not None else "", sel.sourceline))
+        whole_codings = []
         note_refs = []
-        for ref in el.findall(_q("NoteRef")):
-            note_refs.append((_norm_guid(ref.get("targetGUID")), ref.sourceline))
+        for child in el:
+            tag = child.tag
+            if tag == _SELECTION:
+                try:
+                    start, end = int(child.get("startPosition")), int(child.get("endPosition"))
+                except (TypeError, ValueError) as exc:
+                    raise self.fail(child, "startPosition and endPosition must be whole numbers") from exc
+                problem = check_span(start, end, length) if length is not None else None
+                if problem:
+                    raise self.fail(child, f"the selection {start}-{end} does not fit the text of source "
+                                           f"{terminal_text(name)!r} ({length} characters): {problem}")
+                codings, description = [], ""
+                for part in child:
+                    if part.tag == _CODING:
+                        codings.append(self._coding(part))
+                    elif part.tag == _DESCRIPTION and not description:
+                        description = part.text or ""
+                selections.append(Selection(_norm_guid(child.get("guid")), start, end, self._user(child),
+                                            codings, description, child.sourceline))
+            elif tag == _CODING:
+                whole_codings.append(self._coding(child))
+            elif tag == _VARIABLE_VALUE:
+                ref = value = None
+                for c in child:
+                    if c.tag == _VARIABLE_REF:
+                        ref = ref if ref is not None else c
+                    elif value is None and c.text and _local(c.tag).endswith("Value"):
+                        value = c.text
+                if ref is not None and value:
+                    variables[_norm_guid(ref.get("targetGUID"))] = value
+            elif tag == _NOTE_REF:
+                note_refs.append((_norm_guid(child.get("targetGUID")), child.sourceline))
+        if whole_codings and length is not None:
+            selections.insert(0, Selection(_norm_guid(el.get("guid")) + ":source", 0, length, creator,
+                                           whole_codings, "", el.sourceline))
         self.source_guids.add(_norm_guid(el.get("guid")))
         self.selection_guids.update(sel.guid for sel in selections)
         self.note_refs += [(name, g, line) for g, line in note_refs]
@@ -484,18 +504,26 @@ class _Reader:
         if self.progress is not None:
             self.progress(self.count, self.expected, name)
 
-    def _coding(self, coding) -> tuple[str, str | None]:
-        ref = coding.find(_CODE_REF)
-        raw = ref.get("targetGUID") if ref is not None else None
+    def _coding(self, coding) -> tuple[str, str | None, str | None]:
+        raw = None
+        for ref in coding:
+            if ref.tag == _CODE_REF:
+                raw = ref.get("targetGUID")
+                break
+        key = (raw, coding.get("creatingUser"), coding.get("creationDateTime"))
+        # one tuple per distinct code, user and time, not one per coding (hundreds of thousands in a project)
+        found = self.known_codings.get(key)
+        if found is not None:
+            return found
         g = self.known_codes.get(raw)
         if g is None:
             g = _norm_guid(raw)
             if g not in self.codes:
                 raise self.fail(coding, f"its CodeRef {g} is not a code of the CodeBook (unknown GUID)")
             g = self.known_codes[raw] = sys.intern(g)
-        when = coding.get("creationDateTime")
-        # one string per distinct GUID and time, not one per coding (hundreds of thousands in a project)
-        return sys.intern(g), self._user(coding), sys.intern(when) if when else None
+        when = key[2]
+        found = self.known_codings[key] = (g, self._user(coding), sys.intern(when) if when else None)
+        return found
 
 
 # --- mapping --------------------------------------------------------------------------------------
