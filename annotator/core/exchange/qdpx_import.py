@@ -49,6 +49,7 @@ MAX_SOURCE_BYTES = 64 * 1024**2  # one source text
 MAX_ARCHIVE_BYTES = 8 * 1024**3  # everything, uncompressed
 MAX_RATIO = 400  # uncompressed / compressed for a member over 1 MB: a zip bomb, not text
 TARGETS = ("quote", "speaker", "label", "skip")
+BATCH = 500  # sources whose quotes, mentions and statuses are written in one executemany each
 _CODE_REF = f"{{{NS}}}CodeRef"
 _CODING = f"{{{NS}}}Coding"
 _SELECTION = f"{{{NS}}}PlainTextSelection"
@@ -672,7 +673,7 @@ class _Writer:
         self.mention_guids: dict[str, tuple] = {}
         self.pending_notes: list[tuple[int, SourceArticle]] = []
         self.form_column = has_form_column(self.conn)
-        columns = ["article_id", "start", "end", "text", "kind", "speaker", "entity_id", "origin", "annotator",
+        columns = ["id", "article_id", "start", "end", "text", "kind", "speaker", "entity_id", "origin", "annotator",
                    "link_by", "created_at"] + (["form", "content_start", "content_end", "content"]
                                                 if self.form_column else [])
         self.insert_quote = (f"INSERT INTO quotes ({', '.join(chr(34) + c + chr(34) for c in columns)}) "
@@ -690,7 +691,33 @@ class _Writer:
         self.label_rows: list[tuple] = []  # written together at the end (one executemany each)
         self.verdict_rows: list[tuple] = []  # quotes and mentions this import made, by table and span
         self.annotators: set[str] = set()
+        self.people: dict[str | None, str | None] = {}  # user GUID -> who(), once the Users are read
         self.now = utc_now()
+        # quotes, mentions and statuses are written a batch of sources at a time (executemany), with the ids
+        # SQLite would give them (max + 1: the tables have no AUTOINCREMENT), so links and labels can name them
+        self.next_quote = (self.conn.execute("SELECT max(id) FROM quotes").fetchone()[0] or 0) + 1
+        self.next_mention = (self.conn.execute("SELECT max(id) FROM mentions").fetchone()[0] or 0) + 1
+        self.quote_rows: list[list] = []
+        self.mention_rows: list[list] = []
+        self.status_rows: list[list] = []
+        self.sources_read = 0
+
+    def flush(self) -> None:
+        """Write the quotes, mentions and statuses gathered so far."""
+        if self.mention_rows:
+            self.conn.executemany(
+                'INSERT INTO mentions (id, article_id, start, "end", text, name, kind, entity_id, link_by, origin, '
+                "annotator, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", self.mention_rows)
+            self.mention_rows = []
+        if self.quote_rows:
+            self.conn.executemany(self.insert_quote, self.quote_rows)
+            self.quote_rows = []
+        if self.status_rows:
+            self.conn.executemany(
+                "INSERT INTO article_status (article_id, annotator, status, note, updated_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (article_id, annotator) DO UPDATE SET status = coalesce(excluded.status, status), "
+                "note = coalesce(excluded.note, note), updated_at = excluded.updated_at", self.status_rows)
+            self.status_rows = []
 
     # scheme and entities, made on first use
     def task(self, level: str, name: str, kind: str = "multi", target: str | None = None) -> tuple[int, str]:
@@ -745,6 +772,13 @@ class _Writer:
 
     def who(self, user: str | None) -> str | None:
         """The annotator a user GUID stands for; None for our detector (automatic detections)."""
+        try:
+            return self.people[user]  # the same few users on every coding
+        except KeyError:
+            name = self.people[user] = self._who(user)
+            return name
+
+    def _who(self, user: str | None) -> str | None:
         users = self.reader.users
         if user is not None and users.get(user) == DETECTOR:  # also when another tool gave it a new GUID
             return None
@@ -778,16 +812,22 @@ class _Writer:
             self._selection(article_id, source, sel, self.quote_guids, self.mention_guids)
         if source.note_refs:
             self.pending_notes.append((article_id, source))
+        self.sources_read += 1
+        if self.sources_read % BATCH == 0:
+            self.flush()
 
     def finish(self, reader: _Reader) -> None:
         """After the whole file: notes, links, annotators, then labels and verdicts in two statements."""
         for article_id, source in self.pending_notes:
             self._notes(article_id, source)
+        self.flush()
+        links = []
         for origin, target, _line in reader.links:
             if origin in self.quote_guids and target in self.mention_guids:
                 mid, start, end, _text, _name, _entity_id = self.mention_guids[target]
-                self.conn.execute('UPDATE quotes SET mention_id = ?, speaker_start = ?, speaker_end = ? WHERE id = ?',
-                                  [mid, start, end, self.quote_guids[origin]])
+                links.append((mid, start, end, self.quote_guids[origin]))
+        self.conn.executemany('UPDATE quotes SET mention_id = ?, speaker_start = ?, speaker_end = ? WHERE id = ?',
+                              links)
         if reader.origin.startswith(ORIGIN) and not self.override:
             for user in reader.users:  # our file: every annotator, also those with no work yet
                 self.annotator(user)
@@ -939,11 +979,13 @@ class _Writer:
         if existing:
             quote_id = existing
         else:
-            values = [article_id, sel.start, sel.end, text, "sentence" if origin == "auto" else "direct", speaker,
+            quote_id = self.next_quote
+            self.next_quote += 1
+            values = [quote_id, article_id, sel.start, sel.end, text, "sentence" if origin == "auto" else "direct", speaker,
                       entity_id, origin, owner, "import" if entity_id else None, self.now]
             if self.form_column:  # with forms came the content span: the whole selection here
                 values += [form, sel.start, sel.end, text]
-            quote_id = self.conn.execute(self.insert_quote, values).lastrowid
+            self.quote_rows.append(values)
             self.made[("quotes", article_id, sel.start, sel.end, origin, owner)] = quote_id
             self.report.quotes += 1
         quote_guids[sel.guid] = quote_id
@@ -993,22 +1035,16 @@ class _Writer:
         if existing:
             mid = existing
         else:
-            mid = self.conn.execute(
-                'INSERT INTO mentions (article_id, start, "end", text, name, kind, entity_id, link_by, origin, '
-                "annotator, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                [article_id, sel.start, sel.end, text, name, "person", entity_id, "import" if entity_id else None,
-                 origin, owner, self.now]).lastrowid
+            mid = self.next_mention
+            self.next_mention += 1
+            self.mention_rows.append([mid, article_id, sel.start, sel.end, text, name, "person", entity_id,
+                                      "import" if entity_id else None, origin, owner, self.now])
             self.made[("mentions", article_id, sel.start, sel.end, origin, owner)] = mid
             self.report.mentions += 1
         return mid, sel.start, sel.end, text, name, entity_id
 
     def _status(self, article_id: int, who: str | None, status: str, note: str | None = None) -> None:
-        who = who or "imported"
-        self.conn.execute(
-            "INSERT INTO article_status (article_id, annotator, status, note, updated_at) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (article_id, annotator) DO UPDATE SET status = coalesce(excluded.status, status), "
-            "note = coalesce(excluded.note, note), updated_at = excluded.updated_at",
-            [article_id, who, status, note, self.now])
+        self.status_rows.append([article_id, who or "imported", status, note, self.now])
 
     def _notes(self, article_id: int, source: SourceArticle) -> None:
         by_person: dict[str, list[str]] = defaultdict(list)
@@ -1017,6 +1053,8 @@ class _Writer:
             if text:
                 by_person[self.annotator_name(self.who(user))].append(text)
         for person, texts in by_person.items():
+            if self.status_rows:  # the status as written so far (a file may hold one text twice)
+                self.flush()
             row = self.conn.execute("SELECT status FROM article_status WHERE article_id = ? AND annotator = ?",
                                     [article_id, person]).fetchone()
             self._status(article_id, person, row[0] if row else "todo", "\n\n".join(texts))
