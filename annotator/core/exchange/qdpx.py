@@ -55,8 +55,16 @@ _NAMESPACE_BYTES = NAMESPACE.bytes
 def guid(*parts) -> str:
     """uuid5(NAMESPACE, parts joined by \\x1f) as text, without building a UUID object (an export
     makes one per coding: hundreds of thousands)."""
-    h = hashlib.sha1(_NAMESPACE_BYTES + "\x1f".join([str(p) for p in parts]).encode("utf-8")).hexdigest()
+    return _guid_of("\x1f".join(map(str, parts)))
+
+
+def _guid_of(key: str) -> str:
+    """guid() of parts already joined by \\x1f (the export's hot path: codings and selections)."""
+    h = _sha1(_NAMESPACE_BYTES + key.encode()).hexdigest()
     return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
+
+
+_sha1 = hashlib.sha1
 
 
 _VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
@@ -77,7 +85,8 @@ def user_guid(name: str | None) -> str:
 
 def xml_text(value) -> str:
     """Text XML 1.0 can hold (control characters other than tab and newlines dropped)."""
-    return _NOT_XML.sub("", str(value))
+    value = str(value)
+    return _NOT_XML.sub("", value) if _NOT_XML.search(value) else value
 
 
 def _q(tag: str) -> str:
@@ -246,13 +255,19 @@ _ATTR = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\
 _TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 
 
+_ATTR_SPECIAL = re.compile('[&<>"\n\r\t]')
+_TEXT_SPECIAL = re.compile("[&<>\r]")
+
+
 def _attr(value) -> str:
     """An attribute value, quoted and escaped (line breaks and tabs as character references)."""
-    return '"' + xml_text(value).translate(_ATTR) + '"'
+    value = xml_text(value)
+    return '"' + (value.translate(_ATTR) if _ATTR_SPECIAL.search(value) else value) + '"'
 
 
 def _text(value) -> str:
-    return xml_text(value).translate(_TEXT)
+    value = xml_text(value)
+    return value.translate(_TEXT) if _TEXT_SPECIAL.search(value) else value
 
 
 def _batch(conn, lo: int, hi: int, form: str) -> dict:
@@ -284,15 +299,22 @@ def _batch(conn, lo: int, hi: int, form: str) -> dict:
 
 
 def _coding(parts: list, sel_guid: str, code: str, user: str | None, when: str | None = None, key=()) -> None:
-    stamp = f' creationDateTime="{when}"' if when and _DATETIME.match(when) else ""
-    parts.append(f'<Coding guid="{guid("coding", sel_guid, code, user or "", *key)}" creatingUser="{user_guid(user)}"'
-                 f'{stamp}><CodeRef targetGUID="{code}"/></Coding>')
+    stamp = _stamp(when)
+    # guid("coding", sel_guid, code, user or "", *key), the parts (all text) joined here
+    g = _guid_of(f"coding\x1f{sel_guid}\x1f{code}\x1f{user or ''}" + "".join("\x1f" + k for k in key))
+    parts.append(f'<Coding guid="{g}" creatingUser="{user_guid(user)}"{stamp}><CodeRef targetGUID="{code}"/></Coding>')
+
+
+@functools.lru_cache(maxsize=4096)
+def _stamp(when: str | None) -> str:
+    """The creationDateTime attribute for a time (a few distinct ones in a project: each checked once)."""
+    return f' creationDateTime="{when}"' if when and _DATETIME.match(when) else ""
 
 
 def _selection(parts: list, key: str, start: int, end: int, name: str, user: str | None, when: str | None = None,
                description: str | None = None) -> None:
     """Opens a PlainTextSelection (the caller adds its codings and closes it)."""
-    stamp = f' creationDateTime="{when}"' if when and _DATETIME.match(when) else ""
+    stamp = _stamp(when)
     parts.append(f'<PlainTextSelection guid="{key}" name={_attr(xml_text(name)[:200])} startPosition="{start}" '
                  f'endPosition="{end}" creatingUser="{user_guid(user)}"{stamp}>')
     if description:
