@@ -107,23 +107,47 @@ def export_qdpx(project: Project, out: str | Path, *, progress: Callable[[int, i
     total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     fd, tmp_name = tempfile.mkstemp(prefix=".qdpx-", suffix=".tmp", dir=out.parent)
     os.close(fd)
-    qde_fd, qde_name = tempfile.mkstemp(prefix=".qde-", suffix=".tmp", dir=out.parent)
-    os.close(qde_fd)
     counts = [0, 0, 0]
     try:
+        # project.qde is written (and compressed) straight into the archive, then the source texts in a
+        # second pass over the articles: no temporary copy of the document to write and read back
         with zipfile.ZipFile(tmp_name, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-            with open(qde_name, "wb") as qde:
-                _write_qde(project, scheme, qde, zf, total, counts, progress, cancelled)
-            zf.write(qde_name, "project.qde")
+            with zf.open("project.qde", "w", force_zip64=_may_be_big(conn)) as qde:
+                _write_qde(project, scheme, qde, total, counts, progress, cancelled)
+            _write_sources(conn, zf, total, progress, cancelled)
         os.replace(tmp_name, out)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
         raise
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(qde_name)
     return ExchangeResult(out, *counts)
+
+
+def _may_be_big(conn) -> bool:
+    """Whether project.qde could pass the zip's 2 GB limit for a member without the ZIP64 extension (a
+    generous bound: twice the text, a kilobyte per selection or coding); only then is ZIP64 used."""
+    chars = conn.execute("SELECT ifnull(sum(length(text)), 0) FROM articles").fetchone()[0]
+    rows = sum(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+               for table in ("labels", "quotes", "mentions", "quote_labels", "article_status"))
+    return 2 * chars + 1024 * rows > zipfile.ZIP64_LIMIT * 3 // 4
+
+
+def _write_sources(conn, zf: zipfile.ZipFile, total: int, progress, cancelled) -> None:
+    """Every article's text as `sources/<guid>.txt`."""
+    done, last = 0, 0
+    while True:
+        if cancelled is not None and cancelled():
+            raise ExchangeCancelled("cancelled")
+        rows = conn.execute("SELECT id, uid, text FROM articles WHERE id > ? ORDER BY id LIMIT ?",
+                            [last, BATCH]).fetchall()
+        if not rows:
+            break
+        last = rows[-1][0]
+        for _id, uid, text in rows:
+            zf.writestr(f"sources/{guid('article', uid)}.txt", text.encode("utf-8"))
+        done += len(rows)
+        if progress is not None:
+            progress(done, total, "texts")
 
 
 def _people(conn) -> list[str]:
@@ -186,7 +210,7 @@ def _codebook(conn, scheme) -> tuple[etree._Element, dict, dict]:
     return book, entity_codes, speaker_codes
 
 
-def _write_qde(project: Project, scheme, qde, zf: zipfile.ZipFile, total: int, counts: list, progress, cancelled):
+def _write_qde(project: Project, scheme, qde, total: int, counts: list, progress, cancelled):
     """The document as text, element by element: the sources are written as strings (an lxml element
     per coding costs several times more, and an export has hundreds of thousands); the small head
     (users, code book, variables) goes through lxml."""
@@ -197,6 +221,7 @@ def _write_qde(project: Project, scheme, qde, zf: zipfile.ZipFile, total: int, c
     notes: list[str] = []
     links: list[tuple[str, str]] = []
     out = io.TextIOWrapper(qde, encoding="utf-8", newline="\n", write_through=False)
+    out._CHUNK_SIZE = 1 << 18  # fewer, bigger pieces for the compressor
     out.write("<?xml version='1.0' encoding='UTF-8'?>\n")
     out.write(f'<Project xmlns="{NS}" name={_attr(project.path.stem)} '
               f'origin={_attr(f"{ORIGIN} {annotator.__version__}")} creationDateTime="{utc_now()}">')
@@ -229,7 +254,7 @@ def _write_qde(project: Project, scheme, qde, zf: zipfile.ZipFile, total: int, c
         lo, last = rows[0][0], rows[-1][0]
         batch = _batch(conn, lo, last, form)
         for row in rows:
-            out.write(_source(row, batch, option_codes, speaker_code, notes, links, zf, counts))
+            out.write(_source(row, batch, option_codes, speaker_code, notes, links, counts))
         done += len(rows)
         counts[0] = done
         if progress is not None:
@@ -321,10 +346,9 @@ def _selection(parts: list, key: str, start: int, end: int, name: str, user: str
         parts.append(f"<Description>{_text(description)}</Description>")
 
 
-def _source(row, batch: dict, option_codes: dict, speaker_code, notes: list, links: list, zf, counts) -> str:
+def _source(row, batch: dict, option_codes: dict, speaker_code, notes: list, links: list, counts) -> str:
     article_id, uid, title, outlet, published, url, authors, language, text = row
     source_guid = guid("article", uid)
-    zf.writestr(f"sources/{source_guid}.txt", text.encode("utf-8"))
     parts = [f'<TextSource guid="{source_guid}" name={_attr(title or f"article {article_id}")} '
              f'plainTextPath="internal://{source_guid}.txt">']
     labels = batch["labels"].get(article_id, [])
