@@ -52,8 +52,12 @@ def failure_message(args, exc: BaseException, what: str | None = None) -> str:
         return f"{problem}: nothing of {what} was stored; free some space and run it again"
     if problem:
         return f"{problem}; nothing of {what} was stored"
+    from annotator.core.entities import EntityError
+
     if isinstance(exc, ProjectError):
         return str(exc)
+    if isinstance(exc, (ValueError, EntityError)):  # a sentence already (a refused name a file brings ...)
+        return f"{exc}; nothing of {what} was stored"
     if isinstance(exc, sqlite3.DatabaseError):
         return f"the project could not be written or read ({exc}); nothing of {what} was stored"
     if isinstance(exc, OSError):
@@ -69,6 +73,7 @@ class _TerminalSafe:
 
     def __init__(self, stream):
         self._stream = stream
+        self.unfiltered = stream  # for the progress bar's own carriage returns
 
     def write(self, text: str) -> int:
         from annotator.core.validate import TERMINAL_CONTROLS
@@ -395,10 +400,16 @@ def _open(path: str, create: bool = True):
     from annotator.core.store import ProjectError, open_project
 
     try:
-        return open_project(path, create=create)
+        project = open_project(path, create=create)
     except ProjectError as exc:
         print(f"annotator: {exc}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE) from None
+    from annotator.core.detection_state import detection_pending
+
+    unfinished = detection_pending(project)
+    if unfinished:
+        print(f"annotator: note: {unfinished}", file=sys.stderr)
+    return project
 
 
 def _read(path: str):
@@ -528,14 +539,20 @@ def cmd_quotes(args) -> int:
 
 
 def cmd_info(args) -> int:
+    from annotator.core.detection_state import detection_pending
+
     project = _read(args.project)
     with project:
         info = project.info()
+        pending = detection_pending(project)
+    info["detection_unfinished"] = pending is not None
     if args.json:
         print(json.dumps(info, indent=2))
     else:
         for key, value in info.items():
             print(f"{key}: {value}")
+        if pending:
+            print(f"note: {pending}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -882,9 +899,13 @@ class _TerminalProgress:
     def __call__(self, done: int, total: int, path: str) -> None:
         width = 30
         filled = int(width * done / total) if total else width
-        name = Path(path).name[:40]
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name:<40}")
-        sys.stderr.flush()
+        from annotator.core.validate import terminal_text
+
+        name = terminal_text(Path(path).name, 40)
+        # the carriage return that redraws the bar passes the terminal filter; the file name is stripped
+        stream = getattr(sys.stderr, "unfiltered", sys.stderr)
+        stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name:<40}")
+        stream.flush()
         self.shown = True
 
     def finish(self) -> None:

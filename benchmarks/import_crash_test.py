@@ -50,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--corpus", type=Path, help="a folder of .txt articles (default: polnear-train, else synthetic)")
+    parser.add_argument("--corpus", type=Path,
+                        help="a folder of .txt articles (default: polnear-train, else synthetic)")
     parser.add_argument("--synthetic-mb", type=float, default=0,
                         help="use a synthetic corpus of this size instead (over 10 MB: more than one commit group)")
     args = parser.parse_args(argv)

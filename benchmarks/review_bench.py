@@ -24,6 +24,7 @@ import pandas as pd
 from annotator.core.agreement import project_agreement
 from annotator.core.export import _export_parts, export_rows, write_export
 from annotator.core.merge import merge_project
+from annotator.core.records import text_uid
 from annotator.core.scheme import load_scheme
 from annotator.core.store import open_project, utc_now
 
@@ -42,11 +43,14 @@ def build(path: Path, n: int, annotators=ANNOTATORS, seed: int = 1) -> None:
     db = project.db
 
     def articles():
+        words = random.Random(0)  # the same texts in every project built, so a merge matches them by uid
         for i in range(1, n + 1):
-            body = " ".join(rng.choice(WORDS) for _ in range(40))
-            yield {"id": i, "uid": f"{i:040x}", "title": f"Article {i}", "outlet": rng.choice(["Daily", "Post", "=Wire"]),
+            body = " ".join(words.choice(WORDS) for _ in range(40))
+            text = f'"{body}," said Li Wei. {body} ({i})'
+            yield {"id": i, "uid": text_uid(text), "title": f"Article {i}",
+                   "outlet": rng.choice(["Daily", "Post", "=Wire"]),
                    "published": f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}", "url": f"https://example.org/{i}",
-                   "text": f'"{body}," said Li Wei. ' + body, "imported_at": now}
+                   "text": text, "imported_at": now}
 
     def quotes():
         for i in range(1, n + 1):

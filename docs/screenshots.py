@@ -175,6 +175,8 @@ def reported_speech(app: QApplication, out: Path) -> None:
     if mixed:
         window.panel.select_quote(mixed[0])
     settle(app)
+    window.reader.text.flash_timer.timeout.emit()   # the passing flash of a chosen quote gone, as a moment later
+    settle(app)
     window.grab().save(str(out / "reported-speech.png"))
     window.close()
     project.close()

@@ -42,7 +42,8 @@ def article_rows(path: str, article: Article, forms: Iterable[str], min_confiden
     return rows
 
 
-def _file_rows(source: Source, options: ReadOptions, forms, min_confidence) -> tuple[str, list[dict], ImportProblem | None]:
+def _file_rows(source: Source, options: ReadOptions, forms,
+               min_confidence) -> tuple[str, list[dict], ImportProblem | None]:
     articles = []
     for got in read_source(source, options):
         if isinstance(got, ImportProblem):
@@ -73,5 +74,5 @@ def quotes_in_files(paths, options: ReadOptions | None, forms: Iterable[str], mi
 
 def _rows_or_problems(items: list, options: ReadOptions, forms, min_confidence) -> list[tuple]:
     """Worker side: (path, rows, problem) of each file. Module-level so a pool can pickle it."""
-    return [(item.path, [], item) if isinstance(item, ImportProblem) else _file_rows(item, options, forms, min_confidence)
-            for item in items]
+    return [(item.path, [], item) if isinstance(item, ImportProblem)
+            else _file_rows(item, options, forms, min_confidence) for item in items]

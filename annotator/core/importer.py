@@ -225,6 +225,10 @@ def import_paths(
     small = [s for s in sources if s.size <= POOL_MAX_BYTES]
     large = [s for s in sources if s.size > POOL_MAX_BYTES]
     pool = _reader_pool(small, workers)  # before the writer thread starts: see _reader_pool
+    if detect:
+        from annotator.core.detection_state import set_detection_pending
+
+        set_detection_pending(project, True)  # cleared once every new article has its quotes
     writer = _Writer(project, report, detect)
     done = len(report.files)
     try:
@@ -260,6 +264,10 @@ def import_paths(
             for name in ("articles", "quotes", "mentions", "kept"):
                 setattr(report.detection, name, getattr(report.detection, name) + getattr(more, name))
             report.detection.cancelled = more.cancelled
+    if detect and not report.cancelled and not (report.detection and report.detection.cancelled):
+        from annotator.core.detection_state import set_detection_pending
+
+        set_detection_pending(project, False)
     return report
 
 
@@ -482,26 +490,28 @@ class _Writer:
     def _store_with_quotes(self, group: list[tuple], new: list[tuple[int, str]]) -> None:
         """The quotes, mentions and entity links of the articles just inserted, in the same transaction."""
         from annotator.core.linking import _fingerprint, linker_for
-        from annotator.core.quotes import store_new_detection
+        from annotator.core.quotes import NewDetectionRows, store_new_detection
 
         prepared_of: dict[str, tuple] = {}   # uid -> (text, prepared) of its first row: the one inserted
         for _, got, _, _, prepared in group:
             if prepared is not None and not isinstance(got, ImportProblem):
-                for row, prep in zip(got, prepared):
+                for row, prep in zip(got, prepared, strict=True):
                     prepared_of.setdefault(row[0], (row[7], prep))
         if self._linker is None:
             self._linker = linker_for(self.project)
         report = self.detection
+        rows = NewDetectionRows(self.conn)   # the group's rows, written by a few statements at the end
         for article_id, uid in sorted(new):
             found = prepared_of.get(uid)
             if found is None:
                 continue
             quotes, mentions = store_new_detection(self.project, article_id, found[0], found[1], self.now,
-                                                   self._linker, self.links)
+                                                   self._linker, self.links, rows)
             self.detected.add(article_id)
             report.articles += 1
             report.quotes += quotes
             report.mentions += mentions
+        rows.write()
         self._linker.fingerprint = _fingerprint(self.project)
 
     def _rollback_quietly(self):

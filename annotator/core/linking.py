@@ -300,7 +300,7 @@ def _link_in_transaction(project: Project, article_id: int, linker: Linker, repo
     conn = project.conn
     items = _article_items(project, article_id)
     groups, decided = _decide_links(conn, items, linker, report)
-    updates = [(it.table, eid, AUTO, score, it.row_id) for it, (eid, score) in zip(items, decided)
+    updates = [(it.table, eid, AUTO, score, it.row_id) for it, (eid, score) in zip(items, decided, strict=True)
                if eid is not None]
     grouped = {id(it) for g in groups for it in g}
     for it in items:  # auto links on rows that no longer name anyone are cleared

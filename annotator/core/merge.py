@@ -358,7 +358,7 @@ class _Maps:
 
 
 _ARTICLE_FIELDS = ("title", "outlet", "authors", "published", "url", "language", "source_path", "source_index",
-                   "imported_at")
+                   "imported_at", "source_id")
 
 
 def _merge_articles(conn, other, report):
@@ -395,6 +395,10 @@ def _merge_articles(conn, other, report):
         if extra.get("title") is not None:
             extra["title"] = " ".join(extra["title"].split()) or None
         extra["imported_at"] = extra.get("imported_at") or utc_now()
+        if extra.get("source_id") is not None and conn.execute(
+            "SELECT 1 FROM articles WHERE source_id = ?", [extra["source_id"]]
+        ).fetchone():  # the same database article with another text here: both kept, the id once
+            extra["source_id"] = None
         cur = conn.execute(
             f"INSERT INTO articles (uid, text, {', '.join(extra)}) VALUES (?, ?, {', '.join('?' * len(extra))})",
             [uid, text, *extra.values()])

@@ -46,7 +46,7 @@ def worker_pool(workers: int | None, worth_it: bool = True) -> ProcessPoolExecut
     workers = worker_count(workers)
     if workers <= 1 or not worth_it:
         return None
-    import multiprocessing   # here, not at start-up: most commands start no processes
+    import multiprocessing  # here, not at start-up: most commands start no processes
     from concurrent.futures import ProcessPoolExecutor
 
     method = "fork" if threading.active_count() == 1 and sys.platform == "linux" else "spawn"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from annotator.core.detect import DETECTOR_VERSION, Detection, detect
+from annotator.core.detection_state import set_detection_pending
 from annotator.core.parallel import batched, map_in_order, worker_pool
 from annotator.core.store import Project, utc_now
 
@@ -129,35 +130,58 @@ def store_detection(project: Project, article_id: int, detection: Detection, now
     return len(rows), new_mentions, len(kept_spans)
 
 
-_INSERT_MENTION = (
-    "INSERT INTO mentions (article_id, start, end, text, name, kind, role, entity_id, link_by, link_score, origin, "
-    "detector_version, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,'auto',?,?)"
-)
-_INSERT_QUOTE = (
-    "INSERT INTO quotes (article_id, start, end, text, kind, open_mark, close_mark, cue, cue_start, cue_end, "
-    "speaker, speaker_start, speaker_end, speaker_role, speaker_kind, mention_id, entity_id, link_by, link_score, "
-    "confidence, origin, detector_version, created_at, form, content_start, content_end, content) "
-    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'auto',?,?,?,?,?,?)"
-)
+_MENTION_COLUMNS = ("id, article_id, start, end, text, name, kind, role, entity_id, link_by, link_score, origin, "
+                    "detector_version, created_at")
+_MENTION_VALUES = "(?,?,?,?,?,?,?,?,?,?,?,'auto',?,?)"
+_QUOTE_COLUMNS = ("article_id, start, end, text, kind, open_mark, close_mark, cue, cue_start, cue_end, speaker, "
+                  "speaker_start, speaker_end, speaker_role, speaker_kind, mention_id, entity_id, link_by, link_score, "
+                  "confidence, origin, detector_version, created_at, form, content_start, content_end, content")
+_QUOTE_VALUES = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'auto',?,?,?,?,?,?)"
+ROWS_A_STATEMENT = 500   # 26 parameters a quote row: 13,000, under SQLite's limit of 32,766
+
+
+class NewDetectionRows:
+    """The quote and mention rows of just-detected articles, written by a few multi-row statements
+    (one statement a batch runs with the GIL released; a statement a row takes it back each time).
+
+    Mention ids are given here, from the largest id stored: the caller holds the write lock (its
+    transaction) from the first row to `write()`, so they are the ids SQLite would give."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self.next_mention_id = conn.execute("SELECT ifnull(max(id), 0) FROM mentions").fetchone()[0] + 1
+        self.mentions: list[tuple] = []
+        self.quotes: list[tuple] = []
+
+    def write(self) -> None:
+        for table, columns, values, rows in (("mentions", _MENTION_COLUMNS, _MENTION_VALUES, self.mentions),
+                                              ("quotes", _QUOTE_COLUMNS, _QUOTE_VALUES, self.quotes)):
+            for start in range(0, len(rows), ROWS_A_STATEMENT):
+                part = rows[start:start + ROWS_A_STATEMENT]
+                self.conn.execute(f"INSERT INTO {table} ({columns}) VALUES " + ",".join([values] * len(part)),
+                                  [value for row in part for value in row])
+        self.mentions, self.quotes = [], []
 
 
 def store_new_detection(project: Project, article_id: int, text: str, prepared: PreparedDetection, now: str,
-                        linker: Linker, report: LinkReport) -> tuple[int, int]:
+                        linker: Linker, report: LinkReport, rows: NewDetectionRows | None = None) -> tuple[int, int]:
     """Store the detection of an article that has no quotes or mentions yet (one just imported), each
     row with its entity link, in the caller's transaction; returns (quotes, mentions).
 
     The same rows and links as store_detection followed by link_article, in one pass: links are
-    decided first (from the names the worker normalised), then every row is written once."""
+    decided first (from the names the worker normalised), then every row is written once. With
+    `rows`, the rows are only gathered there (the caller writes them, with other articles')."""
     from annotator.core.linking import AUTO, link_new_items, new_item
 
+    gathered = rows if rows is not None else NewDetectionRows(project.conn)
     det = prepared.detection
     version = det.detector or DETECTOR_VERSION
     mentions, where = [], {}
-    for m, names in zip(det.mentions, prepared.mention_names):
+    for m, names in zip(det.mentions, prepared.mention_names, strict=True):
         if (m.start, m.end) not in where:   # one mention a span, as store_detection keeps them
             where[(m.start, m.end)] = len(mentions)
             mentions.append((m, names))
-    quotes = sorted(zip(det.quotes, prepared.speaker_names), key=lambda pair: pair[0].start)
+    quotes = sorted(zip(det.quotes, prepared.speaker_names, strict=True), key=lambda pair: pair[0].start)
     quote_mention = [where.get((q.speaker_start, q.speaker_end)) if q.speaker_start is not None else None
                      for q, _ in quotes]
     # items in the order link_article reads them: mentions, then quotes, each by start
@@ -165,21 +189,22 @@ def store_new_detection(project: Project, article_id: int, text: str, prepared: 
     items += [new_item("quotes", k, names, q.speaker_start if q.speaker_start is not None else q.start,
                        mention_id=quote_mention[k]) for k, (q, names) in enumerate(quotes)]
     links = link_new_items(project, items, linker, report) if items else []
-    conn = project.conn
-    mention_ids = []
-    for (m, _), (eid, score) in zip(mentions, links):
-        mention_ids.append(conn.execute(_INSERT_MENTION, (
-            article_id, m.start, m.end, m.text, m.name, m.kind, m.role, eid, AUTO if eid is not None else None,
-            score, version, now)).lastrowid)
-    for k, ((q, _), (eid, score)) in enumerate(zip(quotes, links[len(mentions):])):
+    first_id = gathered.next_mention_id
+    gathered.next_mention_id += len(mentions)
+    for k, ((m, _), (eid, score)) in enumerate(zip(mentions, links[:len(mentions)], strict=True)):
+        gathered.mentions.append((first_id + k, article_id, m.start, m.end, m.text, m.name, m.kind, m.role, eid,
+                                  AUTO if eid is not None else None, score, version, now))
+    for k, ((q, _), (eid, score)) in enumerate(zip(quotes, links[len(mentions):], strict=True)):
         mention = quote_mention[k]
         cs = q.content_start if q.content_start is not None else q.start
         ce = q.content_end if q.content_end is not None else q.end
-        conn.execute(_INSERT_QUOTE, (
+        gathered.quotes.append((
             article_id, q.start, q.end, text[q.start:q.end], q.kind, q.open_mark, q.close_mark, q.cue, q.cue_start,
             q.cue_end, q.speaker, q.speaker_start, q.speaker_end, q.role, q.speaker_kind,
-            mention_ids[mention] if mention is not None else None, eid, AUTO if eid is not None else None, score,
+            first_id + mention if mention is not None else None, eid, AUTO if eid is not None else None, score,
             q.confidence, version, now, q.form, cs, ce, text[cs:ce]))
+    if rows is None:
+        gathered.write()
     return len(quotes), len(mentions)
 
 
@@ -205,6 +230,8 @@ def run_detection(
     report = DetectReport()
     total = len(ids)
     now = utc_now()
+    if ids:
+        set_detection_pending(project, True)  # a kill from here on leaves a note for the next start
     pool = worker_pool(workers, worth_it=len(ids) >= 100)
     sent: deque[list[tuple[int, str]]] = deque()
 
@@ -235,6 +262,8 @@ def run_detection(
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
     report.cancelled = bool(cancelled and cancelled()) and report.articles < total
+    if ids and not report.cancelled:
+        set_detection_pending(project, False)
     return report
 
 

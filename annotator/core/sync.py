@@ -66,6 +66,7 @@ class SyncReport:
     pushed: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     pulled: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     not_sent: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # not this role's to change
+    server_won: list = field(default_factory=list)  # (table, row) the server kept over ours: applied here
     pulled_own: int = 0  # received rows of this project's own annotator (made on another machine)
     skipped: int = 0  # pulled rows naming something this project lacks (an option, a quote)
     refused: list[str] = field(default_factory=list)  # pulled rows that break the project's rules, and why
@@ -214,12 +215,15 @@ def _send(pg, schema: str, table: str, rows: list[dict], snapshot: str | None, t
         unseen = "true"
         if snapshot is not None:
             unseen = "NOT pg_visible_in_snapshot(t.txid, %s::pg_snapshot)"
-            params.append(snapshot)
-        found = (f"SELECT {_q(pk, 's.')}, {_q(values, 's.')}, s.updated_at, {_q(values, 't.')}, t.updated_at "
+            params += [snapshot, snapshot]
+        # rows another machine wrote with other values: a conflict if this one had not seen them or if
+        # theirs is newer (the server keeps it, and it is brought here, seen or not)
+        found = (f"SELECT {_q(pk, 's.')}, {_q(values, 's.')}, s.updated_at, {_q(values, 't.')}, t.updated_at, "
+                 f"{unseen} AS unseen, to_jsonb(t) AS server_row "
                  f'FROM {staged} s JOIN "{schema}".{table} t ON '
                  + " AND ".join(f's."{c}" = t."{c}"' for c in pk)
                  + f" WHERE t.client IS DISTINCT FROM s.client AND ({_q(values, 's.')}) IS DISTINCT FROM "
-                 f"({_q(values, 't.')}) AND {unseen}")
+                 f"({_q(values, 't.')}) AND ({unseen} OR t.updated_at > s.updated_at)")
     updates = ", ".join(f'"{c}" = excluded."{c}"' for c in names if c not in pk)
     still = f'({_q(values, chr(34) + table + chr(34) + ".")}) IS DISTINCT FROM ({_q(values, "excluded.")})'
     where = (f' WHERE ("{table}".updated_at IS NULL OR "{table}".updated_at <= excluded.updated_at) AND {still}'
@@ -235,9 +239,13 @@ def _send(pg, schema: str, table: str, rows: list[dict], snapshot: str | None, t
     n, m = len(pk), len(values)
     for row in conflicts:
         key, ours, our_time = row[:n], row[n:n + m], row[n + m]
-        theirs, their_time = row[n + m + 1:n + 2 * m + 1], row[-1]
-        report.conflicts.append(_conflict(table, dict(zip(pk, key, strict=True)), ours, theirs,
-                                          "theirs" if (their_time or "") > (our_time or "") else "ours", titles))
+        theirs, their_time, unseen_row, server_row_now = row[n + m + 1:n + 2 * m + 1], row[-3], row[-2], row[-1]
+        theirs_newer = (their_time or "") > (our_time or "")
+        if unseen_row or theirs_newer:  # a newer edit from there replaces ours: listed too
+            report.conflicts.append(_conflict(table, dict(zip(pk, key, strict=True)), ours, theirs,
+                                              "theirs" if theirs_newer else "ours", titles))
+        if theirs_newer:
+            report.server_won.append((table, server_row_now))
     report.pushed[table] += len(rows)
 
 
@@ -333,9 +341,12 @@ def _raise_server(exc: Exception):
 
 
 def _select_sql(schema: str, table: str) -> str:
-    """The rows of a table that others wrote since a mark (rows this copy wrote: it has them)."""
+    """The rows of a table that others wrote in transactions the last pull could not see (rows this
+    copy wrote: it has them). txid >= the last snapshot's xmin finds them by the index; of those, the
+    ones the last snapshot saw (a long transaction elsewhere holds xmin back) are left out."""
     return (f'SELECT {_q(TABLES[table][1])} FROM "{schema}".{table} WHERE txid >= %s::xid8 '
-            "AND client IS DISTINCT FROM %s ORDER BY txid")
+            "AND client IS DISTINCT FROM %s "
+            "AND (%s::pg_snapshot IS NULL OR NOT pg_visible_in_snapshot(txid, %s::pg_snapshot)) ORDER BY txid")
 
 
 def _streamed(pg, schema: str, table: str, mark: str, client: str):
@@ -343,7 +354,7 @@ def _streamed(pg, schema: str, table: str, mark: str, client: str):
     columns = list(TABLES[table][1])
     with pg.cursor(name=f"pull_{table}") as cur:
         cur.itersize = 5000
-        cur.execute(_select_sql(schema, table), [mark, client])
+        cur.execute(_select_sql(schema, table), [mark, client, None, None])
         for row in cur:
             yield dict(zip(columns, row, strict=True))
 
@@ -365,7 +376,8 @@ def pull(project: Project, pg, link: TeamLink, report: SyncReport, *, cancelled=
                 pg.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 mark = pg.execute("SELECT pg_current_snapshot()::text, pg_snapshot_xmin(pg_current_snapshot())::text")
                 queued = {} if first else {table: pg.execute(_select_sql(link.schema, table),
-                                                             [link.pull_xmin, link.client]) for table in ORDER}
+                                                             [link.pull_xmin, link.client, link.snapshot,
+                                                              link.snapshot]) for table in ORDER}
             snapshot, xmin = mark.fetchone()
             with project.write() as db:
                 conn = db.conn
@@ -373,6 +385,13 @@ def pull(project: Project, pg, link: TeamLink, report: SyncReport, *, cancelled=
                 pending = set(conn.execute("SELECT DISTINCT tbl, key FROM team_changes"))
                 local = LocalRows(conn)
                 names = set()
+                # rows the push found newer on the server than ours (another machine of this annotator)
+                for table, row in report.server_won:
+                    if (changelog.LOGGED_AS.get(table, table), pending_key(table, row)) not in pending and \
+                            not pulled_row_problem(local, table, row) and APPLY[table](local, row):
+                        report.pulled[table] += 1
+                        report.pulled_own += row.get("annotator") == link.annotator
+                flush_labels(local)
                 for step, table in enumerate(ORDER):
                     if cancelled is not None and cancelled():
                         raise _Cancelled
@@ -404,14 +423,16 @@ def pull(project: Project, pg, link: TeamLink, report: SyncReport, *, cancelled=
                                  [(n, now) for n in sorted(names)])
                 conn.execute("DELETE FROM team_sync WHERE key = 'applying'")
                 _write_link(conn, pull_xmin=xmin, snapshot=snapshot, last_synced=now)
-    except _Cancelled:
-        report.cancelled = True
-        return
-    except TeamError:
-        raise
-    except sqlite3.Error:
-        raise
-    except Exception as exc:
+    except BaseException as exc:
+        # the local transaction was rolled back: nothing of this pull was kept
+        report.pulled.clear()
+        report.pulled_own, report.skipped = 0, 0
+        report.refused.clear()
+        if isinstance(exc, _Cancelled):
+            report.cancelled = True
+            return
+        if isinstance(exc, (TeamError, sqlite3.Error)) or not isinstance(exc, Exception):
+            raise
         _raise_server(exc)
     link.pull_xmin, link.snapshot = xmin, snapshot
     if progress is not None:

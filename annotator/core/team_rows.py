@@ -42,6 +42,32 @@ class LocalRows:
         self.entities: dict[tuple, int | None] = {}
         self.columns = {t: [r[1] for r in conn.execute(f"PRAGMA table_info({t})")]
                         for t in ("articles", "quotes", "mentions")}
+        self.column_set = {t: set(c) for t, c in self.columns.items()}
+        self.lengths: dict[int, int] = {}  # article id -> length of its text
+        # a table empty when the pull began has no row a received key could name but those received
+        # (server keys are unique), so a join need not look each one up
+        self.fresh = {t: conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() is None for t in ("quotes", "mentions")}
+        self._sql: dict[tuple, str] = {}
+
+    def length(self, article_id: int) -> int:
+        if article_id not in self.lengths:
+            self.lengths[article_id] = self.conn.execute("SELECT length(text) FROM articles WHERE id = ?",
+                                                         [article_id]).fetchone()[0]
+        return self.lengths[article_id]
+
+    def insert_sql(self, table: str, columns: tuple) -> str:
+        key = ("insert", table, columns)
+        if key not in self._sql:
+            self._sql[key] = (f"INSERT INTO {table} ({', '.join(chr(34) + c + chr(34) for c in columns)}) "
+                              f"VALUES ({', '.join('?' * len(columns))})")
+        return self._sql[key]
+
+    def update_sql(self, table: str, columns: tuple) -> str:
+        key = ("update", table, columns)
+        if key not in self._sql:
+            sets = ", ".join(f'"{c}" = ?' for c in columns)
+            self._sql[key] = f"UPDATE {table} SET {sets} WHERE id = ?"
+        return self._sql[key]
 
     def article(self, uid: str) -> int | None:
         if uid not in self.articles:
@@ -245,8 +271,7 @@ def pulled_row_problem(local: LocalRows, table: str, row: dict) -> str | None:
         _uid, start, end, *_ = row["qkey"].split(":", 4)
         article_id = local.article(row["article_uid"])
         if article_id is not None and start.isdigit() and end.isdigit():
-            length = local.conn.execute("SELECT length(text) FROM articles WHERE id = ?", [article_id]).fetchone()[0]
-            problem = check_span(int(start), int(end), length)
+            problem = check_span(int(start), int(end), local.length(article_id))
         elif article_id is not None:
             problem = f"span {terminal_text(start)}-{terminal_text(end)} is not two whole numbers"
         return problem or _texts({k: v for k, v in fields.items() if k != "entity"}, table[:-1])
@@ -288,17 +313,23 @@ def pending_key(table: str, row: dict) -> str | None:
 
 
 def _apply_article(local: LocalRows, row: dict) -> bool:
-    fields = {k: v for k, v in json.loads(row["fields"]).items() if k in local.columns["articles"] and k != "id"} \
-        if isinstance(row["fields"], str) else {k: v for k, v in row["fields"].items()
-                                                  if k in local.columns["articles"] and k != "id"}
+    known = local.column_set["articles"]
+    given = row["fields"] if isinstance(row["fields"], dict) else json.loads(row["fields"])
+    fields = {k: v for k, v in given.items() if k in known and k not in ("id", "uid", "text")}
     fields["imported_at"] = fields.get("imported_at") or utc_now()
-    cols = ["uid", "text", *fields]
-    cur = local.conn.execute(
-        f"INSERT INTO articles ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
-        "ON CONFLICT (uid) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in fields),
-        [row["uid"], row["text"], *fields.values()])
-    if cur.lastrowid:
-        local.articles.pop(row["uid"], None)
+    if fields.get("source_id") is not None and local.conn.execute(
+        "SELECT 1 FROM articles WHERE source_id = ? AND uid != ?", [fields["source_id"], row["uid"]]
+    ).fetchone():  # the same database article, exported with another text here: keep both, the id once
+        fields["source_id"] = None
+    cols = ("uid", "text", *fields)
+    key = ("article", cols)
+    if key not in local._sql:
+        local._sql[key] = (f"INSERT INTO articles ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+                           "ON CONFLICT (uid) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in fields)
+                           + " RETURNING id")
+    article_id = local.conn.execute(local._sql[key], [row["uid"], row["text"], *fields.values()]).fetchone()[0]
+    local.articles[row["uid"]] = article_id
+    local.lengths[article_id] = len(row["text"])
     return True
 
 
@@ -348,7 +379,7 @@ def _apply_entity(local: LocalRows, row: dict) -> bool:
 def _apply_span(table: str):
     def apply(local: LocalRows, row: dict) -> bool:
         conn = local.conn
-        found = local.span(table, row["qkey"])
+        found = None if local.fresh[table] else local.span(table, row["qkey"])
         if row["deleted"]:
             if found is None:
                 return True
@@ -373,18 +404,17 @@ def _apply_span(table: str):
         fields = row["fields"] if isinstance(row["fields"], dict) else json.loads(row["fields"])
         entity = fields.pop("entity", None)
         replaces = fields.pop("replaces", None)
-        values = {k: v for k, v in fields.items() if k in local.columns[table] and k not in QUOTE_LOCAL}
+        known = local.column_set[table]
+        values = {k: v for k, v in fields.items() if k in known and k not in QUOTE_LOCAL}
         values.update(article_id=article_id, start=int(start), end=int(end), origin=origin,
                       annotator=annotator or None, entity_id=local.entity(*entity) if entity else None)
         if table == "quotes":
             values["replaces_id"] = (local.span("quotes", replaces) or (None,))[0] if replaces else None
-        cols = list(values)
+        cols = tuple(values)
         if found is None:
-            conn.execute(f"INSERT INTO {table} ({', '.join(chr(34) + c + chr(34) for c in cols)}) "
-                         f"VALUES ({', '.join('?' * len(cols))})", list(values.values()))
+            conn.execute(local.insert_sql(table, cols), list(values.values()))
         else:
-            conn.execute(f"UPDATE {table} SET {', '.join(chr(34) + c + chr(34) + ' = ?' for c in cols)} WHERE id = ?",
-                         [*values.values(), found[0]])
+            conn.execute(local.update_sql(table, cols), [*values.values(), found[0]])
         return True
 
     return apply

@@ -108,6 +108,11 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._restore_settings()
         self._update_progress()
+        from annotator.core.detection_state import detection_pending  # noqa: PLC0415
+
+        unfinished = detection_pending(project)
+        if unfinished:  # a run was killed: say what to do (Annotate > Detect quotes again does it)
+            self.statusBar().showMessage(unfinished[0].upper() + unfinished[1:] + ".", 60_000)
 
         start = articles.last_position(project, self.annotator)
         if start is None and self.list_model.ids:
@@ -770,9 +775,12 @@ class MainWindow(QMainWindow):
         if quote_id is not None and self.article is not None:
             quote = next((q for q in self.article.quotes if q["id"] == quote_id), None)
             if quote:
+                # reported speech flashes its whole clause, a quote its quoted words
+                start, end = (quote["start"], quote["end"]) if (quote.get("form") or "direct") == "direct" \
+                    else (quote["content_start"], quote["content_end"])
                 if not self.reader.text.textCursor().hasSelection():
-                    self.reader.text.show_offset(quote["start"])
-                self.reader.text.flash(quote["start"], quote["end"])
+                    self.reader.text.show_offset(start)
+                self.reader.text.flash(start, end)
 
     def _quote_clicked_in_text(self, quote_id: int) -> None:
         if self.panel.quotes_model.row_of(quote_id) is None:

@@ -3,9 +3,6 @@ names, genders and cues written far from any quotation mark."""
 
 from __future__ import annotations
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from annotator.core.detect import PIECE_CHARS, detect
 
 FILLER = "The committee met again on Tuesday and the vote was put off until the spring session.\n\n"
@@ -61,24 +58,3 @@ def test_a_text_longer_than_a_piece_gives_what_its_pieces_give():
 def test_the_same_text_twice_gives_the_same_detection():
     text = "\u201cIt is late,\u201d said Peter Novak, a union leader.\n\n" + FILLER
     assert detect(text) == detect(text)
-
-
-def test_tokens_of_a_range_are_those_a_search_of_the_range_finds():
-    from annotator.core.detect.speakers import _tokens_here, tokens
-
-    text = ("U.S. Sen. Ann Lee-Smith's aide, Mr. J.R.R. Tolkien... said: 'It's fine.' And--then \u2019quoted\u2019 "
-            "A.B.C. \u00e9t\u00e9-x .a. b.\nNext line U.S.A. e.g. x.y.z end. Dr.X o'neil 'em -- ok.\n\n")
-    for lo in range(len(text)):
-        for hi in range(lo, len(text) + 1):
-            assert tokens(text, lo, hi) == _tokens_here(text, lo, hi), (lo, hi)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["U.S.", " ", "Sen.", "Lee-Smith", "'s", ".", "\n", "e.g.", "x", "\u2019", "--",
-                                 "Ann", "said", ",", "J.R."]), max_size=40).map("".join), st.data())
-def test_tokens_of_any_range_are_those_a_search_finds(text, data):
-    from annotator.core.detect.speakers import _tokens_here, tokens
-
-    lo = data.draw(st.integers(0, len(text)))
-    hi = data.draw(st.integers(lo, len(text)))
-    assert tokens(text, lo, hi) == _tokens_here(text, lo, hi)

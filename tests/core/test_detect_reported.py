@@ -184,3 +184,35 @@ def test_parse_forms():
     assert parse_forms("reported") == ("mixed", "indirect")
     with pytest.raises(ValueError, match="unknown form 'quotes'"):
         parse_forms("direct,quotes")
+
+
+def test_preposition_verbs_take_the_object_of_their_preposition():
+    text = "Tom Berg talked about the harbour fees at the meeting."
+    q = only(text)
+    assert content(text, q).startswith("the harbour fees") and q.speaker == "Tom Berg"
+    assert reported("They talked for hours after the meeting.") == []
+
+
+def test_a_that_clause_counts_when_the_subject_cannot_be_read():
+    text = "A third of the residents, 33 percent, say the ferry should run at night."
+    q = only(text)
+    assert content(text, q) == "the ferry should run at night"
+
+
+def test_the_sentence_opening_name_is_the_source_when_the_subject_is_far():
+    text = ("Sen. Ann Lee (R-Ore.), one of the few authors of the harbour act still in the Senate, "
+            "said she remembers the night it passed.")
+    q = only(text)
+    assert q.speaker == "Ann Lee"
+
+
+def test_a_noun_cue_with_no_that_clause_is_no_attribution():
+    assert reported('Her remarks about the "green corridor" drew applause from the crowd.') == []
+
+
+def test_a_line_opened_by_a_name_and_a_colon_reports_that_source():
+    text = "Harbour board: the tunnel will cost twice as much\n\nThe board met on Monday."
+    q = only(text)
+    assert content(text, q) == "the tunnel will cost twice as much" and q.cue == ":"
+    assert reported("5:05 p.m.: The polls close soon in Ohio and Florida.") == []   # a time, no source
+    assert reported("Update: the ferry runs again from the north quay.") == []

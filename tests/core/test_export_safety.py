@@ -32,9 +32,11 @@ def _colleague_with_formula_tasks(path):
         db["articles"].insert({"uid": "u1", "title": "T", "text": 'He said "we win" today.'})
         art = db["tasks"].insert({"name": FORMULA, "kind": "single", "level": "article", "position": 9}).last_pk
         opt = db["options"].insert({"task_id": art, "name": "@SUM(1+1)", "position": 0}).last_pk
-        qt = db["tasks"].insert({"name": "+quote" + FORMULA, "kind": "single", "level": "quote", "position": 10}).last_pk
+        qt = db["tasks"].insert({"name": "+quote" + FORMULA, "kind": "single", "level": "quote",
+                                 "position": 10}).last_pk
         qopt = db["options"].insert({"task_id": qt, "name": "-1", "position": 0}).last_pk
-        quote = db["quotes"].insert({"article_id": 1, "start": 9, "end": 15, "text": "we win", "origin": "auto"}).last_pk
+        quote = db["quotes"].insert({"article_id": 1, "start": 9, "end": 15, "text": "we win",
+                                     "origin": "auto"}).last_pk
         now = utc_now()
         db["labels"].insert({"article_id": 1, "annotator": "eve", "task_id": art, "option_id": opt, "updated_at": now})
         db["labels"].insert({"article_id": 1, "quote_id": quote, "annotator": "eve", "task_id": qt, "option_id": qopt,
@@ -191,7 +193,8 @@ def test_a_killed_backup_leaves_no_journal_behind(tmp_path, tmp_project):
     folder = backup_dir(tmp_project.path)
     folder.mkdir(exist_ok=True)
     dead = _dead_pid()
-    left = [folder / f".20260101T000000Z_daily.db.tmp-{dead}", folder / f".20260101T000000Z_daily.db.tmp-{dead}-journal"]
+    copy = f".20260101T000000Z_daily.db.tmp-{dead}"
+    left = [folder / copy, folder / f"{copy}-journal"]
     for path in left:
         path.write_bytes(b"half")
     backup_project(tmp_project, "merge")

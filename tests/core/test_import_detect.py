@@ -12,7 +12,8 @@ from annotator.core.quotes import run_detection
 from annotator.core.store import open_project
 from tests.paths import DEV_CORPUS
 
-QUOTE_COLUMNS = ("article_id, start, end, text, form, content_start, content_end, content, kind, open_mark, close_mark, cue, cue_start, cue_end, speaker, "
+QUOTE_COLUMNS = ("article_id, start, end, text, form, content_start, content_end, content, kind, open_mark, "
+                 "close_mark, cue, cue_start, cue_end, speaker, "
                  "speaker_start, speaker_end, speaker_role, speaker_kind, confidence, origin, detector_version, "
                  "link_by, link_score")
 

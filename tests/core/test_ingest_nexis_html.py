@@ -137,3 +137,17 @@ def test_random_pages_give_articles_or_problems(tmp_path_factory, parts, tail):
             assert got.text.strip()
         else:
             assert got.path == str(path)
+
+
+def test_a_comment_that_never_closes_does_not_hold_the_whole_file(tmp_path):
+    path = tmp_path / "open_comment.html"
+    head = (FIXTURES / "nexis_uk_en_three_docs.html").read_bytes()
+    path.write_bytes(head + b"<!-- never closed\n" + b"filler line of text\n" * 400_000)
+    (source,) = iter_sources([path])
+    tracemalloc.start()
+    got = list(nexis_html.read(source, ReadOptions()))
+    _, top = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert [g.title for g in got if isinstance(g, Article)] == ["Ferry pier to be rebuilt after council vote"]
+    assert "longer than" in got[-1].message  # the garbage ran into the last document
+    assert top < 40_000_000  # the file is 8 MB; pieces of at most 4 MB are held

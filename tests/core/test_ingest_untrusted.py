@@ -207,3 +207,39 @@ def test_a_csv_cell_spanning_lines_is_bounded_too(tmp_path):
         fh.write('"\n')
     articles, problems = read_all(path)
     assert not articles and "malformed CSV" in problems[0].message and "field larger" in problems[0].message
+
+
+def _docx_with(tmp_path, change):
+    import docx as python_docx
+
+    document = python_docx.Document()
+    document.add_paragraph("Title of the piece")
+    document.add_paragraph("First words then the rest of the paragraph.")
+    plain = tmp_path / "plain.docx"
+    document.save(plain)
+    out = tmp_path / "changed.docx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info, change(info.filename, src.read(info)))
+    return out
+
+
+def test_a_docx_declaring_an_xml_entity_is_refused_not_cut_short(tmp_path):
+    def xxe(name, data):
+        if name != "word/document.xml":
+            return data
+        head, rest = data.split(b"?>", 1)
+        data = head + b'?><!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>' + rest
+        return data.replace(b"First words", b"First &xxe; words")
+
+    articles, problems = read_all(_docx_with(tmp_path, xxe))
+    assert not articles and "declares XML entities" in problems[0].message
+
+
+def test_a_docx_whose_part_is_a_zip_bomb_is_refused_before_unpacking(tmp_path):
+    bomb = _docx_with(tmp_path, lambda name, data: data)
+    with zipfile.ZipFile(bomb, "a", zipfile.ZIP_DEFLATED) as package, package.open("word/media/x.bin", "w") as part:
+        for _ in range(64):
+            part.write(b"\0" * 2**20)
+    articles, problems = _peak_mb(lambda: read_all(bomb))[0]
+    assert not articles and "zip bomb" in problems[0].message

@@ -41,7 +41,8 @@ def _valid_project_problems(project) -> list[str]:
     conn = project.conn
     out = []
     for table, column, what in (("annotators", "name", "annotator"), ("labels", "annotator", "annotator"),
-                                ("quote_labels", "annotator", "annotator"), ("article_status", "annotator", "annotator"),
+                                ("quote_labels", "annotator", "annotator"),
+                                ("article_status", "annotator", "annotator"),
                                 ("tasks", "name", "task"), ("options", "name", "option"),
                                 ("entities", "name", "entity"), ("aliases", "alias", "alias")):
         for (value,) in conn.execute(f"SELECT DISTINCT {column} FROM {table}"):
@@ -56,7 +57,8 @@ def _valid_project_problems(project) -> list[str]:
         if validate.check_span(start, end, length):
             out.append(f"quote {qid}: {validate.check_span(start, end, length)}")
     for table, column, allowed in (("article_status", "status", validate.ARTICLE_STATUSES),
-                                   ("quote_labels", "status", validate.VERDICTS), ("quotes", "origin", validate.ORIGINS),
+                                   ("quote_labels", "status", validate.VERDICTS),
+                                   ("quotes", "origin", validate.ORIGINS),
                                    ("tasks", "kind", validate.TASK_KINDS), ("tasks", "level", validate.LEVELS)):
         for (value,) in conn.execute(f"SELECT DISTINCT {column} FROM {table}"):
             if value not in allowed:
@@ -65,7 +67,8 @@ def _valid_project_problems(project) -> list[str]:
             "SELECT l.article_id, ifnull(l.quote_id, 0), l.annotator, l.task_id FROM labels l JOIN tasks t "
             "ON t.id = l.task_id WHERE t.kind = 'single' GROUP BY 1, 2, 3, 4 HAVING count(*) > 1"):
         out.append(f"two options on a single-choice task: {row}")
-    for row in conn.execute("SELECT l.id FROM labels l JOIN options o ON o.id = l.option_id WHERE o.task_id != l.task_id"):
+    for row in conn.execute("SELECT l.id FROM labels l JOIN options o ON o.id = l.option_id "
+                            "WHERE o.task_id != l.task_id"):
         out.append(f"label {row[0]} has an option of another task")
     if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
         out.append("integrity_check failed")

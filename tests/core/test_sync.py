@@ -269,3 +269,50 @@ def test_join_refuses_a_team_made_by_a_newer_version(tmp_path, team):
     with pytest.raises(TeamError, match="newer version"):
         join_team(ann_dsn, tmp_path / "x.db", "Ann", server.schema)
     assert not (tmp_path / "x.db").exists()
+
+
+def test_a_join_cut_off_mid_pull_is_finished_by_the_next_sync(tmp_path, team):
+    server, lead, ann_dsn = team
+
+    def cut(done, total, what):  # the server goes away while the quotes stream in
+        if what == "receiving quotes":
+            with psycopg.connect(server.dsn, autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s",
+                              [server.role_of("Ann")])
+
+    report = join_team(ann_dsn, tmp_path / "ann.db", "Ann", server.schema, progress=cut)
+    assert not report.ok and report.offline and "team server" in report.error
+    assert not any(report.pulled.values())
+    with open_project(tmp_path / "ann.db") as ann:
+        assert ann.db["articles"].count == 0  # the pull was one transaction: nothing half-applied
+        assert read_link(ann).pull_xmin == "0"
+        _ok(sync_project(ann))
+        for table in ("articles", "quotes", "mentions", "options"):
+            assert ann.db[table].count == lead.db[table].count, table
+
+
+def test_an_edit_received_while_one_waited_here_is_not_lost_when_the_server_keeps_the_newer(tmp_path, team):
+    """The desktop pulls while its own older edit still waits (the laptop's newer one is left for
+    later), then sends its edit: the server keeps the laptop's, the desktop takes it and lists it."""
+    from annotator.core import sync
+
+    server, lead, ann_dsn = team
+    laptop = _join(tmp_path, server, ann_dsn, "Ann", "laptop.db")
+    desktop = _join(tmp_path, server, ann_dsn, "Ann", "desktop.db")
+    stance = load_scheme(desktop).stance_task()
+    article = article_ids(desktop)["Trade talks stall again"]
+    labels.set_choice(desktop, article, "Ann", stance.id, stance.options[0].id)  # the older edit
+    labels.set_choice(laptop, article, "Ann", stance.id, stance.options[1].id)  # the newer one
+    _ok(sync_project(laptop))
+    link = sync.read_link(desktop)
+    with psycopg.connect(ann_dsn, autocommit=True) as pg:
+        report = sync.SyncReport()
+        sync.pull(desktop, pg, link, report)  # the laptop's label waits: the desktop changed that item
+        assert not report.pulled["labels"]
+        report = sync.SyncReport()
+        sync.push(desktop, pg, link, report)
+        sync.pull(desktop, pg, link, report)
+    assert report.pulled["labels"] == 1
+    assert [(c.kind, c.winner) for c in report.conflicts] == [("label", "theirs")]
+    assert work(desktop)["labels"] == work(laptop)["labels"]
+    assert labels.chosen_options(desktop, article, "Ann", stance.id) == [stance.options[1].id]

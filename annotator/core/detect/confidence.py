@@ -10,7 +10,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:   # only for the hints: the window imports this module for MIN_CONFIDENCE, and
-    from annotator.core.detect.attribution import Link   # should not compile the detector's patterns
+    from annotator.core.detect.attribution import Link  # should not compile the detector's patterns
 
 _WORD_RE = re.compile(r"[\w\u2019']+")
 _STRONG = ("after", "before", "colon")

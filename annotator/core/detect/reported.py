@@ -58,12 +58,15 @@ _OBJECT_CONTENT = frozenset("accuse blame criticize criticise praise attack slam
                             "rebuke lambaste fault castigate berate thank congratulate commend hail tout cite "
                             "highlight describe characterize label dub call propose recommend demand urge "
                             "charge".split())
+# verbs whose content follows a preposition: "talked about the plan", "referred to the vote", "pointed to polls"
+_PREPOSITION_VERBS = frozenset("talk refer point comment".split())
+_PREPOSITION_RE = re.compile(r"\s+(?:(?:also|again|repeatedly|often)\s+)?(?:about|to|on|out\s+that|out)\b")
 # verbs whose content is only their object: "Ryan endorsed Trump", "she praised the plan"
 _OBJECT_ONLY = frozenset("endorse praise attack slam blast condemn decry denounce applaud welcome oppose support back "
                          "defend dismiss reject question dispute mock ridicule thank congratulate commend hail tout "
                          "cite highlight embrace champion resist challenge favor favour prefer "
                          "fault berate castigate lambaste rebuke scold chide".split())
-_OBJECT_STOP_RE = re.compile(r"[,;:.!?()\u2014]|\s(?:in|on|at|during|after|before|as|when|while|because|for|over|"
+_OBJECT_STOP_RE = re.compile(r"[,;:.!?()\u2014]|\s(?:in|on|at|during|after|before|when|while|because|over|"
                              r"since|and|but|who|which|that|with|by|to|from|last|this|earlier|later)\s")
 # "said" and its kin are nearly always reporting; other verbs need a clearer frame (a that-clause, a subject)
 _SAY_LIKE = frozenset("say tell add note explain argue claim insist warn state declare announce assert contend "
@@ -112,7 +115,7 @@ _QUOTE_MARKS = "\"\u201c\u201d\u2018\u2019'"
 _STRIP = " \t\n,;:\u2014\u2013-"
 MIN_CONTENT_WORDS = 3
 MAX_CONTENT_CHARS = 600
-SUBJECT_REACH = 160
+SUBJECT_REACH = 100
 SURE_QUOTE = 0.5   # a quoted span the direct rules are this sure of makes a reported clause mixed
 
 
@@ -172,6 +175,11 @@ class _Reader:
     def after_cue(self, pos: int, se: int, lemma: str) -> int:
         """Where the content starts after a verb cue at pos: past adverbials, a tell-verb's object, 'that'."""
         text = self.text
+        if lemma in _PREPOSITION_VERBS:
+            m = _PREPOSITION_RE.match(text, pos, se)
+            if not m:
+                return se   # 'they talked for hours' and the like: no content
+            pos = m.end()
         for _ in range(4):
             m = _ADVERBIAL_RE.match(text, pos, se)
             if not m or m.end() == pos:
@@ -279,11 +287,18 @@ class _Reader:
             if after is not None:
                 a, b = _trim(text, ss, cs)
                 return self._make(a, b, cs, ce, word, self.source(after, cs), True)
-        # 'Officials in both parties privately said that ...': a say-verb and its that-clause, source unread
-        if strong and not participle and not infinitive and _THAT_RE.match(text, ce) and \
-                text[ce:rest].strip().endswith("that") and after_words >= MIN_CONTENT_WORDS:
+        # 'Officials in both parties privately said that ...', 'A third of independents, 33%, say they ...',
+        # 'Their experience shows that ...': a say-verb or a that-clause, its source unread
+        that = text[ce:rest].strip().endswith("that")
+        if (strong or that) and not participle and not infinitive and after_words >= MIN_CONTENT_WORDS \
+                and not _TAIL_RE.fullmatch(text, rest, se):
             a, b = _trim(text, rest, _clause_end(text, rest, se))
-            return self._make(a, b, cs, ce, word, None, True)
+            # the name the sentence opens with, when one does ('Sen. Ann Lee (R-Ga.), one of ..., said')
+            opener = self.att._sentence_subject(ss, cs)
+            src = self.source(opener, cs) if opener is not None and opener[1] <= cs else None
+            if src is not None and (not src.name or src.kind not in ("person", "organisation")):
+                src = None
+            return self._make(a, b, cs, ce, word, src, True)
         return None
 
     def _according(self, cs, ce, ss, se, word) -> Reported | None:
@@ -348,7 +363,7 @@ class _Reader:
 
 # where a content read forward from its cue ends: another clause of the sentence begins
 _CLAUSE_END_RE = re.compile(r";|\s[\u2014\u2013]\s|\s--\s|,\s+(?:but|while|whereas|saying|adding|arguing|noting|"
-                            r"according\s+to|although|though|even\s+as)\b")
+                            r"according\s+to|although|though|even\s+as|[a-z]+ing)\b")
 
 
 def _clause_end(text: str, a: int, b: int) -> int:
@@ -410,7 +425,38 @@ def find_reported(text: str, attributor, links=()) -> list[Reported]:
             if found and r.content_start < found[-1].content_end:
                 continue
         found.append(r)
+    labelled = _labelled_lines(text, reader, found)
+    if labelled:
+        found = sorted(found + labelled, key=lambda r: r.content_start)
     return found
+
+
+# 'Clinton camp: Trump's plan threatens security', 'TAPPER: And obviously ...': a line opening with a short
+# name and a colon reports that source's words (headlines and transcripts put it so)
+_LABEL_LINE_RE = re.compile(r"[ \t]*([A-Z][\w.'\u2019&-]*(?:[ \t]+[\w.'\u2019&-]+){0,4}):[ \t]+"
+                            r"(?=[^\s\"'\u201c\u2018])")
+_NOT_LABELS = frozenset("note update updated editor photo photos video related advertisement read watch abstract "
+                        "correction source sources credit caption warning question answer q a by".split())
+
+
+def _labelled_lines(text: str, reader: _Reader, found: list[Reported]) -> list[Reported]:
+    out = []
+    taken = [(r.content_start, r.content_end) for r in found]
+    for ps, pe in reader.att.paras:
+        m = _LABEL_LINE_RE.match(text, ps, pe)
+        if not m:
+            continue
+        label = m.group(1)
+        if any(ch.isdigit() for ch in label) or label.lower().rstrip(".") in _NOT_LABELS \
+                or label.split()[0].lower() in _NOT_LABELS:
+            continue
+        a, b = _trim(text, m.end(), pe)
+        if _words(text, a, b) < MIN_CONTENT_WORDS or b - a > MAX_CONTENT_CHARS \
+                or any(x < b and a < y for x, y in taken):
+            continue
+        src = reader.source((m.start(1), m.end(1)), m.start(1))
+        out.append(Reported(a, b, m.end(1), m.end(1) + 1, ":", src, True))
+    return out
 
 
 def _outer(q: Quote) -> tuple[int, int]:

@@ -4,7 +4,6 @@ to the nearest fitting person, a surname to the full name)."""
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 
@@ -60,48 +59,11 @@ def _tidied(found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     return found
 
 
-def _tokens_here(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
-    return _tidied([(m.start(), m.end(), m.group()) for m in _TOK_RE.finditer(text, lo, hi)])
-
-
-_LINE_TOKENS: list = [None, {}]   # [text, {line start: (starts, raw ends, tokens)}] of the text last read
-
-
 def tokens(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
     """The words and marks of text[lo:hi] as (start, end, token), a sentence's full stop split off.
-
-    Each line is tokenised once and its tokens handed out for every range inside it: the tokens of
-    a range are the line's, but for a word the range cuts at either end (tokenised on its own, as
-    a search bounded by the range would see it)."""
-    if hi - lo < 48:
-        return _tokens_here(text, lo, hi)
-    cache = _LINE_TOKENS
-    if cache[0] is not text:
-        cache = [text, {}]
-        globals()["_LINE_TOKENS"] = cache
-    ls = text.rfind("\n", 0, lo) + 1
-    le = text.find("\n", lo)
-    if le < 0:
-        le = len(text)
-    if hi > le:
-        return _tokens_here(text, lo, hi)
-    line = cache[1].get(ls)
-    if line is None:
-        raw = [(m.start(), m.end(), m.group()) for m in _TOK_RE.finditer(text, ls, le)]
-        line = cache[1][ls] = ([t[0] for t in raw], [t[1] for t in raw], _tidied(raw))
-    starts, ends, toks = line
-    i = bisect.bisect_left(starts, lo)
-    out: list[tuple[int, int, str]] = []
-    if i > 0 and ends[i - 1] > lo:   # lo inside a word
-        if ends[i - 1] >= hi - 1:
-            return _tokens_here(text, lo, hi)
-        out = _tokens_here(text, lo, ends[i - 1])
-    # a token whose end (or the character after it, which decided it) reaches hi is tokenised again
-    j = bisect.bisect_left(ends, hi - 1, i)
-    out += toks[i:j]
-    if j < len(starts) and starts[j] < hi:
-        out += _tokens_here(text, starts[j], hi)
-    return out
+    (Tokenising each line once and handing out its tokens was tried: slower, as most ranges are
+    short parts of long lines.)"""
+    return _tidied([(m.start(), m.end(), m.group()) for m in _TOK_RE.finditer(text, lo, hi)])
 
 
 def _is_cap(tok: str) -> bool:

@@ -74,7 +74,7 @@ _WESTERN = {"cp1252", "latin_1", "iso8859_1", "iso8859_15"}
 
 
 def _best_single_byte(data: bytes) -> str:
-    from charset_normalizer import from_bytes   # here: most files are UTF-8, and it takes a while to load
+    from charset_normalizer import from_bytes  # here: most files are UTF-8, and it takes a while to load
 
     matches = list(from_bytes(data))
     if not matches:

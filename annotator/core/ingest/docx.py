@@ -19,7 +19,7 @@ from lxml import etree
 
 from annotator.core.ingest.nexis import looks_like_nexis, parse_nexis_lines
 from annotator.core.ingest.options import MAX_ARTICLE_CHARS, ReadOptions, too_large
-from annotator.core.ingest.source import Source
+from annotator.core.ingest.source import MAX_RATIO, RATIO_SLACK, Source
 from annotator.core.records import Article, ImportProblem
 
 # What python-docx writes into every file made from its default template: no person, no real date.
@@ -40,6 +40,29 @@ def read(source: Source, options: ReadOptions) -> Iterator[Article | ImportProbl
     yield from parse_docx(source.read_bytes(), source.path)
 
 
+MAX_PACKAGE_BYTES = 512 * 2**20  # all parts of a Word file, unpacked
+
+
+def package_problem(data: bytes) -> str | None:
+    """Why a .docx package is not read, before python-docx unpacks it: parts that expand like a zip
+    bomb or past MAX_PACKAGE_BYTES, or an XML part declaring a DTD or entities (Word never writes
+    one; an entity would cut its paragraph short, or point at a file of this computer)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        infos = package.infolist()
+        if sum(i.file_size for i in infos) > MAX_PACKAGE_BYTES:
+            return f"the Word file unpacks to more than {MAX_PACKAGE_BYTES // 2**20} MB"
+        for info in infos:
+            if info.file_size > info.compress_size * MAX_RATIO + RATIO_SLACK:
+                return f"a part of the Word file ({info.filename}) expands more than {MAX_RATIO} times (a zip bomb?)"
+            if info.filename.endswith((".xml", ".rels")):
+                with package.open(info) as part:
+                    head = part.read(1 << 16)  # the prolog, where a DOCTYPE must be
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    return (f"a part of the Word file ({info.filename}) declares XML entities (a DOCTYPE), which "
+                            "Word never writes; the file is refused")
+    return None
+
+
 def parse_docx(data: bytes, path: str) -> Iterator[Article | ImportProblem]:
     """Articles of a .docx's bytes; stops after the first ImportProblem it yields."""
     if not data.startswith(b"PK"):
@@ -48,6 +71,10 @@ def parse_docx(data: bytes, path: str) -> Iterator[Article | ImportProblem]:
         )
         return
     try:
+        problem = package_problem(data)
+        if problem:
+            yield ImportProblem(path, problem)
+            return
         document = python_docx.Document(io.BytesIO(data))
         lines = _lines(document)
     except _BROKEN_DOCX as exc:

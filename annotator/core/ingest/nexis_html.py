@@ -27,6 +27,7 @@ from annotator.core.records import Article, ImportProblem
 
 READER = "nexis-html"
 PIECE_CHARS = 1 << 16
+MAX_PIECE_CHARS = 1 << 22  # no safe place to cut in 4 MB: not an export's markup, cut where it is
 _DROP = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>", re.S | re.I)
 # (upper or lower case spelled out: several times faster than re.I over megabytes)
 _BREAK = re.compile(r"<(?:BR|br|Br)\s*/?>")
@@ -133,7 +134,9 @@ class MarkupLines:
             while len(buffer) >= PIECE_CHARS:
                 cut = _safe_cut(buffer, PIECE_CHARS)
                 if cut is None:
-                    break
+                    if len(buffer) < MAX_PIECE_CHARS:
+                        break
+                    cut = len(buffer)  # a comment or tag that never closes: cut anyway, memory stays bounded
                 yield buffer[:cut]
                 buffer = buffer[cut:]
         if buffer:
@@ -208,22 +211,23 @@ def _may_hold_foreign(raw: str) -> bool:
 def _safe_cut(buffer: str, at: int) -> int | None:
     """An index at or after `at` where no tag, comment, style or script is open, or None."""
     cut = buffer.find("\n", at)
-    while cut != -1:
-        head = buffer[:cut]
+    tries = 0
+    while cut != -1 and tries < 1000:
         if (
-            head.rfind("<") <= head.rfind(">")
-            and head.rfind("<!--") <= head.rfind("-->")
-            and _open_block(head, "style")
-            and _open_block(head, "script")
+            buffer.rfind("<", 0, cut) <= buffer.rfind(">", 0, cut)
+            and buffer.rfind("<!--", 0, cut) <= buffer.rfind("-->", 0, cut)
+            and _closed(buffer, cut, "style")
+            and _closed(buffer, cut, "script")
         ):
             return cut + 1
         cut = buffer.find("\n", cut + 1)
+        tries += 1
     return None
 
 
-def _open_block(head: str, tag: str) -> bool:
-    """True when no <tag> element is left open at the end of `head` (case-insensitive enough for exports)."""
-    opened = max(head.rfind(f"<{tag}"), head.rfind(f"<{tag.upper()}"))
+def _closed(buffer: str, end: int, tag: str) -> bool:
+    """True when no <tag> element is left open before `end` (either case, as exports write them)."""
+    opened = max(buffer.rfind(f"<{tag}", 0, end), buffer.rfind(f"<{tag.upper()}", 0, end))
     if opened == -1:
         return True
-    return max(head.rfind(f"</{tag}"), head.rfind(f"</{tag.upper()}")) > opened
+    return max(buffer.rfind(f"</{tag}", 0, end), buffer.rfind(f"</{tag.upper()}", 0, end)) > opened
