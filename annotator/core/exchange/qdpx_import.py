@@ -982,8 +982,8 @@ class _Writer:
         else:
             quote_id = self.next_quote
             self.next_quote += 1
-            values = [quote_id, article_id, sel.start, sel.end, text, "sentence" if origin == "auto" else "direct", speaker,
-                      entity_id, origin, owner, "import" if entity_id else None, self.now]
+            values = [quote_id, article_id, sel.start, sel.end, text, "sentence" if origin == "auto" else "direct",
+                      speaker, entity_id, origin, owner, "import" if entity_id else None, self.now]
             if self.form_column:  # with forms came the content span: the whole selection here
                 values += [form, sel.start, sel.end, text]
             self.quote_rows.append(values)
