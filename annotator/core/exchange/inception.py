@@ -17,8 +17,8 @@ from cassis import Cas, TypeSystem
 from cassis.cas import Utf16CodepointOffsetConverter
 
 from annotator.core.exchange import ExchangeResult
-from annotator.core.exchange.bundle import open_bundle
-from annotator.core.exchange.spans import article_spans, count_articles, stance_task_name
+from annotator.core.exchange.bundle import write_article_bundle
+from annotator.core.exchange.spans import stance_task_name
 from annotator.core.store import Project
 
 QUOTE = "webanno.custom.Quote"
@@ -86,17 +86,9 @@ def article_cas(ts: TypeSystem, article, stance: str | None) -> Cas:
 
 def export_inception(project: Project, out: str | Path, *, annotator: str | None = None,
                      progress: Callable | None = None, cancelled: Callable | None = None) -> ExchangeResult:
-    out = Path(out)
     ts = type_system()
     stance = stance_task_name(project)
-    total, done, quotes, mentions = count_articles(project), 0, 0, 0
-    with open_bundle(out) as bundle:
-        bundle.write("TypeSystem.xml", ts.to_xml())
-        for article in article_spans(project, annotator, cancelled):
-            bundle.write(f"{article.name}.xmi", article_cas(ts, article, stance).to_xmi())
-            done += 1
-            quotes += len(article.quotes)
-            mentions += len(article.mentions)
-            if progress is not None and done % 100 == 0:
-                progress(done, total, "articles")
-    return ExchangeResult(out, done, quotes, mentions)
+    return write_article_bundle(
+        project, out, {"TypeSystem.xml": ts.to_xml()},
+        lambda article: ((f"{article.name}.xmi", article_cas(ts, article, stance).to_xmi()),),
+        annotator=annotator, progress=progress, cancelled=cancelled)
