@@ -151,3 +151,33 @@ def test_a_comment_that_never_closes_does_not_hold_the_whole_file(tmp_path):
     assert [g.title for g in got if isinstance(g, Article)] == ["Ferry pier to be rebuilt after council vote"]
     assert "longer than" in got[-1].message  # the garbage ran into the last document
     assert top < 40_000_000  # the file is 8 MB; pieces of at most 4 MB are held
+
+
+def _reference_convert(raw: str) -> str:
+    """The markup-to-lines conversion as first written: one pattern a step, nothing skipped."""
+    import html
+    import re
+
+    blocks = (r"(?:P|p|DIV|div|Div|H[1-6]|h[1-6]|TR|tr|TABLE|table|LI|li|UL|ul|OL|ol|BLOCKQUOTE|blockquote"
+              r"|CENTER|center)\b")
+    text = re.sub(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>", "", raw, flags=re.S | re.I)
+    text = text.replace("\r", " ").replace("\n", " ")
+    text = re.sub(r"<(?:BR|br|Br)\s*/?>", "\n", text)
+    text = re.sub(r"<" + blocks + r"[^>]*>", "\n", re.sub(r"</" + blocks + r"[^>]*>", "\n\n", text))
+    text = html.unescape(re.sub(r"<[^>]*>", "", text))
+    for space in ("\xa0", "\t", "\u202f", "\u2007", "\f", "\v"):
+        text = text.replace(space, " ")
+    text = re.sub(r"  +", " ", text)
+    text = re.sub(r" \n ?|\n ", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def test_the_fast_conversion_gives_the_lines_of_the_plain_one():
+    """The conversion's shortcuts (str.replace for the commonest tags, blank runs and line edges) change nothing."""
+    samples = [path.read_text(encoding="utf-8", errors="replace") for path in sorted(FIXTURES.glob("nexis_uk_*.html"))]
+    samples.append(
+        "<P>a  <br/>b<Br>c</p >\r\n<DIV CLASS=x> &amp; d&nbsp;\t e </DIV>\n\n\n<BR><BR><BR><span>f</SPAN></P>"
+        "<!-- <P>hidden</P> --><script>x<y</script><H2>g</H2>   <li>h</LI><br />i<BR CLASS=k>j &#8217;</BLOCKQUOTE>"
+    )
+    for raw in samples:
+        assert nexis_html.MarkupLines(iter([]))._convert(raw) == _reference_convert(raw)

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from annotator.core.exchange import ExchangeResult
-from annotator.core.exchange.bundle import open_bundle
-from annotator.core.exchange.spans import FORMS, article_spans, count_articles, stance_task_name
+from annotator.core.exchange.bundle import write_article_bundle
+from annotator.core.exchange.spans import FORMS, stance_task_name
 from annotator.core.store import Project
 
 
@@ -79,20 +79,12 @@ def ann_lines(article, stance: str | None) -> list[str]:
 
 def export_brat(project: Project, out: str | Path, *, annotator: str | None = None,
                 progress: Callable | None = None, cancelled: Callable | None = None) -> ExchangeResult:
-    out = Path(out)
     stance = stance_task_name(project)
     options = [r[0] for r in project.conn.execute(
         "SELECT o.name FROM options o JOIN tasks t ON t.id = o.task_id WHERE t.level = 'quote' AND t.name = ? "
         "ORDER BY o.position, o.id", [stance])] if stance else []
-    total, done, quotes, mentions = count_articles(project), 0, 0, 0
-    with open_bundle(out) as bundle:
-        bundle.write("annotation.conf", conf(options))
-        for article in article_spans(project, annotator, cancelled):
-            bundle.write(f"{article.name}.txt", article.text)
-            bundle.write(f"{article.name}.ann", "".join(line + "\n" for line in ann_lines(article, stance)))
-            done += 1
-            quotes += len(article.quotes)
-            mentions += len(article.mentions)
-            if progress is not None and done % 100 == 0:
-                progress(done, total, "articles")
-    return ExchangeResult(out, done, quotes, mentions)
+    return write_article_bundle(
+        project, out, {"annotation.conf": conf(options)},
+        lambda article: ((f"{article.name}.txt", article.text),
+                         (f"{article.name}.ann", "".join(line + "\n" for line in ann_lines(article, stance)))),
+        annotator=annotator, progress=progress, cancelled=cancelled)

@@ -7,7 +7,7 @@ import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 
@@ -52,3 +52,29 @@ def open_bundle(out: Path) -> Iterator[Bundle]:
         if made:
             shutil.rmtree(out, ignore_errors=True)
         raise
+
+
+def write_article_bundle(project, out: str | Path, head: dict[str, str | bytes],
+                         files: Callable[[object], Iterable[tuple[str, str | bytes]]], *,
+                         annotator: str | None = None, progress: Callable | None = None,
+                         cancelled: Callable | None = None):
+    """The loop a one-file-per-article format shares (brat, INCEpTION): `head` (name -> data) first,
+    then `files(article)` for each article of `article_spans`, counting articles, quotes and mentions
+    and saying progress every 100 articles. Whole or nothing, as `open_bundle`."""
+    from annotator.core.exchange import ExchangeResult
+    from annotator.core.exchange.spans import article_spans, count_articles
+
+    out = Path(out)
+    total, done, quotes, mentions = count_articles(project), 0, 0, 0
+    with open_bundle(out) as bundle:
+        for name, data in head.items():
+            bundle.write(name, data)
+        for article in article_spans(project, annotator, cancelled):
+            for name, data in files(article):
+                bundle.write(name, data)
+            done += 1
+            quotes += len(article.quotes)
+            mentions += len(article.mentions)
+            if progress is not None and done % 100 == 0:
+                progress(done, total, "articles")
+    return ExchangeResult(out, done, quotes, mentions)

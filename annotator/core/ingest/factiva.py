@@ -146,7 +146,7 @@ class _PageReader:
             )
 
     def _article(self, element, cut_off: bool) -> Article | ImportProblem | None:
-        if element.xpath(".//td[@class='index']"):
+        if any(td.get("class") == "index" for td in element.iter("td")):
             fields = _coded_fields(element)
         else:
             fields = _listed_fields(element)
@@ -307,7 +307,10 @@ def _has_headline(element) -> bool:
 
 def _text(element) -> str:
     """The element's text with white space folded (highlighted search words `<b>` kept as words)."""
-    text = etree.tostring(element, method="text", encoding="unicode", with_tail=False).strip()
+    if len(element):  # (most paragraphs and fields have no child elements: their text is all there is)
+        text = etree.tostring(element, method="text", encoding="unicode", with_tail=False).strip()
+    else:
+        text = (element.text or "").strip()
     if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\xa0" in text:
         text = " ".join(text.split())
     return text
