@@ -540,16 +540,23 @@ def cmd_quotes(args) -> int:
 
 def cmd_info(args) -> int:
     from annotator.core.detection_state import detection_pending
+    from annotator.core.sync import status_line
 
     project = _read(args.project)
     with project:
         info = project.info()
         pending = detection_pending(project)
+        team = status_line(project)
     info["detection_unfinished"] = pending is not None
+    if team:
+        info["team"] = team
     if args.json:
         print(json.dumps(info, indent=2))
     else:
         for key, value in info.items():
+            if key == "team":
+                value = (f"{value['team']} as {value['annotator']}, last synced {value['last_synced'] or 'never'}, "
+                         f"{value['pending']} changes to send")
             print(f"{key}: {value}")
         if pending:
             print(f"note: {pending}", file=sys.stderr)

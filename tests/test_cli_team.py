@@ -39,6 +39,11 @@ def test_team_commands_from_init_to_sync(tmp_path, team_server, capsys, monkeypa
     assert report["pushed"] == {"labels": 1} and report["error"] is None and report["pending"] == 0
     assert main(["sync", str(tmp_path / "lead.db")]) == 0
     assert "received 1 labels" in capsys.readouterr().out
+    assert main(["info", str(tmp_path / "ann.db"), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["team"]["team"] == s and info["team"]["annotator"] == "Ann" and info["team"]["pending"] == 0
+    assert main(["info", str(tmp_path / "ann.db")]) == 0
+    assert f"team: {s} as Ann, last synced 20" in capsys.readouterr().out
 
 
 def test_team_command_errors_are_sentences(tmp_path, team_server, capsys):  # noqa: F811

@@ -216,3 +216,10 @@ def test_a_line_opened_by_a_name_and_a_colon_reports_that_source():
     assert content(text, q) == "the tunnel will cost twice as much" and q.cue == ":"
     assert reported("5:05 p.m.: The polls close soon in Ohio and Florida.") == []   # a time, no source
     assert reported("Update: the ferry runs again from the north quay.") == []
+
+
+def test_a_long_appositive_subject_is_read_whole_and_is_not_content():
+    text = ("Ann Lee, a professor of maritime law at the harbour college in the old town, "
+            "said the tunnel contract had been signed too early.")
+    q = only(text)
+    assert q.speaker == "Ann Lee" and content(text, q) == "the tunnel contract had been signed too early"

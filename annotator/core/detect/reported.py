@@ -80,6 +80,7 @@ CUE_RE = re.compile(
 
 _OBJECT_THAT_RE = re.compile(r"\s*(?:[\w'\u2019.-]+\s+){1,8}?that\s+")
 _TRAILING_ADVERB_RE = re.compile(r"(?:\s+(?:now|also|then|later|again|still|initially|[a-z]+ly))+$")
+_SOURCE_END_RE = re.compile(r"\s*(?:[,.!?;:)\u2014\u201d\"']|$)")
 _LEAD_JOINER_RE = re.compile(r"(?:and|but|or|so|yet|while|as|because|although|though|since|when|if)\s+", re.I)
 _THAT_RE = re.compile(r"\s*(?:that|whether|if|how|why|what|when)\b\s*")
 _ADVERBIAL_RE = re.compile(
@@ -245,6 +246,8 @@ class _Reader:
         if subj_end - lo > SUBJECT_REACH:   # a subject is read back a few words only: cost per cue, not sentence
             lo = text.find(" ", subj_end - SUBJECT_REACH, subj_end) + 1 or lo
         np = None if infinitive or opening else np_before(text, lo, subj_end)
+        if np is None and lo > ss and not (infinitive or opening):
+            np = np_before(text, ss, subj_end)   # a long subject ('Ann Lee, a professor at ..., said'): read it all
         participle = low.endswith("ing") and (_COMMA_END_RE.search(text, ss, cs) or _PARTICIPLE_LEAD_RE.search(lead)
                                               or opening)
         if participle and (np is None or not who):
@@ -284,7 +287,8 @@ class _Reader:
         # '..., said Lee.' : the verb first, the source after it
         if strong and _COMMA_END_RE.search(text, ss, cs):
             after = np_after(text, ce, se)
-            if after is not None:
+            # the source ends the clause ('..., said Lee.', '..., said Lee, the mayor.'), no verb of its own
+            if after is not None and _SOURCE_END_RE.match(text, after[1], se):
                 a, b = _trim(text, ss, cs)
                 return self._make(a, b, cs, ce, word, self.source(after, cs), True)
         # 'Officials in both parties privately said that ...', 'A third of independents, 33%, say they ...',
@@ -454,7 +458,12 @@ def _labelled_lines(text: str, reader: _Reader, found: list[Reported]) -> list[R
         if _words(text, a, b) < MIN_CONTENT_WORDS or b - a > MAX_CONTENT_CHARS \
                 or any(x < b and a < y for x, y in taken):
             continue
+        if len(label.split()) > 3:
+            continue   # 'Ann Lee Endorses Tom Berg: ...': a headline, left to the quote rules
         src = reader.source((m.start(1), m.end(1)), m.start(1))
+        people = [p for p in reader.att.resolver.cast.persons_between(m.start(1), m.end(1)) if p.confirmed]
+        if src is None or not src.name or not (people or any(w.islower() for w in label.split()) or label.isupper()):
+            continue   # 'Weather Report: ...': a section name, nobody speaking
         out.append(Reported(a, b, m.end(1), m.end(1) + 1, ":", src, True))
     return out
 

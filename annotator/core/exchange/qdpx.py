@@ -55,8 +55,16 @@ _NAMESPACE_BYTES = NAMESPACE.bytes
 def guid(*parts) -> str:
     """uuid5(NAMESPACE, parts joined by \\x1f) as text, without building a UUID object (an export
     makes one per coding: hundreds of thousands)."""
-    h = hashlib.sha1(_NAMESPACE_BYTES + "\x1f".join([str(p) for p in parts]).encode("utf-8")).hexdigest()
+    return _guid_of("\x1f".join(map(str, parts)))
+
+
+def _guid_of(key: str) -> str:
+    """guid() of parts already joined by \\x1f (the export's hot path: codings and selections)."""
+    h = _sha1(_NAMESPACE_BYTES + key.encode()).hexdigest()
     return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
+
+
+_sha1 = hashlib.sha1
 
 
 _VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
@@ -77,7 +85,8 @@ def user_guid(name: str | None) -> str:
 
 def xml_text(value) -> str:
     """Text XML 1.0 can hold (control characters other than tab and newlines dropped)."""
-    return _NOT_XML.sub("", str(value))
+    value = str(value)
+    return _NOT_XML.sub("", value) if _NOT_XML.search(value) else value
 
 
 def _q(tag: str) -> str:
@@ -98,23 +107,47 @@ def export_qdpx(project: Project, out: str | Path, *, progress: Callable[[int, i
     total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     fd, tmp_name = tempfile.mkstemp(prefix=".qdpx-", suffix=".tmp", dir=out.parent)
     os.close(fd)
-    qde_fd, qde_name = tempfile.mkstemp(prefix=".qde-", suffix=".tmp", dir=out.parent)
-    os.close(qde_fd)
     counts = [0, 0, 0]
     try:
+        # project.qde is written (and compressed) straight into the archive, then the source texts in a
+        # second pass over the articles: no temporary copy of the document to write and read back
         with zipfile.ZipFile(tmp_name, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-            with open(qde_name, "wb") as qde:
-                _write_qde(project, scheme, qde, zf, total, counts, progress, cancelled)
-            zf.write(qde_name, "project.qde")
+            with zf.open("project.qde", "w", force_zip64=_may_be_big(conn)) as qde:
+                _write_qde(project, scheme, qde, total, counts, progress, cancelled)
+            _write_sources(conn, zf, total, progress, cancelled)
         os.replace(tmp_name, out)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
         raise
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(qde_name)
     return ExchangeResult(out, *counts)
+
+
+def _may_be_big(conn) -> bool:
+    """Whether project.qde could pass the zip's 2 GB limit for a member without the ZIP64 extension (a
+    generous bound: twice the text, a kilobyte per selection or coding); only then is ZIP64 used."""
+    chars = conn.execute("SELECT ifnull(sum(length(text)), 0) FROM articles").fetchone()[0]
+    rows = sum(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+               for table in ("labels", "quotes", "mentions", "quote_labels", "article_status"))
+    return 2 * chars + 1024 * rows > zipfile.ZIP64_LIMIT * 3 // 4
+
+
+def _write_sources(conn, zf: zipfile.ZipFile, total: int, progress, cancelled) -> None:
+    """Every article's text as `sources/<guid>.txt`."""
+    done, last = 0, 0
+    while True:
+        if cancelled is not None and cancelled():
+            raise ExchangeCancelled("cancelled")
+        rows = conn.execute("SELECT id, uid, text FROM articles WHERE id > ? ORDER BY id LIMIT ?",
+                            [last, BATCH]).fetchall()
+        if not rows:
+            break
+        last = rows[-1][0]
+        for _id, uid, text in rows:
+            zf.writestr(f"sources/{guid('article', uid)}.txt", text.encode("utf-8"))
+        done += len(rows)
+        if progress is not None:
+            progress(done, total, "texts")
 
 
 def _people(conn) -> list[str]:
@@ -177,7 +210,7 @@ def _codebook(conn, scheme) -> tuple[etree._Element, dict, dict]:
     return book, entity_codes, speaker_codes
 
 
-def _write_qde(project: Project, scheme, qde, zf: zipfile.ZipFile, total: int, counts: list, progress, cancelled):
+def _write_qde(project: Project, scheme, qde, total: int, counts: list, progress, cancelled):
     """The document as text, element by element: the sources are written as strings (an lxml element
     per coding costs several times more, and an export has hundreds of thousands); the small head
     (users, code book, variables) goes through lxml."""
@@ -188,6 +221,7 @@ def _write_qde(project: Project, scheme, qde, zf: zipfile.ZipFile, total: int, c
     notes: list[str] = []
     links: list[tuple[str, str]] = []
     out = io.TextIOWrapper(qde, encoding="utf-8", newline="\n", write_through=False)
+    out._CHUNK_SIZE = 1 << 18  # fewer, bigger pieces for the compressor
     out.write("<?xml version='1.0' encoding='UTF-8'?>\n")
     out.write(f'<Project xmlns="{NS}" name={_attr(project.path.stem)} '
               f'origin={_attr(f"{ORIGIN} {annotator.__version__}")} creationDateTime="{utc_now()}">')
@@ -220,7 +254,7 @@ def _write_qde(project: Project, scheme, qde, zf: zipfile.ZipFile, total: int, c
         lo, last = rows[0][0], rows[-1][0]
         batch = _batch(conn, lo, last, form)
         for row in rows:
-            out.write(_source(row, batch, option_codes, speaker_code, notes, links, zf, counts))
+            out.write(_source(row, batch, option_codes, speaker_code, notes, links, counts))
         done += len(rows)
         counts[0] = done
         if progress is not None:
@@ -246,13 +280,19 @@ _ATTR = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\
 _TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 
 
+_ATTR_SPECIAL = re.compile('[&<>"\n\r\t]')
+_TEXT_SPECIAL = re.compile("[&<>\r]")
+
+
 def _attr(value) -> str:
     """An attribute value, quoted and escaped (line breaks and tabs as character references)."""
-    return '"' + xml_text(value).translate(_ATTR) + '"'
+    value = xml_text(value)
+    return '"' + (value.translate(_ATTR) if _ATTR_SPECIAL.search(value) else value) + '"'
 
 
 def _text(value) -> str:
-    return xml_text(value).translate(_TEXT)
+    value = xml_text(value)
+    return value.translate(_TEXT) if _TEXT_SPECIAL.search(value) else value
 
 
 def _batch(conn, lo: int, hi: int, form: str) -> dict:
@@ -284,25 +324,31 @@ def _batch(conn, lo: int, hi: int, form: str) -> dict:
 
 
 def _coding(parts: list, sel_guid: str, code: str, user: str | None, when: str | None = None, key=()) -> None:
-    stamp = f' creationDateTime="{when}"' if when and _DATETIME.match(when) else ""
-    parts.append(f'<Coding guid="{guid("coding", sel_guid, code, user or "", *key)}" creatingUser="{user_guid(user)}"'
-                 f'{stamp}><CodeRef targetGUID="{code}"/></Coding>')
+    stamp = _stamp(when)
+    # guid("coding", sel_guid, code, user or "", *key), the parts (all text) joined here
+    g = _guid_of(f"coding\x1f{sel_guid}\x1f{code}\x1f{user or ''}" + "".join("\x1f" + k for k in key))
+    parts.append(f'<Coding guid="{g}" creatingUser="{user_guid(user)}"{stamp}><CodeRef targetGUID="{code}"/></Coding>')
+
+
+@functools.lru_cache(maxsize=4096)
+def _stamp(when: str | None) -> str:
+    """The creationDateTime attribute for a time (a few distinct ones in a project: each checked once)."""
+    return f' creationDateTime="{when}"' if when and _DATETIME.match(when) else ""
 
 
 def _selection(parts: list, key: str, start: int, end: int, name: str, user: str | None, when: str | None = None,
                description: str | None = None) -> None:
     """Opens a PlainTextSelection (the caller adds its codings and closes it)."""
-    stamp = f' creationDateTime="{when}"' if when and _DATETIME.match(when) else ""
+    stamp = _stamp(when)
     parts.append(f'<PlainTextSelection guid="{key}" name={_attr(xml_text(name)[:200])} startPosition="{start}" '
                  f'endPosition="{end}" creatingUser="{user_guid(user)}"{stamp}>')
     if description:
         parts.append(f"<Description>{_text(description)}</Description>")
 
 
-def _source(row, batch: dict, option_codes: dict, speaker_code, notes: list, links: list, zf, counts) -> str:
+def _source(row, batch: dict, option_codes: dict, speaker_code, notes: list, links: list, counts) -> str:
     article_id, uid, title, outlet, published, url, authors, language, text = row
     source_guid = guid("article", uid)
-    zf.writestr(f"sources/{source_guid}.txt", text.encode("utf-8"))
     parts = [f'<TextSource guid="{source_guid}" name={_attr(title or f"article {article_id}")} '
              f'plainTextPath="internal://{source_guid}.txt">']
     labels = batch["labels"].get(article_id, [])

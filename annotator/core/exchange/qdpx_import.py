@@ -49,7 +49,14 @@ MAX_SOURCE_BYTES = 64 * 1024**2  # one source text
 MAX_ARCHIVE_BYTES = 8 * 1024**3  # everything, uncompressed
 MAX_RATIO = 400  # uncompressed / compressed for a member over 1 MB: a zip bomb, not text
 TARGETS = ("quote", "speaker", "label", "skip")
+BATCH = 500  # sources whose quotes, mentions and statuses are written in one executemany each
 _CODE_REF = f"{{{NS}}}CodeRef"
+_CODING = f"{{{NS}}}Coding"
+_SELECTION = f"{{{NS}}}PlainTextSelection"
+_DESCRIPTION = f"{{{NS}}}Description"
+_VARIABLE_VALUE = f"{{{NS}}}VariableValue"
+_VARIABLE_REF = f"{{{NS}}}VariableRef"
+_NOTE_REF = f"{{{NS}}}NoteRef"
 _MAPPING_LINE = re.compile(r"^\s*(.+?)\s*=\s*(.+?)\s*$")
 
 
@@ -281,6 +288,7 @@ class _Reader:
         self.users: dict[str, str] = {}
         self.known_users: dict[str, str] = {}  # creatingUser as written -> its checked GUID
         self.known_codes: dict[str, str] = {}  # CodeRef target as written -> its checked GUID
+        self.known_codings: dict[tuple, tuple] = {}  # (target, user, time) as written -> what _coding gives
         self.variables: dict[str, str] = {}
         self.codes: dict[str, Code] = {}
         self.on_codebook: Callable[[dict[str, Code]], None] | None = None  # called when the code book is read
@@ -430,37 +438,50 @@ class _Reader:
             raise self.fail(el, f"its text {info.filename} is not UTF-8 ({exc.reason} at byte {exc.start})") from exc
 
     def _source(self, el) -> None:
+        """One TextSource: its children read in one pass (no find/findall per kind of child)."""
         text = self._text(el)
         name = el.get("name") or ""
         variables = {}
-        for vv in el.findall(_q("VariableValue")):
-            ref = vv.find(_q("VariableRef"))
-            value = next((c.text for c in vv if _local(c.tag).endswith("Value") and c.text), None)
-            if ref is not None and value:
-                variables[_norm_guid(ref.get("targetGUID"))] = value
         selections = []
         length = len(text) if text is not None else None
         creator = self._user(el)
-        whole_codings = [self._coding(c) for c in el.findall(_q("Coding"))]
-        if whole_codings and length is not None:
-            selections.append(Selection(_norm_guid(el.get("guid")) + ":source", 0, length, creator,
-                                        whole_codings, "", el.sourceline))
-        for sel in el.findall(_q("PlainTextSelection")):
-            try:
-                start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
-            except (TypeError, ValueError) as exc:
-                raise self.fail(sel, "startPosition and endPosition must be whole numbers") from exc
-            problem = check_span(start, end, length) if length is not None else None
-            if problem:
-                raise self.fail(sel, f"the selection {start}-{end} does not fit the text of source "
-                                     f"{terminal_text(name)!r} ({length} characters): {problem}")
-            desc = sel.find(_q("Description"))
-            selections.append(Selection(_norm_guid(sel.get("guid")), start, end, self._user(sel),
-                                        [self._coding(c) for c in sel.findall(_q("Coding"))],
-                                        (desc.text or "") if desc is not None else "", sel.sourceline))
+        whole_codings = []
         note_refs = []
-        for ref in el.findall(_q("NoteRef")):
-            note_refs.append((_norm_guid(ref.get("targetGUID")), ref.sourceline))
+        for child in el:
+            tag = child.tag
+            if tag == _SELECTION:
+                try:
+                    start, end = int(child.get("startPosition")), int(child.get("endPosition"))
+                except (TypeError, ValueError) as exc:
+                    raise self.fail(child, "startPosition and endPosition must be whole numbers") from exc
+                problem = check_span(start, end, length) if length is not None else None
+                if problem:
+                    raise self.fail(child, f"the selection {start}-{end} does not fit the text of source "
+                                           f"{terminal_text(name)!r} ({length} characters): {problem}")
+                codings, description = [], ""
+                for part in child:
+                    if part.tag == _CODING:
+                        codings.append(self._coding(part))
+                    elif part.tag == _DESCRIPTION and not description:
+                        description = part.text or ""
+                selections.append(Selection(_norm_guid(child.get("guid")), start, end, self._user(child),
+                                            codings, description, child.sourceline))
+            elif tag == _CODING:
+                whole_codings.append(self._coding(child))
+            elif tag == _VARIABLE_VALUE:
+                ref = value = None
+                for c in child:
+                    if c.tag == _VARIABLE_REF:
+                        ref = ref if ref is not None else c
+                    elif value is None and c.text and _local(c.tag).endswith("Value"):
+                        value = c.text
+                if ref is not None and value:
+                    variables[_norm_guid(ref.get("targetGUID"))] = value
+            elif tag == _NOTE_REF:
+                note_refs.append((_norm_guid(child.get("targetGUID")), child.sourceline))
+        if whole_codings and length is not None:
+            selections.insert(0, Selection(_norm_guid(el.get("guid")) + ":source", 0, length, creator,
+                                           whole_codings, "", el.sourceline))
         self.source_guids.add(_norm_guid(el.get("guid")))
         self.selection_guids.update(sel.guid for sel in selections)
         self.note_refs += [(name, g, line) for g, line in note_refs]
@@ -484,18 +505,26 @@ class _Reader:
         if self.progress is not None:
             self.progress(self.count, self.expected, name)
 
-    def _coding(self, coding) -> tuple[str, str | None]:
-        ref = coding.find(_CODE_REF)
-        raw = ref.get("targetGUID") if ref is not None else None
+    def _coding(self, coding) -> tuple[str, str | None, str | None]:
+        raw = None
+        for ref in coding:
+            if ref.tag == _CODE_REF:
+                raw = ref.get("targetGUID")
+                break
+        key = (raw, coding.get("creatingUser"), coding.get("creationDateTime"))
+        # one tuple per distinct code, user and time, not one per coding (hundreds of thousands in a project)
+        found = self.known_codings.get(key)
+        if found is not None:
+            return found
         g = self.known_codes.get(raw)
         if g is None:
             g = _norm_guid(raw)
             if g not in self.codes:
                 raise self.fail(coding, f"its CodeRef {g} is not a code of the CodeBook (unknown GUID)")
             g = self.known_codes[raw] = sys.intern(g)
-        when = coding.get("creationDateTime")
-        # one string per distinct GUID and time, not one per coding (hundreds of thousands in a project)
-        return sys.intern(g), self._user(coding), sys.intern(when) if when else None
+        when = key[2]
+        found = self.known_codings[key] = (g, self._user(coding), sys.intern(when) if when else None)
+        return found
 
 
 # --- mapping --------------------------------------------------------------------------------------
@@ -644,7 +673,7 @@ class _Writer:
         self.mention_guids: dict[str, tuple] = {}
         self.pending_notes: list[tuple[int, SourceArticle]] = []
         self.form_column = has_form_column(self.conn)
-        columns = ["article_id", "start", "end", "text", "kind", "speaker", "entity_id", "origin", "annotator",
+        columns = ["id", "article_id", "start", "end", "text", "kind", "speaker", "entity_id", "origin", "annotator",
                    "link_by", "created_at"] + (["form", "content_start", "content_end", "content"]
                                                 if self.form_column else [])
         self.insert_quote = (f"INSERT INTO quotes ({', '.join(chr(34) + c + chr(34) for c in columns)}) "
@@ -662,7 +691,33 @@ class _Writer:
         self.label_rows: list[tuple] = []  # written together at the end (one executemany each)
         self.verdict_rows: list[tuple] = []  # quotes and mentions this import made, by table and span
         self.annotators: set[str] = set()
+        self.people: dict[str | None, str | None] = {}  # user GUID -> who(), once the Users are read
         self.now = utc_now()
+        # quotes, mentions and statuses are written a batch of sources at a time (executemany), with the ids
+        # SQLite would give them (max + 1: the tables have no AUTOINCREMENT), so links and labels can name them
+        self.next_quote = (self.conn.execute("SELECT max(id) FROM quotes").fetchone()[0] or 0) + 1
+        self.next_mention = (self.conn.execute("SELECT max(id) FROM mentions").fetchone()[0] or 0) + 1
+        self.quote_rows: list[list] = []
+        self.mention_rows: list[list] = []
+        self.status_rows: list[list] = []
+        self.sources_read = 0
+
+    def flush(self) -> None:
+        """Write the quotes, mentions and statuses gathered so far."""
+        if self.mention_rows:
+            self.conn.executemany(
+                'INSERT INTO mentions (id, article_id, start, "end", text, name, kind, entity_id, link_by, origin, '
+                "annotator, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", self.mention_rows)
+            self.mention_rows = []
+        if self.quote_rows:
+            self.conn.executemany(self.insert_quote, self.quote_rows)
+            self.quote_rows = []
+        if self.status_rows:
+            self.conn.executemany(
+                "INSERT INTO article_status (article_id, annotator, status, note, updated_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (article_id, annotator) DO UPDATE SET status = coalesce(excluded.status, status), "
+                "note = coalesce(excluded.note, note), updated_at = excluded.updated_at", self.status_rows)
+            self.status_rows = []
 
     # scheme and entities, made on first use
     def task(self, level: str, name: str, kind: str = "multi", target: str | None = None) -> tuple[int, str]:
@@ -717,6 +772,13 @@ class _Writer:
 
     def who(self, user: str | None) -> str | None:
         """The annotator a user GUID stands for; None for our detector (automatic detections)."""
+        try:
+            return self.people[user]  # the same few users on every coding
+        except KeyError:
+            name = self.people[user] = self._who(user)
+            return name
+
+    def _who(self, user: str | None) -> str | None:
         users = self.reader.users
         if user is not None and users.get(user) == DETECTOR:  # also when another tool gave it a new GUID
             return None
@@ -750,16 +812,22 @@ class _Writer:
             self._selection(article_id, source, sel, self.quote_guids, self.mention_guids)
         if source.note_refs:
             self.pending_notes.append((article_id, source))
+        self.sources_read += 1
+        if self.sources_read % BATCH == 0:
+            self.flush()
 
     def finish(self, reader: _Reader) -> None:
         """After the whole file: notes, links, annotators, then labels and verdicts in two statements."""
         for article_id, source in self.pending_notes:
             self._notes(article_id, source)
+        self.flush()
+        links = []
         for origin, target, _line in reader.links:
             if origin in self.quote_guids and target in self.mention_guids:
                 mid, start, end, _text, _name, _entity_id = self.mention_guids[target]
-                self.conn.execute('UPDATE quotes SET mention_id = ?, speaker_start = ?, speaker_end = ? WHERE id = ?',
-                                  [mid, start, end, self.quote_guids[origin]])
+                links.append((mid, start, end, self.quote_guids[origin]))
+        self.conn.executemany('UPDATE quotes SET mention_id = ?, speaker_start = ?, speaker_end = ? WHERE id = ?',
+                              links)
         if reader.origin.startswith(ORIGIN) and not self.override:
             for user in reader.users:  # our file: every annotator, also those with no work yet
                 self.annotator(user)
@@ -911,11 +979,13 @@ class _Writer:
         if existing:
             quote_id = existing
         else:
-            values = [article_id, sel.start, sel.end, text, "sentence" if origin == "auto" else "direct", speaker,
+            quote_id = self.next_quote
+            self.next_quote += 1
+            values = [quote_id, article_id, sel.start, sel.end, text, "sentence" if origin == "auto" else "direct", speaker,
                       entity_id, origin, owner, "import" if entity_id else None, self.now]
             if self.form_column:  # with forms came the content span: the whole selection here
                 values += [form, sel.start, sel.end, text]
-            quote_id = self.conn.execute(self.insert_quote, values).lastrowid
+            self.quote_rows.append(values)
             self.made[("quotes", article_id, sel.start, sel.end, origin, owner)] = quote_id
             self.report.quotes += 1
         quote_guids[sel.guid] = quote_id
@@ -965,22 +1035,16 @@ class _Writer:
         if existing:
             mid = existing
         else:
-            mid = self.conn.execute(
-                'INSERT INTO mentions (article_id, start, "end", text, name, kind, entity_id, link_by, origin, '
-                "annotator, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                [article_id, sel.start, sel.end, text, name, "person", entity_id, "import" if entity_id else None,
-                 origin, owner, self.now]).lastrowid
+            mid = self.next_mention
+            self.next_mention += 1
+            self.mention_rows.append([mid, article_id, sel.start, sel.end, text, name, "person", entity_id,
+                                      "import" if entity_id else None, origin, owner, self.now])
             self.made[("mentions", article_id, sel.start, sel.end, origin, owner)] = mid
             self.report.mentions += 1
         return mid, sel.start, sel.end, text, name, entity_id
 
     def _status(self, article_id: int, who: str | None, status: str, note: str | None = None) -> None:
-        who = who or "imported"
-        self.conn.execute(
-            "INSERT INTO article_status (article_id, annotator, status, note, updated_at) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (article_id, annotator) DO UPDATE SET status = coalesce(excluded.status, status), "
-            "note = coalesce(excluded.note, note), updated_at = excluded.updated_at",
-            [article_id, who, status, note, self.now])
+        self.status_rows.append([article_id, who or "imported", status, note, self.now])
 
     def _notes(self, article_id: int, source: SourceArticle) -> None:
         by_person: dict[str, list[str]] = defaultdict(list)
@@ -989,6 +1053,8 @@ class _Writer:
             if text:
                 by_person[self.annotator_name(self.who(user))].append(text)
         for person, texts in by_person.items():
+            if self.status_rows:  # the status as written so far (a file may hold one text twice)
+                self.flush()
             row = self.conn.execute("SELECT status FROM article_status WHERE article_id = ? AND annotator = ?",
                                     [article_id, person]).fetchone()
             self._status(article_id, person, row[0] if row else "todo", "\n\n".join(texts))
