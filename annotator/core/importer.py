@@ -14,14 +14,14 @@ import json
 import os
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 from annotator.core.ingest import ReadOptions, read_source
 from annotator.core.ingest.source import Source, iter_sources
-from annotator.core.parallel import ItemStream, batched, can_fork, map_in_order, worker_count, worker_pool
+from annotator.core.parallel import batched, map_in_order, worker_pool
 from annotator.core.records import Article, ImportProblem
 
 if TYPE_CHECKING:
@@ -181,15 +181,6 @@ def read_whole(source: Source, options: ReadOptions) -> tuple[Source, list[Artic
     return source, articles
 
 
-def read_streamed(source: Source, options: ReadOptions) -> Iterator[Article | ImportProblem]:
-    """Reader-process side of a big file: its items as read_source gives them, each article's uid
-    computed here, on the reader's core. Module-level so the process can be handed it."""
-    for item in read_source(source, options):
-        if not isinstance(item, ImportProblem):
-            item.uid  # noqa: B018
-        yield item
-
-
 def read_chunk(sources: list[Source], options: ReadOptions, detect: bool = False, forms=None) -> list[tuple]:
     """Worker side: (source, articles or problem, prepared detections or None) for each file; with
     `detect`, every article's quotes (of `forms`, default all) are detected here too, on the worker's core."""
@@ -238,11 +229,6 @@ def import_paths(
         from annotator.core.detection_state import set_detection_pending
 
         set_detection_pending(project, True)  # cleared once every new article has its quotes
-    # Big files are read in a process of their own while this one stores; forked here, before the
-    # writer thread (a spawned one would take longer to start than it saves: then read here).
-    streamed = None
-    if large and worker_count(workers) > 1 and can_fork():
-        streamed = ItemStream(read_streamed, large, options)
     writer = _Writer(project, report, detect)
     done = len(report.files)
     try:
@@ -252,19 +238,16 @@ def import_paths(
             if progress:
                 progress(done, total, source.path)
         writer.flush_files()
-        big = streamed or (read_source(source, options) for source in large)
-        for source, items in zip(large, big, strict=True):
+        for source in large:
             if cancelled and cancelled():
                 break
-            writer.add_stream(source.path, items)
+            writer.add_stream(source.path, read_source(source, options))
             done += 1
             if progress:
                 progress(done, total, source.path)
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-        if streamed is not None:
-            streamed.close()
         writer.close()
     report.cancelled = bool(cancelled and cancelled()) and done < total
     if detect:

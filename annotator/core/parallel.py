@@ -12,7 +12,6 @@ callable stops the work between tasks.
 from __future__ import annotations
 
 import os
-import pickle
 import sys
 import threading
 import time
@@ -38,11 +37,6 @@ def worker_count(workers: int | None = None) -> int:
     return max(1, workers)
 
 
-def can_fork() -> bool:
-    """True when a process can be forked safely (and at once): Linux, and no other thread running here."""
-    return threading.active_count() == 1 and sys.platform == "linux"
-
-
 def worker_pool(workers: int | None, worth_it: bool = True) -> ProcessPoolExecutor | None:
     """Worker processes, or None when one process will do (one core, or too little work to pay for them).
 
@@ -55,7 +49,7 @@ def worker_pool(workers: int | None, worth_it: bool = True) -> ProcessPoolExecut
     import multiprocessing  # here, not at start-up: most commands start no processes
     from concurrent.futures import ProcessPoolExecutor
 
-    method = "fork" if can_fork() else "spawn"
+    method = "fork" if threading.active_count() == 1 and sys.platform == "linux" else "spawn"
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
                                initializer=_end_with, initargs=(os.getpid(),))
 
@@ -113,84 +107,3 @@ def batched(items: Iterable, size: int, weight: Callable[[Any], int] | None = No
             batch, total = [], 0
     if batch:
         yield batch
-
-
-class ItemStream:
-    """fn(task, *args), an iterator, for each task in turn in ONE other process, its items handed back
-    in batches: a big file is read on the other core while this process stores what was read.
-
-        stream = ItemStream(fn, tasks, *args)   # only when can_fork(): before threads of your own
-        for items in stream:                    # one iterator a task, in task order
-            for item in items: ...              # leaving one early skips the rest of its items
-        stream.close()                          # ends the process (also when not all was read)
-
-    At most `ahead` batches wait in the queue, so memory stays flat however fast the reading. An
-    exception fn raises is raised here, where its task's items are taken.
-    """
-
-    def __init__(self, fn: Callable[..., Iterable], tasks: list, *args, batch: int = 200, ahead: int = 8):
-        import multiprocessing
-
-        context = multiprocessing.get_context("fork" if can_fork() else "spawn")
-        self._tasks = len(tasks)
-        self._queue = context.Queue(maxsize=ahead)
-        self._process = context.Process(target=_stream_items, name="import-reader", daemon=True,
-                                        args=(self._queue, os.getpid(), fn, tasks, args, batch))
-        self._process.start()
-
-    def __iter__(self) -> Iterator[Iterator]:
-        for number in range(self._tasks):
-            yield self._items(number)
-
-    def _items(self, number: int) -> Iterator:
-        import queue
-
-        while True:
-            try:
-                task, kind, payload = self._queue.get(timeout=1.0)
-            except queue.Empty:
-                if not self._process.is_alive() and self._queue.empty():
-                    raise RuntimeError("the reader process ended unexpectedly") from None
-                continue
-            if task < number:  # what is left of a task whose reading stopped early
-                continue
-            if kind == "items":
-                yield from payload
-            elif kind == "error":
-                raise payload
-            else:  # "end"
-                return
-
-    def close(self) -> None:
-        if self._process.is_alive():
-            self._process.terminate()
-        self._process.join(timeout=5)
-        self._queue.close()
-        self._queue.cancel_join_thread()
-
-
-def _stream_items(out, parent: int, fn, tasks: list, args: tuple, batch: int) -> None:
-    """In the stream's process: every task's items, in batches, then an end mark (or the error)."""
-    _end_with(parent)
-    for number, task in enumerate(tasks):
-        items: list = []
-        try:
-            for item in fn(task, *args):
-                items.append(item)
-                if len(items) >= batch:
-                    out.put((number, "items", items))
-                    items = []
-        except Exception as exc:  # noqa: BLE001 (handed to the taking side, raised there)
-            if items:
-                out.put((number, "items", items))
-            try:
-                pickle.loads(pickle.dumps(exc))
-            except Exception:  # noqa: BLE001 (an exception that does not pickle goes as its words)
-                exc = RuntimeError(f"{type(exc).__name__}: {exc}")
-            out.put((number, "error", exc))
-            continue
-        if items:
-            out.put((number, "items", items))
-        out.put((number, "end", None))
-    out.close()
-    out.join_thread()

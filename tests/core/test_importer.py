@@ -7,7 +7,6 @@ import pytest
 from annotator.core.demo import demo_corpus_dir, open_default_project
 from annotator.core.importer import import_paths
 from annotator.core.ingest import ReadOptions
-from annotator.core.parallel import ItemStream
 from tests.paths import DEV_CORPUS, FIXTURES
 
 INGEST = FIXTURES / "ingest"
@@ -172,45 +171,3 @@ def test_a_nexis_file_of_documents_without_body_fails_saying_why(tmp_project, tm
     assert row.status == "failed" and row.message.startswith("no article could be read: ")
     assert "document 2 left out" in row.message and row.line == 1
     assert tmp_project.db["articles"].count == 0
-
-
-def _report_and_rows(project, report):
-    rows = project.conn.execute(
-        "SELECT title, text, outlet, published, source_id, source_path, source_index FROM articles ORDER BY id"
-    ).fetchall()
-    return [(Path(r.path).name, r.status, r.message, r.article_count, r.line) for r in report.files], rows
-
-
-def test_big_files_read_in_a_reader_process_give_the_same_articles_and_report(tmp_path, monkeypatch):
-    """Big files read in a process of their own (two cores) are stored as when read here (one core):
-    the same articles in the same order, duplicates, notes and a file failing whole on a late problem."""
-    from annotator.core import importer
-    from annotator.core.store import open_project
-
-    monkeypatch.setattr(importer, "POOL_MAX_BYTES", 0)  # every file is a big one
-    fixtures = Path(__file__).parent.parent / "fixtures" / "ingest"
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for name in ("factiva_en_two_articles.html", "nexis_uk_en_three_docs.html", "nexis_empty_body.txt",
-                 "factiva_pps_two.xml", "headline_body.jsonl"):
-        (folder / name).write_bytes((fixtures / name).read_bytes())
-    (folder / "zz_again.html").write_bytes((fixtures / "factiva_en_two_articles.html").read_bytes())  # duplicates
-    with open(folder / "late_bad.jsonl", "w", encoding="utf-8") as fh:
-        for i in range(700):  # more than a batch of the reader process
-            fh.write('{"title": "T%d", "text": "Body %d of a streamed file."}\n' % (i, i))
-        fh.write("{not json}\n")
-    used = []
-    monkeypatch.setattr(importer, "ItemStream", lambda *a, **k: used.append(1) or ItemStream(*a, **k))
-    got = {}
-    for workers in (1, 2):
-        project = open_project(tmp_path / f"p{workers}.db")
-        report = import_paths(project, [folder], workers=workers, detect=False)
-        got[workers] = _report_and_rows(project, report)
-        project.close()
-    assert used == [1]  # the two-core import went through the reader process
-    assert got[2] == got[1]
-    files = {name: (status, count) for name, status, _m, count, _l in got[1][0]}
-    assert files["late_bad.jsonl"] == ("failed", 0) and files["factiva_en_two_articles.html"] == ("imported", 2)
-    assert files["zz_again.html"] == ("duplicate", 0) and files["nexis_uk_en_three_docs.html"] == ("imported", 1)
-    assert next(line for name, *_r, line in got[1][0] if name == "late_bad.jsonl") == 701
-

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from annotator.core.parallel import ItemStream, batched, map_in_order, worker_count, worker_pool
+from annotator.core.parallel import batched, map_in_order, worker_count, worker_pool
 from tests.paths import REPO
 
 
@@ -81,38 +81,3 @@ def _running(pid: int) -> bool:
             return fh.read().split()[2] != "Z"
     except FileNotFoundError:
         return False
-
-
-def _items(task, fail_at=None):
-    for i in range(task):
-        if i == fail_at:
-            raise ValueError(f"bad item {i} of task {task}")
-        yield (task, i)
-
-
-def test_item_stream_hands_back_each_task_in_order_and_skips_what_is_left():
-    stream = ItemStream(_items, [450, 3, 0, 5])
-    try:
-        got = []
-        for n, items in enumerate(stream):
-            if n == 0:
-                got.append(next(iter(items)))  # leave task 0 after one item: the rest is skipped
-            else:
-                got.extend(items)
-    finally:
-        stream.close()
-    assert got == [(450, 0), (3, 0), (3, 1), (3, 2), (5, 0), (5, 1), (5, 2), (5, 3), (5, 4)]
-
-
-def test_item_stream_raises_a_task_s_error_where_its_items_are_taken():
-    stream = ItemStream(_items, [5, 2], 3)
-    try:
-        first, second = stream
-        taken = []
-        with pytest.raises(ValueError, match="bad item 3 of task 5"):
-            for item in first:
-                taken.append(item)
-        assert taken == [(5, 0), (5, 1), (5, 2)]
-        assert list(second) == [(2, 0), (2, 1)]
-    finally:
-        stream.close()
