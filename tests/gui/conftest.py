@@ -60,16 +60,26 @@ def settings(tmp_path):
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
-@pytest.fixture
-def window(qtbot, small_project, settings):
+def shown_window(qtbot, project, settings, annotator: str = "ana"):
+    """A main window over `project`, shown, exposed, the focus on the text (as a person starts)."""
     from annotator.gui.main_window import MainWindow
 
-    win = MainWindow(small_project, "ana", settings)
+    win = MainWindow(project, annotator, settings)
     qtbot.addWidget(win)
     win.show()
     win.activateWindow()
     qtbot.waitExposed(win)
     win.reader.text.setFocus()
-    yield win
+    return win
+
+
+def wait_for_jobs(win) -> None:
     for job in list(win.jobs):
         job.wait()
+
+
+@pytest.fixture
+def window(qtbot, small_project, settings):
+    win = shown_window(qtbot, small_project, settings)
+    yield win
+    wait_for_jobs(win)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from annotator.core import annotate, articles, labels
 from annotator.core.store import open_project
 from annotator.gui import palette
 from annotator.gui.quotes_model import COL_FORM, COL_SNIPPET, COL_STANCE
+from tests.gui.conftest import shown_window, wait_for_jobs
 
 TEXT = ('"We were told a different story," said Tom Berg, who chairs the harbour board.\n\n'
         'Mayor Ann Lee said the tunnel would open in May.\n\n'
@@ -45,21 +46,12 @@ def _fill(project):
 
 
 @pytest.fixture
-def reported_window(qtbot, tmp_path):
-    from annotator.gui.main_window import MainWindow
-
+def reported_window(qtbot, tmp_path, settings):
     project = open_project(tmp_path / "reported.db")
     _fill(project)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(project, "ana", settings)
-    qtbot.addWidget(win)
-    win.show()
-    win.activateWindow()
-    qtbot.waitExposed(win)
-    win.reader.text.setFocus()
+    win = shown_window(qtbot, project, settings)
     yield win
-    for job in list(win.jobs):
-        job.wait()
+    wait_for_jobs(win)
     project.close()
 
 
