@@ -35,8 +35,12 @@ _BLOCKS = r"(?:P|p|DIV|div|Div|H[1-6]|h[1-6]|TR|tr|TABLE|table|LI|li|UL|ul|OL|ol
 _BLOCK_END = re.compile(r"</" + _BLOCKS + r"[^>]*>")  # ends a block: a blank line
 _BLOCK_START = re.compile(r"<" + _BLOCKS + r"[^>]*>")  # starts one on a line of its own
 _TAG = re.compile(r"<[^>]*>")
-_COMMON_TAGS = (("<BR>", "\n"), ("<br>", "\n"), ("</SPAN>", ""), ("</span>", ""), ("</P>", "\n\n"), ("</p>", "\n\n"),
-                ("</DIV>", "\n\n"), ("</div>", "\n\n"))
+_COMMON_TAGS = tuple(
+    (tag, becomes, tag.lower() == tag)
+    for tag, becomes in (("<BR>", "\n"), ("<br>", "\n"), ("</SPAN>", ""), ("</span>", ""), ("</P>", "\n\n"),
+                         ("</p>", "\n\n"), ("</DIV>", "\n\n"), ("</div>", "\n\n"))
+)
+_LOWER_TAG = re.compile(r"</?[a-z]")  # the lower-case common tags can occur only where this does
 _SPACES = re.compile(r"  +")
 _ODD_SPACES = ("\xa0", "\t", "\u202f", "\u2007", "\f", "\v")
 _BLANK_RUN = re.compile(r"\n\n\n+")  # (not \n{3,}: that tries every line break, 5x slower)
@@ -161,8 +165,10 @@ class MarkupLines:
         text = text.replace("\n", " ")
         # the commonest tags first, as the patterns below would turn them (str.replace is many times
         # faster, and leaves the patterns fewer places to try)
-        for tag, becomes in _COMMON_TAGS:
-            text = text.replace(tag, becomes)
+        lower = _LOWER_TAG.search(text) is not None  # (a scan saves the four lower-case ones below)
+        for tag, becomes, is_lower in _COMMON_TAGS:
+            if lower or not is_lower:
+                text = text.replace(tag, becomes)
         text = _BREAK.sub("\n", text)
         text = _BLOCK_START.sub("\n", _BLOCK_END.sub("\n\n", text))
         text = _TAG.sub("", text)
