@@ -137,8 +137,25 @@ def _parse_lines(lines, path, line_of, complete) -> Iterator[Article | ImportPro
     started = False  # a separator or an "End of Document" has been seen
     for line_no, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r\n")
-        # (the patterns only for lines that can be separators: most lines are text)
-        maybe = "OCUMENT" in line or "ocument" in line or "OKUMENT" in line or "okument" in line
+        # (the patterns only for lines that can be separators: most lines are text; a separator or
+        # "End of Document" line starts with a space, a digit, D or E)
+        first = line[:1]
+        maybe = (first in "DdEe" or first.isspace() or first.isdecimal()) and (
+            "OCUMENT" in line or "ocument" in line or "OKUMENT" in line or "okument" in line
+        )
+        if (
+            not maybe
+            and document is not None
+            and document.state == "body"
+            and ":" not in line
+            and "Classification" not in line
+        ):  # a line of body text, as _Document.add would take it (most lines: no call for them)
+            document.chars += len(line) + 1
+            document.body.append(line.rstrip())
+            if document.chars > MAX_ARTICLE_CHARS:
+                yield _too_long(path, document)
+                return
+            continue
         separator = maybe and (_CLASSIC_SEPARATOR.match(line) or _UNI_SEPARATOR.match(line))
         if separator or (maybe and _END.match(line)):
             if document is not None and document.has_content() and (started or not separator):
@@ -162,12 +179,7 @@ def _parse_lines(lines, path, line_of, complete) -> Iterator[Article | ImportPro
             document = _Document(finished + 1, line_of(line_no))
         document.add(line)
         if document.chars > MAX_ARTICLE_CHARS:
-            yield ImportProblem(
-                path,
-                f"document {document.number} is longer than {MAX_ARTICLE_CHARS:,} characters; "
-                "the export may be damaged (a missing document separator?)",
-                line=document.line,
-            )
+            yield _too_long(path, document)
             return
     if document is not None and document.has_content():
         if complete is not None and not complete():
@@ -182,6 +194,15 @@ def _parse_lines(lines, path, line_of, complete) -> Iterator[Article | ImportPro
         got = document.finish(path, index)
         if got is not None:
             yield got
+
+
+def _too_long(path: str, document: _Document) -> ImportProblem:
+    return ImportProblem(
+        path,
+        f"document {document.number} is longer than {MAX_ARTICLE_CHARS:,} characters; "
+        "the export may be damaged (a missing document separator?)",
+        line=document.line,
+    )
 
 
 @dataclass
