@@ -114,14 +114,16 @@ class MarkupLines:
         self.documents = 0
 
     def __iter__(self) -> Iterator[str]:
+        out_line = self._out_line
         for piece in self._whole_pieces():
             for line in self._convert(piece).split("\n"):
-                self._out_line += 1
+                out_line += 1
                 if line[:1].isdigit() and _SEPARATOR_LINE.match(line):
                     self.documents += 1
-                    self._marks_out.append(self._out_line)
+                    self._marks_out.append(out_line)
                     self._marks_file.append(self._pending_file.pop(0) if self._pending_file else self._line)
                 yield line
+        self._out_line = out_line
 
     def source_line(self, out_line: int) -> int:
         """The file line of the document that handed-out line `out_line` belongs to."""
