@@ -135,6 +135,7 @@ def _parse_lines(lines, path, line_of, complete) -> Iterator[Article | ImportPro
     index = 0  # of the next article
     finished = 0  # documents read, left-out ones too
     started = False  # a separator or an "End of Document" has been seen
+    body = None  # the document's body lines while it is in its body (only _Document.add puts it there)
     for line_no, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r\n")
         # (the patterns only for lines that can be separators: most lines are text; a separator or
@@ -143,15 +144,10 @@ def _parse_lines(lines, path, line_of, complete) -> Iterator[Article | ImportPro
         maybe = (first in "DdEe" or first.isspace() or first.isdecimal()) and (
             "OCUMENT" in line or "ocument" in line or "OKUMENT" in line or "okument" in line
         )
-        if (
-            not maybe
-            and document is not None
-            and document.state == "body"
-            and ":" not in line
-            and "Classification" not in line
-        ):  # a line of body text, as _Document.add would take it (most lines: no call for them)
+        if body is not None and not maybe and ":" not in line and "Classification" not in line:
+            # a line of body text, as _Document.add would take it (most lines: no call for them)
             document.chars += len(line) + 1
-            document.body.append(line.rstrip())
+            body.append(line.rstrip())
             if document.chars > MAX_ARTICLE_CHARS:
                 yield _too_long(path, document)
                 return
@@ -172,12 +168,14 @@ def _parse_lines(lines, path, line_of, complete) -> Iterator[Article | ImportPro
                     index += 1
             started = True
             document = _Document(int(separator.group(1)), line_of(line_no)) if separator else None
+            body = None
             continue
         if document is None:
             if not line.strip():
                 continue
             document = _Document(finished + 1, line_of(line_no))
         document.add(line)
+        body = document.body if document.state == "body" else None
         if document.chars > MAX_ARTICLE_CHARS:
             yield _too_long(path, document)
             return
@@ -352,7 +350,8 @@ def _read_preamble(
     date_at = None
     for b, block in enumerate(blocks):
         for i, line in enumerate(block):
-            if len(line) <= 80 and to_iso(_date_text(line)):
+            # (a date has a digit: most lines before it, the outlet's, need no reading)
+            if len(line) <= 80 and _DIGIT.search(line) and (published := to_iso(_date_text(line))):
                 date_at = (b, i)
                 break
         if date_at:
@@ -380,7 +379,7 @@ def _read_preamble(
             title = " ".join(after)
         elif rest:
             title, rest = " ".join(rest[0]), rest[1:]
-    return outlet, to_iso(_date_text(blocks[b][i])), title, rest
+    return outlet, published, title, rest
 
 
 def _without_edition(lines: list[str]) -> list[str]:
@@ -400,7 +399,11 @@ def _is_edition(line: str) -> bool:
 
 def _date_text(line: str) -> str:
     """'12. November 2024' (German exports) read as '12 November 2024'."""
-    return re.sub(r"^(\d{1,2})\.\s", r"\1 ", line.strip())
+    return _DAY_DOT.sub(r"\1 ", line.strip())
+
+
+_DIGIT = re.compile(r"\d")
+_DAY_DOT = re.compile(r"^(\d{1,2})\.\s")
 
 
 def _trim_body(body: list[str]) -> list[str]:
@@ -448,11 +451,16 @@ def authors_from_byline(byline: str) -> list[str]:
     return names
 
 
+_NAME_SEPARATORS = re.compile(r";|,|\s+and\s+|\s+&\s+|\s+und\s+")
+_IN_PLACE = re.compile(r"\s+in\s+[A-Z][\w .'-]*$")
+_LEADING_BY = re.compile(r"^\s*by\s+", re.I)
+
+
 def _named(byline: str) -> list[str]:
     names = []
-    for part in re.split(r";|,|\s+and\s+|\s+&\s+|\s+und\s+", byline):
-        part = re.sub(r"\s+in\s+[A-Z][\w .'-]*$", "", part.strip())
-        part = re.sub(r"^\s*by\s+", "", part, flags=re.I).strip()
+    for part in _NAME_SEPARATORS.split(byline):
+        part = _IN_PLACE.sub("", part.strip())
+        part = _LEADING_BY.sub("", part).strip()
         if not part or part.islower() or _JOB_TITLE.search(part):
             continue
         names.append(part)
