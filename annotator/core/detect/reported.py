@@ -74,6 +74,27 @@ _SAY_LIKE = frozenset("say tell add note explain argue claim insist warn state d
                       "promise pledge vow complain allege testify reveal disclose mention remark observe stress "
                       "emphasize emphasise reiterate conclude believe think suggest report".split())
 
+# verbs whose content may be an infinitive: 'Lee vowed to block the bill', 'the mayor wants to raise taxes'
+_TO_VERBS = frozenset("want plan hope vow pledge promise seek offer threaten refuse decline agree intend aim decide "
+                      "expect wish prefer propose demand swear vote prepare hesitate".split())
+# verbs whose object and its infinitive are the content: 'Lee urged voters to reject it', 'called on Congress to act'
+_OBJECT_TO = frozenset("urge ask tell order encourage invite press implore beg instruct advise warn persuade "
+                       "convince remind challenge want expect call need".split())
+_TO_RE = re.compile(r"\s*(?:not\s+)?to\s+(?!the\b|a\b|an\b|his\b|her\b|their\b|its\b|[A-Z\d])[a-z]+")
+_OBJECT_TO_RE = re.compile(r"\s*(?:on\s+)?((?:[\w.'\u2019-]+\s+){0,5}?[\w.'\u2019-]+)\s+(?:not\s+)?to\s+"
+                           r"(?!the\b|a\b|an\b|his\b|her\b|their\b|its\b|[A-Z\d])[a-z]+")
+
+# raising and passive frames: 'Lee is expected to win', 'the plan seems to work', 'the vote is seen as a test':
+# the subject and the infinitive (or the as-phrase) are the content, nobody named as its source
+_RAISING = frozenset("seem appear".split())
+_PASSIVE_RAISING = frozenset("expect say report believe think know consider see view regard project predict "
+                             "estimate rumor rumour suspect fear assume understand deem perceive".split())
+_RAISING_AFTER_RE = re.compile(r"\s+(?:(?:not\s+)?to\s+(?!the\b|a\b|an\b|[A-Z\d])[a-z]+|as\s+\S)")
+_PASSIVE_AUX_RE = re.compile(r"(?:\b(?:(?:had|has|have|will|would|could|may|might|should|must|can)\s+(?:not\s+)?)?(?:is|are|was|were|be|been|being)\s+(?:(?:also|widely|generally|largely|now|still|"
+                             r"not|being|once|long|increasingly|broadly|privately|initially|originally|[a-z]+ly)\s+)?)$")
+_RAISING_AUX_RE = re.compile(r"(?:\b(?:had|has|have|would|will|may|might|could|did|does|do|also|now|still|only|"
+                             r"not|[a-z]+ly)\s+)*$")
+
 CUE_RE = re.compile(
     r"(?<![\w'\u2019-])(?:" + _trie_pattern(sorted(VERB_LEMMAS)) + r"|according\s+to|[Aa]ccording\s+to|"
     + _trie_pattern(sorted(NOUN_CUES)) + r")(?![\w'\u2019-])")
@@ -230,7 +251,11 @@ class _Reader:
                 found = self._noun(cs, ce, ss, se, word)
                 if found is not None or _DET_BEFORE_RE.search(lead):
                     return found
-        if _DET_BEFORE_RE.search(lead) or _AUX_BEFORE_RE.search(lead) and not low.endswith("ed"):
+        if (lemma in _RAISING or lemma in _PASSIVE_RAISING) and _RAISING_AFTER_RE.match(text, ce, se):
+            found = self._raised(cs, ce, ss, se, lemma, word)
+            if found is not None:
+                return found
+        if _DET_BEFORE_RE.search(lead) or _AUX_BEFORE_RE.search(lead) and not low.endswith(("ed", "ing")):
             return None
         strong = lemma in _SAY_LIKE
         infinitive = bool(_INFINITIVE_RE.search(lead))
@@ -263,6 +288,10 @@ class _Reader:
         if np is None and strong and not participle:
             np = _bare_subject(text, ss, subj_end)
             bare = np is not None
+        if np is not None and not infinitive:
+            found = self._to_content(np, cs, ce, se, lemma, word, strong)
+            if found is not None:
+                return found
         rest = self.after_cue(ce, se, lemma)
         after_words = _words(text, rest, se)
         if np is not None and lemma in _OBJECT_ONLY and after_words >= 1:
@@ -304,6 +333,52 @@ class _Reader:
                 src = None
             return self._make(a, b, cs, ce, word, src, True)
         return None
+
+    def _raised(self, cs, ce, ss, se, lemma, word) -> Reported | None:
+        """'Lee is expected to win', 'the plan seems to work': the subject through the clause's end."""
+        text = self.text
+        aux = (_RAISING_AUX_RE if lemma in _RAISING else _PASSIVE_AUX_RE).search(text, ss, cs)
+        if lemma in _PASSIVE_RAISING and (aux is None or aux.start() == aux.end()):
+            return None
+        if lemma in _PASSIVE_RAISING and not (word.lower().endswith(("ed", "en", "wn")) or word.lower() in
+                                               ("said", "thought", "seen", "known", "held", "felt", "understood")):
+            return None
+        subj_end = aux.start() if aux else cs
+        m = _CLAUSE_START_RE.search(text, ss, subj_end)
+        a = m.end() if m else ss
+        words = _WORD_RE.findall(text, a, subj_end)
+        if not 1 <= len(words) <= 15 or words[0].lower() in ("it", "there", "which", "who", "that", "what"):
+            return None
+        if words[-1].lower() in _NOT_OBJECT_WORDS or words[-1].lower() in ("to", "of", "the", "a", "an"):
+            return None
+        a, b = _trim(text, a, _clause_end(text, ce, se))
+        return self._make(a, b, cs, ce, word, None, False)
+
+    def _to_content(self, np, cs, ce, se, lemma, word, strong) -> Reported | None:
+        """'Lee vowed to block the bill' (content 'to block the bill'), 'Lee urged voters to reject it'
+        (content 'voters to reject it'): an infinitive the verb governs, read to the clause's end."""
+        text = self.text
+        pos = ce
+        on = re.match(r"\s+on\b", text[ce:se]) if lemma == "call" else None
+        if lemma == "call" and not on:
+            return None
+        for _ in range(0 if on else 3):
+            m = _ADVERBIAL_RE.match(text, pos, se)
+            if not m or m.end() == pos:
+                break
+            pos = m.end()
+        a = None
+        if lemma in _TO_VERBS and _TO_RE.match(text, pos, se):
+            a = pos
+        elif lemma in _OBJECT_TO:
+            m = _OBJECT_TO_RE.match(text, pos, se)
+            if m and (on is None) == (text[pos:m.start(1)].strip() != "on") \
+                    and not any(w.lower() in _NOT_OBJECT_WORDS for w in _WORD_RE.findall(m.group(1))):
+                a = m.start(1)
+        if a is None:
+            return None
+        a, b = _trim(text, a, _clause_end(text, a, se))
+        return self._make(a, b, cs, ce, word, self.source(np, cs), strong, least=2)
 
     def _according(self, cs, ce, ss, se, word) -> Reported | None:
         text = self.text
@@ -378,6 +453,10 @@ def _clause_end(text: str, a: int, b: int) -> int:
 _CLAUSE_START_RE = re.compile(r"(?:^|[,;:\u2014(]\s*|\b(?:and|but|while|as|because|although|though|since|when|where|"
                               r"after|before|if|so)\s+)(?=[^,;:\u2014(]*$)")
 
+
+# words that cannot stand in the object of 'urged voters to ...' (a verb, a clause, a conjunction between)
+_NOT_OBJECT_WORDS = frozenset("that which who and or but is are was were be been has have had will would should "
+                              "could can may might not in if as because when while so it".split())
 
 _NOT_SUBJECT_WORDS = frozenset("has have had is was were are be been to from after before now then also not never "
                                "when while since because although though if as at on in by for with".split()) - {"in"}

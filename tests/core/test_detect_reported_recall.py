@@ -1,0 +1,80 @@
+"""Reported speech, the recall rules: infinitive contents, object + infinitive, raising and passive frames.
+Sentences written here."""
+
+import pytest
+
+from annotator.core.detect import detect
+
+
+def reported(text):
+    return [q for q in detect(text).quotes if q.form != "direct"]
+
+
+def contents(text):
+    return [text[q.content_start:q.content_end] for q in reported(text)]
+
+
+def only(text):
+    found = reported(text)
+    assert len(found) == 1, f"expected one attribution, found {contents(text)}"
+    return found[0], text[found[0].content_start:found[0].content_end]
+
+
+@pytest.mark.parametrize("text, content", [
+    ("Ann Lee vowed to block the pipeline bill.", "to block the pipeline bill"),
+    ("The mayor wants to raise taxes on the rich.", "to raise taxes on the rich"),
+    ("Tom Berg has pledged not to run again next year.", "not to run again next year"),
+    ("The governor plans to sign the measure on Friday.", "to sign the measure on Friday"),
+    ("Ann Lee is seeking to win delegates in three states.", "to win delegates in three states"),
+    ("She wants to go home.", "to go home"),
+])
+def test_infinitive_content(text, content):
+    q, got = only(text)
+    assert got == content
+    assert q.cue in text and text.index(q.cue) < q.content_start
+
+
+def test_infinitive_content_keeps_its_source():
+    text = "Senator Ann Lee refused to answer questions about the loan."
+    q, got = only(text)
+    assert got == "to answer questions about the loan"
+    assert q.speaker == "Ann Lee"
+
+
+@pytest.mark.parametrize("text, content", [
+    ("Tom Berg urged voters to reject the measure.", "voters to reject the measure"),
+    ("The council called on the state to pay for the repairs.", "the state to pay for the repairs"),
+    ("Ann Lee asked her aides to find a new venue.", "her aides to find a new venue"),
+])
+def test_object_and_infinitive_content(text, content):
+    _, got = only(text)
+    assert got == content
+
+
+@pytest.mark.parametrize("text", [
+    "He went to the shop to buy some milk.",
+    "The plan called on Monday for cuts.",
+])
+def test_no_infinitive_content_without_a_governing_cue(text):
+    assert all("buy some milk" not in c and "Monday" not in c for c in contents(text))
+
+
+@pytest.mark.parametrize("text, content", [
+    ("Ann Lee is expected to win the primary easily.", "Ann Lee is expected to win the primary easily"),
+    ("The bridge appears to have cracked in two places.", "The bridge appears to have cracked in two places"),
+    ("The vote was widely seen as a test of the new leader.", "The vote was widely seen as a test of the new leader"),
+    ("Tom Berg had been expected to visit the plant next week.",
+     "Tom Berg had been expected to visit the plant next week"),
+])
+def test_raising_and_passive_frames(text, content):
+    q, got = only(text)
+    assert got == content
+    assert q.speaker is None   # nobody named holds the expectation
+
+
+@pytest.mark.parametrize("text", [
+    "It appears to be over now.",        # no subject to report on
+    "The trophy was seen in the hall.",  # a seen thing, not a view
+])
+def test_no_raising_frame(text):
+    assert reported(text) == []
