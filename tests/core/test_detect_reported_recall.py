@@ -78,3 +78,29 @@ def test_raising_and_passive_frames(text, content):
 ])
 def test_no_raising_frame(text):
     assert reported(text) == []
+
+
+@pytest.mark.parametrize("text, content", [
+    ("New polls released on Sunday showed the mayor taking a clear lead.", "the mayor taking a clear lead"),
+    ("A batch of emails obtained by the paper reveals tension between the two offices.",
+     "tension between the two offices"),
+    ("Local farmers support the new water rules for the valley.", "the new water rules for the valley"),
+])
+def test_common_noun_subject(text, content):
+    _, got = only(text)
+    assert got == content
+
+
+@pytest.mark.parametrize("text", [
+    "The interest rates rise every spring in the valley.",     # 'rates' a noun, 'rise' no cue
+    "Their strong support helped the mayor win the race.",      # 'support' a noun after a determiner
+    "The long questions bored everybody in the hall.",
+])
+def test_no_common_noun_subject_for_nouns(text):
+    assert reported(text) == []
+
+
+def test_participle_after_a_quote_takes_the_speaker_verb_subject():
+    text = '"We have waited long enough," Ann Lee said, mentioning the delays to the new hospital wing.'
+    found = reported(text)
+    assert [text[q.content_start:q.content_end] for q in found] == ["the delays to the new hospital wing"]

@@ -285,8 +285,15 @@ class _Reader:
         if np is not None and np[1] < cs - 40 and not (who or participle or infinitive):
             np = None
         bare = False
-        if np is None and strong and not participle:
-            np = _bare_subject(text, ss, subj_end)
+        if np is None and participle and not opening:
+            np = self._previous_subject(ss, cs)   # 'she said, mentioning ...': the subject of the verb before
+        if np is None and not participle and not infinitive and not opening:
+            np = _bare_subject(text, ss, subj_end) if strong else _generic_subject(text, ss, subj_end)
+            if np is not None and not strong and not (_finite_form(low, text[np[0]:np[1]])
+                                                      and (low in _SAFE_S_FORMS or low.endswith("ed")
+                                                           or low in _IRREGULAR_PAST
+                                                           or _OBJECT_START_RE.match(text, ce))):
+                np = None
             bare = np is not None
         if np is not None and not infinitive:
             found = self._to_content(np, cs, ce, se, lemma, word, strong)
@@ -333,6 +340,19 @@ class _Reader:
                 src = None
             return self._make(a, b, cs, ce, word, src, True)
         return None
+
+    def _previous_subject(self, ss: int, cs: int) -> tuple[int, int] | None:
+        """'..., she said, mentioning ...': the subject of the cue verb in the clause before the comma."""
+        text = self.text
+        comma = text.rfind(",", ss, cs)
+        if comma < 0:
+            return None
+        lo = max(ss, text.rfind(",", ss, comma) + 1, text.rfind("\u201d", ss, comma) + 1, text.rfind('"', ss, comma) + 1)
+        verbs = list(CUE_RE.finditer(text, lo, comma))
+        if not verbs:
+            return None
+        v = verbs[-1]
+        return np_before(text, lo, v.start())
 
     def _raised(self, cs, ce, ss, se, lemma, word) -> Reported | None:
         """'Lee is expected to win', 'the plan seems to work': the subject through the clause's end."""
@@ -460,6 +480,60 @@ _NOT_OBJECT_WORDS = frozenset("that which who and or but is are was were be been
 
 _NOT_SUBJECT_WORDS = frozenset("has have had is was were are be been to from after before now then also not never "
                                "when while since because although though if as at on in by for with".split()) - {"in"}
+
+
+# '-s' forms that are seldom plural nouns: after a common-noun subject they are the verb ('the poll shows')
+_SAFE_S_FORMS = frozenset("says shows finds suggests reveals indicates argues claims warns notes predicts concludes "
+                          "believes thinks wants expects hopes fears demonstrates confirms insists contends asserts "
+                          "acknowledges admits denies explains urges seeks backs opposes endorses supports "
+                          "blames accuses praises criticizes calls".split())
+_IRREGULAR_PAST = frozenset("said told wrote thought knew felt found saw showed shown sought swore foresaw understood "
+                            "made gave took".split())
+
+
+def _finite_form(word: str, subject: str) -> bool:
+    """A cue form that is a finite verb after a common-noun subject: a past form, a safe '-s' form, an '-s'
+    form after a singular subject ('the report rates'), a plain form after a plural one ('voters support')."""
+    if word.endswith("ed") or word in _IRREGULAR_PAST or word in _SAFE_S_FORMS:
+        return True
+    last = subject.split()[-1].lower() if subject.split() else ""
+    plural = last.endswith("s") and not last.endswith(("ss", "'s", "\u2019s"))
+    if word.endswith("s"):
+        return not plural and not word.endswith("ss")
+    return plural
+
+
+# what may open the object of a noun-like cue form used as a verb ('voters support the plan', not 'rates rise')
+_OBJECT_START_RE = re.compile(r"\s+(?:the|a|an|his|her|their|its|our|this|that|these|those|some|all|no|any|every|"
+                              r"him|them|us|me|it|to|for|on|as|about|against|[A-Z\d])\b")
+
+
+_GENERIC_STOP = frozenset("to of the a an not no it this that there which who what how why when where if as "
+                          "is are was were be been has have had will would could should can may might must do does "
+                          "did and or but so than then".split())
+
+
+def _generic_subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """'New polls released Sunday showed', 'A batch of emails obtained by the paper reveals': a common-noun
+    subject (with its modifiers) no name rule reads, opening its clause; its source is read as a phrase."""
+    m = _CLAUSE_START_RE.search(text, lo, hi)
+    a = m.end() if m else lo
+    words = _WORD_RE.findall(text, a, hi)
+    if not 1 <= len(words) <= 12 or words[0].lower() in _GENERIC_STOP - {"the", "a", "an", "no", "this", "that"}:
+        return None
+    last = words[-1].lower()
+    if last in _GENERIC_STOP or last.endswith("ly") or last in _NOT_SUBJECT_WORDS:
+        return None
+    if any(w.lower() in ("is", "are", "was", "were", "has", "have", "had", "will", "would", "could", "should", "can",
+                         "may", "might", "must", "do", "does", "did", "it", "he", "she", "they", "we", "i", "you")
+           for w in words[:-1]):
+        return None   # a clause of its own before the cue, not a subject
+    while a < hi and text[a].isspace():
+        a += 1
+    b = hi
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return (a, b) if b > a else None
 
 
 def _bare_subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
