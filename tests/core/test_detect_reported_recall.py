@@ -104,3 +104,21 @@ def test_participle_after_a_quote_takes_the_speaker_verb_subject():
     text = '"We have waited long enough," Ann Lee said, mentioning the delays to the new hospital wing.'
     found = reported(text)
     assert [text[q.content_start:q.content_end] for q in found] == ["the delays to the new hospital wing"]
+
+
+@pytest.mark.parametrize("text, content, speaker", [
+    ("Ann Lee on Thursday stepped up her attacks on Tom Berg.", "Tom Berg", None),
+    ("Tom Berg's sharply worded criticism of the court drew a rebuke.", "the court", "Tom Berg"),
+    ("The council voted in support of the new stadium, 7 to 2.", "the new stadium", None),
+    ("Berg's support for the tax plan is no surprise.", "the tax plan", "Berg"),
+])
+def test_noun_and_preposition(text, content, speaker):
+    found = [q for q in reported(text) if text[q.content_start:q.content_end] == content]
+    assert found, contents(text)
+    if speaker:
+        assert found[0].speaker and speaker in found[0].speaker
+
+
+def test_noun_and_preposition_needs_a_noun_reading():
+    text = "Tom Berg attacks on the wing every game."   # a verb after its subject, no noun
+    assert "the wing every game" not in contents(text)

@@ -46,6 +46,18 @@ def _forms(name: str) -> dict[str, str]:
 VERB_LEMMAS: dict[str, str] = _forms("reported_verbs.txt")
 NOUN_CUES: frozenset[str] = frozenset(_forms("reported_nouns.txt"))
 
+
+def _noun_preps() -> dict[str, frozenset[str]]:
+    out: dict[str, frozenset[str]] = {}
+    for line in read_word_list("cues", "reported_noun_preps.txt"):
+        words = line.lower().split()
+        out[words[0]] = frozenset(words[1:])
+    return out
+
+
+# 'his attacks on Rubio', 'support for the bill': the noun's prepositional object is the content
+NOUN_PREPS: dict[str, frozenset[str]] = _noun_preps()
+
 # verbs whose person object comes before the content: "told reporters (that)", "warned voters (that)"
 _OBJECT_FIRST = frozenset("tell inform assure warn remind convince persuade promise ask urge advise reassure notify "
                           "alert brief teach caution implore beg instruct order counsel".split())
@@ -97,7 +109,16 @@ _RAISING_AUX_RE = re.compile(r"(?:\b(?:had|has|have|would|will|may|might|could|d
 
 CUE_RE = re.compile(
     r"(?<![\w'\u2019-])(?:" + _trie_pattern(sorted(VERB_LEMMAS)) + r"|according\s+to|[Aa]ccording\s+to|"
-    + _trie_pattern(sorted(NOUN_CUES)) + r")(?![\w'\u2019-])")
+    + _trie_pattern(sorted(NOUN_CUES | set(NOUN_PREPS))) + r")(?![\w'\u2019-])")
+_NOUN_PREP_RE = re.compile(r"\s+([a-z]+)\s+(?=\S)")
+# before a noun cue: a determiner, a possessive or an adjective ('his', "Trump's", 'strongly worded', 'in')
+_NOUN_PHRASE_END_RE = re.compile(r"\s(?:is|are|was|were|has|have|had|will|would|could|should|may|might|can|must|"
+                                 r"did|does|do|remains?|remained|seems?|seemed|appears?|appeared|[a-z]{3,}ed|drew|came|"
+                                 r"went|got|led|left|brought|won|lost|sent|began|ran|fell|rose|grew|struck|made|gave|"
+                                 r"took)\b")
+_NOUN_LEAD_RE = re.compile(r"(?:\b(?i:the|a|an|his|her|their|its|our|my|your|this|these|those|in|of|new|fresh|"
+                           r"repeated|harsh|sharp|strong|public|early|latest)|\b(?:[a-z]+ly|[a-z]+al|[a-z]+ive|[a-z]+ed)|"
+                           r"['\u2019]s?)\s+$|^\s*$")
 
 _OBJECT_THAT_RE = re.compile(r"\s*(?:[\w'\u2019.-]+\s+){1,8}?that\s+")
 _TRAILING_ADVERB_RE = re.compile(r"(?:\s+(?:now|also|then|later|again|still|initially|[a-z]+ly))+$")
@@ -242,6 +263,10 @@ class _Reader:
             return None
         if low == "according to":
             return self._according(cs, ce, ss, se, word)
+        if low in NOUN_PREPS:
+            found = self._noun_prep(cs, ce, ss, se, low, word)
+            if found is not None or low not in VERB_LEMMAS and low not in NOUN_CUES:
+                return found
         if low in NOUN_CUES and low not in VERB_LEMMAS:
             return self._noun(cs, ce, ss, se, word)
         lemma = _lemma(low)
@@ -416,6 +441,34 @@ class _Reader:
                 return None
             a, b = _trim(text, ss, cs)
         return self._make(a, b, cs, ce, word, src, True)
+
+    def _noun_prep(self, cs, ce, ss, se, low, word) -> Reported | None:
+        """'his attacks on Rubio', "Trump's criticism of the judge", 'in support of Cruz': the object of the
+        noun's preposition, read to the phrase's end; a possessor before the noun is its source."""
+        text = self.text
+        m = _NOUN_PREP_RE.match(text, ce, se)
+        if not m or m.group(1) not in NOUN_PREPS[low]:
+            return None
+        lead = text[max(ss, cs - 30):cs]
+        if not _NOUN_LEAD_RE.search(lead):
+            return None   # 'Lee attacks on Twitter': a verb after its subject
+        a = m.end()
+        stop = _OBJECT_STOP_RE.search(text, a, se)
+        b = stop.start() if stop else se
+        verb = _NOUN_PHRASE_END_RE.search(text, a, b)
+        b = verb.start() if verb else b
+        if not 1 <= _words(text, a, b) <= 12:
+            return None
+        a, b = _trim(text, a, b)
+        src = None
+        pm = _POSSESSOR_RE.search(text, max(ss, cs - 60), cs)
+        if pm and (pm.group(2) or pm.group(1).lower() in ("his", "her", "their")):
+            g = pm.group(1)
+            if g.lower() in ("his", "her", "their"):
+                src = self._pronoun(pm.start(1), pm.end(1), {"his": "he", "her": "she", "their": "they"}[g.lower()])
+            else:
+                src = self.source((pm.start(1), pm.end(1)), cs)
+        return self._make(a, b, cs, ce, word, src, False, least=1)
 
     def _noun(self, cs, ce, ss, se, word) -> Reported | None:
         """'Lee's claim that ...' / 'the claim by Lee that ...'."""
