@@ -122,3 +122,30 @@ def test_noun_and_preposition(text, content, speaker):
 def test_noun_and_preposition_needs_a_noun_reading():
     text = "Tom Berg attacks on the wing every game."   # a verb after its subject, no noun
     assert "the wing every game" not in contents(text)
+
+
+@pytest.mark.parametrize("text, content", [
+    ("Ann Lee spoke about the need for new schools.", "the need for new schools"),
+    ("The union pushed hard for a higher minimum wage.", "a higher minimum wage"),
+    ("Most delegates voted for Tom Berg on Tuesday.", "Tom Berg on Tuesday"),
+    ("Tom Berg portrayed the mayor as a tool of developers.", "the mayor as a tool of developers"),
+    ("Ann Lee lashed out at the press over its coverage.", "the press over its coverage"),
+])
+def test_new_cue_verbs(text, content):
+    assert content in contents(text)
+
+
+def test_preposition_verb_without_its_preposition_is_no_cue():
+    assert reported("He pressed the button twice.") == []
+
+
+@pytest.mark.parametrize("text, content, source", [
+    ("The city has spent $40 million on the project, according to a count by the Daily Ledger.",
+     "The city has spent $40 million on the project", "Daily Ledger"),
+    ("Tom Berg will join the lawsuit, according to one of his senior aides.",
+     "Tom Berg will join the lawsuit", "aides"),
+])
+def test_according_to_a_phrase_no_name_rule_reads(text, content, source):
+    q, got = only(text)
+    assert got == content
+    assert source in text[q.speaker_start:q.speaker_end]

@@ -71,8 +71,12 @@ _OBJECT_CONTENT = frozenset("accuse blame criticize criticise praise attack slam
                             "highlight describe characterize label dub call propose recommend demand urge "
                             "charge".split())
 # verbs whose content follows a preposition: "talked about the plan", "referred to the vote", "pointed to polls"
-_PREPOSITION_VERBS = frozenset("talk refer point comment".split())
-_PREPOSITION_RE = re.compile(r"\s+(?:(?:also|again|repeatedly|often)\s+)?(?:about|to|on|out\s+that|out)\b")
+_ABOUT_RE = re.compile(r"\s+(?:(?:also|again|repeatedly|often|publicly|openly)\s+)?(?:about|to|on|of|out\s+that|out)\b")
+_FOR_RE = re.compile(r"\s+(?:(?:also|again|repeatedly|often|hard|publicly|strongly|heavily)\s+)?(?:for|against|on)\b")
+_AGAINST_RE = re.compile(r"\s+(?:(?:also|again|repeatedly|often|publicly)\s+)?(?:against|out\s+at|out\s+against|at)\b")
+_PREPOSITION_VERBS = {**{v: _ABOUT_RE for v in "talk refer point comment speak".split()},
+                      **{v: _FOR_RE for v in "push press campaign lobby vote".split()},
+                      **{v: _AGAINST_RE for v in "rail lash".split()}}
 # verbs whose content is only their object: "Ryan endorsed Trump", "she praised the plan"
 _OBJECT_ONLY = frozenset("endorse praise attack slam blast condemn decry denounce applaud welcome oppose support back "
                          "defend dismiss reject question dispute mock ridicule thank congratulate commend hail tout "
@@ -219,7 +223,7 @@ class _Reader:
         """Where the content starts after a verb cue at pos: past adverbials, a tell-verb's object, 'that'."""
         text = self.text
         if lemma in _PREPOSITION_VERBS:
-            m = _PREPOSITION_RE.match(text, pos, se)
+            m = _PREPOSITION_VERBS[lemma].match(text, pos, se)
             if not m:
                 return se   # 'they talked for hours' and the like: no content
             pos = m.end()
@@ -429,7 +433,12 @@ class _Reader:
         text = self.text
         np = np_after(text, ce, se)
         if np is None:
-            return None
+            # 'according to a count by The Associated Press', 'according to one of his aides': the phrase up to
+            # the comma or the sentence's end stands as the source
+            m = re.match(r"\s*([^,;:.!?()\u2014]{2,90}?)\s*(?:[,;:.!?()\u2014]|$)", text[ce:se])
+            if not m or not m.group(1).strip():
+                return None
+            np = (ce + m.start(1), ce + m.end(1))
         src = self.source(np, cs)
         head = text[ss:cs].strip(_STRIP)
         if _words(text, ss, cs) <= 2 and not _COMMA_END_RE.search(text, ss, cs):
