@@ -15,7 +15,9 @@ Only the current document is held in memory, so export files of any size stream 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -329,7 +331,7 @@ class _Document:
             language=_language(self.fields.get("language")),
             source_path=path,
             source_index=index,
-            source_id=_source_id(self.fields),
+            source_id=_source_id(self.fields) or _derived_id(outlet, published, title, body),
         )
 
 
@@ -421,6 +423,33 @@ def _source_id(fields: dict[str, str]) -> str | None:
     "N of M" number is only the position in one download, not an id."""
     value = (fields.get("acc-no") or fields.get("document-id") or "").split()
     return f"nexis:{value[0]}" if value else None
+
+
+DERIVED_ID_LETTERS = 300  # of the body's start, in the id made when the export gives none
+_NOT_WORD = re.compile(r"\W+")
+
+
+def _derived_id(outlet: str | None, published: str | None, title: str | None, body: list[str]) -> str | None:
+    """An id made from the document itself when the export has no ACC-NO / DOCUMENT-ID (Nexis UK
+    exports have none): outlet, date, headline and the first DERIVED_ID_LETTERS letters and digits
+    of the body, case and white space, punctuation and line breaks left out. The same document
+    downloaded again, in an overlapping batch or another format (text, Word, HTML), gets the same id
+    even where its text differs further on (a caption, a correction added, a highlighted word);
+    two documents are taken for one only when all of these are the same. None when one of them is
+    missing, or the body is too short to tell documents apart."""
+    if not (outlet and published and title):
+        return None
+    head = ""
+    for line in body:
+        head += _NOT_WORD.sub("", unicodedata.normalize("NFKC", line).casefold())
+        if len(head) >= DERIVED_ID_LETTERS:
+            break
+    if len(head) < DERIVED_ID_LETTERS // 3:
+        return None
+    key = "\x1f".join((_NOT_WORD.sub(" ", outlet.casefold()).strip(), published,
+                        _NOT_WORD.sub(" ", unicodedata.normalize("NFKC", title).casefold()).strip(),
+                        head[:DERIVED_ID_LETTERS]))
+    return "nexis-text:" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:24]
 
 
 def _url(fields: dict[str, str]) -> str | None:
