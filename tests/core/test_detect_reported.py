@@ -153,7 +153,7 @@ def test_direct_quote_with_cue_after_stays_direct():
 @pytest.mark.parametrize("text", [
     "The report on the bridge runs to forty pages.",      # a cue word used as a noun
     "The state of the roads is poor this winter.",
-    "She wants to go home.",                               # too short to be content
+    "He went to the shop to buy some milk.",               # an infinitive no cue governs
     "He told me.",
 ])
 def test_no_attribution_without_a_frame(text):
