@@ -64,7 +64,7 @@ _TOKEN = (r"(?:[A-Z]\.(?:[ ]?[A-Z]\.)*(?!\w)"
 _CONNECT = r"(?:[ \u00a0](?:de|del|der|van|von|bin|al|da|di|du|dos|le|la|of))?"
 # "Moody's Analytics", "McDonald's Corporation", "China's Foreign Ministry": a possessive inside a
 # run that goes on (within three words) to an organisation's head word is part of the name
-_ORG_HEAD = "|".join(sorted((re.escape(w.capitalize()) for w in ORG_WORDS if w.isalpha()), key=len, reverse=True))
+_ORG_HEAD = "|".join(sorted((re.escape(w.capitalize()) for w in ORG_WORDS if w.isalpha()), key=lambda w: (-len(w), w)))
 _POSS_ORG = r"(?:['\u2019]s(?=(?:[ \u00a0][A-Z][\w\-]*){0,2}[ \u00a0](?:" + _ORG_HEAD + r")\b))?"
 # (the lookahead first: a pattern opening with a character class lets the regex engine skip
 # quickly to the next capital, nearly twice as fast as one opening with the lookbehind)
