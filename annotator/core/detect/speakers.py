@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from annotator.core.detect.names import (
     DOCUMENT_WORDS,
@@ -63,7 +64,9 @@ def tokens(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
     """The words and marks of text[lo:hi] as (start, end, token), a sentence's full stop split off.
     (Tokenising each line once and handing out its tokens was tried: slower, as most ranges are
     short parts of long lines.)"""
-    return _tidied([(m.start(), m.end(), m.group()) for m in _TOK_RE.finditer(text, lo, hi)])
+    found = [(m.start(), m.end(), m.group()) for m in _TOK_RE.finditer(text, lo, hi)]
+    # only a token ending in a full stop is tidied: most ranges (the words before a cue) hold none
+    return _tidied(found) if text.find(".", lo, hi) >= 0 else found
 
 
 def _is_cap(tok: str) -> bool:
@@ -78,12 +81,16 @@ def _base(tok: str) -> str:
     return t
 
 
+_NOUN_WORDS = ORG_WORDS | DOCUMENT_WORDS | PERSON_NOUNS | TITLES
+
+
+@lru_cache(maxsize=65536)
 def _nounish(tok: str) -> bool:
     b = _base(tok)
-    sing = b[:-1] if b.endswith("s") else b
-    return any(w in s for s in (ORG_WORDS, DOCUMENT_WORDS, PERSON_NOUNS, TITLES) for w in (b, sing))
+    return b in _NOUN_WORDS or b.endswith("s") and b[:-1] in _NOUN_WORDS
 
 
+@lru_cache(maxsize=65536)
 def _modifier(tok: str) -> bool:
     return _is_cap(tok) or _nounish(tok) or tok.lower() in ROLE_MODIFIERS
 
