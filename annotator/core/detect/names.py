@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from annotator.core.detect.model import quick_init
 from annotator.core.resources import read_word_list
 
 
@@ -73,6 +74,7 @@ NAME_RUN_RE = re.compile(r"(?=[A-Z\u00c0-\u00de])(?<![\w'\u2019])" + _TOKEN + _P
 _SPLIT_RE = re.compile(r"\S+")
 
 
+@quick_init
 @dataclass(frozen=True)
 class NameRun:
     """A capitalised run split into role and name ("US Commerce Secretary" + "Howard Lutnick")."""
@@ -238,6 +240,7 @@ _PLACES = frozenset(w.lower().rstrip(".") for w in read_word_list("cues", "place
 _NEXT_WORD_RE = re.compile(r"(?:,[^;\n]{0,80}?,)?\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+|[a-z]{2,}ly\s+)?([a-z]+)")
 
 
+@quick_init
 @dataclass(frozen=True)
 class PersonMention:
     start: int

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from annotator.core.detect.model import quick_init
 from annotator.core.detect.names import (
     DOCUMENT_WORDS,
     FIRST_NAMES,
@@ -23,6 +24,7 @@ from annotator.core.detect.names import (
 from annotator.core.resources import read_word_list
 
 
+@quick_init
 @dataclass(frozen=True)
 class Source:
     """The mention a cue points at, resolved."""
