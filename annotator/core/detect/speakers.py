@@ -62,10 +62,12 @@ def _tidied(found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     return found
 
 
+@lru_cache(maxsize=1024)
 def tokens(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
     """The words and marks of text[lo:hi] as (start, end, token), a sentence's full stop split off.
     (Tokenising each line once and handing out its tokens was tried: slower, as most ranges are
-    short parts of long lines.)"""
+    short parts of long lines.) Cached: the direct and reported rules read the same ranges again
+    (about one call in six); the list is shared, so callers must not change it."""
     found = [(m.start(), m.end(), m.group()) for m in _TOK_RE.finditer(text, lo, hi)]
     # only a token ending in a full stop is tidied: most ranges (the words before a cue) hold none
     return _tidied(found) if text.find(".", lo, hi) >= 0 else found
@@ -196,6 +198,7 @@ def _chain_subject(toks: list, end: int) -> tuple[int, int] | None:
     return toks[max(_collect_back(toks, b - 1), a)][0], toks[b - 1][1]
 
 
+@lru_cache(maxsize=1024)   # the same phrase is read again by other rules (one call in ten)
 def np_before(text: str, lo: int, hi: int) -> tuple[int, int] | None:
     """The subject noun phrase ending just before a verb at hi: (start, end) or None."""
     toks = tokens(text, lo, hi)
@@ -270,6 +273,7 @@ def np_before(text: str, lo: int, hi: int) -> tuple[int, int] | None:
     return toks[start][0], toks[i][1]
 
 
+@lru_cache(maxsize=1024)   # the same phrase is read again by other rules (one call in ten)
 def np_after(text: str, lo: int, hi: int) -> tuple[int, int] | None:
     """The noun phrase starting just after a verb or "according to" at lo."""
     toks = tokens(text, lo, hi)
