@@ -342,6 +342,7 @@ class Resolver:
         self.text = text
         self.cast = cast
         self.speakers: list[tuple[int, Source]] = []   # resolved sources in order, for they/it/descriptions
+        self._person_speakers: set[str | None] = set()  # the names of those that are persons (kept by remember)
 
     def resolve(self, span: tuple[int, int], floor: int = 0, anchor: int | None = None) -> Source:
         s, e = span
@@ -427,34 +428,38 @@ class Resolver:
         """The person a he/she at pos most likely means: near, a clause subject, a recent speaker.
         Distance is measured from anchor (the quote's start when the pronoun follows the quote)."""
         anchor = pos if anchor is None else anchor
-        spoke = {src.name: i for i, (_, src) in enumerate(self.speakers) if src.kind == "person"}
+        spoke = self._person_speakers
         last_speaker = self.speakers[-1][1].name if self.speakers else None
         para_start = self.text.rfind("\n", 0, anchor) + 1
+        near_to = min(anchor, pos)
+        scale, near_chars, near, subject, speaks = W["scale"], W["near_chars"], W["near"], W["subject"], W["speaks"]
+        unconfirmed, spoke_w, last_w, para_w, gender_w = W["unconfirmed"], W["spoke"], W["last"], W["para"], W["gender"]
+        gender_of = self.cast.gender_of
         best, best_score = None, float("-inf")
         for k, p in enumerate(self.cast.persons_before(pos, floor)):
             if k > 25:
                 break
-            g = self.cast.gender_of(p.name)
+            g = gender_of(p.name)
             if g and g != gender:
                 continue
-            dist = max(0, min(anchor, pos) - p.end)
-            score = -dist / W["scale"]
-            if dist < W["near_chars"]:
-                score += W["near"]
+            dist = max(0, near_to - p.end)
+            score = -dist / scale
+            if dist < near_chars:
+                score += near
             if p.subject:
-                score += W["subject"]
+                score += subject
             if p.speaks:
-                score += W["speaks"]
+                score += speaks
             if not p.confirmed:
-                score -= W["unconfirmed"]
+                score -= unconfirmed
             if p.name in spoke:
-                score += W["spoke"]
+                score += spoke_w
                 if p.name == last_speaker:
-                    score += W["last"]
+                    score += last_w
             if p.start >= para_start:
-                score += W["para"]
+                score += para_w
             if g == gender:
-                score += W["gender"]
+                score += gender_w
             if score > best_score:
                 best, best_score = p.name, score
         return best
@@ -467,6 +472,8 @@ class Resolver:
 
     def remember(self, pos: int, src: Source) -> None:
         self.speakers.append((pos, src))
+        if src.kind == "person":
+            self._person_speakers.add(src.name)
 
 
 def _strip_det(phrase: str) -> str:
