@@ -467,15 +467,17 @@ _SINGLE_WORD: dict[str, tuple[str, str | None] | None] = {}   # a one-word run's
 def _name_runs(text: str, skip: list[tuple[int, int]]) -> list[NameRun]:
     """Every name run of text outside the skipped (quoted) spans, in order, with the roles written before them."""
     runs: list[NameRun] = []
-    skip_starts = [s for s, _ in skip]
     single = _SINGLE_WORD
     if len(single) > 200_000:
         single.clear()
+    # the skipped spans come sorted and do not overlap, as the matches come in order: one walk along both
+    si, n_skip = 0, len(skip)
     for m in NAME_RUN_RE.finditer(text):
         start, end = m.span()
-        if skip:
-            i = bisect.bisect_right(skip_starts, start) - 1
-            if i >= 0 and start < skip[i][1]:
+        if si < n_skip:
+            while si < n_skip and skip[si][1] <= start:
+                si += 1
+            if si < n_skip and skip[si][0] <= start:
                 continue
         if text.startswith(("'t", "\u2019t"), end):
             continue   # a contraction ("Don't", "Won't")
