@@ -18,7 +18,7 @@ from annotator.core.detect.speakers import Resolver
 
 def run_rules(text: str, forms=None) -> Detection:
     """forms: the attribution forms wanted (default all); direct alone skips the reported-speech step."""
-    lines = [(m.start(), m.end()) for m in LINE_RE.finditer(text)]   # shared by marks, cues and attribution
+    lines = [m.span() for m in LINE_RE.finditer(text)]   # shared by marks, cues and attribution
     spans = find_mark_spans(text, lines)
     inside = [(s.start, s.end) for s in spans]
     cast = Cast(text, inside, SPEECH_CUES)

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, replace
 
 from annotator.core.detect.cues import _trie_pattern
-from annotator.core.detect.model import Quote
+from annotator.core.detect.model import Quote, quick_init
 from annotator.core.detect.speakers import DETERMINERS, PRONOUNS, Source, _strip_det, np_after, np_before
 from annotator.core.resources import read_word_list
 
@@ -169,6 +169,7 @@ SUBJECT_REACH = 100
 SURE_QUOTE = 0.5   # a quoted span the direct rules are this sure of makes a reported clause mixed
 
 
+@quick_init
 @dataclass(frozen=True)
 class Reported:
     """One attribution read from a cue: the content span, the cue and its (resolved) source."""
