@@ -149,3 +149,18 @@ def test_according_to_a_phrase_no_name_rule_reads(text, content, source):
     q, got = only(text)
     assert got == content
     assert source in text[q.speaker_start:q.speaker_end]
+
+
+@pytest.mark.parametrize("text, content", [
+    ("Ann Lee echoed the same liberal themes and took the stage with Tom Berg.", "the same liberal themes"),
+    ("Tom Berg has proposed closing the old harbour and has gone so far as to hire a surveyor.",
+     "closing the old harbour"),
+    ("Ann Lee said the vote was fair but added that she would appeal.", "the vote was fair"),
+])
+def test_content_ends_before_a_second_verb_phrase(text, content):
+    assert contents(text)[0] == content
+
+
+def test_coordinated_clauses_inside_the_content_stay():
+    text = "Ann Lee said the tax rose and spending climbed."
+    assert contents(text) == ["the tax rose and spending climbed"]

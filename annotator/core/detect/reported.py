@@ -524,7 +524,12 @@ class _Reader:
 
 # where a content read forward from its cue ends: another clause of the sentence begins
 _CLAUSE_END_RE = re.compile(r";|\s[\u2014\u2013]\s|\s--\s|,\s+(?:but|while|whereas|saying|adding|arguing|noting|"
-                            r"according\s+to|although|though|even\s+as|[a-z]+ing)\b")
+                            r"according\s+to|although|though|even\s+as|[a-z]+ing)\b|"
+                            # a second verb phrase of the cue's subject: '... and took the stage', '... but added'
+                            r",?\s+(?:and|but)\s+(?:then\s+|also\s+|later\s+|even\s+|never\s+)?(?:(?:has|have|had)\s+"
+                            r"(?:also\s+|since\s+|not\s+)?[a-z]+(?:ed|en|wn|ne)\b|[a-z]{3,}ed\b(?!\s+(?:by|to|in|on|at|for)\b)|"
+                            r"(?:took|made|gave|said|told|wrote|went|came|got|left|led|won|lost|sent|began|ran|saw|"
+                            r"spoke|met|called|urged)\b)")
 
 
 def _clause_end(text: str, a: int, b: int) -> int:
