@@ -164,3 +164,24 @@ def test_content_ends_before_a_second_verb_phrase(text, content):
 def test_coordinated_clauses_inside_the_content_stay():
     text = "Ann Lee said the tax rose and spending climbed."
     assert contents(text) == ["the tax rose and spending climbed"]
+
+
+@pytest.mark.parametrize("text, content, source", [
+    ("The council will vote again in May, a source close to the mayor said.",
+     "The council will vote again in May", "source close to the mayor"),
+    ("The harbour fees will rise next year, Tom Berg said, adding that the port needed repairs.",
+     "The harbour fees will rise next year", "Tom Berg"),
+    ("Federal rules are a burden on small farms in the valley, said Ann Lee, a farmer.",
+     "Federal rules are a burden on small farms in the valley", "Ann Lee"),
+])
+def test_content_before_a_closing_say_verb(text, content, source):
+    found = reported(text)
+    q = found[0]
+    assert text[q.content_start:q.content_end] == content
+    assert source in text[q.speaker_start:q.speaker_end]
+
+
+def test_closing_say_verb_needs_a_noun_phrase_between():
+    text = "Ann Lee, who has pledged to cut taxes, is a member of the board."
+    assert all(text[q.content_start:q.content_end] != "Ann Lee" for q in reported(text))
+    assert all(q.cue != "pledged" or "cut taxes" in text[q.content_start:q.content_end] for q in reported(text))
