@@ -159,6 +159,15 @@ _PARTICIPLE_LEAD_RE = re.compile(r"\b(?:by|after|before|while|when|without|in|fo
 _INFINITIVE_RE = re.compile(r"\b(?:to|not\s+to)\s+$")
 _AUX_BEFORE_RE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:[a-z]+ly\s+)?$")
 _WHO_RE = re.compile(r",?\s*(?:who|which|that)\s+(?:also\s+|has\s+|had\s+|have\s+|later\s+)?$")
+# what may follow a say-verb closing its sentence: adverbials, then the end or a participle ('..., adding ...')
+_TAIL_SAY = frozenset("say tell add note explain argue claim insist warn state write tweet reply respond acknowledge "
+                      "admit concede confirm predict recall report believe think contend assert maintain "
+                      "estimate suggest caution".split())
+_TAIL_AFTER_RE = re.compile(r"(?:\s+(?:on|last|this|in|at|during|after|before|earlier|later|recently|again|also|"
+                            r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tonight|"
+                            r"in\s+an?\s+[\w-]+|in\s+a\s+statement)\b[^.!?;:,\u201c\"]{0,60}?)?\s*(?:[.!?)]|,\s+[a-z]+ing\b|"
+                            r",\s+(?:but|and|although|though|because|while|as)\b|$)")
+_QUOTE_IN_RE = re.compile(r"[\"\u201c\u201d]")
 _COMMA_END_RE = re.compile(r"[,\u2014]\s*$")
 _WORD_RE = re.compile(r"[\w\u00c0-\u024f]+(?:['\u2019-][\w\u00c0-\u024f]+)*")
 _QUOTE_MARKS = "\"\u201c\u201d\u2018\u2019'"
@@ -310,6 +319,10 @@ class _Reader:
         opening = not text[ss:cs].strip(" \"'\u201c\u2018(")
         if word[0].isupper() and opening and low not in ("said", "says") and not low.endswith("ing"):
             return None
+        if lemma in _TAIL_SAY and not infinitive and not opening and not low.endswith("ing"):
+            found = self._tail_cue(cs, ce, ss, se, word)
+            if found is not None:
+                return found
         # the subject before the verb
         lo = ss
         who = _WHO_RE.search(text, ss, cs)
@@ -389,6 +402,43 @@ class _Reader:
                 src = None
             return self._make(a, b, cs, ce, word, src, True)
         return None
+
+    def _tail_cue(self, cs, ce, ss, se, word) -> Reported | None:
+        """'The plan will fail, a source close to him said.' / '..., Spicer said, adding ...' / '..., said Ann
+        Lee, a lawyer.': a say-verb closing its sentence (adverbials or a participle aside) after a comma-ended
+        clause; that clause is the content, the words between the comma and the verb (or after it) the source."""
+        text = self.text
+        after = _TAIL_AFTER_RE.match(text, ce, se)
+        comma = max(text.rfind(",", ss, cs), text.rfind("\u2014", ss, cs))
+        if comma <= ss:
+            return None
+        between = text[comma + 1:cs]
+        if not between.strip():
+            # '..., said Ann Lee, a lawyer.': the source after the verb, ending the clause
+            np = np_after(text, ce, se)
+            if np is None or not _SOURCE_END_RE.match(text, np[1], se) or _words(text, ss, comma) < 5:
+                return None
+            src_np = np
+        else:
+            if after is None:
+                return None
+            n = _words(text, comma + 1, cs)
+            if not 1 <= n <= 10 or _QUOTE_IN_RE.search(between) or CUE_RE.search(between):
+                return None
+            words = [w.lower() for w in _WORD_RE.findall(between)]
+            if words[0] in ("and", "but", "or", "as", "so", "then") or any(
+                    w in _NOT_OBJECT_WORDS or w in ("who", "whom", "whose", "n't") or w.endswith(("n't", "n\u2019t"))
+                    for w in words):
+                return None
+            src_np = (comma + 1 + len(between) - len(between.lstrip()), cs - (len(between) - len(between.rstrip())))
+            tail = _TRAILING_ADVERB_RE.search(text, src_np[0], src_np[1])
+            if tail and tail.start() > src_np[0]:
+                src_np = (src_np[0], tail.start())
+        a, b = _trim(text, ss, comma)
+        if _words(text, a, b) < MIN_CONTENT_WORDS or text[a:b].count('"') + text[a:b].count("\u201c") > 0 \
+                and _words(text, a, b) < 6:
+            return None
+        return self._make(a, b, cs, ce, word, self.source(src_np, cs), True)
 
     def _previous_subject(self, ss: int, cs: int) -> tuple[int, int] | None:
         """'..., she said, mentioning ...': the subject of the cue verb in the clause before the comma."""
@@ -597,7 +647,12 @@ def _group_after(text: str, np: tuple[int, int], hi: int) -> tuple[int, int] | N
 
 # where a content read forward from its cue ends: another clause of the sentence begins
 _CLAUSE_END_RE = re.compile(r";|\s[\u2014\u2013]\s|\s--\s|,\s+(?:but|while|whereas|saying|adding|arguing|noting|"
-                            r"according\s+to|although|though|even\s+as|[a-z]+ing)\b")
+                            r"according\s+to|although|though|even\s+as|[a-z]+ing)\b|"
+                            # a second verb phrase of the cue's subject: '... and took the stage', '... but added'
+                            r",?\s+(?:and|but)\s+(?:then\s+|also\s+|later\s+|even\s+|never\s+)?(?:(?:has|have|had)\s+"
+                            r"(?:also\s+|since\s+|not\s+)?[a-z]+(?:ed|en|wn|ne)\b|[a-z]{3,}ed\b(?!\s+(?:by|to|in|on|at|for)\b)|"
+                            r"(?:took|made|gave|said|told|wrote|went|came|got|left|led|won|lost|sent|began|ran|saw|"
+                            r"spoke|met|called|urged)\b)")
 
 
 def _clause_end(text: str, a: int, b: int) -> int:
