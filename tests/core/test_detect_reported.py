@@ -262,3 +262,15 @@ def test_pronoun_subject_not_widened():
     text = "Ann Lee spoke first. But she said the plan would fail in the Senate."
     q = only(text)
     assert q.speaker == "Ann Lee"
+
+
+def test_according_to_a_count_by_an_agency_names_the_count():
+    text = "The senator has won 412 delegates, according to a count by The Harbor Gazette."
+    q = only(text)
+    assert q.speaker == "count by The Harbor Gazette"
+
+
+def test_country_as_subject_is_its_government():
+    text = "The talks stalled in May. France regards the new border rules as a breach of the treaty."
+    q = only(text)
+    assert q.speaker == "France" and q.speaker_kind == "organisation"

@@ -27,8 +27,9 @@ import re
 from dataclasses import dataclass, replace
 
 from annotator.core.detect.cues import _trie_pattern
+from annotator.core.detect.names import PERSON_NOUNS, TITLES
 from annotator.core.detect.model import Quote
-from annotator.core.detect.speakers import DETERMINERS, PRONOUNS, Source, _strip_det, np_after, np_before
+from annotator.core.detect.speakers import DETERMINERS, PLACES, PRONOUNS, Source, _strip_det, np_after, np_before
 from annotator.core.resources import read_word_list
 
 
@@ -221,15 +222,26 @@ class _Reader:
         if tail and tail.start() > np[0]:
             np = (np[0], tail.start())   # 'Walker now said': the name, not the adverb
         src = self.att.resolve_phrase(np, pos)
-        if group is None or group == np or src.pronoun or not (group[0] <= np[0] and np[1] <= group[1]) \
-                or not (group[0] <= src.start and src.end <= group[1]):
+        if group is None or not (group[0] <= np[0] and np[1] <= group[1]):
+            group = np
+        if src.pronoun or not (group[0] <= src.start and src.end <= group[1]):
             return src   # (a source found elsewhere: 'Lee issued a statement saying' names Lee)
         written = self.text[group[0]:group[1]]
+        if written.lower().rstrip(".") in PLACES and written[:1].isupper():
+            return replace(src, name=written, kind="organisation", role=None)   # 'Israel regards ...': its government
+        if src.name is None and group == np:
+            return src
         several = bool(_SEVERAL_RE.search(written))
-        if src.kind == "person" and src.name and not several and (
+        core = _HEAD_SPLIT_RE.split(written, 1)[0].split()
+        thing = bool(core) and core[-1].isalpha() and core[-1].islower() and not _person_noun(core[-1])
+        if src.kind == "person" and src.name and not several and not thing and (
                 self.att.resolver.cast.persons_between(group[0], group[1]) or src.name not in (src.text, _strip_det(src.text))):
             return src   # 'Republican front-runner Ann Lee', 'the spokeswoman' (resolved): the person
-        return replace(src, start=group[0], end=group[1], text=written, name=_strip_det(written),
+        name = _strip_det(written)
+        if name == src.name or src.kind == "organisation" and src.name and not several and not (
+                set(_WORD_RE.findall(_strip_det(src.name).lower())) <= set(_WORD_RE.findall(name.lower()))):
+            return src   # the name is already the whole phrase, or one the phrase does not hold ('FBI' for the bureau)
+        return replace(src, start=group[0], end=group[1], text=written, name=name,
                        kind="organisation" if several or src.kind != "person" else "person", role=None)
 
     def after_cue(self, pos: int, se: int, lemma: str) -> int:
@@ -547,6 +559,14 @@ _GROUP_LEAD_RE = re.compile(r"(?:(?:but|and|so|yet|even|also|now|then|still|mean
 _GROUP_PP_RE = re.compile(r"\s+(?:for|of|at|in|with|from|on)\s+[^,;:()\u2014\u2013\"\u201c\u201d]{1,60}?"
                           r"(?=(?:\s+(?:[a-z]+ly|also|have|has|had|now|both|all))*\s*$)")
 GROUP_WORDS = 16
+
+
+_HEAD_SPLIT_RE = re.compile(r"\s(?:by|from|of|for|at|in|with|on|to)\s")
+
+
+def _person_noun(word: str) -> bool:
+    w = word.lower()
+    return any(x in PERSON_NOUNS or x in TITLES for x in (w, w[:-1] if w.endswith("s") else w, w[:-2] if w.endswith("es") else w))
 
 
 def _group_ok(text: str, a: int, b: int) -> tuple[int, int] | None:
