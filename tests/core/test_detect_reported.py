@@ -274,3 +274,23 @@ def test_country_as_subject_is_its_government():
     text = "The talks stalled in May. France regards the new border rules as a breach of the treaty."
     q = only(text)
     assert q.speaker == "France" and q.speaker_kind == "organisation"
+
+
+# -- where an object content ends (issue 15, boundaries) ------------------------------------------------
+
+def test_object_content_keeps_its_prepositional_phrases():
+    text = "Ann Lee decried an increase in burglaries in some suburbs."
+    q = only(text)
+    assert content(text, q) == "an increase in burglaries in some suburbs"
+
+
+def test_object_content_ends_before_a_second_verb():
+    text = "Ann Lee praised the new budget and criticized the tax plan."
+    q = reported(text)[0]
+    assert content(text, q) == "the new budget"
+
+
+def test_object_content_runs_over_coordinated_nouns():
+    text = "Ann Lee praised the mayor and the council for the quick repairs."
+    q = only(text)
+    assert content(text, q) == "the mayor and the council for the quick repairs"
