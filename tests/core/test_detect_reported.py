@@ -294,3 +294,15 @@ def test_object_content_runs_over_coordinated_nouns():
     text = "Ann Lee praised the mayor and the council for the quick repairs."
     q = only(text)
     assert content(text, q) == "the mayor and the council for the quick repairs"
+
+
+def test_content_in_an_opening_subordinate_clause_ends_at_its_comma():
+    text = "While Ann Lee said the harbour plan was sound, the council voted it down on Tuesday."
+    q = only(text)
+    assert content(text, q) == "the harbour plan was sound"
+
+
+def test_content_without_an_opening_subordinate_clause_runs_on():
+    text = "Ann Lee said the harbour plan was sound, cheap and quick to build."
+    q = only(text)
+    assert content(text, q) == "the harbour plan was sound, cheap and quick to build"

@@ -366,7 +366,7 @@ class _Reader:
                 return self._make(a, b, cs, ce, word, self.source(np, cs, group), strong, least=1)
         if np is not None:
             if after_words >= MIN_CONTENT_WORDS and not _TAIL_RE.fullmatch(text, rest, se):
-                a, b = _trim(text, rest, _clause_end(text, rest, se))
+                a, b = _trim(text, rest, _clause_end(text, rest, se, ss))
                 src = self.source(np, cs, group)
                 if bare and src is not None and not self.att.resolver.cast.runs_between(np[0], np[1]):
                     src = replace(src, name=None, kind="unknown")   # 'Six in 10 say': nobody named
@@ -389,7 +389,7 @@ class _Reader:
         that = text[ce:rest].strip().endswith("that")
         if (strong or that) and not participle and not infinitive and after_words >= MIN_CONTENT_WORDS \
                 and not _TAIL_RE.fullmatch(text, rest, se):
-            a, b = _trim(text, rest, _clause_end(text, rest, se))
+            a, b = _trim(text, rest, _clause_end(text, rest, se, ss))
             # the name the sentence opens with, when one does ('Sen. Ann Lee (R-Ga.), one of ..., said')
             opener = self.att._sentence_subject(ss, cs)
             src = self.source(opener, cs) if opener is not None and opener[1] <= cs else None
@@ -616,9 +616,21 @@ _CLAUSE_END_RE = re.compile(r";|\s[\u2014\u2013]\s|\s--\s|,\s+(?:but|while|where
                             r"according\s+to|although|though|even\s+as|[a-z]+ing)\b")
 
 
-def _clause_end(text: str, a: int, b: int) -> int:
+_SUBORDINATE_OPEN_RE = re.compile(r"[\s\"'\u201c\u2018(]*(?:While|Although|Though|Even\s+though|Even\s+as|Because|If|"
+                                  r"When|Whenever|After|Before|Since|Until|Unless|Once|As|Whereas)\s")
+
+
+def _clause_end(text: str, a: int, b: int, ss: int | None = None) -> int:
+    """Where a content read from a ends (b at most): at another clause of the sentence. When the sentence
+    opens with a subordinate clause holding the cue ('While Lee said the plan was sound, the council ...'),
+    the content ends with that clause, at its comma."""
     m = _CLAUSE_END_RE.search(text, a, b)
-    return m.start() if m and _words(text, a, m.start()) >= MIN_CONTENT_WORDS else b
+    end = m.start() if m and _words(text, a, m.start()) >= MIN_CONTENT_WORDS else b
+    if ss is not None and _SUBORDINATE_OPEN_RE.match(text, ss, a):
+        comma = text.find(",", a, end)
+        if comma != -1 and _words(text, a, comma) >= 1:
+            end = comma
+    return end
 
 
 _CLAUSE_START_RE = re.compile(r"(?:^|[,;:\u2014(]\s*|\b(?:and|but|while|as|because|although|though|since|when|where|"
