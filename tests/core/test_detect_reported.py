@@ -306,3 +306,15 @@ def test_content_without_an_opening_subordinate_clause_runs_on():
     text = "Ann Lee said the harbour plan was sound, cheap and quick to build."
     q = only(text)
     assert content(text, q) == "the harbour plan was sound, cheap and quick to build"
+
+
+def test_share_of_a_group_is_the_source():
+    text = "But 58 percent of the harbour workers polled said they would strike in May."
+    q = only(text)
+    assert q.speaker == "58 percent of the harbour workers"
+
+
+def test_share_before_auxiliaries_is_the_source():
+    text = "Most of the vulnerable Senate Republicans have already said they would back the bill."
+    q = only(text)
+    assert q.speaker == "Most of the vulnerable Senate Republicans"

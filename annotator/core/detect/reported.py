@@ -228,6 +228,9 @@ class _Reader:
         if src.pronoun or not (group[0] <= src.start and src.end <= group[1]):
             return src   # (a source found elsewhere: 'Lee issued a statement saying' names Lee)
         written = self.text[group[0]:group[1]]
+        if _QUANTITY_RE.match(written):   # 'Half of Ohio Democrats', '58 percent of voters': that share of them
+            return replace(src, start=group[0], end=group[1], text=written, name=written, kind="organisation",
+                           role=None)
         if written.lower().rstrip(".") in PLACES and written[:1].isupper():
             return replace(src, name=written, kind="organisation", role=None)   # 'Israel regards ...': its government
         if src.name is None and group == np:
@@ -350,6 +353,9 @@ class _Reader:
                                                            or _OBJECT_START_RE.match(text, ce))):
                 np = None
             bare = np is not None
+        share = _quantity_subject(text, ss, subj_end) if not (participle or infinitive or opening) else None
+        if share is not None and (np is None or share[0] <= np[0] < share[1]):
+            np, bare = share, False   # 'Most of the Senate Republicans have said': the whole share
         group = _group_before(text, ss, np, subj_end) if np is not None and not (participle or infinitive) \
             and np[1] <= subj_end else None
         if np is not None and not infinitive:
@@ -568,6 +574,33 @@ _HEAD_SPLIT_RE = re.compile(r"\s(?:by|from|of|for|at|in|with|on|to)\s")
 def _person_noun(word: str) -> bool:
     w = word.lower()
     return any(x in PERSON_NOUNS or x in TITLES for x in (w, w[:-1] if w.endswith("s") else w, w[:-2] if w.endswith("es") else w))
+
+
+_QUANTITY_RE = re.compile(r"(?:[Hh]alf|[Mm]ost|[Mm]any|[Ss]ome|[Aa]ll|[Nn]one|[Ff]ew|[Ss]everal|[Bb]oth|[Ee]ach|"
+                          r"(?:[Aa]|[Tt]he)\s+(?:large\s+|slim\s+|clear\s+|narrow\s+)?(?:majority|minority|plurality|"
+                          r"third|quarter|fifth|handful|number)|(?:[Ll]arge\s+)?[Mm]ajorities|(?:[Oo]nly|[Jj]ust|[Nn]early|"
+                          r"[Aa]bout|[Aa]lmost|[Mm]ore\s+than|[Ff]ewer\s+than|[Ll]ess\s+than)\s+\S+(?:\s+percent)?|"
+                          r"[\w-]*\d[\d,.]*\s*(?:percent|%)|[A-Z]?[a-z]+(?:-[a-z]+)?\s+percent|"
+                          r"(?:[Oo]ne|[Tt]wo|[Tt]hree)[\s-](?:thirds?|quarters?|fifths?|in\s+\w+))\s+of\s+\S")
+_SHARE_END_RE = re.compile(r"(?:\s+(?:have|has|had|also|already|now|still|overall|polled|surveyed|interviewed|"
+                           r"questioned|[a-z]+ly))*\s*$")
+
+
+def _quantity_subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """'Half of Ohio Democrats said', '58 percent of the voters polled have said': a share of a group
+    opening the clause before the verb at hi."""
+    a = hi
+    floor = max(lo, hi - 150)
+    while a > floor and text[a - 1] not in _GROUP_BREAKS:
+        a -= 1
+    m = _GROUP_LEAD_RE.match(text, a, hi)
+    a = m.end() if m else a
+    while a < hi and text[a].isspace():
+        a += 1
+    if not _QUANTITY_RE.match(text, a, hi):
+        return None
+    b = _SHARE_END_RE.search(text, a, hi).start()
+    return _group_ok(text, a, b)
 
 
 def _group_ok(text: str, a: int, b: int) -> tuple[int, int] | None:
