@@ -318,3 +318,14 @@ def test_share_before_auxiliaries_is_the_source():
     text = "Most of the vulnerable Senate Republicans have already said they would back the bill."
     q = only(text)
     assert q.speaker == "Most of the vulnerable Senate Republicans"
+
+
+def test_thanks_to_is_no_cue():
+    text = "Ann Lee won the county thanks in part to strong turnout in the suburbs."
+    assert reported(text) == []
+
+
+def test_thanks_as_a_verb_stays_a_cue():
+    text = "Ann Lee thanks the volunteers who knocked on doors all summer."
+    q = only(text)
+    assert q.speaker == "Ann Lee"

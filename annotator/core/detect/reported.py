@@ -303,6 +303,8 @@ class _Reader:
         if low in NOUN_CUES and low not in VERB_LEMMAS:
             return self._noun(cs, ce, ss, se, word)
         lemma = _lemma(low)
+        if low == "thanks" and _THANKS_TO_RE.match(text, ce, se):
+            return None   # 'won thanks in part to the suburbs': a preposition, nobody thanking
         lead = text[max(ss, cs - 30):cs]
         if low in NOUN_CUES or low.endswith("s") and low in VERB_LEMMAS and _DET_BEFORE_RE.search(lead):
             if _DET_BEFORE_RE.search(lead) or lead.strip() == "":
@@ -556,6 +558,8 @@ class _Reader:
         return Reported(a, b, cs, ce, word, src, strong)
 
 
+_THANKS_TO_RE = re.compile(r"(?:\s+(?:in\s+(?:large\s+|no\s+small\s+)?part|largely|partly|mostly|mainly|only|"
+                           r"entirely|chiefly|primarily|solely|partially))?\s+to\b")
 _SEVERAL_RE = re.compile(r"\s(?:and|nor|&|along\s+with)\s", re.I)
 _GROUP_BREAKS = ",;:()[]\"\u201c\u201d\u2018\u2014\u2013"
 _GROUP_STOP = frozenset("is are was were be been being has have had will would can could may might should must do "
