@@ -5,9 +5,9 @@ from annotator.core.detect import detect
 
 
 def only(text):
-    det = detect(text)
-    assert len(det.quotes) == 1, det.quotes
-    return det.quotes[0]
+    quotes = detect(text, ("direct",)).quotes   # the quoted words, not the reported speech around them
+    assert len(quotes) == 1, quotes
+    return quotes[0]
 
 
 def test_fragment_after_called_goes_to_the_subject():

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 
 from annotator.core.detect.cues import _trie_pattern
 from annotator.core.detect.model import Quote
-from annotator.core.detect.speakers import DETERMINERS, PRONOUNS, Source, np_after, np_before
+from annotator.core.detect.speakers import DETERMINERS, PRONOUNS, Source, _strip_det, np_after, np_before
 from annotator.core.resources import read_word_list
 
 
@@ -46,6 +46,18 @@ def _forms(name: str) -> dict[str, str]:
 VERB_LEMMAS: dict[str, str] = _forms("reported_verbs.txt")
 NOUN_CUES: frozenset[str] = frozenset(_forms("reported_nouns.txt"))
 
+
+def _noun_preps() -> dict[str, frozenset[str]]:
+    out: dict[str, frozenset[str]] = {}
+    for line in read_word_list("cues", "reported_noun_preps.txt"):
+        words = line.lower().split()
+        out[words[0]] = frozenset(words[1:])
+    return out
+
+
+# 'his attacks on Rubio', 'support for the bill': the noun's prepositional object is the content
+NOUN_PREPS: dict[str, frozenset[str]] = _noun_preps()
+
 # verbs whose person object comes before the content: "told reporters (that)", "warned voters (that)"
 _OBJECT_FIRST = frozenset("tell inform assure warn remind convince persuade promise ask urge advise reassure notify "
                           "alert brief teach caution implore beg instruct order counsel".split())
@@ -59,8 +71,12 @@ _OBJECT_CONTENT = frozenset("accuse blame criticize criticise praise attack slam
                             "highlight describe characterize label dub call propose recommend demand urge "
                             "charge".split())
 # verbs whose content follows a preposition: "talked about the plan", "referred to the vote", "pointed to polls"
-_PREPOSITION_VERBS = frozenset("talk refer point comment".split())
-_PREPOSITION_RE = re.compile(r"\s+(?:(?:also|again|repeatedly|often)\s+)?(?:about|to|on|out\s+that|out)\b")
+_ABOUT_RE = re.compile(r"\s+(?:(?:also|again|repeatedly|often|publicly|openly)\s+)?(?:about|to|on|of|out\s+that|out)\b")
+_FOR_RE = re.compile(r"\s+(?:(?:also|again|repeatedly|often|hard|publicly|strongly|heavily)\s+)?(?:for|against|on)\b")
+_AGAINST_RE = re.compile(r"\s+(?:(?:also|again|repeatedly|often|publicly)\s+)?(?:against|out\s+at|out\s+against|at)\b")
+_PREPOSITION_VERBS = {**{v: _ABOUT_RE for v in "talk refer point comment speak".split()},
+                      **{v: _FOR_RE for v in "push press campaign lobby vote".split()},
+                      **{v: _AGAINST_RE for v in "rail lash".split()}}
 # verbs whose content is only their object: "Ryan endorsed Trump", "she praised the plan"
 _OBJECT_ONLY = frozenset("endorse praise attack slam blast condemn decry denounce applaud welcome oppose support back "
                          "defend dismiss reject question dispute mock ridicule thank congratulate commend hail tout "
@@ -74,9 +90,39 @@ _SAY_LIKE = frozenset("say tell add note explain argue claim insist warn state d
                       "promise pledge vow complain allege testify reveal disclose mention remark observe stress "
                       "emphasize emphasise reiterate conclude believe think suggest report".split())
 
+# verbs whose content may be an infinitive: 'Lee vowed to block the bill', 'the mayor wants to raise taxes'
+_TO_VERBS = frozenset("want plan hope vow pledge promise seek offer threaten refuse decline agree intend aim decide "
+                      "expect wish prefer propose demand swear vote prepare hesitate".split())
+# verbs whose object and its infinitive are the content: 'Lee urged voters to reject it', 'called on Congress to act'
+_OBJECT_TO = frozenset("urge ask tell order encourage invite press implore beg instruct advise warn persuade "
+                       "convince remind challenge want expect call need".split())
+_TO_RE = re.compile(r"\s*(?:not\s+)?to\s+(?!the\b|a\b|an\b|his\b|her\b|their\b|its\b|[A-Z\d])[a-z]+")
+_OBJECT_TO_RE = re.compile(r"\s*(?:on\s+)?((?:[\w.'\u2019-]+\s+){0,5}?[\w.'\u2019-]+)\s+(?:not\s+)?to\s+"
+                           r"(?!the\b|a\b|an\b|his\b|her\b|their\b|its\b|[A-Z\d])[a-z]+")
+
+# raising and passive frames: 'Lee is expected to win', 'the plan seems to work', 'the vote is seen as a test':
+# the subject and the infinitive (or the as-phrase) are the content, nobody named as its source
+_RAISING = frozenset("seem appear".split())
+_PASSIVE_RAISING = frozenset("expect say report believe think know consider see view regard project predict "
+                             "estimate rumor rumour suspect fear assume understand deem perceive".split())
+_RAISING_AFTER_RE = re.compile(r"\s+(?:(?:not\s+)?to\s+(?!the\b|a\b|an\b|[A-Z\d])[a-z]+|as\s+\S)")
+_PASSIVE_AUX_RE = re.compile(r"(?:\b(?:(?:had|has|have|will|would|could|may|might|should|must|can)\s+(?:not\s+)?)?(?:is|are|was|were|be|been|being)\s+(?:(?:also|widely|generally|largely|now|still|"
+                             r"not|being|once|long|increasingly|broadly|privately|initially|originally|[a-z]+ly)\s+)?)$")
+_RAISING_AUX_RE = re.compile(r"(?:\b(?:had|has|have|would|will|may|might|could|did|does|do|also|now|still|only|"
+                             r"not|[a-z]+ly)\s+)*$")
+
 CUE_RE = re.compile(
     r"(?<![\w'\u2019-])(?:" + _trie_pattern(sorted(VERB_LEMMAS)) + r"|according\s+to|[Aa]ccording\s+to|"
-    + _trie_pattern(sorted(NOUN_CUES)) + r")(?![\w'\u2019-])")
+    + _trie_pattern(sorted(NOUN_CUES | set(NOUN_PREPS))) + r")(?![\w'\u2019-])")
+_NOUN_PREP_RE = re.compile(r"\s+([a-z]+)\s+(?=\S)")
+# before a noun cue: a determiner, a possessive or an adjective ('his', "Trump's", 'strongly worded', 'in')
+_NOUN_PHRASE_END_RE = re.compile(r"\s(?:is|are|was|were|has|have|had|will|would|could|should|may|might|can|must|"
+                                 r"did|does|do|remains?|remained|seems?|seemed|appears?|appeared|[a-z]{3,}ed|drew|came|"
+                                 r"went|got|led|left|brought|won|lost|sent|began|ran|fell|rose|grew|struck|made|gave|"
+                                 r"took)\b")
+_NOUN_LEAD_RE = re.compile(r"(?:\b(?i:the|a|an|his|her|their|its|our|my|your|this|these|those|in|of|new|fresh|"
+                           r"repeated|harsh|sharp|strong|public|early|latest)|\b(?:[a-z]+ly|[a-z]+al|[a-z]+ive|[a-z]+ed)|"
+                           r"['\u2019]s?)\s+$|^\s*$")
 
 _OBJECT_THAT_RE = re.compile(r"\s*(?:[\w'\u2019.-]+\s+){1,8}?that\s+")
 _TRAILING_ADVERB_RE = re.compile(r"(?:\s+(?:now|also|then|later|again|still|initially|[a-z]+ly))+$")
@@ -162,7 +208,10 @@ class _Reader:
         # +1: a sentence counts once its first letter is in (a cue may open it: 'According to ...')
         return self.att._sentence_start(para[0], pos + 1), self.att._sentence_end(pos, para[1])
 
-    def source(self, np: tuple[int, int] | None, pos: int) -> Source | None:
+    def source(self, np: tuple[int, int] | None, pos: int, group: tuple[int, int] | None = None) -> Source | None:
+        """The source a noun phrase names. `group`, the whole phrase the noun phrase stands in (from
+        _group_before / _group_after), names it instead when it is more than one person's name: a group
+        ('U.S. intelligence officials'), several people ('Lee and Hale'), a poll ('a Times/CBS News poll')."""
         if np is None:
             return None
         m = _LEAD_JOINER_RE.match(self.text, np[0], np[1])
@@ -171,13 +220,23 @@ class _Reader:
         tail = _TRAILING_ADVERB_RE.search(self.text, np[0], np[1])
         if tail and tail.start() > np[0]:
             np = (np[0], tail.start())   # 'Walker now said': the name, not the adverb
-        return self.att.resolve_phrase(np, pos)
+        src = self.att.resolve_phrase(np, pos)
+        if group is None or group == np or src.pronoun or not (group[0] <= np[0] and np[1] <= group[1]) \
+                or not (group[0] <= src.start and src.end <= group[1]):
+            return src   # (a source found elsewhere: 'Lee issued a statement saying' names Lee)
+        written = self.text[group[0]:group[1]]
+        several = bool(_SEVERAL_RE.search(written))
+        if src.kind == "person" and src.name and not several and (
+                self.att.resolver.cast.persons_between(group[0], group[1]) or src.name not in (src.text, _strip_det(src.text))):
+            return src   # 'Republican front-runner Ann Lee', 'the spokeswoman' (resolved): the person
+        return replace(src, start=group[0], end=group[1], text=written, name=_strip_det(written),
+                       kind="organisation" if several or src.kind != "person" else "person", role=None)
 
     def after_cue(self, pos: int, se: int, lemma: str) -> int:
         """Where the content starts after a verb cue at pos: past adverbials, a tell-verb's object, 'that'."""
         text = self.text
         if lemma in _PREPOSITION_VERBS:
-            m = _PREPOSITION_RE.match(text, pos, se)
+            m = _PREPOSITION_VERBS[lemma].match(text, pos, se)
             if not m:
                 return se   # 'they talked for hours' and the like: no content
             pos = m.end()
@@ -221,6 +280,10 @@ class _Reader:
             return None
         if low == "according to":
             return self._according(cs, ce, ss, se, word)
+        if low in NOUN_PREPS:
+            found = self._noun_prep(cs, ce, ss, se, low, word)
+            if found is not None or low not in VERB_LEMMAS and low not in NOUN_CUES:
+                return found
         if low in NOUN_CUES and low not in VERB_LEMMAS:
             return self._noun(cs, ce, ss, se, word)
         lemma = _lemma(low)
@@ -230,7 +293,11 @@ class _Reader:
                 found = self._noun(cs, ce, ss, se, word)
                 if found is not None or _DET_BEFORE_RE.search(lead):
                     return found
-        if _DET_BEFORE_RE.search(lead) or _AUX_BEFORE_RE.search(lead) and not low.endswith("ed"):
+        if (lemma in _RAISING or lemma in _PASSIVE_RAISING) and _RAISING_AFTER_RE.match(text, ce, se):
+            found = self._raised(cs, ce, ss, se, lemma, word)
+            if found is not None:
+                return found
+        if _DET_BEFORE_RE.search(lead) or _AUX_BEFORE_RE.search(lead) and not low.endswith(("ed", "ing")):
             return None
         strong = lemma in _SAY_LIKE
         infinitive = bool(_INFINITIVE_RE.search(lead))
@@ -260,9 +327,22 @@ class _Reader:
         if np is not None and np[1] < cs - 40 and not (who or participle or infinitive):
             np = None
         bare = False
-        if np is None and strong and not participle:
-            np = _bare_subject(text, ss, subj_end)
+        if np is None and participle and not opening:
+            np = self._previous_subject(ss, cs)   # 'she said, mentioning ...': the subject of the verb before
+        if np is None and not participle and not infinitive and not opening:
+            np = _bare_subject(text, ss, subj_end) if strong else _generic_subject(text, ss, subj_end)
+            if np is not None and not strong and not (_finite_form(low, text[np[0]:np[1]])
+                                                      and (low in _SAFE_S_FORMS or low.endswith("ed")
+                                                           or low in _IRREGULAR_PAST
+                                                           or _OBJECT_START_RE.match(text, ce))):
+                np = None
             bare = np is not None
+        group = _group_before(text, ss, np, subj_end) if np is not None and not (participle or infinitive) \
+            and np[1] <= subj_end else None
+        if np is not None and not infinitive:
+            found = self._to_content(np, cs, ce, se, lemma, word, strong, group)
+            if found is not None:
+                return found
         rest = self.after_cue(ce, se, lemma)
         after_words = _words(text, rest, se)
         if np is not None and lemma in _OBJECT_ONLY and after_words >= 1:
@@ -270,11 +350,11 @@ class _Reader:
             b = stop.start() if stop else se
             if 1 <= _words(text, rest, b) <= 12:
                 a, b = _trim(text, rest, b)
-                return self._make(a, b, cs, ce, word, self.source(np, cs), strong, least=1)
+                return self._make(a, b, cs, ce, word, self.source(np, cs, group), strong, least=1)
         if np is not None:
             if after_words >= MIN_CONTENT_WORDS and not _TAIL_RE.fullmatch(text, rest, se):
                 a, b = _trim(text, rest, _clause_end(text, rest, se))
-                src = self.source(np, cs)
+                src = self.source(np, cs, group)
                 if bare and src is not None and not self.att.resolver.cast.runs_between(np[0], np[1]):
                     src = replace(src, name=None, kind="unknown")   # 'Six in 10 say': nobody named
                 return self._make(a, b, cs, ce, word, src, strong or bool(_THAT_RE.match(text, ce)))
@@ -282,7 +362,7 @@ class _Reader:
             before = text[ss:np[0]]
             if _COMMA_END_RE.search(before) and strong:
                 a, b = _trim(text, ss, np[0])
-                return self._make(a, b, cs, ce, word, self.source(np, cs), True)
+                return self._make(a, b, cs, ce, word, self.source(np, cs, group), True)
             return None
         # '..., said Lee.' : the verb first, the source after it
         if strong and _COMMA_END_RE.search(text, ss, cs):
@@ -290,7 +370,7 @@ class _Reader:
             # the source ends the clause ('..., said Lee.', '..., said Lee, the mayor.'), no verb of its own
             if after is not None and _SOURCE_END_RE.match(text, after[1], se):
                 a, b = _trim(text, ss, cs)
-                return self._make(a, b, cs, ce, word, self.source(after, cs), True)
+                return self._make(a, b, cs, ce, word, self.source(after, cs, _group_after(text, after, se)), True)
         # 'Officials in both parties privately said that ...', 'A third of independents, 33%, say they ...',
         # 'Their experience shows that ...': a say-verb or a that-clause, its source unread
         that = text[ce:rest].strip().endswith("that")
@@ -305,12 +385,76 @@ class _Reader:
             return self._make(a, b, cs, ce, word, src, True)
         return None
 
+    def _previous_subject(self, ss: int, cs: int) -> tuple[int, int] | None:
+        """'..., she said, mentioning ...': the subject of the cue verb in the clause before the comma."""
+        text = self.text
+        comma = text.rfind(",", ss, cs)
+        if comma < 0:
+            return None
+        lo = max(ss, text.rfind(",", ss, comma) + 1, text.rfind("\u201d", ss, comma) + 1, text.rfind('"', ss, comma) + 1)
+        verbs = list(CUE_RE.finditer(text, lo, comma))
+        if not verbs:
+            return None
+        v = verbs[-1]
+        return np_before(text, lo, v.start())
+
+    def _raised(self, cs, ce, ss, se, lemma, word) -> Reported | None:
+        """'Lee is expected to win', 'the plan seems to work': the subject through the clause's end."""
+        text = self.text
+        aux = (_RAISING_AUX_RE if lemma in _RAISING else _PASSIVE_AUX_RE).search(text, ss, cs)
+        if lemma in _PASSIVE_RAISING and (aux is None or aux.start() == aux.end()):
+            return None
+        if lemma in _PASSIVE_RAISING and not (word.lower().endswith(("ed", "en", "wn")) or word.lower() in
+                                               ("said", "thought", "seen", "known", "held", "felt", "understood")):
+            return None
+        subj_end = aux.start() if aux else cs
+        m = _CLAUSE_START_RE.search(text, ss, subj_end)
+        a = m.end() if m else ss
+        words = _WORD_RE.findall(text, a, subj_end)
+        if not 1 <= len(words) <= 15 or words[0].lower() in ("it", "there", "which", "who", "that", "what"):
+            return None
+        if words[-1].lower() in _NOT_OBJECT_WORDS or words[-1].lower() in ("to", "of", "the", "a", "an"):
+            return None
+        a, b = _trim(text, a, _clause_end(text, ce, se))
+        return self._make(a, b, cs, ce, word, None, False)
+
+    def _to_content(self, np, cs, ce, se, lemma, word, strong, group=None) -> Reported | None:
+        """'Lee vowed to block the bill' (content 'to block the bill'), 'Lee urged voters to reject it'
+        (content 'voters to reject it'): an infinitive the verb governs, read to the clause's end."""
+        text = self.text
+        pos = ce
+        on = re.match(r"\s+on\b", text[ce:se]) if lemma == "call" else None
+        if lemma == "call" and not on:
+            return None
+        for _ in range(0 if on else 3):
+            m = _ADVERBIAL_RE.match(text, pos, se)
+            if not m or m.end() == pos:
+                break
+            pos = m.end()
+        a = None
+        if lemma in _TO_VERBS and _TO_RE.match(text, pos, se):
+            a = pos
+        elif lemma in _OBJECT_TO:
+            m = _OBJECT_TO_RE.match(text, pos, se)
+            if m and (on is None) == (text[pos:m.start(1)].strip() != "on") \
+                    and not any(w.lower() in _NOT_OBJECT_WORDS for w in _WORD_RE.findall(m.group(1))):
+                a = m.start(1)
+        if a is None:
+            return None
+        a, b = _trim(text, a, _clause_end(text, a, se))
+        return self._make(a, b, cs, ce, word, self.source(np, cs, group), strong, least=2)
+
     def _according(self, cs, ce, ss, se, word) -> Reported | None:
         text = self.text
         np = np_after(text, ce, se)
         if np is None:
-            return None
-        src = self.source(np, cs)
+            # 'according to a count by The Associated Press', 'according to one of his aides': the phrase up to
+            # the comma or the sentence's end stands as the source
+            m = re.match(r"\s*([^,;:.!?()\u2014]{2,90}?)\s*(?:[,;:.!?()\u2014]|$)", text[ce:se])
+            if not m or not m.group(1).strip():
+                return None
+            np = (ce + m.start(1), ce + m.end(1))
+        src = self.source(np, cs, _group_after(text, np, se))
         head = text[ss:cs].strip(_STRIP)
         if _words(text, ss, cs) <= 2 and not _COMMA_END_RE.search(text, ss, cs):
             comma = text.find(",", np[1], se)
@@ -321,6 +465,34 @@ class _Reader:
                 return None
             a, b = _trim(text, ss, cs)
         return self._make(a, b, cs, ce, word, src, True)
+
+    def _noun_prep(self, cs, ce, ss, se, low, word) -> Reported | None:
+        """'his attacks on Rubio', "Trump's criticism of the judge", 'in support of Cruz': the object of the
+        noun's preposition, read to the phrase's end; a possessor before the noun is its source."""
+        text = self.text
+        m = _NOUN_PREP_RE.match(text, ce, se)
+        if not m or m.group(1) not in NOUN_PREPS[low]:
+            return None
+        lead = text[max(ss, cs - 30):cs]
+        if not _NOUN_LEAD_RE.search(lead):
+            return None   # 'Lee attacks on Twitter': a verb after its subject
+        a = m.end()
+        stop = _OBJECT_STOP_RE.search(text, a, se)
+        b = stop.start() if stop else se
+        verb = _NOUN_PHRASE_END_RE.search(text, a, b)
+        b = verb.start() if verb else b
+        if not 1 <= _words(text, a, b) <= 12:
+            return None
+        a, b = _trim(text, a, b)
+        src = None
+        pm = _POSSESSOR_RE.search(text, max(ss, cs - 60), cs)
+        if pm and (pm.group(2) or pm.group(1).lower() in ("his", "her", "their")):
+            g = pm.group(1)
+            if g.lower() in ("his", "her", "their"):
+                src = self._pronoun(pm.start(1), pm.end(1), {"his": "he", "her": "she", "their": "they"}[g.lower()])
+            else:
+                src = self.source((pm.start(1), pm.end(1)), cs)
+        return self._make(a, b, cs, ce, word, src, False, least=1)
 
     def _noun(self, cs, ce, ss, se, word) -> Reported | None:
         """'Lee's claim that ...' / 'the claim by Lee that ...'."""
@@ -365,6 +537,59 @@ class _Reader:
         return Reported(a, b, cs, ce, word, src, strong)
 
 
+_SEVERAL_RE = re.compile(r"\s(?:and|nor|&|along\s+with)\s", re.I)
+_GROUP_BREAKS = ",;:()[]\"\u201c\u201d\u2018\u2014\u2013"
+_GROUP_STOP = frozenset("is are was were be been being has have had will would can could may might should must do "
+                        "does did said says say told tells who whom whose which that what when where if because "
+                        "although though while since as than not never it this there".split())
+_GROUP_LEAD_RE = re.compile(r"(?:(?:but|and|so|yet|even|also|now|then|still|meanwhile|however|indeed|instead|"
+                            r"only|just)\s+)+", re.I)
+_GROUP_PP_RE = re.compile(r"\s+(?:for|of|at|in|with|from|on)\s+[^,;:()\u2014\u2013\"\u201c\u201d]{1,60}?"
+                          r"(?=(?:\s+(?:[a-z]+ly|also|have|has|had|now|both|all))*\s*$)")
+GROUP_WORDS = 16
+
+
+def _group_ok(text: str, a: int, b: int) -> tuple[int, int] | None:
+    while a < b and text[a].isspace():
+        a += 1
+    m = _GROUP_LEAD_RE.match(text, a, b)
+    if m:
+        a = m.end()
+    while b > a and text[b - 1] in " \t\n.":
+        b -= 1
+    words = _WORD_RE.findall(text, a, b)
+    if not words or len(words) > GROUP_WORDS or any(w.lower() in _GROUP_STOP for w in words):
+        return None
+    return a, b
+
+
+def _group_before(text: str, lo: int, np: tuple[int, int], hi: int) -> tuple[int, int] | None:
+    """The whole subject a subject's head stands in: back to the clause's start ('U.S. intelligence
+    officials', 'Lee and Hale'), on through a phrase before the verb ('a spokeswoman for the firm')."""
+    a = np[0]
+    floor = max(lo, np[0] - 150)
+    while a > floor and text[a - 1] not in _GROUP_BREAKS:
+        a -= 1
+    if a == floor and floor > lo:
+        return None
+    b = np[1]
+    pp = _GROUP_PP_RE.match(text, b, hi)
+    if pp:
+        b = pp.end()
+    return _group_ok(text, a, b)
+
+
+def _group_after(text: str, np: tuple[int, int], hi: int) -> tuple[int, int] | None:
+    """'according to a New York Times/CBS News survey released Thursday': on to the clause's end."""
+    b = np[1]
+    roof = min(hi, np[1] + 150)
+    while b < roof and text[b] not in _GROUP_BREAKS:
+        b += 1
+    if b == roof and roof < hi:
+        return None
+    return _group_ok(text, np[0], b)
+
+
 # where a content read forward from its cue ends: another clause of the sentence begins
 _CLAUSE_END_RE = re.compile(r";|\s[\u2014\u2013]\s|\s--\s|,\s+(?:but|while|whereas|saying|adding|arguing|noting|"
                             r"according\s+to|although|though|even\s+as|[a-z]+ing)\b")
@@ -379,8 +604,66 @@ _CLAUSE_START_RE = re.compile(r"(?:^|[,;:\u2014(]\s*|\b(?:and|but|while|as|becau
                               r"after|before|if|so)\s+)(?=[^,;:\u2014(]*$)")
 
 
+# words that cannot stand in the object of 'urged voters to ...' (a verb, a clause, a conjunction between)
+_NOT_OBJECT_WORDS = frozenset("that which who and or but is are was were be been has have had will would should "
+                              "could can may might not in if as because when while so it".split())
+
 _NOT_SUBJECT_WORDS = frozenset("has have had is was were are be been to from after before now then also not never "
                                "when while since because although though if as at on in by for with".split()) - {"in"}
+
+
+# '-s' forms that are seldom plural nouns: after a common-noun subject they are the verb ('the poll shows')
+_SAFE_S_FORMS = frozenset("says shows finds suggests reveals indicates argues claims warns notes predicts concludes "
+                          "believes thinks wants expects hopes fears demonstrates confirms insists contends asserts "
+                          "acknowledges admits denies explains urges seeks backs opposes endorses supports "
+                          "blames accuses praises criticizes calls".split())
+_IRREGULAR_PAST = frozenset("said told wrote thought knew felt found saw showed shown sought swore foresaw understood "
+                            "made gave took".split())
+
+
+def _finite_form(word: str, subject: str) -> bool:
+    """A cue form that is a finite verb after a common-noun subject: a past form, a safe '-s' form, an '-s'
+    form after a singular subject ('the report rates'), a plain form after a plural one ('voters support')."""
+    if word.endswith("ed") or word in _IRREGULAR_PAST or word in _SAFE_S_FORMS:
+        return True
+    last = subject.split()[-1].lower() if subject.split() else ""
+    plural = last.endswith("s") and not last.endswith(("ss", "'s", "\u2019s"))
+    if word.endswith("s"):
+        return not plural and not word.endswith("ss")
+    return plural
+
+
+# what may open the object of a noun-like cue form used as a verb ('voters support the plan', not 'rates rise')
+_OBJECT_START_RE = re.compile(r"\s+(?:the|a|an|his|her|their|its|our|this|that|these|those|some|all|no|any|every|"
+                              r"him|them|us|me|it|to|for|on|as|about|against|[A-Z\d])\b")
+
+
+_GENERIC_STOP = frozenset("to of the a an not no it this that there which who what how why when where if as "
+                          "is are was were be been has have had will would could should can may might must do does "
+                          "did and or but so than then".split())
+
+
+def _generic_subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """'New polls released Sunday showed', 'A batch of emails obtained by the paper reveals': a common-noun
+    subject (with its modifiers) no name rule reads, opening its clause; its source is read as a phrase."""
+    m = _CLAUSE_START_RE.search(text, lo, hi)
+    a = m.end() if m else lo
+    words = _WORD_RE.findall(text, a, hi)
+    if not 1 <= len(words) <= 12 or words[0].lower() in _GENERIC_STOP - {"the", "a", "an", "no", "this", "that"}:
+        return None
+    last = words[-1].lower()
+    if last in _GENERIC_STOP or last.endswith("ly") or last in _NOT_SUBJECT_WORDS:
+        return None
+    if any(w.lower() in ("is", "are", "was", "were", "has", "have", "had", "will", "would", "could", "should", "can",
+                         "may", "might", "must", "do", "does", "did", "it", "he", "she", "they", "we", "i", "you")
+           for w in words[:-1]):
+        return None   # a clause of its own before the cue, not a subject
+    while a < hi and text[a].isspace():
+        a += 1
+    b = hi
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return (a, b) if b > a else None
 
 
 def _bare_subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
