@@ -134,8 +134,11 @@ def _base_confidence(text: str, link: Link, kind: str) -> float:
     titled = _title_case(words) and (n <= 14 and not stripped.endswith((",", ".", "?", "!"))
                                      or n <= 5 and stripped.endswith("."))
     open_at = span.start - len(span.open_mark)
-    if text[open_at - 1:open_at] == "=" or inner.startswith(("http://", "https://", "pic.twitter.com")):
-        return 0.05   # a value in markup (author="...", href="...") or a bare link, never anyone's words
+    if text[open_at - 1:open_at] == "=" or inner.startswith(("http://", "https://", "pic.twitter.com", ">")) \
+            or link.how == "signature":
+        # a value in markup (author="...", href="..."), the text after a tag's closing mark ('date="May 2">...'),
+        # a bare link, or the name signing a pull quote: never anyone's words
+        return 0.05
     if _DATED_OR_BYLINED_RE.match(text, span.end + len(span.close_mark)):
         return 0.15   # a poster dated in brackets or a headline with its byline, not someone's words
     if 0 < n <= 8 and inner.rstrip().endswith(",") and _title_case(words) \
