@@ -166,3 +166,9 @@ def test_title_cased_words_after_a_cue_are_still_someones_words():
     text = '"Thank You, Harbour Town!" Olga Brenner told the crowd on Friday.'
     quotes = detect(text, ("direct",)).quotes
     assert len(quotes) == 1 and quotes[0].confidence >= 0.5 and quotes[0].speaker == "Olga Brenner"
+
+
+def test_word_in_what_a_named_poll_or_document_shows_is_a_quote():
+    text = 'The new poll shows that voters find the mayor "distant" and tired.'
+    (words, q), = _quoted(text)
+    assert words == "distant" and q.form == "mixed" and q.confidence >= 0.5 and q.speaker == "The new poll"
