@@ -336,3 +336,28 @@ def test_thanks_as_a_verb_stays_a_cue():
     text = "Ann Lee thanks the volunteers who knocked on doors all summer."
     q = only(text)
     assert q.speaker == "Ann Lee"
+
+
+# -- a quote whose own cue stands inside an outer source's reported speech ------------------------
+
+def _mixed(text):
+    return [q for q in detect(text).quotes if q.form == "mixed"]
+
+
+def test_quote_nested_in_a_named_sources_reported_speech_goes_to_the_outer_source():
+    text = 'Senator Ada Brook said Mayor Ivo Lake had told donors that the town would allow "no more delays" on the bridge.'
+    (q,) = _mixed(text)
+    assert q.speaker == "Ada Brook"
+    (q,) = _mixed('Senator Ada Brook said that Mayor Ivo Lake expects voters will say "no thanks" to the levy.')
+    assert q.speaker == "Ada Brook"
+
+
+def test_described_outer_source_leaves_the_quote_to_its_own_cue():
+    (q,) = _mixed("The council's top lawyer said the mayor had told donors the town would allow \"no more delays\" on the bridge.")
+    assert q.speaker == "the mayor"
+
+
+def test_a_source_opening_its_own_clause_after_a_comma_keeps_the_quote():
+    text = 'Ada Brook spoke first. When Ivo Lake asked whether Brook had called the mayor, Brook replied, "Of course I did, twice."'
+    quotes = [q for q in detect(text).quotes if q.open_mark]
+    assert [q.speaker for q in quotes] == ["Ada Brook"]

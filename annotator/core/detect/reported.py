@@ -930,6 +930,10 @@ def combine_forms(text: str, quotes: list[Quote], found: list[Reported], forms=N
         first, last = sure[0], sure[-1]
         speaker_q = next((q for q in sure if q.speaker and q.cue_start is not None), None)
         src = r.source
+        if speaker_q is not None and r.strong and _nested_in(text, r, speaker_q):
+            # 'Ross said Obama had told donors he would allow "no daylight"': the quote's own cue stands inside
+            # what the outer source is reported to have said, so the words reach us from the outer source
+            speaker_q = None
         cue = dict(cue=r.cue, cue_start=r.cue_start, cue_end=r.cue_end)
         if speaker_q is not None:   # the quote's own cue and speaker: the direct-quote rules are the surer
             who = dict(speaker=speaker_q.speaker, speaker_start=speaker_q.speaker_start,
@@ -945,6 +949,20 @@ def combine_forms(text: str, quotes: list[Quote], found: list[Reported], forms=N
                            content_end=b, confidence=max(q.confidence for q in sure), **who, **cue))
     out.extend(quotes[qi:])
     return [q for q in out if q.form in keep]
+
+
+def _nested_in(text: str, r: Reported, q: Quote) -> bool:
+    """Whether q's own cue and source stand inside r's content, r's source being named ('Ann Lee'), not
+    described ('the top envoy'), and q's source not opening a clause of its own after a comma
+    ('When Lee asked whether ..., Hale said, "..."': the content read too far)."""
+    src = r.source
+    if src is None or not src.name or src.kind not in ("person", "organisation") \
+            or not all(w[:1].isupper() for w in src.name.split()):
+        return False
+    if q.speaker_start is None or not (r.content_start <= q.cue_start < r.content_end
+                                       and r.content_start <= q.speaker_start < r.content_end):
+        return False
+    return not text[r.content_start:q.speaker_start].rstrip().endswith(",")
 
 
 def _indirect(text: str, r: Reported) -> Quote:
