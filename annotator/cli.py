@@ -37,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILED
     finally:
         sys.stdout, sys.stderr = streams
+        from annotator.core.patterncache import save_new
+
+        save_new()   # the next start finds this run's newly compiled patterns ready
 
 
 def failure_message(args, exc: BaseException, what: str | None = None) -> str:

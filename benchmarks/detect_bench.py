@@ -10,10 +10,16 @@ articles), else a seeded synthetic corpus of about 4 MB written to a temporary f
 - `annotator quotes FILES --jsonl` as a whole process, MB/s of input on one core (pinned with
   taskset where there is one) and on two, beside a process that starts, reads and decodes the
   same files and detects nothing.
-- `annotator import` with detection, articles/s, beside `annotator import --no-detect`.
+- `annotator import` with detection, articles/s, beside `annotator import --no-detect`, and the CPU
+  of the storing (main) process beside that of the reader processes.
+- start-up: `annotator --version`, `annotator quotes` on one file and the window's start to a shown
+  window (offscreen; the app's own ANNOTATOR_EXIT_AFTER_SHOW timer), best of several runs, each beside
+  `python -c pass`; `quotes` with the compiled-pattern cache (core/patterncache) and without it.
 - --profile: the top functions of detect() by own time (cProfile).
 
-MB are 10^6 bytes of the files as stored. Figures only; no assertions.
+MB are 10^6 bytes of the files as stored. Figures only; no assertions. The processes it starts run
+with byte code (as an installed app has: PYTHONDONTWRITEBYTECODE is dropped for them and their
+__pycache__ goes to a temporary folder), and with a pattern cache of their own in that folder.
 """
 
 from __future__ import annotations
@@ -118,11 +124,18 @@ def best_wall(cmd: list[str], runs: int, env: dict | None = None) -> tuple[float
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env)
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
+                       env=CHILD_ENV if env is None else env)
         best = min(best, time.perf_counter() - start)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         best_cpu = min(best_cpu, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     return best, best_cpu
+
+
+_TMP = Path(tempfile.mkdtemp(prefix="annotator-detect-bench-env-"))
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+CHILD_ENV.update(PYTHONPYCACHEPREFIX=str(_TMP / "pycache"), ANNOTATOR_PATTERN_CACHE=str(_TMP / "patterns.json"))
+NO_CACHE_ENV = {**CHILD_ENV, "ANNOTATOR_PATTERN_CACHE": "0"}
 
 
 def annotator_cmd() -> list[str]:
@@ -172,17 +185,45 @@ def bench_quotes(paths: list[Path], megabytes: float, runs: int) -> None:
               f"{megabytes / quotes_cpu:.2f} MB/s a CPU second)")
         print(f"  baseline, a process reading and decoding the files: {megabytes / read_s:.2f} MB/s ({read_s:.2f} s; "
               f"CPU {read_cpu:.2f} s)")
-    start = time.perf_counter()
-    subprocess.run([*annotator_cmd(), "--version"], stdout=subprocess.DEVNULL, check=False)
-    version_s = time.perf_counter() - start
-    start = time.perf_counter()
-    subprocess.run([*annotator_cmd(), "quotes", files[0], "--jsonl"], stdout=subprocess.DEVNULL, check=False)
-    one_s = time.perf_counter() - start
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "pass"], check=False)
-    python_s = time.perf_counter() - start
-    print(f"start-up: annotator --version {version_s:.3f} s, annotator quotes on one file {one_s:.3f} s "
-          f"(baseline: python -c pass {python_s:.3f} s)")
+
+
+def bench_startup(paths: list[Path], runs: int) -> None:
+    one = str(paths[0])
+    python_s, python_cpu = best_wall([sys.executable, "-c", "pass"], runs)
+    best_wall([*annotator_cmd(), "quotes", one, "--jsonl"], 1)   # byte code written, pattern cache filled
+    version_s, version_cpu = best_wall([*annotator_cmd(), "--version"], runs)
+    one_s, one_cpu = best_wall([*annotator_cmd(), "quotes", one, "--jsonl"], runs)
+    cold_s, cold_cpu = best_wall([*annotator_cmd(), "quotes", one, "--jsonl"], runs, env=NO_CACHE_ENV)
+    print(f"start-up, best of {runs}: annotator --version {version_s:.3f} s (CPU {version_cpu:.3f} s); "
+          f"annotator quotes on one file {one_s:.3f} s (CPU {one_cpu:.3f} s), without the pattern cache "
+          f"{cold_s:.3f} s (CPU {cold_cpu:.3f} s)")
+    print(f"  baseline, python -c pass: {python_s:.3f} s (CPU {python_cpu:.3f} s)")
+    window = window_start(paths, max(1, runs // 2))
+    if window is not None:
+        print(f"window, start to shown (offscreen, the app's own timer), best of {max(1, runs // 2)}: {window:.2f} s")
+
+
+def window_start(paths: list[Path], runs: int) -> float | None:
+    """Seconds from process start to the painted main window on a small project (None without PySide6)."""
+    try:
+        import PySide6  # noqa: F401
+    except ImportError:
+        return None
+    folder = Path(tempfile.mkdtemp(prefix="annotator-window-", dir=_TMP))
+    project = folder / "window.db"
+    subprocess.run([*annotator_cmd(), "import", str(project), *map(str, paths[:20])],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=CHILD_ENV)
+    env = {**CHILD_ENV, "QT_QPA_PLATFORM": "offscreen", "ANNOTATOR_EXIT_AFTER_SHOW": "1",
+           "XDG_CONFIG_HOME": str(folder / "config"), "QT_LOGGING_RULES": "qt.qpa.*=false"}
+    best = None
+    for _ in range(runs + 1):   # the first run writes the window modules' byte code
+        done = subprocess.run([*annotator_cmd(), "gui", str(project)], capture_output=True, text=True,
+                              env=env, check=False, timeout=120)
+        for line in done.stdout.splitlines():
+            if line.startswith("time since start to window:"):
+                seconds = float(line.split(":")[1].split()[0])
+                best = seconds if best is None or seconds < best else best
+    return best
 
 
 def bench_import(folder: Path, articles: int, runs: int) -> None:
@@ -200,12 +241,33 @@ def bench_import(folder: Path, articles: int, runs: int) -> None:
 
         base_s, base_cpu = timed("--no-detect")
         detect_s, detect_cpu = timed()
+        main_cpu, readers_cpu = import_split(folder, tmp / "split.db")
         print(f"annotator import with detection: {articles / detect_s:,.0f} articles/s ({detect_s:.2f} s; "
               f"CPU {detect_cpu:.2f} s, {articles / detect_cpu:,.0f} articles a CPU second)")
         print(f"  baseline, annotator import --no-detect: {articles / base_s:,.0f} articles/s ({base_s:.2f} s; "
               f"CPU {base_cpu:.2f} s)")
+        print(f"  CPU of one import with detection: storing process {main_cpu:.2f} s, reader processes "
+              f"{readers_cpu:.2f} s ({main_cpu / (main_cpu + readers_cpu):.0%} in the storing process)")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+_SPLIT = (
+    "import io, contextlib, resource, sys\n"
+    "from annotator.cli import main\n"
+    "with contextlib.redirect_stdout(io.StringIO()):\n"
+    "    main(['import', *sys.argv[1:]])\n"
+    "me = resource.getrusage(resource.RUSAGE_SELF); kids = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime)\n"
+)
+
+
+def import_split(folder: Path, db: Path) -> tuple[float, float]:
+    """(CPU seconds of the storing process, of its reader processes) of one import with detection."""
+    done = subprocess.run([sys.executable, "-c", _SPLIT, str(db), str(folder)], capture_output=True, text=True,
+                          env=CHILD_ENV, check=False)
+    main_cpu, readers_cpu = (float(x) for x in done.stdout.split()[-2:])
+    return main_cpu, readers_cpu
 
 
 def profile_detect(paths: list[Path], top: int = 25) -> None:
@@ -247,6 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"corpus: {label}: {len(paths)} files, {megabytes:.2f} MB; {os.cpu_count()} cores")
         bench_detect(paths, megabytes, args.runs)
         if not args.skip_process:
+            bench_startup(paths, args.runs)
             bench_quotes(paths, megabytes, max(1, args.runs // 2))
             if not args.skip_import:
                 bench_import(folder, len(read_texts(paths)), max(1, args.runs // 2))
@@ -255,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(_TMP, ignore_errors=True)
     return 0
 
 

@@ -9,20 +9,21 @@ similarity (score kept in link_score), else it becomes a new entity. Only links 
 from __future__ import annotations
 
 import weakref
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from annotator.core.entities import add_alias_rows, insert_entity
-from annotator.core.names import NOT_NAMES, initials, link_names, normalise_name  # noqa: F401 (NOT_NAMES)
+from annotator.core.link_plan import (  # noqa: F401 (re-exported: the pure part of linking lives there)
+    AUTO, GroupPlan, _acronym, _drop_role_forms, _group_kind, _is_short_form, _Item, cluster_items, new_item,
+    plan_links,
+)
+from annotator.core.names import NOT_NAMES, link_names, normalise_name  # noqa: F401 (NOT_NAMES)
 from annotator.core.store import Project
 from annotator.core.suggest import IndexRow, SuggestIndex
 
-AUTO = "auto"
 FUZZY_LINK_SCORE = 92.0   # fuzz.ratio on normalised names: "Howard Lutnik" ~ "Howard Lutnick" is 96,
 # "Tammy Brice" ~ "Tammy Bruce" only 91 (short names differing by a letter are often two people)
 EXACT_SCORE = 100.0
-_JOINERS = frozenset({"of", "the", "and", "for", "de", "la", "du"})
 # Kinds that may share an entity: "other" (the detector was unsure) goes with anything.
 _COMPATIBLE = {"person": ("person", "other"), "organisation": ("organisation", "other"),
                "place": ("place", "other"), "other": ("person", "organisation", "place", "other")}
@@ -143,25 +144,6 @@ def linker_for(project: Project) -> Linker:
     return linker
 
 
-@dataclass
-class _Item:
-    table: str
-    row_id: int
-    name: str
-    norm: str
-    kind: str
-    role: str | None
-    pos: int
-    entity_id: int | None
-    link_by: str | None
-    mention_id: int | None = None
-    upper: bool = False   # written in capitals ("WHO"), a candidate acronym
-
-    @property
-    def by_person(self) -> bool:
-        return self.entity_id is not None and self.link_by not in (None, AUTO)
-
-
 def _article_items(project: Project, article_id: int) -> list[_Item]:
     items = []
     conn = project.conn
@@ -180,98 +162,6 @@ def _article_items(project: Project, article_id: int) -> list[_Item]:
 
 def _make_item(table, rid, name, fallback, kind, role, pos, eid, by) -> _Item:
     return new_item(table, rid, link_names(name, fallback, kind, role), pos, eid, by)
-
-
-def new_item(table: str, rid: int, names: tuple, pos: int | None, eid: int | None = None,
-             by: str | None = None, mention_id: int | None = None) -> _Item:
-    """An item to link from `link_names(...)` of its name (worked out where the detection ran)."""
-    display, norm, kind, role, upper = names
-    return _Item(table, rid, display, norm, kind, role, pos or 0, eid, by, mention_id, upper)
-
-
-def _is_short_form(short: list[str], full: list[str]) -> bool:
-    """"bruce" of "tammy bruce", "tammy" of "tammy bruce", "lutnick" of "howard w lutnick"."""
-    if len(short) >= len(full):
-        return False
-    it = iter(full)
-    return all(word in it for word in short)
-
-
-def _acronym(full: list[str]) -> str:
-    return initials(" ".join(w for w in full if w not in _JOINERS))
-
-
-def cluster_items(items: list[_Item]) -> list[list[_Item]]:
-    """Group an article's names into one group per source."""
-    parent = list(range(len(items)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(a: int, b: int) -> None:
-        parent[find(a)] = find(b)
-
-    first_of_norm: dict[str, int] = {}
-    for i, item in enumerate(items):
-        if item.norm:
-            if item.norm in first_of_norm:
-                union(i, first_of_norm[item.norm])
-            else:
-                first_of_norm[item.norm] = i
-    mention_index = {it.row_id: i for i, it in enumerate(items) if it.table == "mentions"}
-    for i, item in enumerate(items):
-        j = mention_index.get(item.mention_id) if item.mention_id is not None else None
-        if j is None:
-            continue
-        a, b = item.norm.split(), items[j].norm.split()
-        if not a or not b or a == b or _is_short_form(a, b) or _is_short_form(b, a):
-            union(i, j)
-    # Short forms join the longer name they are part of; when two fit, the one written nearest before.
-    norms = sorted(first_of_norm, key=lambda n: -len(n.split()))
-    for k, short in enumerate(norms):
-        s_words, s_item = short.split(), items[first_of_norm[short]]
-        fits = []
-        for full in norms[:k]:
-            f_words, f_item = full.split(), items[first_of_norm[full]]
-            if s_item.kind != "other" and f_item.kind != "other" and s_item.kind != f_item.kind:
-                continue
-            if _is_short_form(s_words, f_words) or (
-                    s_item.upper and len(short) >= 2 and len(f_words) >= 2 and _acronym(f_words) == short):
-                fits.append(first_of_norm[full])
-        roots = {find(j) for j in fits}
-        if len(roots) == 1:
-            union(first_of_norm[short], fits[0])
-        elif roots:
-            before = [j for j in fits if items[j].pos <= s_item.pos]
-            nearest = max(before, key=lambda j: items[j].pos) if before else min(fits, key=lambda j: items[j].pos)
-            union(first_of_norm[short], nearest)
-    groups: dict[int, list[_Item]] = {}
-    for i, item in enumerate(items):
-        groups.setdefault(find(i), []).append(item)
-    return [g for g in groups.values() if any(it.norm for it in g) or any(it.by_person for it in g)]
-
-
-def _drop_role_forms(named: list[_Item]) -> tuple[list[_Item], str | None]:
-    """Names longest first, without those that are a role plus another name of the group
-    ("Harbour Master Marisol Quennell" beside "Marisol Quennell"), and the role words so dropped."""
-    kept, role = [], None
-    for it in named:
-        words = it.norm.split()
-        shorter = next((o for o in named if 2 <= len(o.norm.split()) < len(words)
-                        and words[-len(o.norm.split()):] == o.norm.split()), None)
-        if shorter is None:
-            kept.append(it)
-        elif role is None:
-            role = " ".join(it.name.split()[:len(words) - len(shorter.norm.split())]) or None
-    return kept or named, role
-
-
-def _group_kind(group: list[_Item]) -> str:
-    kinds = Counter(it.kind for it in group if it.norm and it.kind != "other")
-    return kinds.most_common(1)[0][0] if kinds else "other"
 
 
 def link_article(project: Project, article_id: int, linker: Linker | None = None) -> LinkReport:
@@ -299,12 +189,12 @@ def link_article(project: Project, article_id: int, linker: Linker | None = None
 def _link_in_transaction(project: Project, article_id: int, linker: Linker, report: LinkReport) -> None:
     conn = project.conn
     items = _article_items(project, article_id)
-    groups, decided = _decide_links(conn, items, linker, report)
+    plans, decided = _decide_links(conn, items, linker, report)
     updates = [(it.table, eid, AUTO, score, it.row_id) for it, (eid, score) in zip(items, decided, strict=True)
                if eid is not None]
-    grouped = {id(it) for g in groups for it in g}
-    for it in items:  # auto links on rows that no longer name anyone are cleared
-        if id(it) not in grouped and it.link_by == AUTO:
+    grouped = {i for plan in plans for i in plan.members}
+    for i, it in enumerate(items):  # auto links on rows that no longer name anyone are cleared
+        if i not in grouped and it.link_by == AUTO:
             updates.append((it.table, None, None, None, it.row_id))
     for table in ("mentions", "quotes"):
         rows = [u[1:] for u in updates if u[0] == table]
@@ -312,29 +202,24 @@ def _link_in_transaction(project: Project, article_id: int, linker: Linker, repo
                          "AND (link_by IS NULL OR link_by = 'auto')", rows)
 
 
-def _decide_links(conn, items: list[_Item], linker: Linker,
-                  report: LinkReport) -> tuple[list[list[_Item]], list[tuple[int | None, float | None]]]:
+def _decide_links(conn, items: list[_Item], linker: Linker, report: LinkReport,
+                  plans: list[GroupPlan] | None = None) -> tuple[list[GroupPlan], list[tuple[int | None, float | None]]]:
     """Group an article's items by source and find (or make) each group's entity; returns the groups
-    and, per item, the (entity id, score) of the auto link it gets ((None, None): none, or a person's)."""
-    groups = cluster_items(items)
-    decided: dict[int, tuple[int, float]] = {}
-    for group in groups:
-        named = sorted({it.norm: it for it in group if it.norm}.values(),
-                       key=lambda it: (-len(it.norm.split()), -len(it.norm)))
-        named, unknown_roles = _drop_role_forms(named)
-        kind = _group_kind(group)
-        people = Counter(it.entity_id for it in group if it.by_person)
-        if people:
-            eid, score, how, role_words = people.most_common(1)[0][0], EXACT_SCORE, "person", 0
-        elif named:
-            eid, score, how, role_words = linker.resolve([it.norm for it in named], kind)
+    and, per item, the (entity id, score) of the auto link it gets ((None, None): none, or a person's).
+    `plans`: plan_links(items), when it was worked out already (by the import's reader processes)."""
+    plans = plan_links(items) if plans is None else plans
+    decided: list[tuple[int | None, float | None]] = [(None, None)] * len(items)
+    for plan in plans:
+        names, norms, kind, role = plan.names, plan.norms, plan.kind, plan.role
+        if plan.person is not None:
+            eid, score, how, role_words = plan.person, EXACT_SCORE, "person", 0
+        elif norms:
+            eid, score, how, role_words = linker.resolve(list(norms), kind)
         else:
             continue
         if how == "new":
-            head = named[0]
-            role = next((it.role for it in group if it.role), None) or unknown_roles
-            eid = insert_entity(conn, head.name, head.norm, kind, role, [it.name for it in named[1:]])
-            linker.learn(eid, kind, head.norm, [it.norm for it in named])
+            eid = insert_entity(conn, names[0], norms[0], kind, role, list(names[1:]))
+            linker.learn(eid, kind, norms[0], list(norms))
             score = EXACT_SCORE
             report.created += 1
         else:
@@ -344,34 +229,34 @@ def _decide_links(conn, items: list[_Item], linker: Linker,
                 report.exact += 1
             elif how == "fuzzy":
                 report.fuzzy += 1
-            role = next((it.role for it in group if it.role), None) or unknown_roles
             if how == "suffix":  # the role-and-name form is no alias; the shorter forms are
-                head = named[0]
-                role = role or " ".join(head.name.split()[:role_words]) or None
-                named = named[1:]
+                role = role or " ".join(names[0].split()[:role_words]) or None
+                names = names[1:]
             if role:
                 conn.execute("UPDATE entities SET role = ? WHERE id = ? AND role IS NULL", [role, eid])
-            added = add_alias_rows(conn, eid, [it.name for it in named])
+            added = add_alias_rows(conn, eid, list(names))
             if added:
                 linker.learn(eid, linker.kinds.get(eid, kind), None, [normalise_name(a) for a in added])
-        for it in group:
-            if it.by_person:
+        for i in plan.members:
+            if items[i].by_person:
                 report.kept += 1
             else:
-                decided[id(it)] = (eid, score)
+                decided[i] = (eid, score)
                 report.linked += 1
-    return groups, [decided.get(id(it), (None, None)) for it in items]
+    return plans, decided
 
 
-def link_new_items(project: Project, items: list[_Item], linker: Linker, report: LinkReport) -> list[tuple]:
+def link_new_items(project: Project, items: list[_Item], linker: Linker, report: LinkReport,
+                   plans: list[GroupPlan] | None = None) -> list[tuple]:
     """The (entity id, score) each item of a just-detected article links to ((None, None): none), the
     entities and aliases made as link_article makes them, in one savepoint of the caller's transaction;
-    the caller stores the rows with their links (no second pass over them)."""
+    the caller stores the rows with their links (no second pass over them). `plans`: plan_links(items)
+    when the reader process worked it out."""
     for attempt in (1, 2):
         counted = LinkReport(articles=1)
         try:
             with project.write():
-                _, decided = _decide_links(project.conn, items, linker, counted)
+                _, decided = _decide_links(project.conn, items, linker, counted, plans)
             report.add(counted)
             return decided
         except _StaleLinker:

@@ -36,6 +36,7 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=1 << 16)   # the same names come back article after article (linking, the fuzzy index)
 def normalise_name(text: str) -> str:
     """The comparable form of a name: "José Álvarez's" -> "jose alvarez", "J.D. Vance" -> "j d vance"."""
     if not text:

@@ -171,24 +171,15 @@ def store_new_detection(project: Project, article_id: int, text: str, prepared: 
     The same rows and links as store_detection followed by link_article, in one pass: links are
     decided first (from the names the worker normalised), then every row is written once. With
     `rows`, the rows are only gathered there (the caller writes them, with other articles')."""
-    from annotator.core.linking import AUTO, link_new_items, new_item
+    from annotator.core.link_plan import detection_items
+    from annotator.core.linking import AUTO, link_new_items
 
     gathered = rows if rows is not None else NewDetectionRows(project.conn)
     det = prepared.detection
     version = det.detector or DETECTOR_VERSION
-    mentions, where = [], {}
-    for m, names in zip(det.mentions, prepared.mention_names, strict=True):
-        if (m.start, m.end) not in where:   # one mention a span, as store_detection keeps them
-            where[(m.start, m.end)] = len(mentions)
-            mentions.append((m, names))
-    quotes = sorted(zip(det.quotes, prepared.speaker_names, strict=True), key=lambda pair: pair[0].start)
-    quote_mention = [where.get((q.speaker_start, q.speaker_end)) if q.speaker_start is not None else None
-                     for q, _ in quotes]
-    # items in the order link_article reads them: mentions, then quotes, each by start
-    items = [new_item("mentions", k, names, m.start) for k, (m, names) in enumerate(mentions)]
-    items += [new_item("quotes", k, names, q.speaker_start if q.speaker_start is not None else q.start,
-                       mention_id=quote_mention[k]) for k, (q, names) in enumerate(quotes)]
-    links = link_new_items(project, items, linker, report) if items else []
+    mentions, quotes, quote_mention, items = detection_items(det, prepared.mention_names, prepared.speaker_names)
+    # the groups of names were worked out by the reader process (plans), beside the detection
+    links = link_new_items(project, items, linker, report, prepared.plans) if items else []
     first_id = gathered.next_mention_id
     gathered.next_mention_id += len(mentions)
     for k, ((m, _), (eid, score)) in enumerate(zip(mentions, links[:len(mentions)], strict=True)):

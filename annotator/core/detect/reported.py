@@ -27,8 +27,9 @@ import re
 from dataclasses import dataclass, replace
 
 from annotator.core.detect.cues import _trie_pattern
-from annotator.core.detect.model import Quote
-from annotator.core.detect.speakers import DETERMINERS, PRONOUNS, Source, _strip_det, np_after, np_before
+from annotator.core.detect.model import Quote, quick_init
+from annotator.core.detect.names import PERSON_NOUNS, TITLES
+from annotator.core.detect.speakers import DETERMINERS, PLACES, PRONOUNS, Source, _strip_det, np_after, np_before
 from annotator.core.resources import read_word_list
 
 
@@ -85,8 +86,9 @@ _OBJECT_ONLY = frozenset("endorse praise attack slam blast condemn decry denounc
                          "defend dismiss reject question dispute mock ridicule thank congratulate commend hail tout "
                          "cite highlight embrace champion resist challenge favor favour prefer "
                          "fault berate castigate lambaste rebuke scold chide".split())
-_OBJECT_STOP_RE = re.compile(r"[,;:.!?()\u2014]|\s(?:in|on|at|during|after|before|when|while|because|over|"
-                             r"since|and|but|who|which|that|with|by|to|from|last|this|earlier|later)\s")
+_OBJECT_STOP_RE = re.compile(r"[,;:.!?()\u2014]|\s(?:during|after|before|when|while|because|"
+                             r"since|who|which|that|last|this|earlier|later)\s|"
+                             r"\s(?:and|but)\s+(?!(?:the|a|an|his|her|their|its|our|other)\b|[A-Z\d])")
 # "said" and its kin are nearly always reporting; other verbs need a clearer frame (a that-clause, a subject)
 _SAY_LIKE = frozenset("say tell add note explain argue claim insist warn state declare announce assert contend "
                       "maintain acknowledge admit concede deny confirm write tweet reply respond recall predict "
@@ -159,6 +161,15 @@ _PARTICIPLE_LEAD_RE = re.compile(r"\b(?:by|after|before|while|when|without|in|fo
 _INFINITIVE_RE = re.compile(r"\b(?:to|not\s+to)\s+$")
 _AUX_BEFORE_RE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:[a-z]+ly\s+)?$")
 _WHO_RE = re.compile(r",?\s*(?:who|which|that)\s+(?:also\s+|has\s+|had\s+|have\s+|later\s+)?$")
+# what may follow a say-verb closing its sentence: adverbials, then the end or a participle ('..., adding ...')
+_TAIL_SAY = frozenset("say tell add note explain argue claim insist warn state write tweet reply respond acknowledge "
+                      "admit concede confirm predict recall report believe think contend assert maintain "
+                      "estimate suggest caution".split())
+_TAIL_AFTER_RE = re.compile(r"(?:\s+(?:on|last|this|in|at|during|after|before|earlier|later|recently|again|also|"
+                            r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tonight|"
+                            r"in\s+an?\s+[\w-]+|in\s+a\s+statement)\b[^.!?;:,\u201c\"]{0,60}?)?\s*(?:[.!?)]|,\s+[a-z]+ing\b|"
+                            r",\s+(?:but|and|although|though|because|while|as)\b|$)")
+_QUOTE_IN_RE = re.compile(r"[\"\u201c\u201d]")
 _COMMA_END_RE = re.compile(r"[,\u2014]\s*$")
 _WORD_RE = re.compile(r"[\w\u00c0-\u024f]+(?:['\u2019-][\w\u00c0-\u024f]+)*")
 _QUOTE_MARKS = "\"\u201c\u201d\u2018\u2019'"
@@ -169,6 +180,7 @@ SUBJECT_REACH = 100
 SURE_QUOTE = 0.5   # a quoted span the direct rules are this sure of makes a reported clause mixed
 
 
+@quick_init
 @dataclass(frozen=True)
 class Reported:
     """One attribution read from a cue: the content span, the cue and its (resolved) source."""
@@ -224,15 +236,29 @@ class _Reader:
         if tail and tail.start() > np[0]:
             np = (np[0], tail.start())   # 'Walker now said': the name, not the adverb
         src = self.att.resolve_phrase(np, pos)
-        if group is None or group == np or src.pronoun or not (group[0] <= np[0] and np[1] <= group[1]) \
-                or not (group[0] <= src.start and src.end <= group[1]):
+        if group is None or not (group[0] <= np[0] and np[1] <= group[1]):
+            group = np
+        if src.pronoun or not (group[0] <= src.start and src.end <= group[1]):
             return src   # (a source found elsewhere: 'Lee issued a statement saying' names Lee)
         written = self.text[group[0]:group[1]]
+        if _QUANTITY_RE.match(written):   # 'Half of Ohio Democrats', '58 percent of voters': that share of them
+            return replace(src, start=group[0], end=group[1], text=written, name=written, kind="organisation",
+                           role=None)
+        if written.lower().rstrip(".") in PLACES and written[:1].isupper():
+            return replace(src, name=written, kind="organisation", role=None)   # 'Israel regards ...': its government
+        if src.name is None and group == np:
+            return src
         several = bool(_SEVERAL_RE.search(written))
-        if src.kind == "person" and src.name and not several and (
+        core = _HEAD_SPLIT_RE.split(written, 1)[0].split()
+        thing = bool(core) and core[-1].isalpha() and core[-1].islower() and not _person_noun(core[-1])
+        if src.kind == "person" and src.name and not several and not thing and (
                 self.att.resolver.cast.persons_between(group[0], group[1]) or src.name not in (src.text, _strip_det(src.text))):
             return src   # 'Republican front-runner Ann Lee', 'the spokeswoman' (resolved): the person
-        return replace(src, start=group[0], end=group[1], text=written, name=_strip_det(written),
+        name = _strip_det(written)
+        if name == src.name or src.kind == "organisation" and src.name and not several and not (
+                set(_WORD_RE.findall(_strip_det(src.name).lower())) <= set(_WORD_RE.findall(name.lower()))):
+            return src   # the name is already the whole phrase, or one the phrase does not hold ('FBI' for the bureau)
+        return replace(src, start=group[0], end=group[1], text=written, name=name,
                        kind="organisation" if several or src.kind != "person" else "person", role=None)
 
     def after_cue(self, pos: int, se: int, lemma: str) -> int:
@@ -290,6 +316,8 @@ class _Reader:
         if low in NOUN_CUES and low not in VERB_LEMMAS:
             return self._noun(cs, ce, ss, se, word)
         lemma = _lemma(low)
+        if low == "thanks" and _THANKS_TO_RE.match(text, ce, se):
+            return None   # 'won thanks in part to the suburbs': a preposition, nobody thanking
         lead = text[max(ss, cs - 30):cs]
         if low in NOUN_CUES or low.endswith("s") and low in VERB_LEMMAS and _DET_BEFORE_RE.search(lead):
             if _DET_BEFORE_RE.search(lead) or lead.strip() == "":
@@ -309,6 +337,10 @@ class _Reader:
         opening = not text[ss:cs].strip(" \"'\u201c\u2018(")
         if word[0].isupper() and opening and low not in ("said", "says") and not low.endswith("ing"):
             return None
+        if lemma in _TAIL_SAY and not infinitive and not opening and not low.endswith("ing"):
+            found = self._tail_cue(cs, ce, ss, se, word)
+            if found is not None:
+                return found
         # the subject before the verb
         lo = ss
         who = _WHO_RE.search(text, ss, cs)
@@ -341,6 +373,9 @@ class _Reader:
                                                            or _OBJECT_START_RE.match(text, ce))):
                 np = None
             bare = np is not None
+        share = _quantity_subject(text, ss, subj_end) if not (participle or infinitive or opening) else None
+        if share is not None and (np is None or share[0] <= np[0] < share[1]):
+            np, bare = share, False   # 'Most of the Senate Republicans have said': the whole share
         group = _group_before(text, ss, np, subj_end) if np is not None and not (participle or infinitive) \
             and np[1] <= subj_end else None
         if np is not None and not infinitive:
@@ -357,7 +392,7 @@ class _Reader:
                 return self._make(a, b, cs, ce, word, self.source(np, cs, group), strong, least=1)
         if np is not None:
             if after_words >= MIN_CONTENT_WORDS and not _TAIL_RE.fullmatch(text, rest, se):
-                a, b = _trim(text, rest, _clause_end(text, rest, se))
+                a, b = _trim(text, rest, _clause_end(text, rest, se, ss))
                 src = self.source(np, cs, group)
                 if bare and src is not None and not self.att.resolver.cast.runs_between(np[0], np[1]):
                     src = replace(src, name=None, kind="unknown")   # 'Six in 10 say': nobody named
@@ -380,7 +415,7 @@ class _Reader:
         that = text[ce:rest].strip().endswith("that")
         if (strong or that) and not participle and not infinitive and after_words >= MIN_CONTENT_WORDS \
                 and not _TAIL_RE.fullmatch(text, rest, se):
-            a, b = _trim(text, rest, _clause_end(text, rest, se))
+            a, b = _trim(text, rest, _clause_end(text, rest, se, ss))
             # the name the sentence opens with, when one does ('Sen. Ann Lee (R-Ga.), one of ..., said')
             opener = self.att._sentence_subject(ss, cs)
             src = self.source(opener, cs) if opener is not None and opener[1] <= cs else None
@@ -388,6 +423,43 @@ class _Reader:
                 src = None
             return self._make(a, b, cs, ce, word, src, True)
         return None
+
+    def _tail_cue(self, cs, ce, ss, se, word) -> Reported | None:
+        """'The plan will fail, a source close to him said.' / '..., Spicer said, adding ...' / '..., said Ann
+        Lee, a lawyer.': a say-verb closing its sentence (adverbials or a participle aside) after a comma-ended
+        clause; that clause is the content, the words between the comma and the verb (or after it) the source."""
+        text = self.text
+        after = _TAIL_AFTER_RE.match(text, ce, se)
+        comma = max(text.rfind(",", ss, cs), text.rfind("\u2014", ss, cs))
+        if comma <= ss:
+            return None
+        between = text[comma + 1:cs]
+        if not between.strip():
+            # '..., said Ann Lee, a lawyer.': the source after the verb, ending the clause
+            np = np_after(text, ce, se)
+            if np is None or not _SOURCE_END_RE.match(text, np[1], se) or _words(text, ss, comma) < 5:
+                return None
+            src_np = np
+        else:
+            if after is None:
+                return None
+            n = _words(text, comma + 1, cs)
+            if not 1 <= n <= 10 or _QUOTE_IN_RE.search(between) or CUE_RE.search(between):
+                return None
+            words = [w.lower() for w in _WORD_RE.findall(between)]
+            if words[0] in ("and", "but", "or", "as", "so", "then") or any(
+                    w in _NOT_OBJECT_WORDS or w in ("who", "whom", "whose", "n't") or w.endswith(("n't", "n\u2019t"))
+                    for w in words):
+                return None
+            src_np = (comma + 1 + len(between) - len(between.lstrip()), cs - (len(between) - len(between.rstrip())))
+            tail = _TRAILING_ADVERB_RE.search(text, src_np[0], src_np[1])
+            if tail and tail.start() > src_np[0]:
+                src_np = (src_np[0], tail.start())
+        a, b = _trim(text, ss, comma)
+        if _words(text, a, b) < MIN_CONTENT_WORDS or text[a:b].count('"') + text[a:b].count("\u201c") > 0 \
+                and _words(text, a, b) < 6:
+            return None
+        return self._make(a, b, cs, ce, word, self.source(src_np, cs), True)
 
     def _previous_subject(self, ss: int, cs: int) -> tuple[int, int] | None:
         """'..., she said, mentioning ...': the subject of the cue verb in the clause before the comma."""
@@ -541,6 +613,8 @@ class _Reader:
         return Reported(a, b, cs, ce, word, src, strong)
 
 
+_THANKS_TO_RE = re.compile(r"(?:\s+(?:in\s+(?:large\s+|no\s+small\s+)?part|largely|partly|mostly|mainly|only|"
+                           r"entirely|chiefly|primarily|solely|partially))?\s+to\b")
 _SEVERAL_RE = re.compile(r"\s(?:and|nor|&|along\s+with)\s", re.I)
 _GROUP_BREAKS = ",;:()[]\"\u201c\u201d\u2018\u2014\u2013"
 _GROUP_STOP = frozenset("is are was were be been being has have had will would can could may might should must do "
@@ -551,6 +625,41 @@ _GROUP_LEAD_RE = re.compile(r"(?:(?:but|and|so|yet|even|also|now|then|still|mean
 _GROUP_PP_RE = re.compile(r"\s+(?:for|of|at|in|with|from|on)\s+[^,;:()\u2014\u2013\"\u201c\u201d]{1,60}?"
                           r"(?=(?:\s+(?:[a-z]+ly|also|have|has|had|now|both|all))*\s*$)")
 GROUP_WORDS = 16
+
+
+_HEAD_SPLIT_RE = re.compile(r"\s(?:by|from|of|for|at|in|with|on|to)\s")
+
+
+def _person_noun(word: str) -> bool:
+    w = word.lower()
+    return any(x in PERSON_NOUNS or x in TITLES for x in (w, w[:-1] if w.endswith("s") else w, w[:-2] if w.endswith("es") else w))
+
+
+_QUANTITY_RE = re.compile(r"(?:[Hh]alf|[Mm]ost|[Mm]any|[Ss]ome|[Aa]ll|[Nn]one|[Ff]ew|[Ss]everal|[Bb]oth|[Ee]ach|"
+                          r"(?:[Aa]|[Tt]he)\s+(?:large\s+|slim\s+|clear\s+|narrow\s+)?(?:majority|minority|plurality|"
+                          r"third|quarter|fifth|handful|number)|(?:[Ll]arge\s+)?[Mm]ajorities|(?:[Oo]nly|[Jj]ust|[Nn]early|"
+                          r"[Aa]bout|[Aa]lmost|[Mm]ore\s+than|[Ff]ewer\s+than|[Ll]ess\s+than)\s+\S+(?:\s+percent)?|"
+                          r"[\w-]*\d[\d,.]*\s*(?:percent|%)|[A-Z]?[a-z]+(?:-[a-z]+)?\s+percent|"
+                          r"(?:[Oo]ne|[Tt]wo|[Tt]hree)[\s-](?:thirds?|quarters?|fifths?|in\s+\w+))\s+of\s+\S")
+_SHARE_END_RE = re.compile(r"(?:\s+(?:have|has|had|also|already|now|still|overall|polled|surveyed|interviewed|"
+                           r"questioned|[a-z]+ly))*\s*$")
+
+
+def _quantity_subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """'Half of Ohio Democrats said', '58 percent of the voters polled have said': a share of a group
+    opening the clause before the verb at hi."""
+    a = hi
+    floor = max(lo, hi - 150)
+    while a > floor and text[a - 1] not in _GROUP_BREAKS:
+        a -= 1
+    m = _GROUP_LEAD_RE.match(text, a, hi)
+    a = m.end() if m else a
+    while a < hi and text[a].isspace():
+        a += 1
+    if not _QUANTITY_RE.match(text, a, hi):
+        return None
+    b = _SHARE_END_RE.search(text, a, hi).start()
+    return _group_ok(text, a, b)
 
 
 def _group_ok(text: str, a: int, b: int) -> tuple[int, int] | None:
@@ -596,12 +705,29 @@ def _group_after(text: str, np: tuple[int, int], hi: int) -> tuple[int, int] | N
 
 # where a content read forward from its cue ends: another clause of the sentence begins
 _CLAUSE_END_RE = re.compile(r";|\s[\u2014\u2013]\s|\s--\s|,\s+(?:but|while|whereas|saying|adding|arguing|noting|"
-                            r"according\s+to|although|though|even\s+as|[a-z]+ing)\b")
+                            r"according\s+to|although|though|even\s+as|[a-z]+ing)\b|"
+                            # a second verb phrase of the cue's subject: '... and took the stage', '... but added'
+                            r",?\s+(?:and|but)\s+(?:then\s+|also\s+|later\s+|even\s+|never\s+)?(?:(?:has|have|had)\s+"
+                            r"(?:also\s+|since\s+|not\s+)?[a-z]+(?:ed|en|wn|ne)\b|[a-z]{3,}ed\b(?!\s+(?:by|to|in|on|at|for)\b)|"
+                            r"(?:took|made|gave|said|told|wrote|went|came|got|left|led|won|lost|sent|began|ran|saw|"
+                            r"spoke|met|called|urged)\b)")
 
 
-def _clause_end(text: str, a: int, b: int) -> int:
+_SUBORDINATE_OPEN_RE = re.compile(r"[\s\"'\u201c\u2018(]*(?:While|Although|Though|Even\s+though|Even\s+as|Because|If|"
+                                  r"When|Whenever|After|Before|Since|Until|Unless|Once|As|Whereas)\s")
+
+
+def _clause_end(text: str, a: int, b: int, ss: int | None = None) -> int:
+    """Where a content read from a ends (b at most): at another clause of the sentence. When the sentence
+    opens with a subordinate clause holding the cue ('While Lee said the plan was sound, the council ...'),
+    the content ends with that clause, at its comma."""
     m = _CLAUSE_END_RE.search(text, a, b)
-    return m.start() if m and _words(text, a, m.start()) >= MIN_CONTENT_WORDS else b
+    end = m.start() if m and _words(text, a, m.start()) >= MIN_CONTENT_WORDS else b
+    if ss is not None and _SUBORDINATE_OPEN_RE.match(text, ss, a):
+        comma = text.find(",", a, end)
+        if comma != -1 and _words(text, a, comma) >= 1:
+            end = comma
+    return end
 
 
 _CLAUSE_START_RE = re.compile(r"(?:^|[,;:\u2014(]\s*|\b(?:and|but|while|as|because|although|though|since|when|where|"
@@ -804,6 +930,10 @@ def combine_forms(text: str, quotes: list[Quote], found: list[Reported], forms=N
         first, last = sure[0], sure[-1]
         speaker_q = next((q for q in sure if q.speaker and q.cue_start is not None), None)
         src = r.source
+        if speaker_q is not None and r.strong and _nested_in(text, r, speaker_q):
+            # 'Ross said Obama had told donors he would allow "no daylight"': the quote's own cue stands inside
+            # what the outer source is reported to have said, so the words reach us from the outer source
+            speaker_q = None
         cue = dict(cue=r.cue, cue_start=r.cue_start, cue_end=r.cue_end)
         if speaker_q is not None:   # the quote's own cue and speaker: the direct-quote rules are the surer
             who = dict(speaker=speaker_q.speaker, speaker_start=speaker_q.speaker_start,
@@ -819,6 +949,20 @@ def combine_forms(text: str, quotes: list[Quote], found: list[Reported], forms=N
                            content_end=b, confidence=max(q.confidence for q in sure), **who, **cue))
     out.extend(quotes[qi:])
     return [q for q in out if q.form in keep]
+
+
+def _nested_in(text: str, r: Reported, q: Quote) -> bool:
+    """Whether q's own cue and source stand inside r's content, r's source being named ('Ann Lee'), not
+    described ('the top envoy'), and q's source not opening a clause of its own after a comma
+    ('When Lee asked whether ..., Hale said, "..."': the content read too far)."""
+    src = r.source
+    if src is None or not src.name or src.kind not in ("person", "organisation") \
+            or not all(w[:1].isupper() for w in src.name.split()):
+        return False
+    if q.speaker_start is None or not (r.content_start <= q.cue_start < r.content_end
+                                       and r.content_start <= q.speaker_start < r.content_end):
+        return False
+    return not text[r.content_start:q.speaker_start].rstrip().endswith(",")
 
 
 def _indirect(text: str, r: Reported) -> Quote:
