@@ -8,7 +8,9 @@ jsonl, csv, nexis: 1,000 a file; factiva (a Factiva HTML export saved from the a
 nexis-html (a Nexis UK HTML export): all N in one export file, about 70 MB for the default N, or
 `--export-docs` a file, as the databases hand them out: 100 a download from Factiva, 500 from
 Nexis UK), runs `annotator import` in a child process, and prints
-articles/s and the peak resident memory of the importer with its reader processes. Ceilings: raw sqlite-utils insert_all of the same rows, and
+articles/s, articles per CPU second (the importer and its reader processes: steadier than wall time
+on a shared machine) and the peak resident memory of the importer with its reader processes; each
+row after a `jsonl` one says its ratio to it. Ceilings: raw sqlite-utils insert_all of the same rows, and
 trafilatura's own single-core extraction speed on the HTML pages. `--with-detect` also times
 each import with quote detection on (as `annotator import` does by default; the first figures are
 `--no-detect`: reading, checking and storing). Prints figures only.
@@ -21,6 +23,7 @@ import csv
 import json
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -184,7 +187,9 @@ ENV: dict | None = None
 
 
 def run_import(folder: Path, project: Path, detect: bool = False) -> tuple[float, int, dict]:
-    """Wall time, peak resident memory of the whole process tree (KB, polled), and the JSON report."""
+    """Wall time, peak resident memory of the whole process tree (KB, polled), and the JSON report;
+    the CPU seconds of the importer and its reader processes go into the report as `cpu_seconds`."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     flags = [] if detect else ["--no-detect"]
     out_path, err_path = project.with_suffix(".out"), project.with_suffix(".err")
@@ -198,8 +203,10 @@ def run_import(folder: Path, project: Path, detect: bool = False) -> tuple[float
             peak = max(peak, tree_rss_kb(child.pid))
             time.sleep(0.05)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     stdout, stderr = out_path.read_text(), err_path.read_text()
     report = json.loads(stdout) if stdout.strip().startswith("{") else {"error": stderr[-500:]}
+    report["cpu_seconds"] = (after.ru_utime - used.ru_utime) + (after.ru_stime - used.ru_stime)
     return elapsed, peak, report
 
 
@@ -282,7 +289,7 @@ def main() -> None:
     print("environment: " + ("development (pandas importable)" if args.with_test_extras else
                              "as installed for users (the test-only pandas hidden)"))
     print(f"cores: {os.cpu_count()}  articles per format: {args.n}")
-    print(f"{'format':<10} {'files':>6} {'articles/s':>11} {'ceiling/s':>10} {'peak MB':>8}  result")
+    print(f"{'format':<10} {'files':>6} {'articles/s':>11} {'per CPU s':>10} {'ceiling/s':>10} {'peak MB':>8}  result")
     try:
         if args.small_export:
             print(f"one export of {args.small_export} documents into a new project (best of 3, no detection):")
@@ -304,6 +311,7 @@ def main() -> None:
                 print(f"  {fmt:<10} {rate:>8.0f}  ratio to jsonl {rate / baseline:.2f}")
                 shutil.rmtree(folder)
             shutil.rmtree(baseline_folder)
+        baselines: dict[str, tuple[float, float]] = {}
         for fmt in args.formats.split(","):
             folder = tmp / fmt
             rows = write_corpus(fmt, args.n, folder)
@@ -311,6 +319,7 @@ def main() -> None:
             size_mb = sum(f.stat().st_size for f in folder.iterdir()) / 1e6
             elapsed, peak_kb, report = run_import(folder, tmp / f"{fmt}.db")
             rate = report.get("articles_imported", 0) / elapsed
+            per_cpu = report.get("articles_imported", 0) / max(report["cpu_seconds"], 1e-9)
             if fmt == "html":
                 ceiling = trafilatura_ceiling(folder)
                 label = "trafilatura 1 core"
@@ -319,14 +328,19 @@ def main() -> None:
                 (tmp / "raw.db").unlink(missing_ok=True)
                 label = "raw insert_all"
             ok = f"{report.get('articles_imported')} imported, {report.get('failed_files')} failed"
+            if fmt == "jsonl":
+                baselines["jsonl"] = (rate, per_cpu)
+            elif "jsonl" in baselines:  # the same run's JSON Lines row: the figure to trust on a shared machine
+                ok += (f" [{rate / baselines['jsonl'][0]:.2f} of jsonl's articles/s, "
+                       f"{per_cpu / baselines['jsonl'][1]:.2f} of its articles per CPU s]")
             if "error" in report:
                 ok = "ERROR " + report["error"]
-            print(f"{fmt:<10} {files:>6} {rate:>11.0f} {ceiling:>10.0f} {peak_kb / 1024:>8.0f}  {ok} "
+            print(f"{fmt:<10} {files:>6} {rate:>11.0f} {per_cpu:>10.0f} {ceiling:>10.0f} {peak_kb / 1024:>8.0f}  {ok} "
                   f"({label}; ratio {rate / ceiling:.2f}; {size_mb:.0f} MB of input)")
             if args.with_detect:
                 elapsed, peak_kb, report = run_import(folder, tmp / f"{fmt}-detect.db", detect=True)
                 rate = report.get("articles_imported", 0) / elapsed
-                print(f"{fmt + '+det':<10} {files:>6} {rate:>11.0f} {'':>10} {peak_kb / 1024:>8.0f}  "
+                print(f"{fmt + '+det':<10} {files:>6} {rate:>11.0f} {'':>10} {'':>10} {peak_kb / 1024:>8.0f}  "
                       f"{report.get('quotes_detected')} quotes detected")
             shutil.rmtree(folder)
     finally:

@@ -149,3 +149,39 @@ def test_according_to_a_phrase_no_name_rule_reads(text, content, source):
     q, got = only(text)
     assert got == content
     assert source in text[q.speaker_start:q.speaker_end]
+
+
+@pytest.mark.parametrize("text, content", [
+    ("Ann Lee echoed the same liberal themes and took the stage with Tom Berg.", "the same liberal themes"),
+    ("Tom Berg has proposed closing the old harbour and has gone so far as to hire a surveyor.",
+     "closing the old harbour"),
+    ("Ann Lee said the vote was fair but added that she would appeal.", "the vote was fair"),
+])
+def test_content_ends_before_a_second_verb_phrase(text, content):
+    assert contents(text)[0] == content
+
+
+def test_coordinated_clauses_inside_the_content_stay():
+    text = "Ann Lee said the tax rose and spending climbed."
+    assert contents(text) == ["the tax rose and spending climbed"]
+
+
+@pytest.mark.parametrize("text, content, source", [
+    ("The council will vote again in May, a source close to the mayor said.",
+     "The council will vote again in May", "source close to the mayor"),
+    ("The harbour fees will rise next year, Tom Berg said, adding that the port needed repairs.",
+     "The harbour fees will rise next year", "Tom Berg"),
+    ("Federal rules are a burden on small farms in the valley, said Ann Lee, a farmer.",
+     "Federal rules are a burden on small farms in the valley", "Ann Lee"),
+])
+def test_content_before_a_closing_say_verb(text, content, source):
+    found = reported(text)
+    q = found[0]
+    assert text[q.content_start:q.content_end] == content
+    assert source in text[q.speaker_start:q.speaker_end]
+
+
+def test_closing_say_verb_needs_a_noun_phrase_between():
+    text = "Ann Lee, who has pledged to cut taxes, is a member of the board."
+    assert all(text[q.content_start:q.content_end] != "Ann Lee" for q in reported(text))
+    assert all(q.cue != "pledged" or "cut taxes" in text[q.content_start:q.content_end] for q in reported(text))

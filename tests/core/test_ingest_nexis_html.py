@@ -3,6 +3,7 @@ Nexis text export, labels in the export's language, streamed."""
 
 from __future__ import annotations
 
+import re
 import tracemalloc
 from pathlib import Path
 
@@ -181,3 +182,89 @@ def test_the_fast_conversion_gives_the_lines_of_the_plain_one():
     )
     for raw in samples:
         assert nexis_html.MarkupLines(iter([]))._convert(raw) == _reference_convert(raw)
+
+
+def _lines_of(path: Path) -> list[str]:
+    from annotator.core.ingest.markup import text_pieces
+
+    with open(path, "rb") as binary:
+        return list(nexis_html.MarkupLines(text_pieces(binary)))
+
+
+def test_the_table_of_tag_runs_gives_the_text_of_the_pass_a_step_conversion():
+    """markup_text (runs of tags looked up, white space folded only where there is any) gives the
+    text of markup_text_plain and of the conversion as first written, on our exports, on the real
+    export when it is there, and on markup the table cannot take (a '<' before a tag's end)."""
+    from tests.paths import SHARED
+
+    paths = sorted(FIXTURES.glob("nexis_uk_*.html"))
+    real = SHARED / "corpus" / "databases" / "nexis_uk_spiegel_2012-02-01.html"
+    if real.is_file():
+        paths.append(real)
+    samples = [path.read_text(encoding="utf-8", errors="replace") for path in paths]
+    samples += [
+        "a < b <P>c > d</P>",  # the '<' of the text: not a tag's start, the plain passes take the piece
+        "  <P> lead</P>  \n  <DIV>&nbsp;x&#10; y</DIV>\n\n",  # entities that become spaces and line breaks
+        "<BR>" * 5 + "text" + "</P>" * 4 + "   ",
+        "no markup at all,  two  spaces",
+        "",
+    ]
+    for raw in samples:
+        want = _reference_convert(raw)
+        assert nexis_html.markup_text_plain(raw) == want
+        assert nexis_html.markup_text(raw) == want
+    if real.is_file():  # and the pieces the reader cuts the file in, as it cuts them
+        lines = _lines_of(real)
+        assert "\n".join(lines) == "\n".join(_reference_lines(real))
+
+
+def _reference_lines(path: Path) -> list[str]:
+    """The lines of the pass-a-step conversion (the conversion as it was before the table of tag runs)."""
+    from annotator.core.ingest.markup import text_pieces
+
+    with open(path, "rb") as binary:
+        pieces = list(nexis_html.MarkupLines(text_pieces(binary))._whole_pieces())
+    return [line for piece in pieces for line in nexis_html.markup_text_plain(piece).split("\n")]
+
+
+_MARKUP_PARTS = st.sampled_from([
+    "<P>", "</P>", "<p class=x>", "</p >", "<DIV CLASS=\"c5\">", "</DIV>", "<div>", "<BR>", "<br/>", "<Br >",
+    "<SPAN CLASS=\"c2\">", "</SPAN>", "</span>", "<H2>", "</LI>", "<TABLE>", "<TR>", "<A NAME=\"DOC_ID_1\">", "</A>",
+    "<!-- c -->", "<!--", "-->", "<script>x<y</script>", "<STYLE>.c{}</STYLE>", "<", ">", "<>", "< b", "a>",
+    " ", "  ", "\n", "\r\n", "\t", "\xa0", "&nbsp;", "&amp;", "&#10;", "&#32;", "&lt;P&gt;", "&uuml;", "&",
+    "1 of 2 DOCUMENTS", "Text", "BYLINE: A", "\u2007", "\f",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_MARKUP_PARTS, max_size=40))
+def test_random_markup_converts_as_the_plain_conversion(parts):
+    """(Not as _reference_convert: the plain conversion's str.replace shortcuts already read "<</SPAN>"
+    otherwise; the table must change nothing of what the reader gave before it.)"""
+    raw = "".join(parts)
+    assert nexis_html.markup_text(raw) == nexis_html.markup_text_plain(raw)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_MARKUP_PARTS, max_size=60), st.integers(min_value=1, max_value=5))
+def test_lines_and_separator_marks_of_random_pages_are_those_of_the_plain_conversion(tmp_path_factory, parts, docs):
+    """Handed-out lines and the file lines of the documents (the old line-by-line count) are unchanged."""
+    body = "".join(parts)
+    page = "<HTML><BODY>" + "".join(
+        f"<!-- Hide XML section\n<DOC NUMBER={i}>\n<DOCFULL> -->\n<DIV><P>{i} of {docs} DOCUMENTS</P></DIV>\n{body}\n"
+        "<!-- </DOCFULL></DOC> -->\n" for i in range(1, docs + 1)
+    ) + "</BODY></HTML>\n"
+    path = tmp_path_factory.mktemp("nexis") / "page.html"
+    path.write_text(page, encoding="utf-8")
+    from annotator.core.ingest.markup import text_pieces
+
+    with open(path, "rb") as binary:
+        lines = nexis_html.MarkupLines(text_pieces(binary))
+        got = list(lines)
+    want = _reference_lines(path)
+    assert got == want
+    separators = [n for n, line in enumerate(want, 1) if nexis_html._SEPARATOR_LINE.fullmatch(line)]
+    assert lines.documents == len(separators)
+    page_lines = page.split("\n")
+    for n in separators:
+        assert re.search(r"\d+ of \d+ DOCUMENTS", page_lines[lines.source_line(n) - 1])

@@ -9,6 +9,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from annotator.core.detect.model import quick_init
 from annotator.core.resources import read_word_list
 
 SPEECH_CUES: frozenset[str] = frozenset(w.lower() for w in read_word_list("cues", "speech_verbs.txt"))
@@ -54,6 +55,7 @@ CUE_RE = re.compile(r"(?<![\w'\u2019-])(?=[a-zA-Z])(?:" + _trie_pattern(sorted(S
                     + r"|According\s+to|" + _INVERTED + r")(?![\w-])")
 
 
+@quick_init
 @dataclass(frozen=True)
 class Cue:
     start: int

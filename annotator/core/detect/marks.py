@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from annotator.core.detect.model import quick_init
+
 DOUBLE_OPEN = "\u201c\u201e\u00ab"      # “ „ «
 DOUBLE_CLOSE = "\u201d\u00bb"           # ” »
 SINGLE_OPEN = "\u2018\u201a"            # ‘ ‚
@@ -31,6 +33,7 @@ _AFTER_CLOSE = set(" \t)]}\u2014\u2013-.,;:!?\u2026/\u00a0" + DOUBLE_CLOSE + SIN
 _ELISION_RE = re.compile(r"(?:em|til|tis|twas|cause|n|round|bout|nuff|s|d|ll|re|ve|m|t)\b|\d\ds?\b", re.I)
 
 
+@quick_init
 @dataclass(frozen=True)
 class MarkSpan:
     """Text between an opening and a closing mark; `end` excludes the closing mark."""

@@ -2,10 +2,37 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Protocol
 
 
+def quick_init(cls):
+    """A frozen dataclass whose __init__ fills the instance's __dict__ directly: the generated one
+    calls object.__setattr__ once per field, three times slower, and detection makes many of these
+    records. Same parameters, defaults and result; the class stays frozen (assignment raises),
+    with the same eq, hash, repr and dataclasses.replace."""
+    params = cls.__dataclass_params__
+    assert params.frozen and not hasattr(cls, "__post_init__") and "__slots__" not in cls.__dict__, cls
+    names, args, defaults = [], [], {}
+    for f in fields(cls):
+        assert f.init and f.default_factory is MISSING and not f.kw_only, (cls, f.name)
+        names.append(f.name)
+        if f.default is MISSING:
+            args.append(f.name)
+        else:
+            defaults[f"_default_{f.name}"] = f.default
+            args.append(f"{f.name}=_default_{f.name}")
+    lines = [f"def __init__(__record, {', '.join(args)}):", "    __fields = __record.__dict__"]
+    lines += [f"    __fields[{n!r}] = {n}" for n in names]
+    namespace = dict(defaults)
+    exec("\n".join(lines), namespace)   # noqa: S102 - the source is built from the field names above
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    cls.__init__ = init
+    return cls
+
+
+@quick_init
 @dataclass(frozen=True)
 class Mention:
     """A place where the article names or points at a source."""
@@ -17,6 +44,7 @@ class Mention:
     role: str | None = None
 
 
+@quick_init
 @dataclass(frozen=True)
 class Quote:
     """One attribution. Direct: text[start:end] is what stands between the marks."""

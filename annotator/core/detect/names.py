@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from annotator.core.detect.model import quick_init
 from annotator.core.resources import read_word_list
 
 
@@ -73,6 +74,7 @@ NAME_RUN_RE = re.compile(r"(?=[A-Z\u00c0-\u00de])(?<![\w'\u2019])" + _TOKEN + _P
 _SPLIT_RE = re.compile(r"\S+")
 
 
+@quick_init
 @dataclass(frozen=True)
 class NameRun:
     """A capitalised run split into role and name ("US Commerce Secretary" + "Howard Lutnick")."""
@@ -238,6 +240,7 @@ _PLACES = frozenset(w.lower().rstrip(".") for w in read_word_list("cues", "place
 _NEXT_WORD_RE = re.compile(r"(?:,[^;\n]{0,80}?,)?\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+|[a-z]{2,}ly\s+)?([a-z]+)")
 
 
+@quick_init
 @dataclass(frozen=True)
 class PersonMention:
     start: int
@@ -464,15 +467,17 @@ _SINGLE_WORD: dict[str, tuple[str, str | None] | None] = {}   # a one-word run's
 def _name_runs(text: str, skip: list[tuple[int, int]]) -> list[NameRun]:
     """Every name run of text outside the skipped (quoted) spans, in order, with the roles written before them."""
     runs: list[NameRun] = []
-    skip_starts = [s for s, _ in skip]
     single = _SINGLE_WORD
     if len(single) > 200_000:
         single.clear()
+    # the skipped spans come sorted and do not overlap, as the matches come in order: one walk along both
+    si, n_skip = 0, len(skip)
     for m in NAME_RUN_RE.finditer(text):
         start, end = m.span()
-        if skip:
-            i = bisect.bisect_right(skip_starts, start) - 1
-            if i >= 0 and start < skip[i][1]:
+        if si < n_skip:
+            while si < n_skip and skip[si][1] <= start:
+                si += 1
+            if si < n_skip and skip[si][0] <= start:
                 continue
         if text.startswith(("'t", "\u2019t"), end):
             continue   # a contraction ("Don't", "Won't")

@@ -27,8 +27,8 @@ import re
 from dataclasses import dataclass, replace
 
 from annotator.core.detect.cues import _trie_pattern
-from annotator.core.detect.model import Quote
-from annotator.core.detect.speakers import DETERMINERS, PRONOUNS, Source, np_after, np_before
+from annotator.core.detect.model import Quote, quick_init
+from annotator.core.detect.speakers import DETERMINERS, PRONOUNS, Source, _strip_det, np_after, np_before
 from annotator.core.resources import read_word_list
 
 
@@ -77,6 +77,9 @@ _AGAINST_RE = re.compile(r"\s+(?:(?:also|again|repeatedly|often|publicly)\s+)?(?
 _PREPOSITION_VERBS = {**{v: _ABOUT_RE for v in "talk refer point comment speak".split()},
                       **{v: _FOR_RE for v in "push press campaign lobby vote".split()},
                       **{v: _AGAINST_RE for v in "rail lash".split()}}
+# naming verbs: after a common noun they mostly name a thing ('a comedy called "Noon"', 'a group dubbed X'),
+# so a common-noun subject is not read for them (a person or an organisation still is: 'Lee called it a farce')
+_NAMING = frozenset("call dub label name term title brand nickname".split())
 # verbs whose content is only their object: "Ryan endorsed Trump", "she praised the plan"
 _OBJECT_ONLY = frozenset("endorse praise attack slam blast condemn decry denounce applaud welcome oppose support back "
                          "defend dismiss reject question dispute mock ridicule thank congratulate commend hail tout "
@@ -156,6 +159,15 @@ _PARTICIPLE_LEAD_RE = re.compile(r"\b(?:by|after|before|while|when|without|in|fo
 _INFINITIVE_RE = re.compile(r"\b(?:to|not\s+to)\s+$")
 _AUX_BEFORE_RE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:[a-z]+ly\s+)?$")
 _WHO_RE = re.compile(r",?\s*(?:who|which|that)\s+(?:also\s+|has\s+|had\s+|have\s+|later\s+)?$")
+# what may follow a say-verb closing its sentence: adverbials, then the end or a participle ('..., adding ...')
+_TAIL_SAY = frozenset("say tell add note explain argue claim insist warn state write tweet reply respond acknowledge "
+                      "admit concede confirm predict recall report believe think contend assert maintain "
+                      "estimate suggest caution".split())
+_TAIL_AFTER_RE = re.compile(r"(?:\s+(?:on|last|this|in|at|during|after|before|earlier|later|recently|again|also|"
+                            r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tonight|"
+                            r"in\s+an?\s+[\w-]+|in\s+a\s+statement)\b[^.!?;:,\u201c\"]{0,60}?)?\s*(?:[.!?)]|,\s+[a-z]+ing\b|"
+                            r",\s+(?:but|and|although|though|because|while|as)\b|$)")
+_QUOTE_IN_RE = re.compile(r"[\"\u201c\u201d]")
 _COMMA_END_RE = re.compile(r"[,\u2014]\s*$")
 _WORD_RE = re.compile(r"[\w\u00c0-\u024f]+(?:['\u2019-][\w\u00c0-\u024f]+)*")
 _QUOTE_MARKS = "\"\u201c\u201d\u2018\u2019'"
@@ -166,6 +178,7 @@ SUBJECT_REACH = 100
 SURE_QUOTE = 0.5   # a quoted span the direct rules are this sure of makes a reported clause mixed
 
 
+@quick_init
 @dataclass(frozen=True)
 class Reported:
     """One attribution read from a cue: the content span, the cue and its (resolved) source."""
@@ -208,7 +221,10 @@ class _Reader:
         # +1: a sentence counts once its first letter is in (a cue may open it: 'According to ...')
         return self.att._sentence_start(para[0], pos + 1), self.att._sentence_end(pos, para[1])
 
-    def source(self, np: tuple[int, int] | None, pos: int) -> Source | None:
+    def source(self, np: tuple[int, int] | None, pos: int, group: tuple[int, int] | None = None) -> Source | None:
+        """The source a noun phrase names. `group`, the whole phrase the noun phrase stands in (from
+        _group_before / _group_after), names it instead when it is more than one person's name: a group
+        ('U.S. intelligence officials'), several people ('Lee and Hale'), a poll ('a Times/CBS News poll')."""
         if np is None:
             return None
         m = _LEAD_JOINER_RE.match(self.text, np[0], np[1])
@@ -217,7 +233,17 @@ class _Reader:
         tail = _TRAILING_ADVERB_RE.search(self.text, np[0], np[1])
         if tail and tail.start() > np[0]:
             np = (np[0], tail.start())   # 'Walker now said': the name, not the adverb
-        return self.att.resolve_phrase(np, pos)
+        src = self.att.resolve_phrase(np, pos)
+        if group is None or group == np or src.pronoun or not (group[0] <= np[0] and np[1] <= group[1]) \
+                or not (group[0] <= src.start and src.end <= group[1]):
+            return src   # (a source found elsewhere: 'Lee issued a statement saying' names Lee)
+        written = self.text[group[0]:group[1]]
+        several = bool(_SEVERAL_RE.search(written))
+        if src.kind == "person" and src.name and not several and (
+                self.att.resolver.cast.persons_between(group[0], group[1]) or src.name not in (src.text, _strip_det(src.text))):
+            return src   # 'Republican front-runner Ann Lee', 'the spokeswoman' (resolved): the person
+        return replace(src, start=group[0], end=group[1], text=written, name=_strip_det(written),
+                       kind="organisation" if several or src.kind != "person" else "person", role=None)
 
     def after_cue(self, pos: int, se: int, lemma: str) -> int:
         """Where the content starts after a verb cue at pos: past adverbials, a tell-verb's object, 'that'."""
@@ -293,6 +319,10 @@ class _Reader:
         opening = not text[ss:cs].strip(" \"'\u201c\u2018(")
         if word[0].isupper() and opening and low not in ("said", "says") and not low.endswith("ing"):
             return None
+        if lemma in _TAIL_SAY and not infinitive and not opening and not low.endswith("ing"):
+            found = self._tail_cue(cs, ce, ss, se, word)
+            if found is not None:
+                return found
         # the subject before the verb
         lo = ss
         who = _WHO_RE.search(text, ss, cs)
@@ -317,15 +347,18 @@ class _Reader:
         if np is None and participle and not opening:
             np = self._previous_subject(ss, cs)   # 'she said, mentioning ...': the subject of the verb before
         if np is None and not participle and not infinitive and not opening:
-            np = _bare_subject(text, ss, subj_end) if strong else _generic_subject(text, ss, subj_end)
+            np = _bare_subject(text, ss, subj_end) if strong else (
+                None if lemma in _NAMING else _generic_subject(text, ss, subj_end))
             if np is not None and not strong and not (_finite_form(low, text[np[0]:np[1]])
                                                       and (low in _SAFE_S_FORMS or low.endswith("ed")
                                                            or low in _IRREGULAR_PAST
                                                            or _OBJECT_START_RE.match(text, ce))):
                 np = None
             bare = np is not None
+        group = _group_before(text, ss, np, subj_end) if np is not None and not (participle or infinitive) \
+            and np[1] <= subj_end else None
         if np is not None and not infinitive:
-            found = self._to_content(np, cs, ce, se, lemma, word, strong)
+            found = self._to_content(np, cs, ce, se, lemma, word, strong, group)
             if found is not None:
                 return found
         rest = self.after_cue(ce, se, lemma)
@@ -335,11 +368,11 @@ class _Reader:
             b = stop.start() if stop else se
             if 1 <= _words(text, rest, b) <= 12:
                 a, b = _trim(text, rest, b)
-                return self._make(a, b, cs, ce, word, self.source(np, cs), strong, least=1)
+                return self._make(a, b, cs, ce, word, self.source(np, cs, group), strong, least=1)
         if np is not None:
             if after_words >= MIN_CONTENT_WORDS and not _TAIL_RE.fullmatch(text, rest, se):
                 a, b = _trim(text, rest, _clause_end(text, rest, se))
-                src = self.source(np, cs)
+                src = self.source(np, cs, group)
                 if bare and src is not None and not self.att.resolver.cast.runs_between(np[0], np[1]):
                     src = replace(src, name=None, kind="unknown")   # 'Six in 10 say': nobody named
                 return self._make(a, b, cs, ce, word, src, strong or bool(_THAT_RE.match(text, ce)))
@@ -347,7 +380,7 @@ class _Reader:
             before = text[ss:np[0]]
             if _COMMA_END_RE.search(before) and strong:
                 a, b = _trim(text, ss, np[0])
-                return self._make(a, b, cs, ce, word, self.source(np, cs), True)
+                return self._make(a, b, cs, ce, word, self.source(np, cs, group), True)
             return None
         # '..., said Lee.' : the verb first, the source after it
         if strong and _COMMA_END_RE.search(text, ss, cs):
@@ -355,7 +388,7 @@ class _Reader:
             # the source ends the clause ('..., said Lee.', '..., said Lee, the mayor.'), no verb of its own
             if after is not None and _SOURCE_END_RE.match(text, after[1], se):
                 a, b = _trim(text, ss, cs)
-                return self._make(a, b, cs, ce, word, self.source(after, cs), True)
+                return self._make(a, b, cs, ce, word, self.source(after, cs, _group_after(text, after, se)), True)
         # 'Officials in both parties privately said that ...', 'A third of independents, 33%, say they ...',
         # 'Their experience shows that ...': a say-verb or a that-clause, its source unread
         that = text[ce:rest].strip().endswith("that")
@@ -369,6 +402,43 @@ class _Reader:
                 src = None
             return self._make(a, b, cs, ce, word, src, True)
         return None
+
+    def _tail_cue(self, cs, ce, ss, se, word) -> Reported | None:
+        """'The plan will fail, a source close to him said.' / '..., Spicer said, adding ...' / '..., said Ann
+        Lee, a lawyer.': a say-verb closing its sentence (adverbials or a participle aside) after a comma-ended
+        clause; that clause is the content, the words between the comma and the verb (or after it) the source."""
+        text = self.text
+        after = _TAIL_AFTER_RE.match(text, ce, se)
+        comma = max(text.rfind(",", ss, cs), text.rfind("\u2014", ss, cs))
+        if comma <= ss:
+            return None
+        between = text[comma + 1:cs]
+        if not between.strip():
+            # '..., said Ann Lee, a lawyer.': the source after the verb, ending the clause
+            np = np_after(text, ce, se)
+            if np is None or not _SOURCE_END_RE.match(text, np[1], se) or _words(text, ss, comma) < 5:
+                return None
+            src_np = np
+        else:
+            if after is None:
+                return None
+            n = _words(text, comma + 1, cs)
+            if not 1 <= n <= 10 or _QUOTE_IN_RE.search(between) or CUE_RE.search(between):
+                return None
+            words = [w.lower() for w in _WORD_RE.findall(between)]
+            if words[0] in ("and", "but", "or", "as", "so", "then") or any(
+                    w in _NOT_OBJECT_WORDS or w in ("who", "whom", "whose", "n't") or w.endswith(("n't", "n\u2019t"))
+                    for w in words):
+                return None
+            src_np = (comma + 1 + len(between) - len(between.lstrip()), cs - (len(between) - len(between.rstrip())))
+            tail = _TRAILING_ADVERB_RE.search(text, src_np[0], src_np[1])
+            if tail and tail.start() > src_np[0]:
+                src_np = (src_np[0], tail.start())
+        a, b = _trim(text, ss, comma)
+        if _words(text, a, b) < MIN_CONTENT_WORDS or text[a:b].count('"') + text[a:b].count("\u201c") > 0 \
+                and _words(text, a, b) < 6:
+            return None
+        return self._make(a, b, cs, ce, word, self.source(src_np, cs), True)
 
     def _previous_subject(self, ss: int, cs: int) -> tuple[int, int] | None:
         """'..., she said, mentioning ...': the subject of the cue verb in the clause before the comma."""
@@ -403,7 +473,7 @@ class _Reader:
         a, b = _trim(text, a, _clause_end(text, ce, se))
         return self._make(a, b, cs, ce, word, None, False)
 
-    def _to_content(self, np, cs, ce, se, lemma, word, strong) -> Reported | None:
+    def _to_content(self, np, cs, ce, se, lemma, word, strong, group=None) -> Reported | None:
         """'Lee vowed to block the bill' (content 'to block the bill'), 'Lee urged voters to reject it'
         (content 'voters to reject it'): an infinitive the verb governs, read to the clause's end."""
         text = self.text
@@ -427,7 +497,7 @@ class _Reader:
         if a is None:
             return None
         a, b = _trim(text, a, _clause_end(text, a, se))
-        return self._make(a, b, cs, ce, word, self.source(np, cs), strong, least=2)
+        return self._make(a, b, cs, ce, word, self.source(np, cs, group), strong, least=2)
 
     def _according(self, cs, ce, ss, se, word) -> Reported | None:
         text = self.text
@@ -439,7 +509,7 @@ class _Reader:
             if not m or not m.group(1).strip():
                 return None
             np = (ce + m.start(1), ce + m.end(1))
-        src = self.source(np, cs)
+        src = self.source(np, cs, _group_after(text, np, se))
         head = text[ss:cs].strip(_STRIP)
         if _words(text, ss, cs) <= 2 and not _COMMA_END_RE.search(text, ss, cs):
             comma = text.find(",", np[1], se)
@@ -522,9 +592,67 @@ class _Reader:
         return Reported(a, b, cs, ce, word, src, strong)
 
 
+_SEVERAL_RE = re.compile(r"\s(?:and|nor|&|along\s+with)\s", re.I)
+_GROUP_BREAKS = ",;:()[]\"\u201c\u201d\u2018\u2014\u2013"
+_GROUP_STOP = frozenset("is are was were be been being has have had will would can could may might should must do "
+                        "does did said says say told tells who whom whose which that what when where if because "
+                        "although though while since as than not never it this there".split())
+_GROUP_LEAD_RE = re.compile(r"(?:(?:but|and|so|yet|even|also|now|then|still|meanwhile|however|indeed|instead|"
+                            r"only|just)\s+)+", re.I)
+_GROUP_PP_RE = re.compile(r"\s+(?:for|of|at|in|with|from|on)\s+[^,;:()\u2014\u2013\"\u201c\u201d]{1,60}?"
+                          r"(?=(?:\s+(?:[a-z]+ly|also|have|has|had|now|both|all))*\s*$)")
+GROUP_WORDS = 16
+
+
+def _group_ok(text: str, a: int, b: int) -> tuple[int, int] | None:
+    while a < b and text[a].isspace():
+        a += 1
+    m = _GROUP_LEAD_RE.match(text, a, b)
+    if m:
+        a = m.end()
+    while b > a and text[b - 1] in " \t\n.":
+        b -= 1
+    words = _WORD_RE.findall(text, a, b)
+    if not words or len(words) > GROUP_WORDS or any(w.lower() in _GROUP_STOP for w in words):
+        return None
+    return a, b
+
+
+def _group_before(text: str, lo: int, np: tuple[int, int], hi: int) -> tuple[int, int] | None:
+    """The whole subject a subject's head stands in: back to the clause's start ('U.S. intelligence
+    officials', 'Lee and Hale'), on through a phrase before the verb ('a spokeswoman for the firm')."""
+    a = np[0]
+    floor = max(lo, np[0] - 150)
+    while a > floor and text[a - 1] not in _GROUP_BREAKS:
+        a -= 1
+    if a == floor and floor > lo:
+        return None
+    b = np[1]
+    pp = _GROUP_PP_RE.match(text, b, hi)
+    if pp:
+        b = pp.end()
+    return _group_ok(text, a, b)
+
+
+def _group_after(text: str, np: tuple[int, int], hi: int) -> tuple[int, int] | None:
+    """'according to a New York Times/CBS News survey released Thursday': on to the clause's end."""
+    b = np[1]
+    roof = min(hi, np[1] + 150)
+    while b < roof and text[b] not in _GROUP_BREAKS:
+        b += 1
+    if b == roof and roof < hi:
+        return None
+    return _group_ok(text, np[0], b)
+
+
 # where a content read forward from its cue ends: another clause of the sentence begins
 _CLAUSE_END_RE = re.compile(r";|\s[\u2014\u2013]\s|\s--\s|,\s+(?:but|while|whereas|saying|adding|arguing|noting|"
-                            r"according\s+to|although|though|even\s+as|[a-z]+ing)\b")
+                            r"according\s+to|although|though|even\s+as|[a-z]+ing)\b|"
+                            # a second verb phrase of the cue's subject: '... and took the stage', '... but added'
+                            r",?\s+(?:and|but)\s+(?:then\s+|also\s+|later\s+|even\s+|never\s+)?(?:(?:has|have|had)\s+"
+                            r"(?:also\s+|since\s+|not\s+)?[a-z]+(?:ed|en|wn|ne)\b|[a-z]{3,}ed\b(?!\s+(?:by|to|in|on|at|for)\b)|"
+                            r"(?:took|made|gave|said|told|wrote|went|came|got|left|led|won|lost|sent|began|ran|saw|"
+                            r"spoke|met|called|urged)\b)")
 
 
 def _clause_end(text: str, a: int, b: int) -> int:

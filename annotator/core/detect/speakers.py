@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from annotator.core.detect.model import quick_init
 from annotator.core.detect.names import (
     DOCUMENT_WORDS,
     FIRST_NAMES,
@@ -22,6 +24,7 @@ from annotator.core.detect.names import (
 from annotator.core.resources import read_word_list
 
 
+@quick_init
 @dataclass(frozen=True)
 class Source:
     """The mention a cue points at, resolved."""
@@ -59,11 +62,15 @@ def _tidied(found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     return found
 
 
+@lru_cache(maxsize=1024)
 def tokens(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
     """The words and marks of text[lo:hi] as (start, end, token), a sentence's full stop split off.
     (Tokenising each line once and handing out its tokens was tried: slower, as most ranges are
-    short parts of long lines.)"""
-    return _tidied([(m.start(), m.end(), m.group()) for m in _TOK_RE.finditer(text, lo, hi)])
+    short parts of long lines.) Cached: the direct and reported rules read the same ranges again
+    (about one call in six); the list is shared, so callers must not change it."""
+    found = [(m.start(), m.end(), m.group()) for m in _TOK_RE.finditer(text, lo, hi)]
+    # only a token ending in a full stop is tidied: most ranges (the words before a cue) hold none
+    return _tidied(found) if text.find(".", lo, hi) >= 0 else found
 
 
 def _is_cap(tok: str) -> bool:
@@ -78,12 +85,16 @@ def _base(tok: str) -> str:
     return t
 
 
+_NOUN_WORDS = ORG_WORDS | DOCUMENT_WORDS | PERSON_NOUNS | TITLES
+
+
+@lru_cache(maxsize=65536)
 def _nounish(tok: str) -> bool:
     b = _base(tok)
-    sing = b[:-1] if b.endswith("s") else b
-    return any(w in s for s in (ORG_WORDS, DOCUMENT_WORDS, PERSON_NOUNS, TITLES) for w in (b, sing))
+    return b in _NOUN_WORDS or b.endswith("s") and b[:-1] in _NOUN_WORDS
 
 
+@lru_cache(maxsize=65536)
 def _modifier(tok: str) -> bool:
     return _is_cap(tok) or _nounish(tok) or tok.lower() in ROLE_MODIFIERS
 
@@ -187,6 +198,7 @@ def _chain_subject(toks: list, end: int) -> tuple[int, int] | None:
     return toks[max(_collect_back(toks, b - 1), a)][0], toks[b - 1][1]
 
 
+@lru_cache(maxsize=1024)   # the same phrase is read again by other rules (one call in ten)
 def np_before(text: str, lo: int, hi: int) -> tuple[int, int] | None:
     """The subject noun phrase ending just before a verb at hi: (start, end) or None."""
     toks = tokens(text, lo, hi)
@@ -261,6 +273,7 @@ def np_before(text: str, lo: int, hi: int) -> tuple[int, int] | None:
     return toks[start][0], toks[i][1]
 
 
+@lru_cache(maxsize=1024)   # the same phrase is read again by other rules (one call in ten)
 def np_after(text: str, lo: int, hi: int) -> tuple[int, int] | None:
     """The noun phrase starting just after a verb or "according to" at lo."""
     toks = tokens(text, lo, hi)
@@ -329,6 +342,7 @@ class Resolver:
         self.text = text
         self.cast = cast
         self.speakers: list[tuple[int, Source]] = []   # resolved sources in order, for they/it/descriptions
+        self._person_speakers: set[str | None] = set()  # the names of those that are persons (kept by remember)
 
     def resolve(self, span: tuple[int, int], floor: int = 0, anchor: int | None = None) -> Source:
         s, e = span
@@ -414,34 +428,38 @@ class Resolver:
         """The person a he/she at pos most likely means: near, a clause subject, a recent speaker.
         Distance is measured from anchor (the quote's start when the pronoun follows the quote)."""
         anchor = pos if anchor is None else anchor
-        spoke = {src.name: i for i, (_, src) in enumerate(self.speakers) if src.kind == "person"}
+        spoke = self._person_speakers
         last_speaker = self.speakers[-1][1].name if self.speakers else None
         para_start = self.text.rfind("\n", 0, anchor) + 1
+        near_to = min(anchor, pos)
+        scale, near_chars, near, subject, speaks = W["scale"], W["near_chars"], W["near"], W["subject"], W["speaks"]
+        unconfirmed, spoke_w, last_w, para_w, gender_w = W["unconfirmed"], W["spoke"], W["last"], W["para"], W["gender"]
+        gender_of = self.cast.gender_of
         best, best_score = None, float("-inf")
         for k, p in enumerate(self.cast.persons_before(pos, floor)):
             if k > 25:
                 break
-            g = self.cast.gender_of(p.name)
+            g = gender_of(p.name)
             if g and g != gender:
                 continue
-            dist = max(0, min(anchor, pos) - p.end)
-            score = -dist / W["scale"]
-            if dist < W["near_chars"]:
-                score += W["near"]
+            dist = max(0, near_to - p.end)
+            score = -dist / scale
+            if dist < near_chars:
+                score += near
             if p.subject:
-                score += W["subject"]
+                score += subject
             if p.speaks:
-                score += W["speaks"]
+                score += speaks
             if not p.confirmed:
-                score -= W["unconfirmed"]
+                score -= unconfirmed
             if p.name in spoke:
-                score += W["spoke"]
+                score += spoke_w
                 if p.name == last_speaker:
-                    score += W["last"]
+                    score += last_w
             if p.start >= para_start:
-                score += W["para"]
+                score += para_w
             if g == gender:
-                score += W["gender"]
+                score += gender_w
             if score > best_score:
                 best, best_score = p.name, score
         return best
@@ -454,6 +472,8 @@ class Resolver:
 
     def remember(self, pos: int, src: Source) -> None:
         self.speakers.append((pos, src))
+        if src.kind == "person":
+            self._person_speakers.add(src.name)
 
 
 def _strip_det(phrase: str) -> str:

@@ -184,16 +184,19 @@ def _listed_fields(article) -> dict:
     plain: list[str] = []  # attribute-less divs after the headline, in order
     before_headline: list[str] = []
     headline_seen = False
-    for child in article.iterchildren("p", "div"):
+    # (paragraphs and field blocks read in a loop each: what one finds does not depend on the other)
+    body = fields["body"]
+    for child in article.iterchildren("p"):
+        cls = child.get("class")
+        if not cls:
+            found = _DOCUMENT_LINE.match(_text(child))
+            if found:
+                fields["source_id"], fields["closed"] = found.group(1), True
+        elif "articleParagraph" in cls:
+            body.append(_text(child))
+    for child in article.iterchildren("div"):
         cls = child.get("class") or ""
-        if child.tag == "p":
-            if "articleParagraph" in cls:
-                fields["body"].append(_text(child))
-            elif not cls:
-                found = _DOCUMENT_LINE.match(_text(child))
-                if found:
-                    fields["source_id"], fields["closed"] = found.group(1), True
-        elif not headline_seen and (child.get("id") == "hd" or _has_headline(child)):
+        if not headline_seen and (child.get("id") == "hd" or _has_headline(child)):
             fields["title"] = _text(child)
             headline_seen = True
         elif "author" in cls:
@@ -216,10 +219,14 @@ def _read_listed(values: list[str], fields: dict) -> None:
     if start is not None:
         fields["word_count"] = int(re.sub(r"\D", "", values[start]) or 0)
         values = values[start + 1 :]
-    date_at = next((i for i, v in enumerate(values) if to_iso(_date_text(v))), None)
+    date_at = published = None
+    for i, value in enumerate(values):  # (a date has a digit: the other values need no reading)
+        if _DIGIT.search(value) and (published := to_iso(_date_text(value))):
+            date_at = i
+            break
     if date_at is None:
         return
-    fields["published"] = to_iso(_date_text(values[date_at]))
+    fields["published"] = published
     rest = values[date_at + 1 :]
     if rest and _TIME.match(rest[0]):
         rest = rest[1:]
@@ -298,7 +305,11 @@ def _iso_language(value: str) -> str | None:
 
 def _date_text(value: str) -> str:
     """'9. Januar 1993' -> '9 Januar 1993'; '1993年1月9日 星期六' stays as it is (to_iso reads its start)."""
-    return re.sub(r"^(\d{1,2})\.\s", r"\1 ", value.strip())
+    return _DAY_DOT.sub(r"\1 ", value.strip())
+
+
+_DIGIT = re.compile(r"\d")
+_DAY_DOT = re.compile(r"^(\d{1,2})\.\s")
 
 
 def _has_headline(element) -> bool:

@@ -15,7 +15,9 @@ Only the current document is held in memory, so export files of any size stream 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -135,6 +137,7 @@ def _parse_lines(lines, path, line_of, complete) -> Iterator[Article | ImportPro
     index = 0  # of the next article
     finished = 0  # documents read, left-out ones too
     started = False  # a separator or an "End of Document" has been seen
+    body = None  # the document's body lines while it is in its body (only _Document.add puts it there)
     for line_no, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r\n")
         # (the patterns only for lines that can be separators: most lines are text; a separator or
@@ -143,15 +146,10 @@ def _parse_lines(lines, path, line_of, complete) -> Iterator[Article | ImportPro
         maybe = (first in "DdEe" or first.isspace() or first.isdecimal()) and (
             "OCUMENT" in line or "ocument" in line or "OKUMENT" in line or "okument" in line
         )
-        if (
-            not maybe
-            and document is not None
-            and document.state == "body"
-            and ":" not in line
-            and "Classification" not in line
-        ):  # a line of body text, as _Document.add would take it (most lines: no call for them)
+        if body is not None and not maybe and ":" not in line and "Classification" not in line:
+            # a line of body text, as _Document.add would take it (most lines: no call for them)
             document.chars += len(line) + 1
-            document.body.append(line.rstrip())
+            body.append(line.rstrip())
             if document.chars > MAX_ARTICLE_CHARS:
                 yield _too_long(path, document)
                 return
@@ -172,12 +170,14 @@ def _parse_lines(lines, path, line_of, complete) -> Iterator[Article | ImportPro
                     index += 1
             started = True
             document = _Document(int(separator.group(1)), line_of(line_no)) if separator else None
+            body = None
             continue
         if document is None:
             if not line.strip():
                 continue
             document = _Document(finished + 1, line_of(line_no))
         document.add(line)
+        body = document.body if document.state == "body" else None
         if document.chars > MAX_ARTICLE_CHARS:
             yield _too_long(path, document)
             return
@@ -331,7 +331,7 @@ class _Document:
             language=_language(self.fields.get("language")),
             source_path=path,
             source_index=index,
-            source_id=_source_id(self.fields),
+            source_id=_source_id(self.fields) or _derived_id(outlet, published, title, body),
         )
 
 
@@ -352,7 +352,8 @@ def _read_preamble(
     date_at = None
     for b, block in enumerate(blocks):
         for i, line in enumerate(block):
-            if len(line) <= 80 and to_iso(_date_text(line)):
+            # (a date has a digit: most lines before it, the outlet's, need no reading)
+            if len(line) <= 80 and _DIGIT.search(line) and (published := to_iso(_date_text(line))):
                 date_at = (b, i)
                 break
         if date_at:
@@ -380,7 +381,7 @@ def _read_preamble(
             title = " ".join(after)
         elif rest:
             title, rest = " ".join(rest[0]), rest[1:]
-    return outlet, to_iso(_date_text(blocks[b][i])), title, rest
+    return outlet, published, title, rest
 
 
 def _without_edition(lines: list[str]) -> list[str]:
@@ -400,7 +401,11 @@ def _is_edition(line: str) -> bool:
 
 def _date_text(line: str) -> str:
     """'12. November 2024' (German exports) read as '12 November 2024'."""
-    return re.sub(r"^(\d{1,2})\.\s", r"\1 ", line.strip())
+    return _DAY_DOT.sub(r"\1 ", line.strip())
+
+
+_DIGIT = re.compile(r"\d")
+_DAY_DOT = re.compile(r"^(\d{1,2})\.\s")
 
 
 def _trim_body(body: list[str]) -> list[str]:
@@ -418,6 +423,43 @@ def _source_id(fields: dict[str, str]) -> str | None:
     "N of M" number is only the position in one download, not an id."""
     value = (fields.get("acc-no") or fields.get("document-id") or "").split()
     return f"nexis:{value[0]}" if value else None
+
+
+DERIVED_ID_LETTERS = 300  # of the body's start, in the id made when the export gives none
+
+
+_NOT_ASCII_LETTERS = bytes(c for c in range(128) if not chr(c).isalnum())
+
+
+def _letters(text: str) -> str:
+    """A text in NFKC form and lower case without white space and ASCII punctuation (as bytes: many
+    times faster than a test a character)."""
+    data = unicodedata.normalize("NFKC", text).lower().encode("utf-8").translate(None, _NOT_ASCII_LETTERS)
+    return data.decode("utf-8")
+
+
+def _derived_id(outlet: str | None, published: str | None, title: str | None, body: list[str]) -> str | None:
+    """An id made from the document itself when the export has no ACC-NO / DOCUMENT-ID (Nexis UK
+    exports have none): outlet, date, headline and the first DERIVED_ID_LETTERS characters of the
+    body but white space and ASCII punctuation (`_letters`: case and line breaks left out too). The
+    same document downloaded again, in an overlapping batch or another format (text, Word, HTML),
+    gets the same id even where its text differs further on (a caption, a correction added); two
+    documents are taken for one only when all of these are the same. None when one of them is
+    missing, or the body is too short to tell documents apart."""
+    if not (outlet and published and title):
+        return None
+    lines, text, window = iter(body), "", DERIVED_ID_LETTERS * 3 // 2
+    while True:  # (the body's start only: a window of it, made bigger while it holds too few letters)
+        while len(text) < window and (line := next(lines, None)) is not None:
+            text += line + "\n"
+        head = _letters(text[:window])
+        if len(head) > DERIVED_ID_LETTERS + 8 or len(text) < window:  # (+8: clear of where it was cut)
+            break
+        window *= 2
+    if len(head) < DERIVED_ID_LETTERS // 3:
+        return None
+    key = "\x1f".join((_letters(outlet), published, _letters(title), head[:DERIVED_ID_LETTERS]))
+    return "nexis-text:" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:24]
 
 
 def _url(fields: dict[str, str]) -> str | None:
@@ -448,11 +490,16 @@ def authors_from_byline(byline: str) -> list[str]:
     return names
 
 
+_NAME_SEPARATORS = re.compile(r";|,|\s+and\s+|\s+&\s+|\s+und\s+")
+_IN_PLACE = re.compile(r"\s+in\s+[A-Z][\w .'-]*$")
+_LEADING_BY = re.compile(r"^\s*by\s+", re.I)
+
+
 def _named(byline: str) -> list[str]:
     names = []
-    for part in re.split(r";|,|\s+and\s+|\s+&\s+|\s+und\s+", byline):
-        part = re.sub(r"\s+in\s+[A-Z][\w .'-]*$", "", part.strip())
-        part = re.sub(r"^\s*by\s+", "", part, flags=re.I).strip()
+    for part in _NAME_SEPARATORS.split(byline):
+        part = _IN_PLACE.sub("", part.strip())
+        part = _LEADING_BY.sub("", part).strip()
         if not part or part.islower() or _JOB_TITLE.search(part):
             continue
         names.append(part)

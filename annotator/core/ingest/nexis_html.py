@@ -299,8 +299,9 @@ class _TagRuns(dict):
         if run.count("<") != run.count(">"):  # a '<' inside a tag: its end is not where the table thinks
             raise _IrregularTags
         becomes = _folded_run(_plain_tags(run))
-        if len(self) < 4096:  # (ids in tags make runs seen once: they are not kept)
-            self[run] = becomes
+        if len(self) >= 4096:  # (ids in tags make runs seen once: begin again, the common ones come back)
+            self.clear()
+        self[run] = becomes
         return becomes
 
 
