@@ -5,9 +5,9 @@ from annotator.core.detect import detect
 
 
 def only(text):
-    det = detect(text)
-    assert len(det.quotes) == 1, det.quotes
-    return det.quotes[0]
+    quotes = detect(text, ("direct",)).quotes   # the quoted words, not the reported speech around them
+    assert len(quotes) == 1, quotes
+    return quotes[0]
 
 
 def test_fragment_after_called_goes_to_the_subject():
@@ -152,3 +152,23 @@ def test_reported_speech_without_a_named_source_does_not_lift_a_scare_quote():
     text = 'That would suggest that, in legal terms, the move was "routine" for the council.'
     quotes = detect(text).quotes
     assert [q.confidence < 0.5 for q in quotes if q.open_mark] == [True]
+
+
+def test_a_work_named_after_the_word_for_it_is_not_a_quote():
+    for text in ('In her memoir, "Salt and Harbour Lights," Olga Brenner recalls the long strike of 1984.',
+                 'Ivo Lake, a co-author of "The Quiet Pier," said the port would survive the winter.',
+                 'Olga Brenner, who had small roles in "Night Harbour," spoke at the opening on Friday.'):
+        quotes = detect(text, ("direct",)).quotes
+        assert len(quotes) == 1 and quotes[0].confidence < 0.5, text
+
+
+def test_title_cased_words_after_a_cue_are_still_someones_words():
+    text = '"Thank You, Harbour Town!" Olga Brenner told the crowd on Friday.'
+    quotes = detect(text, ("direct",)).quotes
+    assert len(quotes) == 1 and quotes[0].confidence >= 0.5 and quotes[0].speaker == "Olga Brenner"
+
+
+def test_word_in_what_a_named_poll_or_document_shows_is_a_quote():
+    text = 'The new poll shows that voters find the mayor "distant" and tired.'
+    (words, q), = _quoted(text)
+    assert words == "distant" and q.form == "mixed" and q.confidence >= 0.5 and q.speaker.lower().removeprefix("the ") == "new poll"

@@ -269,3 +269,95 @@ def test_a_naming_participle_after_a_common_noun_is_not_reported_speech():
     for text in ('A theatre group staged a comedy called "Dinner at Noon" in the old hall.',
                  "The farmers formed a cooperative dubbed the Valley Twelve last spring."):
         assert not [q for q in detect(text).quotes if q.form != "direct" and q.confidence >= 0.5], text
+
+
+def test_according_to_a_count_by_an_agency_names_the_count():
+    text = "The senator has won 412 delegates, according to a count by The Harbor Gazette."
+    q = only(text)
+    assert q.speaker == "count by The Harbor Gazette"
+
+
+def test_country_as_subject_is_its_government():
+    text = "The talks stalled in May. France regards the new border rules as a breach of the treaty."
+    q = only(text)
+    assert q.speaker == "France" and q.speaker_kind == "organisation"
+
+
+# -- where an object content ends (issue 15, boundaries) ------------------------------------------------
+
+def test_object_content_keeps_its_prepositional_phrases():
+    text = "Ann Lee decried an increase in burglaries in some suburbs."
+    q = only(text)
+    assert content(text, q) == "an increase in burglaries in some suburbs"
+
+
+def test_object_content_ends_before_a_second_verb():
+    text = "Ann Lee praised the new budget and criticized the tax plan."
+    q = reported(text)[0]
+    assert content(text, q) == "the new budget"
+
+
+def test_object_content_runs_over_coordinated_nouns():
+    text = "Ann Lee praised the mayor and the council for the quick repairs."
+    q = only(text)
+    assert content(text, q) == "the mayor and the council for the quick repairs"
+
+
+def test_content_in_an_opening_subordinate_clause_ends_at_its_comma():
+    text = "While Ann Lee said the harbour plan was sound, the council voted it down on Tuesday."
+    q = only(text)
+    assert content(text, q) == "the harbour plan was sound"
+
+
+def test_content_without_an_opening_subordinate_clause_runs_on():
+    text = "Ann Lee said the harbour plan was sound, cheap and quick to build."
+    q = only(text)
+    assert content(text, q) == "the harbour plan was sound, cheap and quick to build"
+
+
+def test_share_of_a_group_is_the_source():
+    text = "But 58 percent of the harbour workers polled said they would strike in May."
+    q = only(text)
+    assert q.speaker == "58 percent of the harbour workers"
+
+
+def test_share_before_auxiliaries_is_the_source():
+    text = "Most of the vulnerable Senate Republicans have already said they would back the bill."
+    q = only(text)
+    assert q.speaker == "Most of the vulnerable Senate Republicans"
+
+
+def test_thanks_to_is_no_cue():
+    text = "Ann Lee won the county thanks in part to strong turnout in the suburbs."
+    assert reported(text) == []
+
+
+def test_thanks_as_a_verb_stays_a_cue():
+    text = "Ann Lee thanks the volunteers who knocked on doors all summer."
+    q = only(text)
+    assert q.speaker == "Ann Lee"
+
+
+# -- a quote whose own cue stands inside an outer source's reported speech ------------------------
+
+def _mixed(text):
+    return [q for q in detect(text).quotes if q.form == "mixed"]
+
+
+def test_quote_nested_in_a_named_sources_reported_speech_goes_to_the_outer_source():
+    text = 'Senator Ada Brook said Mayor Ivo Lake had told donors that the town would allow "no more delays" on the bridge.'
+    (q,) = _mixed(text)
+    assert q.speaker == "Ada Brook"
+    (q,) = _mixed('Senator Ada Brook said that Mayor Ivo Lake expects voters will say "no thanks" to the levy.')
+    assert q.speaker == "Ada Brook"
+
+
+def test_described_outer_source_leaves_the_quote_to_its_own_cue():
+    (q,) = _mixed("The council's top lawyer said the mayor had told donors the town would allow \"no more delays\" on the bridge.")
+    assert q.speaker == "the mayor"
+
+
+def test_a_source_opening_its_own_clause_after_a_comma_keeps_the_quote():
+    text = 'Ada Brook spoke first. When Ivo Lake asked whether Brook had called the mayor, Brook replied, "Of course I did, twice."'
+    quotes = [q for q in detect(text).quotes if q.open_mark]
+    assert [q.speaker for q in quotes] == ["Ada Brook"]

@@ -6,9 +6,9 @@ from annotator.core.detect import DETECTOR_VERSION, detect
 
 
 def first(text):
-    det = detect(text)
-    assert det.quotes, "no quote found"
-    return det.quotes[0]
+    quotes = [q for q in detect(text).quotes if q.form != "indirect"]   # the quoted words, not reported speech
+    assert quotes, "no quote found"
+    return quotes[0]
 
 
 def test_quote_then_name_then_verb():
@@ -418,3 +418,28 @@ def test_participle_after_a_quote_takes_the_subject_before_it_not_its_object():
     text = 'Ada Brook said the report was a "plain distortion," describing the audit team as careless.'
     quotes = [q for q in detect(text, ("direct",)).quotes]
     assert len(quotes) == 1 and quotes[0].speaker == "Ada Brook"
+
+
+def test_pull_quote_signed_on_the_next_line():
+    text = ('The harbour board met on Monday.\n\n'
+            '"Budgets are moral documents, and this one fails the town.\n'
+            'Former harbour master Olga Brenner, Coastal Policy Institute."\n\n'
+            'The vote is next week.')
+    quotes = detect(text, ("direct",)).quotes
+    shown = [q for q in quotes if q.confidence >= 0.5]
+    assert len(quotes) == 2 and len(shown) == 1
+    assert shown[0].speaker == "Olga Brenner" and text[shown[0].start:].startswith("Budgets")
+
+
+def test_a_quote_paragraph_continued_on_the_next_line_is_no_signature():
+    text = ('"Budgets are moral documents, and this one fails\n'
+            'the town and everyone who lives in it."\n\nOlga Brenner said so on Monday.')
+    quotes = detect(text, ("direct",)).quotes
+    assert [q.confidence >= 0.5 for q in quotes] == [True, True]
+
+
+def test_text_after_a_tags_closing_mark_is_no_quote():
+    text = ('Olga Brenner, the harbour master, was taking it in stride.\n\n<tweet author="@obrenner" date="May 2, 2016\n">'
+            'Come and see the new pier, it opens at noon today with all of us there.<tweet/>.')
+    tagged = [q for q in detect(text, ("direct",)).quotes if text[q.start:q.end].startswith(">")]
+    assert len(tagged) == 1 and tagged[0].confidence < 0.5

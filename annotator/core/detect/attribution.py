@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from annotator.core.detect.cues import Cue, CueIndex
 from annotator.core.detect.marks import MarkSpan
-from annotator.core.detect.names import HEADLINE_VERBS, PERSON_NOUNS, TITLES
+from annotator.core.detect.names import FIRST_NAMES, HEADLINE_VERBS, PERSON_NOUNS, TITLES
 from annotator.core.detect.speakers import PRONOUNS, Resolver, Source, np_after, np_before
 
 # A sentence end: the punctuation comes first so the scan is quick; the lookbehinds (of fixed
@@ -144,6 +144,7 @@ class Attributor:
                     self.resolver.remember(link.span.start, link.source)
                     if link.cue is not None:
                         self._cued.append(link.source)
+        self._signatures(links)
         self._propagate(links)
         for link in links:
             if link.how in _GUESSED:
@@ -593,6 +594,28 @@ class Attributor:
             return None
         return src
 
+    # -- a pull quote signed on the line under it -----------------------------------------------
+    def _signatures(self, links: list[Link]) -> None:
+        """'"Budgets are moral documents.' / 'Ann Lee, Harbour Institute."': a quote paragraph left open, closed
+        at the end of the next line, which holds only a name (and a description after a comma), is a pull quote
+        signed by that name; the signature line is not quoted words (how "signature")."""
+        text = self.text
+        for k in range(1, len(links)):
+            prev, link = links[k - 1], links[k]
+            span, before = link.span, prev.span
+            if link.source is not None and link.how not in _GUESSED or span.open_mark or not span.close_mark \
+                    or not before.continued or before.close_mark or link.para != prev.para + 1 \
+                    or self.paras[link.para][0] != self.paras[prev.para][1] + 1:   # the very next line
+                continue
+            name = _signature_name(text[span.start:span.end])
+            if name is None:
+                continue
+            name = self.resolver.cast.resolve_name(name)
+            src = Source(span.start, span.end, text[span.start:span.end], name, "person")
+            link.source, link.how = src, "signature"
+            if prev.source is None or prev.how in _GUESSED:
+                prev.source, prev.how = src, "after"
+
     # -- continuation ----------------------------------------------------------------------
     def _propagate(self, links: list[Link]) -> None:
         # the paragraphs of one long quote share a source
@@ -697,3 +720,26 @@ class Attributor:
             if src.name and src.kind == "person":
                 return src
         return None
+
+
+_SIGNATURE_RE = re.compile(r"\s*[-\u2013\u2014]*\s*([^,;:!?\"\u201c\u201d]{3,80}?)\s*(?:,[^;:!?\"\u201c\u201d]{0,80})?\.?\s*$")
+_NAME_WORD_RE = re.compile(r"[A-Z][\w'\u2019-]*\.?$")
+
+
+def _signature_name(line: str) -> str | None:
+    """The person a signature line names ('S.C. Rep. Ann Lee', 'Former mayor Ann Lee, Harbour Institute.'):
+    the capitalised words ending the part before the first comma, titles dropped; None when the line is no
+    signature (a sentence, one word, or a name whose first word is no known first name)."""
+    m = _SIGNATURE_RE.match(line)
+    if not m or len(line.split()) > 14:
+        return None
+    words = m.group(1).split()
+    k = len(words)
+    while k > 0 and _NAME_WORD_RE.match(words[k - 1]):
+        k -= 1
+    name = words[k:]
+    while name and (name[0].lower().rstrip(".") in TITLES or name[0].endswith(".")):
+        name = name[1:]   # 'S.C. Rep.'
+    if not 2 <= len(name) <= 4 or name[0].lower() not in FIRST_NAMES:
+        return None
+    return " ".join(name)

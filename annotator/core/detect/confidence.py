@@ -88,6 +88,11 @@ _COLON_BEFORE_RE = re.compile(r":\s*$")   # 'Lee: 'Of Course' She Is Ready'': wo
 _SHOW_LEAD_RE = re.compile(r"(?:['\u2019]s|\bon)\s*$")
 
 
+# a work named right after the word for it ('his new book, "..."', 'host of "..."', 'roles in "..."')
+_WORK_NOUN_LEAD_RE = re.compile(
+    r"(?:\b(?:book|memoir|autobiography|biography|novel|film|movie|documentary|show|series|sitcom|program|programme|"
+    r"podcast|album|song|play|musical|episode|reads)|\b(?:author|co-author|coauthor|editor|co-editor|host|star|"
+    r"creator)s?\s+of(?:\s+the)?|\b(?:starred|starring|appeared|roles?)\s+in|\bappearances?\s+on)\s*,?\s*$", re.I)
 # '"Stop the tax" (2014)' / '"Museum to close," by the Daily Post's Ann Lee'
 _DATED_OR_BYLINED_RE = re.compile(r"\s*(?:\((?:1[89]|20)\d\d\)|,?\s*by\s+(?:the\s+)?(?:[A-Z][\w.&-]*\s+){0,3}"
                                   r"[A-Z][\w.&-]*(?:['\u2019]s|s['\u2019])\s+[A-Z])")
@@ -134,13 +139,19 @@ def _base_confidence(text: str, link: Link, kind: str) -> float:
     titled = _title_case(words) and (n <= 14 and not stripped.endswith((",", ".", "?", "!"))
                                      or n <= 5 and stripped.endswith("."))
     open_at = span.start - len(span.open_mark)
-    if text[open_at - 1:open_at] == "=" or inner.startswith(("http://", "https://", "pic.twitter.com")):
-        return 0.05   # a value in markup (author="...", href="...") or a bare link, never anyone's words
+    if text[open_at - 1:open_at] == "=" or inner.startswith(("http://", "https://", "pic.twitter.com", ">")) \
+            or link.how == "signature":
+        # a value in markup (author="...", href="..."), the text after a tag's closing mark ('date="May 2">...'),
+        # a bare link, or the name signing a pull quote: never anyone's words
+        return 0.05
     if _DATED_OR_BYLINED_RE.match(text, span.end + len(span.close_mark)):
         return 0.15   # a poster dated in brackets or a headline with its byline, not someone's words
     if 0 < n <= 8 and inner.rstrip().endswith(",") and _title_case(words) \
             and _SHOW_LEAD_RE.search(text, max(0, span.start - len(span.open_mark) - 20), span.start - len(span.open_mark)):
         return 0.15   # 'on CBS's "Face the Nation," Lee said': the show, not Lee's words
+    if n <= 14 and kind != "paragraph" and _title_case(words) \
+            and _WORK_NOUN_LEAD_RE.search(text, max(0, open_at - 40), open_at):
+        return 0.15   # 'his memoir, "Gifted Hands,"', 'a co-author of "Harbour Days."': the name of a work
     if link.how == "label":   # 'Lee: Plan Is 'Dead'': a headline or transcript line gives the words to Lee
         return 0.6
     if kind == "fragment" and _is_term(text, link, n, link.how in _STRONG):

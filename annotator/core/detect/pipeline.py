@@ -55,10 +55,9 @@ def run_rules(text: str, forms=None) -> Detection:
 
 def _within_reported(text: str, links, found) -> list[bool]:
     """For each link: whether its span, marks included, lies inside the content of a reported attribution
-    whose source is a named person or organisation ('Lee said the plan was "dead"'), not a topic ('Lee
+    whose source is named ('Lee said the plan was "dead"', 'the report found ...'), not a topic ('Lee
     asked about her "uncoupling"')."""
-    found = [r for r in found if r.source is not None and r.source.name and r.source.kind in ("person", "organisation")
-             and not _ABOUT_RE.match(text, r.cue_end)]
+    found = [r for r in found if r.source is not None and r.source.name and not _ABOUT_RE.match(text, r.cue_end)]
     starts = [r.content_start for r in found]   # sorted, not overlapping
     out = []
     for link in links:

@@ -28,7 +28,8 @@ from dataclasses import dataclass, replace
 
 from annotator.core.detect.cues import _trie_pattern
 from annotator.core.detect.model import Quote, quick_init
-from annotator.core.detect.speakers import DETERMINERS, PRONOUNS, Source, _strip_det, np_after, np_before
+from annotator.core.detect.names import PERSON_NOUNS, TITLES
+from annotator.core.detect.speakers import DETERMINERS, PLACES, PRONOUNS, Source, _strip_det, np_after, np_before
 from annotator.core.resources import read_word_list
 
 
@@ -85,8 +86,9 @@ _OBJECT_ONLY = frozenset("endorse praise attack slam blast condemn decry denounc
                          "defend dismiss reject question dispute mock ridicule thank congratulate commend hail tout "
                          "cite highlight embrace champion resist challenge favor favour prefer "
                          "fault berate castigate lambaste rebuke scold chide".split())
-_OBJECT_STOP_RE = re.compile(r"[,;:.!?()\u2014]|\s(?:in|on|at|during|after|before|when|while|because|over|"
-                             r"since|and|but|who|which|that|with|by|to|from|last|this|earlier|later)\s")
+_OBJECT_STOP_RE = re.compile(r"[,;:.!?()\u2014]|\s(?:during|after|before|when|while|because|"
+                             r"since|who|which|that|last|this|earlier|later)\s|"
+                             r"\s(?:and|but)\s+(?!(?:the|a|an|his|her|their|its|our|other)\b|[A-Z\d])")
 # "said" and its kin are nearly always reporting; other verbs need a clearer frame (a that-clause, a subject)
 _SAY_LIKE = frozenset("say tell add note explain argue claim insist warn state declare announce assert contend "
                       "maintain acknowledge admit concede deny confirm write tweet reply respond recall predict "
@@ -234,15 +236,29 @@ class _Reader:
         if tail and tail.start() > np[0]:
             np = (np[0], tail.start())   # 'Walker now said': the name, not the adverb
         src = self.att.resolve_phrase(np, pos)
-        if group is None or group == np or src.pronoun or not (group[0] <= np[0] and np[1] <= group[1]) \
-                or not (group[0] <= src.start and src.end <= group[1]):
+        if group is None or not (group[0] <= np[0] and np[1] <= group[1]):
+            group = np
+        if src.pronoun or not (group[0] <= src.start and src.end <= group[1]):
             return src   # (a source found elsewhere: 'Lee issued a statement saying' names Lee)
         written = self.text[group[0]:group[1]]
+        if _QUANTITY_RE.match(written):   # 'Half of Ohio Democrats', '58 percent of voters': that share of them
+            return replace(src, start=group[0], end=group[1], text=written, name=written, kind="organisation",
+                           role=None)
+        if written.lower().rstrip(".") in PLACES and written[:1].isupper():
+            return replace(src, name=written, kind="organisation", role=None)   # 'Israel regards ...': its government
+        if src.name is None and group == np:
+            return src
         several = bool(_SEVERAL_RE.search(written))
-        if src.kind == "person" and src.name and not several and (
+        core = _HEAD_SPLIT_RE.split(written, 1)[0].split()
+        thing = bool(core) and core[-1].isalpha() and core[-1].islower() and not _person_noun(core[-1])
+        if src.kind == "person" and src.name and not several and not thing and (
                 self.att.resolver.cast.persons_between(group[0], group[1]) or src.name not in (src.text, _strip_det(src.text))):
             return src   # 'Republican front-runner Ann Lee', 'the spokeswoman' (resolved): the person
-        return replace(src, start=group[0], end=group[1], text=written, name=_strip_det(written),
+        name = _strip_det(written)
+        if name == src.name or src.kind == "organisation" and src.name and not several and not (
+                set(_WORD_RE.findall(_strip_det(src.name).lower())) <= set(_WORD_RE.findall(name.lower()))):
+            return src   # the name is already the whole phrase, or one the phrase does not hold ('FBI' for the bureau)
+        return replace(src, start=group[0], end=group[1], text=written, name=name,
                        kind="organisation" if several or src.kind != "person" else "person", role=None)
 
     def after_cue(self, pos: int, se: int, lemma: str) -> int:
@@ -300,6 +316,8 @@ class _Reader:
         if low in NOUN_CUES and low not in VERB_LEMMAS:
             return self._noun(cs, ce, ss, se, word)
         lemma = _lemma(low)
+        if low == "thanks" and _THANKS_TO_RE.match(text, ce, se):
+            return None   # 'won thanks in part to the suburbs': a preposition, nobody thanking
         lead = text[max(ss, cs - 30):cs]
         if low in NOUN_CUES or low.endswith("s") and low in VERB_LEMMAS and _DET_BEFORE_RE.search(lead):
             if _DET_BEFORE_RE.search(lead) or lead.strip() == "":
@@ -355,6 +373,9 @@ class _Reader:
                                                            or _OBJECT_START_RE.match(text, ce))):
                 np = None
             bare = np is not None
+        share = _quantity_subject(text, ss, subj_end) if not (participle or infinitive or opening) else None
+        if share is not None and (np is None or share[0] <= np[0] < share[1]):
+            np, bare = share, False   # 'Most of the Senate Republicans have said': the whole share
         group = _group_before(text, ss, np, subj_end) if np is not None and not (participle or infinitive) \
             and np[1] <= subj_end else None
         if np is not None and not infinitive:
@@ -371,7 +392,7 @@ class _Reader:
                 return self._make(a, b, cs, ce, word, self.source(np, cs, group), strong, least=1)
         if np is not None:
             if after_words >= MIN_CONTENT_WORDS and not _TAIL_RE.fullmatch(text, rest, se):
-                a, b = _trim(text, rest, _clause_end(text, rest, se))
+                a, b = _trim(text, rest, _clause_end(text, rest, se, ss))
                 src = self.source(np, cs, group)
                 if bare and src is not None and not self.att.resolver.cast.runs_between(np[0], np[1]):
                     src = replace(src, name=None, kind="unknown")   # 'Six in 10 say': nobody named
@@ -394,7 +415,7 @@ class _Reader:
         that = text[ce:rest].strip().endswith("that")
         if (strong or that) and not participle and not infinitive and after_words >= MIN_CONTENT_WORDS \
                 and not _TAIL_RE.fullmatch(text, rest, se):
-            a, b = _trim(text, rest, _clause_end(text, rest, se))
+            a, b = _trim(text, rest, _clause_end(text, rest, se, ss))
             # the name the sentence opens with, when one does ('Sen. Ann Lee (R-Ga.), one of ..., said')
             opener = self.att._sentence_subject(ss, cs)
             src = self.source(opener, cs) if opener is not None and opener[1] <= cs else None
@@ -592,6 +613,8 @@ class _Reader:
         return Reported(a, b, cs, ce, word, src, strong)
 
 
+_THANKS_TO_RE = re.compile(r"(?:\s+(?:in\s+(?:large\s+|no\s+small\s+)?part|largely|partly|mostly|mainly|only|"
+                           r"entirely|chiefly|primarily|solely|partially))?\s+to\b")
 _SEVERAL_RE = re.compile(r"\s(?:and|nor|&|along\s+with)\s", re.I)
 _GROUP_BREAKS = ",;:()[]\"\u201c\u201d\u2018\u2014\u2013"
 _GROUP_STOP = frozenset("is are was were be been being has have had will would can could may might should must do "
@@ -602,6 +625,41 @@ _GROUP_LEAD_RE = re.compile(r"(?:(?:but|and|so|yet|even|also|now|then|still|mean
 _GROUP_PP_RE = re.compile(r"\s+(?:for|of|at|in|with|from|on)\s+[^,;:()\u2014\u2013\"\u201c\u201d]{1,60}?"
                           r"(?=(?:\s+(?:[a-z]+ly|also|have|has|had|now|both|all))*\s*$)")
 GROUP_WORDS = 16
+
+
+_HEAD_SPLIT_RE = re.compile(r"\s(?:by|from|of|for|at|in|with|on|to)\s")
+
+
+def _person_noun(word: str) -> bool:
+    w = word.lower()
+    return any(x in PERSON_NOUNS or x in TITLES for x in (w, w[:-1] if w.endswith("s") else w, w[:-2] if w.endswith("es") else w))
+
+
+_QUANTITY_RE = re.compile(r"(?:[Hh]alf|[Mm]ost|[Mm]any|[Ss]ome|[Aa]ll|[Nn]one|[Ff]ew|[Ss]everal|[Bb]oth|[Ee]ach|"
+                          r"(?:[Aa]|[Tt]he)\s+(?:large\s+|slim\s+|clear\s+|narrow\s+)?(?:majority|minority|plurality|"
+                          r"third|quarter|fifth|handful|number)|(?:[Ll]arge\s+)?[Mm]ajorities|(?:[Oo]nly|[Jj]ust|[Nn]early|"
+                          r"[Aa]bout|[Aa]lmost|[Mm]ore\s+than|[Ff]ewer\s+than|[Ll]ess\s+than)\s+\S+(?:\s+percent)?|"
+                          r"[\w-]*\d[\d,.]*\s*(?:percent|%)|[A-Z]?[a-z]+(?:-[a-z]+)?\s+percent|"
+                          r"(?:[Oo]ne|[Tt]wo|[Tt]hree)[\s-](?:thirds?|quarters?|fifths?|in\s+\w+))\s+of\s+\S")
+_SHARE_END_RE = re.compile(r"(?:\s+(?:have|has|had|also|already|now|still|overall|polled|surveyed|interviewed|"
+                           r"questioned|[a-z]+ly))*\s*$")
+
+
+def _quantity_subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """'Half of Ohio Democrats said', '58 percent of the voters polled have said': a share of a group
+    opening the clause before the verb at hi."""
+    a = hi
+    floor = max(lo, hi - 150)
+    while a > floor and text[a - 1] not in _GROUP_BREAKS:
+        a -= 1
+    m = _GROUP_LEAD_RE.match(text, a, hi)
+    a = m.end() if m else a
+    while a < hi and text[a].isspace():
+        a += 1
+    if not _QUANTITY_RE.match(text, a, hi):
+        return None
+    b = _SHARE_END_RE.search(text, a, hi).start()
+    return _group_ok(text, a, b)
 
 
 def _group_ok(text: str, a: int, b: int) -> tuple[int, int] | None:
@@ -655,9 +713,21 @@ _CLAUSE_END_RE = re.compile(r";|\s[\u2014\u2013]\s|\s--\s|,\s+(?:but|while|where
                             r"spoke|met|called|urged)\b)")
 
 
-def _clause_end(text: str, a: int, b: int) -> int:
+_SUBORDINATE_OPEN_RE = re.compile(r"[\s\"'\u201c\u2018(]*(?:While|Although|Though|Even\s+though|Even\s+as|Because|If|"
+                                  r"When|Whenever|After|Before|Since|Until|Unless|Once|As|Whereas)\s")
+
+
+def _clause_end(text: str, a: int, b: int, ss: int | None = None) -> int:
+    """Where a content read from a ends (b at most): at another clause of the sentence. When the sentence
+    opens with a subordinate clause holding the cue ('While Lee said the plan was sound, the council ...'),
+    the content ends with that clause, at its comma."""
     m = _CLAUSE_END_RE.search(text, a, b)
-    return m.start() if m and _words(text, a, m.start()) >= MIN_CONTENT_WORDS else b
+    end = m.start() if m and _words(text, a, m.start()) >= MIN_CONTENT_WORDS else b
+    if ss is not None and _SUBORDINATE_OPEN_RE.match(text, ss, a):
+        comma = text.find(",", a, end)
+        if comma != -1 and _words(text, a, comma) >= 1:
+            end = comma
+    return end
 
 
 _CLAUSE_START_RE = re.compile(r"(?:^|[,;:\u2014(]\s*|\b(?:and|but|while|as|because|although|though|since|when|where|"
@@ -860,6 +930,10 @@ def combine_forms(text: str, quotes: list[Quote], found: list[Reported], forms=N
         first, last = sure[0], sure[-1]
         speaker_q = next((q for q in sure if q.speaker and q.cue_start is not None), None)
         src = r.source
+        if speaker_q is not None and r.strong and _nested_in(text, r, speaker_q):
+            # 'Ross said Obama had told donors he would allow "no daylight"': the quote's own cue stands inside
+            # what the outer source is reported to have said, so the words reach us from the outer source
+            speaker_q = None
         cue = dict(cue=r.cue, cue_start=r.cue_start, cue_end=r.cue_end)
         if speaker_q is not None:   # the quote's own cue and speaker: the direct-quote rules are the surer
             who = dict(speaker=speaker_q.speaker, speaker_start=speaker_q.speaker_start,
@@ -875,6 +949,20 @@ def combine_forms(text: str, quotes: list[Quote], found: list[Reported], forms=N
                            content_end=b, confidence=max(q.confidence for q in sure), **who, **cue))
     out.extend(quotes[qi:])
     return [q for q in out if q.form in keep]
+
+
+def _nested_in(text: str, r: Reported, q: Quote) -> bool:
+    """Whether q's own cue and source stand inside r's content, r's source being named ('Ann Lee'), not
+    described ('the top envoy'), and q's source not opening a clause of its own after a comma
+    ('When Lee asked whether ..., Hale said, "..."': the content read too far)."""
+    src = r.source
+    if src is None or not src.name or src.kind not in ("person", "organisation") \
+            or not all(w[:1].isupper() for w in src.name.split()):
+        return False
+    if q.speaker_start is None or not (r.content_start <= q.cue_start < r.content_end
+                                       and r.content_start <= q.speaker_start < r.content_end):
+        return False
+    return not text[r.content_start:q.speaker_start].rstrip().endswith(",")
 
 
 def _indirect(text: str, r: Reported) -> Quote:
