@@ -83,6 +83,9 @@ def run_gui(project_path: str | None = None) -> int:
     if isinstance(window, int):
         return window
     window.show()
+    from annotator.core.patterncache import save_new  # noqa: PLC0415
+
+    save_new()   # the window's own patterns, compiled this time, ready for the next start
     if exit_after_show:
         deadline = time.monotonic() + 10
         while not (window.windowHandle() and window.windowHandle().isExposed()) and time.monotonic() < deadline:
