@@ -223,3 +223,42 @@ def test_a_long_appositive_subject_is_read_whole_and_is_not_content():
             "said the tunnel contract had been signed too early.")
     q = only(text)
     assert q.speaker == "Ann Lee" and content(text, q) == "the tunnel contract had been signed too early"
+
+
+# -- the whole source phrase: groups, several people, polls (issue 15, source side) ---------------------
+
+def test_group_subject_named_whole():
+    text = "U.S. intelligence officials said the agency had no record of the call."
+    q = only(text)
+    assert q.speaker == "U.S. intelligence officials"
+
+
+def test_coordinated_subject_names_both():
+    text = "Ann Lee and Tom Berg said the harbour plan would fail without federal money."
+    q = only(text)
+    assert q.speaker == "Ann Lee and Tom Berg"
+    assert text[q.speaker_start:q.speaker_end] == "Ann Lee and Tom Berg"
+
+
+def test_description_keeps_its_organisation():
+    text = "A spokeswoman for the Harbor Authority said the pier would close for the winter."
+    q = only(text)
+    assert "spokeswoman for the Harbor Authority" in q.speaker
+
+
+def test_according_to_a_joint_poll():
+    text = "The mayor leads by nine points, according to a Gazette/WKRN News poll released on Friday."
+    q = only(text)
+    assert "Gazette/WKRN News poll" in q.speaker
+
+
+def test_person_with_description_before_stays_the_person():
+    text = "Republican front-runner Ann Lee said the plan would fail in the Senate."
+    q = only(text)
+    assert q.speaker == "Ann Lee"
+
+
+def test_pronoun_subject_not_widened():
+    text = "Ann Lee spoke first. But she said the plan would fail in the Senate."
+    q = only(text)
+    assert q.speaker == "Ann Lee"

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 
 from annotator.core.detect.cues import _trie_pattern
 from annotator.core.detect.model import Quote
-from annotator.core.detect.speakers import DETERMINERS, PRONOUNS, Source, np_after, np_before
+from annotator.core.detect.speakers import DETERMINERS, PRONOUNS, Source, _strip_det, np_after, np_before
 from annotator.core.resources import read_word_list
 
 
@@ -217,7 +217,10 @@ class _Reader:
         # +1: a sentence counts once its first letter is in (a cue may open it: 'According to ...')
         return self.att._sentence_start(para[0], pos + 1), self.att._sentence_end(pos, para[1])
 
-    def source(self, np: tuple[int, int] | None, pos: int) -> Source | None:
+    def source(self, np: tuple[int, int] | None, pos: int, group: tuple[int, int] | None = None) -> Source | None:
+        """The source a noun phrase names. `group`, the whole phrase the noun phrase stands in (from
+        _group_before / _group_after), names it instead when it is more than one person's name: a group
+        ('U.S. intelligence officials'), several people ('Lee and Hale'), a poll ('a Times/CBS News poll')."""
         if np is None:
             return None
         m = _LEAD_JOINER_RE.match(self.text, np[0], np[1])
@@ -226,7 +229,17 @@ class _Reader:
         tail = _TRAILING_ADVERB_RE.search(self.text, np[0], np[1])
         if tail and tail.start() > np[0]:
             np = (np[0], tail.start())   # 'Walker now said': the name, not the adverb
-        return self.att.resolve_phrase(np, pos)
+        src = self.att.resolve_phrase(np, pos)
+        if group is None or group == np or src.pronoun or not (group[0] <= np[0] and np[1] <= group[1]) \
+                or not (group[0] <= src.start and src.end <= group[1]):
+            return src   # (a source found elsewhere: 'Lee issued a statement saying' names Lee)
+        written = self.text[group[0]:group[1]]
+        several = bool(_SEVERAL_RE.search(written))
+        if src.kind == "person" and src.name and not several and (
+                self.att.resolver.cast.persons_between(group[0], group[1]) or src.name not in (src.text, _strip_det(src.text))):
+            return src   # 'Republican front-runner Ann Lee', 'the spokeswoman' (resolved): the person
+        return replace(src, start=group[0], end=group[1], text=written, name=_strip_det(written),
+                       kind="organisation" if several or src.kind != "person" else "person", role=None)
 
     def after_cue(self, pos: int, se: int, lemma: str) -> int:
         """Where the content starts after a verb cue at pos: past adverbials, a tell-verb's object, 'that'."""
@@ -337,8 +350,10 @@ class _Reader:
                                                            or _OBJECT_START_RE.match(text, ce))):
                 np = None
             bare = np is not None
+        group = _group_before(text, ss, np, subj_end) if np is not None and not (participle or infinitive) \
+            and np[1] <= subj_end else None
         if np is not None and not infinitive:
-            found = self._to_content(np, cs, ce, se, lemma, word, strong)
+            found = self._to_content(np, cs, ce, se, lemma, word, strong, group)
             if found is not None:
                 return found
         rest = self.after_cue(ce, se, lemma)
@@ -348,11 +363,11 @@ class _Reader:
             b = stop.start() if stop else se
             if 1 <= _words(text, rest, b) <= 12:
                 a, b = _trim(text, rest, b)
-                return self._make(a, b, cs, ce, word, self.source(np, cs), strong, least=1)
+                return self._make(a, b, cs, ce, word, self.source(np, cs, group), strong, least=1)
         if np is not None:
             if after_words >= MIN_CONTENT_WORDS and not _TAIL_RE.fullmatch(text, rest, se):
                 a, b = _trim(text, rest, _clause_end(text, rest, se))
-                src = self.source(np, cs)
+                src = self.source(np, cs, group)
                 if bare and src is not None and not self.att.resolver.cast.runs_between(np[0], np[1]):
                     src = replace(src, name=None, kind="unknown")   # 'Six in 10 say': nobody named
                 return self._make(a, b, cs, ce, word, src, strong or bool(_THAT_RE.match(text, ce)))
@@ -360,7 +375,7 @@ class _Reader:
             before = text[ss:np[0]]
             if _COMMA_END_RE.search(before) and strong:
                 a, b = _trim(text, ss, np[0])
-                return self._make(a, b, cs, ce, word, self.source(np, cs), True)
+                return self._make(a, b, cs, ce, word, self.source(np, cs, group), True)
             return None
         # '..., said Lee.' : the verb first, the source after it
         if strong and _COMMA_END_RE.search(text, ss, cs):
@@ -368,7 +383,7 @@ class _Reader:
             # the source ends the clause ('..., said Lee.', '..., said Lee, the mayor.'), no verb of its own
             if after is not None and _SOURCE_END_RE.match(text, after[1], se):
                 a, b = _trim(text, ss, cs)
-                return self._make(a, b, cs, ce, word, self.source(after, cs), True)
+                return self._make(a, b, cs, ce, word, self.source(after, cs, _group_after(text, after, se)), True)
         # 'Officials in both parties privately said that ...', 'A third of independents, 33%, say they ...',
         # 'Their experience shows that ...': a say-verb or a that-clause, its source unread
         that = text[ce:rest].strip().endswith("that")
@@ -453,7 +468,7 @@ class _Reader:
         a, b = _trim(text, a, _clause_end(text, ce, se))
         return self._make(a, b, cs, ce, word, None, False)
 
-    def _to_content(self, np, cs, ce, se, lemma, word, strong) -> Reported | None:
+    def _to_content(self, np, cs, ce, se, lemma, word, strong, group=None) -> Reported | None:
         """'Lee vowed to block the bill' (content 'to block the bill'), 'Lee urged voters to reject it'
         (content 'voters to reject it'): an infinitive the verb governs, read to the clause's end."""
         text = self.text
@@ -477,7 +492,7 @@ class _Reader:
         if a is None:
             return None
         a, b = _trim(text, a, _clause_end(text, a, se))
-        return self._make(a, b, cs, ce, word, self.source(np, cs), strong, least=2)
+        return self._make(a, b, cs, ce, word, self.source(np, cs, group), strong, least=2)
 
     def _according(self, cs, ce, ss, se, word) -> Reported | None:
         text = self.text
@@ -489,7 +504,7 @@ class _Reader:
             if not m or not m.group(1).strip():
                 return None
             np = (ce + m.start(1), ce + m.end(1))
-        src = self.source(np, cs)
+        src = self.source(np, cs, _group_after(text, np, se))
         head = text[ss:cs].strip(_STRIP)
         if _words(text, ss, cs) <= 2 and not _COMMA_END_RE.search(text, ss, cs):
             comma = text.find(",", np[1], se)
@@ -572,6 +587,59 @@ class _Reader:
         return Reported(a, b, cs, ce, word, src, strong)
 
 
+_SEVERAL_RE = re.compile(r"\s(?:and|nor|&|along\s+with)\s", re.I)
+_GROUP_BREAKS = ",;:()[]\"\u201c\u201d\u2018\u2014\u2013"
+_GROUP_STOP = frozenset("is are was were be been being has have had will would can could may might should must do "
+                        "does did said says say told tells who whom whose which that what when where if because "
+                        "although though while since as than not never it this there".split())
+_GROUP_LEAD_RE = re.compile(r"(?:(?:but|and|so|yet|even|also|now|then|still|meanwhile|however|indeed|instead|"
+                            r"only|just)\s+)+", re.I)
+_GROUP_PP_RE = re.compile(r"\s+(?:for|of|at|in|with|from|on)\s+[^,;:()\u2014\u2013\"\u201c\u201d]{1,60}?"
+                          r"(?=(?:\s+(?:[a-z]+ly|also|have|has|had|now|both|all))*\s*$)")
+GROUP_WORDS = 16
+
+
+def _group_ok(text: str, a: int, b: int) -> tuple[int, int] | None:
+    while a < b and text[a].isspace():
+        a += 1
+    m = _GROUP_LEAD_RE.match(text, a, b)
+    if m:
+        a = m.end()
+    while b > a and text[b - 1] in " \t\n.":
+        b -= 1
+    words = _WORD_RE.findall(text, a, b)
+    if not words or len(words) > GROUP_WORDS or any(w.lower() in _GROUP_STOP for w in words):
+        return None
+    return a, b
+
+
+def _group_before(text: str, lo: int, np: tuple[int, int], hi: int) -> tuple[int, int] | None:
+    """The whole subject a subject's head stands in: back to the clause's start ('U.S. intelligence
+    officials', 'Lee and Hale'), on through a phrase before the verb ('a spokeswoman for the firm')."""
+    a = np[0]
+    floor = max(lo, np[0] - 150)
+    while a > floor and text[a - 1] not in _GROUP_BREAKS:
+        a -= 1
+    if a == floor and floor > lo:
+        return None
+    b = np[1]
+    pp = _GROUP_PP_RE.match(text, b, hi)
+    if pp:
+        b = pp.end()
+    return _group_ok(text, a, b)
+
+
+def _group_after(text: str, np: tuple[int, int], hi: int) -> tuple[int, int] | None:
+    """'according to a New York Times/CBS News survey released Thursday': on to the clause's end."""
+    b = np[1]
+    roof = min(hi, np[1] + 150)
+    while b < roof and text[b] not in _GROUP_BREAKS:
+        b += 1
+    if b == roof and roof < hi:
+        return None
+    return _group_ok(text, np[0], b)
+
+
 # where a content read forward from its cue ends: another clause of the sentence begins
 _CLAUSE_END_RE = re.compile(r";|\s[\u2014\u2013]\s|\s--\s|,\s+(?:but|while|whereas|saying|adding|arguing|noting|"
                             r"according\s+to|although|though|even\s+as|[a-z]+ing)\b|"
@@ -625,6 +693,7 @@ _OBJECT_START_RE = re.compile(r"\s+(?:the|a|an|his|her|their|its|our|this|that|t
                               r"him|them|us|me|it|to|for|on|as|about|against|[A-Z\d])\b")
 
 
+_VERB_OBJECT_RE = re.compile(r"\b[a-z]{3,}(?:ed|s)\s+(?:a|an|the|his|her|their|its|our|my|this|these|those)\s")
 _GENERIC_STOP = frozenset("to of the a an not no it this that there which who what how why when where if as "
                           "is are was were be been has have had will would could should can may might must do does "
                           "did and or but so than then".split())
@@ -645,6 +714,8 @@ def _generic_subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
                          "may", "might", "must", "do", "does", "did", "it", "he", "she", "they", "we", "i", "you")
            for w in words[:-1]):
         return None   # a clause of its own before the cue, not a subject
+    if _VERB_OBJECT_RE.search(text, a, hi):
+        return None   # 'A group staged a comedy called ...': a verb and its object, no subject
     while a < hi and text[a].isspace():
         a += 1
     b = hi

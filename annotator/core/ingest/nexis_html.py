@@ -48,10 +48,10 @@ _SEPARATOR = re.compile(
     r">\s*\d+\s+(?:of|von|de|sur|di|van)\s+\d+\s+(?:DOCUMENTS?|DOKUMENTE?N?|DOCUMENTOS?|DOCUMENTI?)\s*<", re.I
 )
 _SEPARATOR_LINE = re.compile(
-    r"^\d+\s+(?:of|von|de|sur|di|van)\s+\d+\s+(?:DOCUMENTS?|DOKUMENTE?N?|DOCUMENTOS?|DOCUMENTI?)$", re.I
+    r"\d+\s+(?:of|von|de|sur|di|van)\s+\d+\s+(?:DOCUMENTS?|DOKUMENTE?N?|DOCUMENTOS?|DOCUMENTI?)$", re.I
 )
-_DOC_OPEN = re.compile(r"<DOCFULL\b", re.I)
-_DOC_CLOSE = re.compile(r"</DOCFULL\s*>", re.I)
+_DIGIT_LINE = re.compile(r"\n(?=\d)")
+_DOC_MARK = re.compile(r"<(?:(DOCFULL)\b|/DOCFULL\s*>)", re.I)  # a document's start (group 1) or end
 _PAGE_END = re.compile(r"</html\s*>", re.I)
 # Another database's articles pasted into the file: Factiva's article markup
 _FOREIGN_START = re.compile(
@@ -114,16 +114,20 @@ class MarkupLines:
         self.documents = 0
 
     def __iter__(self) -> Iterator[str]:
-        out_line = self._out_line
         for piece in self._whole_pieces():
-            for line in self._convert(piece).split("\n"):
-                out_line += 1
-                if line[:1].isdigit() and _SEPARATOR_LINE.match(line):
+            text = self._convert(piece)
+            out_line, counted = self._out_line + 1, 0
+            for start in _digit_lines(text):  # (a separator line starts with a digit: few lines do)
+                end = text.find("\n", start)
+                if _SEPARATOR_LINE.match(text, start, end if end != -1 else len(text)):
+                    out_line += text.count("\n", counted, start)
+                    counted = start
                     self.documents += 1
                     self._marks_out.append(out_line)
                     self._marks_file.append(self._pending_file.pop(0) if self._pending_file else self._line)
-                yield line
-        self._out_line = out_line
+            lines = text.split("\n")
+            self._out_line += len(lines)
+            yield from lines
 
     def source_line(self, out_line: int) -> int:
         """The file line of the document that handed-out line `out_line` belongs to."""
@@ -161,36 +165,20 @@ class MarkupLines:
                 counted = found.start()
                 self._pending_file.append(line)
         self._line = start_line + raw.count("\n")  # (lines dropped with foreign parts are added back there)
-        text = _DROP.sub("", raw)
-        if "\r" in text:
-            text = text.replace("\r", " ")
-        text = text.replace("\n", " ")
-        # the commonest tags first, as the patterns below would turn them (str.replace is many times
-        # faster, and leaves the patterns fewer places to try)
-        lower = _LOWER_TAG.search(text) is not None  # (a scan saves the four lower-case ones below)
-        for tag, becomes, is_lower in _COMMON_TAGS:
-            if lower or not is_lower:
-                text = text.replace(tag, becomes)
-        text = _BREAK.sub("\n", text)
-        text = _BLOCK_START.sub("\n", _BLOCK_END.sub("\n\n", text))
-        text = _TAG.sub("", text)
-        if "&" in text:
-            text = html.unescape(text)
-        for space in _ODD_SPACES:
-            if space in text:
-                text = text.replace(space, " ")
-        text = _SPACES.sub(" ", text)
-        text = text.replace(" \n", "\n").replace("\n ", "\n")  # (runs of spaces are single by then)
-        return _BLANK_RUN.sub("\n\n", text)
+        return markup_text(raw)
 
     def _track_documents(self, raw: str) -> None:
         if "DOCFULL" in raw or "docfull" in raw or "DocFull" in raw:
-            opened = [m.start() for m in _DOC_OPEN.finditer(raw)]
-            closed = [m.start() for m in _DOC_CLOSE.finditer(raw)]
-            if opened or closed:
+            last_open = last_close = -1
+            for found in _DOC_MARK.finditer(raw):  # (one pass for both)
+                if found.group(1):
+                    last_open = found.start()
+                else:
+                    last_close = found.start()
+            if last_open != -1 or last_close != -1:
                 self._seen_doc = True
-                self._open = bool(opened) and (not closed or opened[-1] > closed[-1])
-        if ("</" in raw) and ("</HTML" in raw or "</html" in raw or _PAGE_END.search(raw)):
+                self._open = last_open > last_close
+        if not self._page_ended and ("</H" in raw or "</h" in raw) and _PAGE_END.search(raw):
             self._page_ended = True
 
     def _drop_foreign(self, raw: str, start_line: int) -> str:
@@ -219,6 +207,113 @@ class MarkupLines:
             self.foreign.append((line, before, 0))
             self._in_foreign, pos = True, found.start()
         return "".join(kept)
+
+
+def markup_text(raw: str) -> str:
+    """The text lines of a piece of markup: a paragraph a line, a blank line between blocks.
+
+    Each run of tags (with the spaces around it) is looked up in a table of what it becomes (a
+    paragraph's end and the next one's start: a blank line), so the markup is gone in one pass; what
+    is left to fold is the white space of the text itself, usually none. The same text as
+    `markup_text_plain` (a pass a step): a piece with a run of tags the table cannot take (a `<`
+    inside a tag: `a < b <P>`) is converted by that.
+    """
+    text = _DROP.sub("", raw)
+    if "\r" in text:
+        text = text.replace("\r", " ")
+    text = text.replace("\n", " ")
+    parts = _TAG_RUN.split(text)
+    try:
+        parts[1::2] = map(_TAG_RUNS.__getitem__, parts[1::2])
+    except _IrregularTags:
+        return _plain_text(text)
+    text = "".join(parts)
+    if "&" in text:
+        text = html.unescape(text)
+    for space in _ODD_SPACES:
+        if space in text:
+            text = text.replace(space, " ")
+    # the text's own white space, usually none but at the piece's ends (it was cut after a line break)
+    start = len(text) - len(text.lstrip(" \n"))
+    end = len(text.rstrip(" \n"))
+    middle = text[start:end] if start or end < len(text) else text
+    if start >= end or "  " in middle or " \n" in middle or "\n " in middle or "\n\n\n" in middle:
+        return _fold_spaces(text)
+    return _folded_run(text[:start]) + middle + _folded_run(text[end:]) if middle is not text else text
+
+
+def markup_text_plain(raw: str) -> str:
+    """`markup_text` a pass a step: comments, scripts and styles out, then tags, entities, spaces."""
+    text = _DROP.sub("", raw)
+    if "\r" in text:
+        text = text.replace("\r", " ")
+    return _plain_text(text.replace("\n", " "))
+
+
+def _plain_text(text: str) -> str:
+    text = _plain_tags(text)
+    if "&" in text:
+        text = html.unescape(text)
+    for space in _ODD_SPACES:
+        if space in text:
+            text = text.replace(space, " ")
+    return _fold_spaces(text)
+
+
+def _plain_tags(text: str) -> str:
+    """Tags out of a text with its line breaks made spaces: breaks, blocks' ends and starts become lines."""
+    # the commonest tags first, as the patterns below would turn them (str.replace is many times
+    # faster, and leaves the patterns fewer places to try)
+    lower = _LOWER_TAG.search(text) is not None  # (a scan saves the four lower-case ones below)
+    for tag, becomes, is_lower in _COMMON_TAGS:
+        if lower or not is_lower:
+            text = text.replace(tag, becomes)
+    text = _BREAK.sub("\n", text)
+    text = _BLOCK_START.sub("\n", _BLOCK_END.sub("\n\n", text))
+    return _TAG.sub("", text)
+
+
+def _fold_spaces(text: str) -> str:
+    """Runs of spaces made one, none beside a line break, at most one blank line in a row."""
+    text = _SPACES.sub(" ", text)
+    text = text.replace(" \n", "\n").replace("\n ", "\n")  # (runs of spaces are single by then)
+    return _BLANK_RUN.sub("\n\n", text)
+
+
+def _folded_run(run: str) -> str:
+    """A run of spaces and line breaks as `_fold_spaces` leaves it, whatever text is around it."""
+    breaks = run.count("\n")
+    return "\n" * min(breaks, 2) if breaks else (" " if run else "")
+
+
+class _IrregularTags(Exception):
+    pass
+
+
+class _TagRuns(dict):
+    """What a run of tags (and the spaces around it) becomes: the spaces and line breaks `_plain_tags`
+    leaves of it, folded as `_fold_spaces` would fold them (a run of white space folds the same
+    whatever text is around it: to a space, a line break or a blank line). Learnt as they come."""
+
+    def __missing__(self, run: str) -> str:
+        if run.count("<") != run.count(">"):  # a '<' inside a tag: its end is not where the table thinks
+            raise _IrregularTags
+        becomes = _folded_run(_plain_tags(run))
+        if len(self) < 4096:  # (ids in tags make runs seen once: they are not kept)
+            self[run] = becomes
+        return becomes
+
+
+_TAG_RUN = re.compile(r"(<[^>]*>(?: *<[^>]*>)*)")
+_TAG_RUNS = _TagRuns()
+
+
+def _digit_lines(text: str) -> Iterator[int]:
+    """Where the lines of a text that start with a digit start."""
+    if text[:1].isdecimal():
+        yield 0
+    for found in _DIGIT_LINE.finditer(text):
+        yield found.end()
 
 
 def _may_hold_foreign(raw: str) -> bool:
