@@ -768,6 +768,7 @@ _OBJECT_START_RE = re.compile(r"\s+(?:the|a|an|his|her|their|its|our|this|that|t
                               r"him|them|us|me|it|to|for|on|as|about|against|[A-Z\d])\b")
 
 
+_VERB_OBJECT_RE = re.compile(r"\b[a-z]{3,}(?:ed|s)\s+(?:a|an|the|his|her|their|its|our|my|this|these|those)\s")
 _GENERIC_STOP = frozenset("to of the a an not no it this that there which who what how why when where if as "
                           "is are was were be been has have had will would could should can may might must do does "
                           "did and or but so than then".split())
@@ -788,6 +789,8 @@ def _generic_subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
                          "may", "might", "must", "do", "does", "did", "it", "he", "she", "they", "we", "i", "you")
            for w in words[:-1]):
         return None   # a clause of its own before the cue, not a subject
+    if _VERB_OBJECT_RE.search(text, a, hi):
+        return None   # 'A group staged a comedy called ...': a verb and its object, no subject
     while a < hi and text[a].isspace():
         a += 1
     b = hi
