@@ -131,7 +131,10 @@ def test_detect_command_reruns_on_a_project(tmp_path):
     project = tmp_path / "p.db"
     assert run("import", project, INGEST / "plain_article.txt", "--no-detect").returncode == 0
     out = run("detect", project)
-    assert out.returncode == 0 and "1 quotes" in out.stdout
+    import sqlite3
+    forms = [r[0] for r in sqlite3.connect(project).execute("SELECT form FROM quotes")]
+    assert out.returncode == 0 and f"{len(forms)} quotes" in out.stdout
+    assert forms.count("direct") == 1   # the fixture's one direct quote; its other sentences hold reported speech
 
 
 def test_import_says_which_documents_were_left_out(tmp_path):

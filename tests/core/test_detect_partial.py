@@ -110,3 +110,45 @@ def test_markup_attribute_values_and_bare_links_are_not_quotes():
 def test_a_short_sentence_in_marks_after_the_subject_and_a_verb_is_shown():
     q = only('The vote was close.\n\nLena Ortiz answered with a short "Not today, friends."')
     assert q.confidence >= 0.5 and q.speaker == "Lena Ortiz"
+
+
+# -- quoted words inside reported speech (the reported-speech rules find the clause) ------------------
+
+def _quoted(text, forms=None):
+    return [(text[q.start:q.end], q) for q in detect(text, forms).quotes if q.open_mark]
+
+
+def test_word_in_a_named_sources_that_clause_is_a_quote():
+    text = 'Ada Brook\'s claim that "hundreds" of voters were turned away drew a swift denial.'
+    (words, q), = _quoted(text)
+    assert words == "hundreds" and q.confidence >= 0.5 and q.form == "mixed" and q.speaker == "Ada Brook"
+
+
+def test_word_in_reported_speech_counts_with_direct_quotes_only_too():
+    text = 'The campaign of Ada Brook protested that the mayor\'s aides were being "evasive" about the date.'
+    (words, q), = _quoted(text, ("direct",))
+    assert words == "evasive" and q.confidence >= 0.5 and q.form == "direct"
+
+
+def test_title_after_in_inside_reported_speech_stays_a_title():
+    text = 'Ada Brook\'s claim that the old port appeared in "Harbour Lights" was soon forgotten.'
+    quotes = detect(text, ("direct",)).quotes
+    assert len(quotes) == 1 and quotes[0].confidence < 0.5
+
+
+def test_title_cased_words_as_the_reported_content_count():
+    text = 'Ada Brook\'s claim that the old port was "Harbour Lights" was soon forgotten.'
+    (words, q), = _quoted(text, ("direct",))
+    assert words == "Harbour Lights" and q.confidence >= 0.5
+
+
+def test_a_topic_asked_about_is_not_quoted_words():
+    text = 'Ada Brook asked about her "reset" with the board at the meeting.'
+    quotes = detect(text, ("direct",)).quotes
+    assert len(quotes) == 1 and quotes[0].confidence < 0.5
+
+
+def test_reported_speech_without_a_named_source_does_not_lift_a_scare_quote():
+    text = 'That would suggest that, in legal terms, the move was "routine" for the council.'
+    quotes = detect(text).quotes
+    assert [q.confidence < 0.5 for q in quotes if q.open_mark] == [True]

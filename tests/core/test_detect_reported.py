@@ -329,3 +329,10 @@ def test_thanks_as_a_verb_stays_a_cue():
     text = "Ann Lee thanks the volunteers who knocked on doors all summer."
     q = only(text)
     assert q.speaker == "Ann Lee"
+
+
+def test_a_naming_participle_after_a_common_noun_is_not_reported_speech():
+    from annotator.core.detect import detect
+    for text in ('A theatre group staged a comedy called "Dinner at Noon" in the old hall.',
+                 "The farmers formed a cooperative dubbed the Valley Twelve last spring."):
+        assert not [q for q in detect(text).quotes if q.form != "direct" and q.confidence >= 0.5], text

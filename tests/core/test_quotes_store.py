@@ -12,13 +12,18 @@ def _quotes(project):
     return list(project.db.query("SELECT * FROM quotes ORDER BY start"))
 
 
+def _direct(project):
+    # the fixture's one direct quote; its other sentences may hold reported speech, tested below
+    return [q for q in _quotes(project) if q["form"] in ("direct", None)]
+
+
 def test_import_detects_and_stores_auto_quotes_with_version(tmp_project):
     report = import_paths(tmp_project, [ARTICLE], workers=1)
     assert report.detection.quotes >= 1
-    [quote] = _quotes(tmp_project)
+    [quote] = _direct(tmp_project)
     assert quote["text"] == "People who work late deserve a safe ride home,"
     text = tmp_project.db["articles"].get(quote["article_id"])["text"]
-    [detected] = detect(text).quotes
+    [detected] = [q for q in detect(text).quotes if q.form == "direct"]
     assert (quote["speaker"], quote["speaker_start"], quote["cue"]) == (
         detected.speaker, detected.speaker_start, detected.cue)
     assert quote["origin"] == "auto" and quote["annotator"] is None
@@ -33,12 +38,12 @@ def test_no_detect_leaves_quotes_for_later(tmp_project):
     import_paths(tmp_project, [ARTICLE], workers=1, detect=False)
     assert _quotes(tmp_project) == []
     run_detection(tmp_project, workers=1)
-    assert len(_quotes(tmp_project)) == 1
+    assert len(_direct(tmp_project)) == 1
 
 
 def test_rerun_keeps_confirmed_and_human_quotes(tmp_project):
     import_paths(tmp_project, [ARTICLE], workers=1)
-    [auto] = _quotes(tmp_project)
+    [auto] = _direct(tmp_project)
     with tmp_project.write() as db:
         db["quote_labels"].insert(
             {"quote_id": auto["id"], "annotator": "ana", "status": "confirmed", "speaker": "Mira Hale",
@@ -51,7 +56,7 @@ def test_rerun_keeps_confirmed_and_human_quotes(tmp_project):
     report = run_detection(tmp_project, workers=1)
     quotes = _quotes(tmp_project)
     assert report.kept == 2
-    assert [q["id"] for q in quotes if q["origin"] == "auto"] == [auto["id"]]  # same row, not re-created
+    assert [q["id"] for q in _direct(tmp_project) if q["origin"] == "auto"] == [auto["id"]]  # same row, not re-created
     assert any(q["origin"] == "human" for q in quotes)
     assert tmp_project.db["quote_labels"].count == 1
 

@@ -189,6 +189,10 @@ class Attributor:
                 if np and _ONLY_PUNCT_RE.match(gap[-3:]) is not None:
                     return cue, self._resolve(np, link), "after"
                 continue
+            if cue.word.endswith("ing"):
+                # 'hailed the vote as "fantastic," telling reporters ...': a participle after the quote has
+                # its subject before the quote, and the phrase after it is its object, not a speaker
+                continue
             if _ONLY_PUNCT_RE.match(gap):
                 np = np_after(text, cue.end, hi)
                 if np:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
+import re
+
 from annotator.core.detect import DETECTOR_VERSION
 from annotator.core.detect.attribution import Attributor
 from annotator.core.detect.confidence import confidence, quote_kind
@@ -23,11 +26,16 @@ def run_rules(text: str, forms=None) -> Detection:
     resolver = Resolver(text, cast)
     attributor = Attributor(text, spans, resolver, cues, lines)
     links = attributor.link_all()
+    reported = forms is None or "mixed" in forms or "indirect" in forms
+    found = find_reported(text, attributor, links) if reported else None
+    kinds = [quote_kind(text, link) for link in links]
+    if found is None and any(confidence(text, link, kind) < 0.5 for link, kind in zip(links, kinds)):
+        found = find_reported(text, attributor, links)   # direct alone: only to judge the doubtful spans
+    within = _within_reported(text, links, found or [])
 
     quotes = []
-    for link in links:
+    for link, kind, in_reported in zip(links, kinds, within):
         span, src, cue = link.span, link.source, link.cue
-        kind = quote_kind(text, link)
         direct = link.how in ("after", "before", "colon", "subject", "label")
         quotes.append(Quote(
             start=span.start, end=span.end, open_mark=span.open_mark, close_mark=span.close_mark, kind=kind,
@@ -39,11 +47,28 @@ def run_rules(text: str, forms=None) -> Detection:
             speaker_end=src.end if src and direct else None,
             role=src.role if src else None,
             speaker_kind=src.kind if src and src.name else "unknown",
-            confidence=confidence(text, link, kind),
+            confidence=confidence(text, link, kind, in_reported),
         ))
-    reported = forms is None or "mixed" in forms or "indirect" in forms
-    quotes = combine_forms(text, quotes, find_reported(text, attributor, links) if reported else [], forms)
+    quotes = combine_forms(text, quotes, found if reported else [], forms)
     return Detection(quotes=quotes, mentions=_mentions(text, cast, links), detector=DETECTOR_VERSION)
+
+
+def _within_reported(text: str, links, found) -> list[bool]:
+    """For each link: whether its span, marks included, lies inside the content of a reported attribution
+    whose source is a named person or organisation ('Lee said the plan was "dead"'), not a topic ('Lee
+    asked about her "uncoupling"')."""
+    found = [r for r in found if r.source is not None and r.source.name and r.source.kind in ("person", "organisation")
+             and not _ABOUT_RE.match(text, r.cue_end)]
+    starts = [r.content_start for r in found]   # sorted, not overlapping
+    out = []
+    for link in links:
+        a, b = link.span.start - len(link.span.open_mark), link.span.end
+        k = bisect.bisect_right(starts, a) - 1
+        out.append(k >= 0 and b <= found[k].content_end)
+    return out
+
+
+_ABOUT_RE = re.compile(r"\s+(?:about|of|on)\b")
 
 
 def _mentions(text: str, cast: Cast, links) -> list[Mention]:

@@ -78,6 +78,9 @@ _AGAINST_RE = re.compile(r"\s+(?:(?:also|again|repeatedly|often|publicly)\s+)?(?
 _PREPOSITION_VERBS = {**{v: _ABOUT_RE for v in "talk refer point comment speak".split()},
                       **{v: _FOR_RE for v in "push press campaign lobby vote".split()},
                       **{v: _AGAINST_RE for v in "rail lash".split()}}
+# naming verbs: after a common noun they mostly name a thing ('a comedy called "Noon"', 'a group dubbed X'),
+# so a common-noun subject is not read for them (a person or an organisation still is: 'Lee called it a farce')
+_NAMING = frozenset("call dub label name term title brand nickname".split())
 # verbs whose content is only their object: "Ryan endorsed Trump", "she praised the plan"
 _OBJECT_ONLY = frozenset("endorse praise attack slam blast condemn decry denounce applaud welcome oppose support back "
                          "defend dismiss reject question dispute mock ridicule thank congratulate commend hail tout "
@@ -348,7 +351,8 @@ class _Reader:
         if np is None and participle and not opening:
             np = self._previous_subject(ss, cs)   # 'she said, mentioning ...': the subject of the verb before
         if np is None and not participle and not infinitive and not opening:
-            np = _bare_subject(text, ss, subj_end) if strong else _generic_subject(text, ss, subj_end)
+            np = _bare_subject(text, ss, subj_end) if strong else (
+                None if lemma in _NAMING else _generic_subject(text, ss, subj_end))
             if np is not None and not strong and not (_finite_form(low, text[np[0]:np[1]])
                                                       and (low in _SAFE_S_FORMS or low.endswith("ed")
                                                            or low in _IRREGULAR_PAST
