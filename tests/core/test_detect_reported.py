@@ -264,13 +264,6 @@ def test_pronoun_subject_not_widened():
     assert q.speaker == "Ann Lee"
 
 
-def test_a_naming_participle_after_a_common_noun_is_not_reported_speech():
-    from annotator.core.detect import detect
-    for text in ('A theatre group staged a comedy called "Dinner at Noon" in the old hall.',
-                 "The farmers formed a cooperative dubbed the Valley Twelve last spring."):
-        assert not [q for q in detect(text).quotes if q.form != "direct" and q.confidence >= 0.5], text
-
-
 def test_according_to_a_count_by_an_agency_names_the_count():
     text = "The senator has won 412 delegates, according to a count by The Harbor Gazette."
     q = only(text)
@@ -361,3 +354,10 @@ def test_a_source_opening_its_own_clause_after_a_comma_keeps_the_quote():
     text = 'Ada Brook spoke first. When Ivo Lake asked whether Brook had called the mayor, Brook replied, "Of course I did, twice."'
     quotes = [q for q in detect(text).quotes if q.open_mark]
     assert [q.speaker for q in quotes] == ["Ada Brook"]
+
+
+def test_a_naming_participle_after_a_common_noun_is_not_reported_speech():
+    from annotator.core.detect import detect
+    for text in ('A theatre group staged a comedy called "Dinner at Noon" in the old hall.',
+                 "The farmers formed a cooperative dubbed the Valley Twelve last spring."):
+        assert not [q for q in detect(text).quotes if q.form != "direct" and q.confidence >= 0.5], text
