@@ -108,10 +108,11 @@ class Attributor:
         self._para_starts = [p[0] for p in self.paras]
         # one pass; lookups bisect. A sentence end counts inside [lo, hi) only when the capital
         # after it lies inside too (`need`), as a search bounded by hi would see it.
-        ends = [(m.start(), m.end(), m.end() + len(m.group(1))) for m in _SENT_END_RE.finditer(text)]
-        self._sent_starts = [a for a, _, _ in ends]
-        self._sent_ends = [b for _, b, _ in ends]
-        self._sent_needs = [c for _, _, c in ends]
+        # (group 1, the capital, stands in a lookahead right after the match: its end is the need)
+        ends = list(_SENT_END_RE.finditer(text))
+        self._sent_starts = [m.start() for m in ends]
+        self._sent_ends = [m.end() for m in ends]
+        self._sent_needs = [m.end(1) for m in ends]
         self._cued: list[Source] = []   # sources tied to a quote by a speech verb, in order
 
     def para_of(self, pos: int) -> int:
