@@ -33,10 +33,16 @@ def _words(text, q):
     "\u201cThe wall is too low,\u201d Mayor Ann Lee said, \u201cand we will build it again next spring.\u201d",
     "\u201cThe wall is too low,\u201d said Ann Lee, the mayor. \u201cWe will build it again next spring.\u201d",
     "\"Is the wall too low?\" Ann Lee asked. \"We will build it again next spring.\"",
+    # a title before the name is no sentence end
+    "\u201cThe wall is too low,\u201d Gov. Ann Lee said. \u201cWe will build it again next spring.\u201d",
+    # the first piece ends in a quotation of its own
+    "\u201cThey told us, \u2018The wall is too low,\u2019\u201d Ann Lee said. \u201cWe will build it again next spring.\u201d",
+    # the attribution ends its paragraph and the quotation goes on in the next
+    "\u201cThe wall is too low,\u201d Ann Lee told the council on Monday.\n\n\u201cWe will build it again next spring.\u201d",
 ])
 def test_the_pieces_of_one_quotation_share_one_content(text):
     first, second = _direct(text)
-    assert _words(text, first).startswith(("The wall", "Is the wall")) and "spring" in _words(text, second)
+    assert _words(text, first).startswith(("The wall", "Is the wall", "They told")) and "spring" in _words(text, second)
     assert (first.content_start, first.content_end) == (second.content_start, second.content_end) \
         == (first.start, second.end)
     assert first.speaker == second.speaker == "Ann Lee" and first.cue_start == second.cue_start
@@ -51,8 +57,8 @@ def test_the_pieces_of_one_quotation_share_one_content(text):
     "\u201cThe wall is too low.\u201d Ann Lee added, \u201cWe will build it again next spring.\u201d",
     # the second quoted words are a title inside the attribution, not a piece of the quotation
     "\u201cThe wall is too low,\u201d Ann Lee said of the plan on the radio show \u201cHarbour Hour.\u201d",
-    # a paragraph between
-    "\u201cThe wall is too low,\u201d Ann Lee said.\n\n\u201cWe will build it again next spring.\u201d",
+    # a paragraph break cutting the attribution's sentence
+    "\u201cThe wall is too low,\u201d Ann Lee said,\n\n\u201cWe will build it again next spring.\u201d",
     # more than the attribution between: another sentence
     "\u201cThe wall is too low,\u201d Ann Lee said. Then she left the hall. \u201cWe will build it again.\u201d",
 ])

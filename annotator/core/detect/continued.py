@@ -19,9 +19,11 @@ from dataclasses import replace
 from annotator.core.detect.model import Quote
 
 # the most the words between the pieces may run: an attribution with a short description of its source
-_MOST_BETWEEN = 160
-# a sentence end inside what stands between: something besides the attribution ('Lee said. Then ...')
-_SENTENCE_END_RE = re.compile(r"[.!?]\s+\S")
+_MOST_BETWEEN = 300
+# a sentence end inside what stands between: something besides the attribution ('Lee said. Then ...'),
+# unless the word before the stop is an initial or a short title ('Gov. Kasich', 'George W. Bush')
+_SENTENCE_END_RE = re.compile(r"(\w*)[.!?]\s+\S")
+_MARKS = "\"'\u2018\u2019\u201c\u201d\u00ab\u00bb"
 # what a first piece may end with, inside or just outside its closing mark: it runs on past its cue
 _RUNS_ON = ",;:\u2014\u2013-"
 
@@ -58,14 +60,27 @@ def _continues(text: str, q: Quote, nxt: Quote) -> bool:
     if q.speaker_start is not None and not (gap_start <= q.speaker_start and q.speaker_end <= gap_end):
         return False
     between = text[gap_start:gap_end]
-    if len(between) > _MOST_BETWEEN or "\n" in between or "\r" in between:
+    if len(between) > _MOST_BETWEEN:
         return False
-    if _SENTENCE_END_RE.search(between.rstrip().rstrip(".:,;")) or between.rstrip()[-1:] not in ".,:;\u2014":
+    attribution = between.rstrip()
+    if "\n" in attribution or "\r" in attribution:
+        return False   # a paragraph break may stand only right before the next piece ('Lee said.\n\n"B."')
+    if _sentence_ends(attribution.rstrip(".:,;")) or attribution[-1:] not in ".,:;\u2014":
         return False   # 'Lee said. Then ...'; 'he said of a call to ABC's "This Week"' (a title, no piece)
+    if attribution != between.rstrip(" \t\u00a0") and attribution[-1:] != ".":
+        return False   # a new paragraph after 'Lee said,': the sentence was cut, not a quotation going on
     # the first piece runs on: "A," she said / "A", she said; not "A." She said, "B." (a cue of its own)
-    tail = text[q.start:q.end].rstrip()[-1:] or ""
+    tail = text[q.start:q.end].rstrip().rstrip(_MARKS)[-1:] or ""
     lead = between.lstrip()[:1]
     return tail in _RUNS_ON or lead in _RUNS_ON or tail in "?!" and between[:1].isspace()
+
+
+def _sentence_ends(between: str) -> bool:
+    for m in _SENTENCE_END_RE.finditer(between):
+        word = m.group(1)
+        if not (word[:1].isupper() and len(word) <= 4 and m.group(0)[len(word)] == "."):
+            return True
+    return False
 
 
 __all__ = ["join_interrupted"]
