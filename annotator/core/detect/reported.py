@@ -373,6 +373,10 @@ class _Reader:
                                                            or _OBJECT_START_RE.match(text, ce))):
                 np = None
             bare = np is not None
+        if np is not None and not (participle or infinitive or opening):
+            joined = self._conjoined_subject(np, ss, cs)
+            if joined is not None:
+                np, bare = joined, False
         share = _quantity_subject(text, ss, subj_end) if not (participle or infinitive or opening) else None
         if share is not None and (np is None or share[0] <= np[0] < share[1]):
             np, bare = share, False   # 'Most of the Senate Republicans have said': the whole share
@@ -460,6 +464,18 @@ class _Reader:
                 and _words(text, a, b) < 6:
             return None
         return self._make(a, b, cs, ce, word, self.source(src_np, cs), True)
+
+    def _conjoined_subject(self, np: tuple[int, int], ss: int, cs: int) -> tuple[int, int] | None:
+        """'Lee visited the dam, and said ...', 'Lee became a delegate and said ...': a phrase read back
+        to a joining 'and'/'but' is a second verb of the clause, not a subject; its subject opens the
+        sentence. None when the phrase is not such a tail or the sentence opens with no name."""
+        words = _WORD_RE.findall(self.text, np[0], np[1])
+        if not words or words[-1].lower() not in ("and", "but") or len(words) > 12:
+            return None
+        subject = self.att._sentence_subject(ss, np[1])
+        if subject is None or subject[1] > np[1] - len(words[-1]):
+            return None
+        return subject
 
     def _previous_subject(self, ss: int, cs: int) -> tuple[int, int] | None:
         """'..., she said, mentioning ...': the subject of the cue verb in the clause before the comma."""

@@ -269,6 +269,10 @@ def np_before(text: str, lo: int, hi: int) -> tuple[int, int] | None:
     if start >= 2 and toks[start - 1][2] in _PREPOSITIONS and (_is_cap(toks[start - 2][2]) or _nounish(toks[start - 2][2])):
         inner_start = _collect_back(toks, start - 2)
         if toks[inner_start][2].lower() not in ("one",):
+            if toks[start - 2][2].islower() and toks[start - 1][2] in ("for", "at", "of", "with") \
+                    and _is_cap(toks[i][2]) and toks[i][2] not in STOP_CAPS:
+                # 'A spokeswoman for the Ohio Senate said': a description keeps whom it speaks for
+                return toks[inner_start][0], toks[i][1]
             return toks[inner_start][0], toks[start - 2][1]
     return toks[start][0], toks[i][1]
 
@@ -379,6 +383,10 @@ class Resolver:
             return Source(run.start, run.end, written, name, kind, run.role)
         if _is_cap(head):
             return Source(s, e, written, _strip_det(written), "unknown")
+        if run is not None and run.kind == "person" and run.role_start <= s + 4 and head.islower() \
+                and not _nounish(head) and not _PP_SPLIT_RE.search(self.text, run.end, e):
+            # 'Ann Lee isn't convinced', 'Tom Berg made no secret': a phrase read on into the verb; the name
+            return Source(run.start, run.end, written, self.cast.resolve_run(run), "person", run.role)
         if head_base in PERSON_NOUNS or head_base.rstrip("s") in PERSON_NOUNS or head_base in TITLES:
             return self._description(s, e, written, head_base, floor)
         return Source(s, e, written, _strip_det(written), "unknown")

@@ -1,0 +1,48 @@
+"""Who reported speech is from: source rules for indirect attributions, on sentences written here."""
+
+from annotator.core.detect import detect
+
+
+def indirect(text):
+    return [q for q in detect(text).quotes if q.form == "indirect"]
+
+
+def by_cue(text, cue):
+    found = [q for q in indirect(text) if q.cue == cue]
+    assert len(found) == 1, f"expected one attribution cued by {cue!r}, found {[(q.cue, q.speaker) for q in indirect(text)]}"
+    return found[0]
+
+
+def test_second_verb_after_and_takes_the_sentence_subject():
+    text = "In April, the mayor Ann Lee visited the dam, and said the repairs would take a year."
+    assert by_cue(text, "said").speaker == "Ann Lee"
+
+
+def test_second_verb_after_but_takes_the_sentence_subject():
+    text = "Tom Berg became a delegate last spring but said he is leaning toward the governor."
+    assert by_cue(text, "said").speaker == "Tom Berg"
+
+
+def test_organisation_subject_of_two_verbs():
+    text = "Acme Mining reported flat sales in April, and said it was still hopeful about the year."
+    assert by_cue(text, "said").speaker == "Acme Mining"
+
+
+def test_two_subjects_joined_are_not_a_second_verb():
+    text = "The mayor spoke first, and Tom Berg said the repairs would take a year."
+    assert by_cue(text, "said").speaker == "Tom Berg"
+
+
+def test_description_keeps_whom_it_speaks_for():
+    text = "A spokeswoman for Acme Mining said the video broke the company rules."
+    assert by_cue(text, "said").speaker == "spokeswoman for Acme Mining"
+
+
+def test_name_with_the_organisation_after_it_is_the_name():
+    text = "James Hall with the Dayton Police Department said the road was closed."
+    assert by_cue(text, "said").speaker == "James Hall"
+
+
+def test_name_not_read_on_into_the_verb():
+    text = "Tom Berg isn\u2019t convinced that the new plan will work in the end."
+    assert by_cue(text, "convinced").speaker == "Tom Berg"
