@@ -46,3 +46,33 @@ def test_name_with_the_organisation_after_it_is_the_name():
 def test_name_not_read_on_into_the_verb():
     text = "Tom Berg isn\u2019t convinced that the new plan will work in the end."
     assert by_cue(text, "convinced").speaker == "Tom Berg"
+
+
+def test_possessive_pronoun_owns_the_remarks():
+    text = "Mayor Ann Lee spoke on Monday. Her remarks indicated that the bridge would stay closed until May."
+    assert by_cue(text, "indicated").speaker == "Ann Lee"
+
+
+def test_named_owner_of_a_statement():
+    text = "Tom Berg\u2019s remarks suggested that the council would vote against the plan."
+    assert by_cue(text, "suggested").speaker == "Tom Berg"
+
+
+def test_owner_of_a_spokesman_is_not_the_speaker():
+    text = "Tom Berg\u2019s spokesman said the senator would vote against the bill."
+    assert by_cue(text, "said").speaker != "Tom Berg"
+
+
+def test_capitalised_description_keeps_whom_it_speaks_for():
+    text = "Attorneys for Ann Lee said the email account was private."
+    assert by_cue(text, "said").speaker == "Attorneys for Ann Lee"
+
+
+def test_description_keeps_where_it_is_from():
+    text = "Legislative leaders in Ohio said the budget would pass by June."
+    assert by_cue(text, "said").speaker == "Legislative leaders in Ohio"
+
+
+def test_name_with_a_place_after_it_is_the_name():
+    text = "Ann Lee in Ohio said the road had been closed since Friday."
+    assert by_cue(text, "said").speaker == "Ann Lee"

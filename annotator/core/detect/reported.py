@@ -29,7 +29,16 @@ from dataclasses import dataclass, replace
 from annotator.core.detect.cues import _trie_pattern
 from annotator.core.detect.model import Quote, quick_init
 from annotator.core.detect.names import PERSON_NOUNS, TITLES
-from annotator.core.detect.speakers import DETERMINERS, PLACES, PRONOUNS, Source, _strip_det, np_after, np_before
+from annotator.core.detect.speakers import (
+    DETERMINERS,
+    PLACES,
+    PRONOUNS,
+    Source,
+    _strip_det,
+    np_after,
+    np_before,
+    owned_words,
+)
 from annotator.core.resources import read_word_list
 
 
@@ -238,7 +247,8 @@ class _Reader:
         src = self.att.resolve_phrase(np, pos)
         if group is None or not (group[0] <= np[0] and np[1] <= group[1]):
             group = np
-        if src.pronoun or not (group[0] <= src.start and src.end <= group[1]):
+        if src.pronoun or not (group[0] <= src.start and src.end <= group[1]) or src.start == np[0] and (
+                owned_words(self.text[np[0]:np[1]]) and src.end < np[1]):
             return src   # (a source found elsewhere: 'Lee issued a statement saying' names Lee)
         written = self.text[group[0]:group[1]]
         if _QUANTITY_RE.match(written):   # 'Half of Ohio Democrats', '58 percent of voters': that share of them
@@ -398,7 +408,7 @@ class _Reader:
             if after_words >= MIN_CONTENT_WORDS and not _TAIL_RE.fullmatch(text, rest, se):
                 a, b = _trim(text, rest, _clause_end(text, rest, se, ss))
                 src = self.source(np, cs, group)
-                if bare and src is not None and not self.att.resolver.cast.runs_between(np[0], np[1]):
+                if bare and src is not None and not src.pronoun and not self.att.resolver.cast.runs_between(np[0], np[1]):
                     src = replace(src, name=None, kind="unknown")   # 'Six in 10 say': nobody named
                 return self._make(a, b, cs, ce, word, src, strong or bool(_THAT_RE.match(text, ce)))
             # '..., Lee said.' : the content is before the subject

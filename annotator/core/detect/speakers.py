@@ -269,7 +269,9 @@ def np_before(text: str, lo: int, hi: int) -> tuple[int, int] | None:
     if start >= 2 and toks[start - 1][2] in _PREPOSITIONS and (_is_cap(toks[start - 2][2]) or _nounish(toks[start - 2][2])):
         inner_start = _collect_back(toks, start - 2)
         if toks[inner_start][2].lower() not in ("one",):
-            if toks[start - 2][2].islower() and toks[start - 1][2] in ("for", "at", "of", "with") \
+            head = toks[start - 2][2]
+            if (head.islower() or inner_start == start - 2 == 0 and _nounish(head) and head.lower() not in TITLES) \
+                    and toks[start - 1][2] in ("for", "at", "of", "with", "in", "from") \
                     and _is_cap(toks[i][2]) and toks[i][2] not in STOP_CAPS:
                 # 'A spokeswoman for the Ohio Senate said': a description keeps whom it speaks for
                 return toks[inner_start][0], toks[i][1]
@@ -331,12 +333,29 @@ def np_after(text: str, lo: int, hi: int) -> tuple[int, int] | None:
     return toks[0][0], toks[j - 1][1]
 
 
+_POSSESSOR_RE = re.compile(r"(his|her|their|its|(?:[A-Z][\w.\-]*\s)*[A-Z][\w.\-]*?)(['\u2019]s?|)\s+"
+                           r"(?:(?:own|latest|new|recent|first|final|earlier|public|written|prepared|opening|closing"
+                           r"|official)\s+)?([a-z][\w\-]*)")
+_POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "their": "they", "its": "it"}
+# what someone's own words come in: "his remarks", "Lee's statement" speak for the owner
+_OWNED_WORDS = frozenset(DOCUMENT_WORDS - {"bill", "policy", "order", "decision", "ruling", "website", "sign", "video",
+                                           "book", "study", "survey", "poll", "lawsuit", "resolution", "indictment"}) | \
+    frozenset("remark remarks comment comments words speech speeches testimony interview assessment view views argument "
+              "arguments claim claims account answer answers reply response message messages tweets posts emails "
+              "letters statements".split())
+
+def owned_words(written: str) -> re.Match | None:
+    """The match of 'his remarks', 'Ann Lee's statement' (a possessor and the words they own), else None."""
+    owner = _POSSESSOR_RE.fullmatch(written)
+    return owner if owner and _base(owner.group(3)) in _OWNED_WORDS else None
+
+
 # weights for choosing the person a he/she means (set on the PolNeAR training split)
 W = {"scale": 200, "near_chars": 250, "near": 0.5, "subject": 1.0, "speaks": 0.5, "unconfirmed": 0.3,
      "spoke": 0.5, "last": 0.2, "para": 0.3, "gender": 0.3}
 
 _OF_BEFORE_RE = re.compile(r"\s(?:of|from)\s+(?:the\s+)?$")
-_PP_SPLIT_RE = re.compile(r"\s(?:for|at|of|to|with|from)\s")
+_PP_SPLIT_RE = re.compile(r"\s(?:for|at|of|to|with|from|in)\s")
 
 
 class Resolver:
@@ -359,10 +378,21 @@ class Resolver:
         low = written.lower()
         if low in PRONOUNS:
             return self._pronoun(s, e, written, PRONOUNS[low], floor, anchor)
+        owner = owned_words(written)
+        if owner:
+            # 'Her remarks indicated', 'Ann Lee's statement said': the words are their owner's
+            pe = s + owner.end(1)
+            pronoun = _POSSESSIVE_PRONOUNS.get(owner.group(1).lower())
+            if pronoun is not None:
+                return self._pronoun(s, pe, owner.group(1), PRONOUNS[pronoun], floor, anchor)
+            found = self.resolve((s, pe), floor, anchor)
+            if found.name and found.kind in ("person", "organisation"):
+                return found
         core = _PP_SPLIT_RE.split(written, 1)[0]
         head = core.split()[-1] if core.split() else written.split()[-1]
         head_base = _base(head)
-        if core != written and head.islower() and (head_base in PERSON_NOUNS or head_base.rstrip("s") in PERSON_NOUNS
+        if core != written and (head.islower() or core.split()[0] == head and len(core.split()) == 1) and (
+                head_base in PERSON_NOUNS or head_base.rstrip("s") in PERSON_NOUNS
                                                    or head_base in TITLES):
             return Source(s, e, written, _strip_det(written), "person")
         run = self._name_in(s, e)
