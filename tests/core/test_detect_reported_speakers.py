@@ -76,3 +76,28 @@ def test_description_keeps_where_it_is_from():
 def test_name_with_a_place_after_it_is_the_name():
     text = "Ann Lee in Ohio said the road had been closed since Friday."
     assert by_cue(text, "said").speaker == "Ann Lee"
+
+
+def test_dateline_is_not_the_subject_of_a_participle():
+    text = "SALEM, July 25 (UPI) \u2014 The Ohio Farm Bureau released a statement on Monday, offering an apology to the growers."
+    assert by_cue(text, "offering").speaker == "Ohio Farm Bureau"
+
+
+def test_wire_dateline_before_a_named_subject():
+    text = "PARIS, Aug 31 (Reuters) - Ann Lee voiced support for the plan on Wednesday, saying it would bring jobs to the region."
+    assert by_cue(text, "saying").speaker == "Ann Lee"
+
+
+def test_time_between_name_and_verb():
+    text = "Sen. Tom Berg (R-Ohio) last week said the bill would fail in the House."
+    assert by_cue(text, "said").speaker == "Tom Berg"
+
+
+def test_day_between_name_and_verb():
+    text = "Senator Ann Lee on Tuesday said the bill would fail in the House."
+    assert by_cue(text, "said").speaker == "Ann Lee"
+
+
+def test_time_of_day_between_name_and_verb():
+    text = "Ann Lee earlier in the day said the bill would fail in the House."
+    assert by_cue(text, "said").speaker == "Ann Lee"

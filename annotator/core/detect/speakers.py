@@ -198,6 +198,26 @@ def _chain_subject(toks: list, end: int) -> tuple[int, int] | None:
     return toks[max(_collect_back(toks, b - 1), a)][0], toks[b - 1][1]
 
 
+_TIME_NOUNS = frozenset("week month year night weekend morning afternoon evening day days weeks months fall spring "
+                        "summer winter".split())
+_TIME_LEADS = frozenset("last this that next early late".split())
+
+
+def _time_words_before(toks: list, i: int) -> int:
+    """How many tokens ending at toks[i] say when ('on Tuesday', 'last week', 'earlier in the day'), else 0."""
+    if i < 1:
+        return 0
+    t, before = toks[i][2], toks[i - 1][2].lower()
+    if t in _DAYS and before == "on":
+        return 2
+    if t.lower() in _TIME_NOUNS:
+        if before in _TIME_LEADS:
+            return 2
+        if before == "the" and i >= 2 and toks[i - 2][2].lower() in ("in", "during"):
+            return 3
+    return 0
+
+
 @lru_cache(maxsize=1024)   # the same phrase is read again by other rules (one call in ten)
 def np_before(text: str, lo: int, hi: int) -> tuple[int, int] | None:
     """The subject noun phrase ending just before a verb at hi: (start, end) or None."""
@@ -207,9 +227,14 @@ def np_before(text: str, lo: int, hi: int) -> tuple[int, int] | None:
         if chained is not None:
             return chained
     i = len(toks) - 1
-    while i >= 0 and (toks[i][2].lower() in _SKIP_BEFORE_VERB or (toks[i][2].islower() and toks[i][2].endswith("ly"))
-                      or toks[i][2] in _DAYS):
-        i -= 1
+    while True:
+        while i >= 0 and (toks[i][2].lower() in _SKIP_BEFORE_VERB or (toks[i][2].islower() and toks[i][2].endswith("ly"))
+                          or toks[i][2] in _DAYS):
+            i -= 1
+        time_back = _time_words_before(toks, i)
+        if not time_back:
+            break
+        i -= time_back   # 'Ann Lee (D-Ore.) last week said', 'Ann Lee on Tuesday said': the name before the time
     if i < 0:
         return None
     if toks[i][2] != ",":
@@ -306,6 +331,7 @@ def np_after(text: str, lo: int, hi: int) -> tuple[int, int] | None:
             j += 1
             continue
         if t.islower() and loose < 2 and t not in _FUNCTION_WORDS and t not in DETERMINERS \
+                and not (t.endswith("ed") and _is_cap(toks[j - 1][2])) \
                 and not (i == 0 and j > 0 and _is_cap(toks[j - 1][2])
                          and not (j + 1 < len(toks) and toks[j + 1][2].islower() and _nounish(toks[j + 1][2]))) and any(
                 _is_cap(x[2]) and x[2] not in STOP_CAPS or _nounish(x[2]) for x in toks[j + 1:j + 3] if x[2].isalpha()):
