@@ -124,3 +124,20 @@ def test_agreement_counts_each_piece_once(harbour):
     # four pieces, two of them one quotation: compared by their own words, as separate quotes always were
     assert (pair.a_quotes, pair.b_quotes, pair.shared) == (4, 3, 3)
     assert pair.speaker_observed == 1.0
+
+
+@pytest.mark.parametrize("text", [
+    "Ann Lee was supported by most of the voters in the harbour town.",
+    "Ann Lee concluded by warning the council about the cost of the wall.",
+    "Ann Lee responded by leaving the hall before the vote on the harbour wall.",
+    "The figures were reported by the council and the harbour board last week.",
+])
+def test_the_agent_or_the_means_after_a_cue_is_no_content(text):
+    # ('warning ... about the cost' may stay: a cue of its own)
+    assert not [q for q in detect(text).quotes if text[q.content_start:q.content_end].startswith("by ")]
+
+
+def test_a_that_clause_after_a_cue_is_still_content():
+    text = "Ann Lee responded that the harbour wall would be built again next spring."
+    [q] = detect(text).quotes
+    assert q.form == "indirect" and text[q.content_start:q.content_end].startswith("the harbour wall")

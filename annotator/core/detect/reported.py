@@ -641,9 +641,12 @@ class _Reader:
         return Source(s, e, self.text[s:e], self.att.resolver.antecedent(s, gender, floor), "person", pronoun=True)
 
     def _make(self, a, b, cs, ce, word, src, strong, least: int = MIN_CONTENT_WORDS) -> Reported | None:
-        if _words(self.text, a, b) < least or b - a > MAX_CONTENT_CHARS:
-            return None
+        if _words(self.text, a, b) < least or b - a > MAX_CONTENT_CHARS or _BY_RE.match(self.text, a, b):
+            return None   # 'was backed by most voters', 'responded by leaving': the agent or the means, nothing said
         return Reported(a, b, cs, ce, word, src, strong)
+
+
+_BY_RE = re.compile(r"by\b", re.I)
 
 
 _THANKS_TO_RE = re.compile(r"(?:\s+(?:in\s+(?:large\s+|no\s+small\s+)?part|largely|partly|mostly|mainly|only|"
