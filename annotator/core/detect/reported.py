@@ -86,8 +86,12 @@ _OBJECT_ONLY = frozenset("endorse praise attack slam blast condemn decry denounc
                          "defend dismiss reject question dispute mock ridicule thank congratulate commend hail tout "
                          "cite highlight embrace champion resist challenge favor favour prefer "
                          "fault berate castigate lambaste rebuke scold chide".split())
-_OBJECT_STOP_RE = re.compile(r"[,;:.!?()\u2014]|\s(?:during|after|before|when|while|because|"
-                             r"since|who|which|that|last|this|earlier|later)\s|"
+# a full stop ends the object, not the one of a title or an initial ('praised Mrs. Lee', 'backed J. Hale')
+_ABBREV_DOT = (r"(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bJr)(?<!\bSr)(?<!\bLt)(?<!\bMrs)(?<!\bSen)(?<!\bGov)"
+               r"(?<!\bRep)(?<!\bGen)(?<!\bCol)(?<!\bSgt)(?<!\bRev)(?<!\bAmb)(?<!\bSec)(?<!\bAtty)(?<!\b[A-Z])\.")
+_OBJECT_STOP_RE = re.compile(r"[,;:!?()\u2014]|" + _ABBREV_DOT + r"|\s(?:during|after|before|when|while|because|"
+                             r"since|who|which|that|last|this|earlier|later|Monday|Tuesday|Wednesday|Thursday|"
+                             r"Friday|Saturday|Sunday|yesterday|today|tonight)\s|"
                              r"\s(?:and|but)\s+(?!(?:the|a|an|his|her|their|its|our|other)\b|[A-Z\d])")
 # "said" and its kin are nearly always reporting; other verbs need a clearer frame (a that-clause, a subject)
 _SAY_LIKE = frozenset("say tell add note explain argue claim insist warn state declare announce assert contend "
@@ -316,6 +320,10 @@ class _Reader:
         if low in NOUN_CUES and low not in VERB_LEMMAS:
             return self._noun(cs, ce, ss, se, word)
         lemma = _lemma(low)
+        if low == "asked":
+            found = self._asked(cs, ce, ss, se, word)
+            if found is not None:
+                return found
         if low == "thanks" and _THANKS_TO_RE.match(text, ce, se):
             return None   # 'won thanks in part to the suburbs': a preposition, nobody thanking
         lead = text[max(ss, cs - 30):cs]
@@ -460,6 +468,30 @@ class _Reader:
                 and _words(text, a, b) < 6:
             return None
         return self._make(a, b, cs, ce, word, self.source(src_np, cs), True)
+
+    def _asked(self, cs, ce, ss, se, word) -> Reported | None:
+        """'Asked whether the plan would pass, Lee ...', 'when asked about the vote', 'Lee, asked by reporters
+        why ...': a passive 'asked' opening a clause; its question (a wh-clause, the object of 'about' or an
+        infinitive) is the content, up to the clause's comma; the asker after 'by', if named, its source."""
+        text = self.text
+        lead = text[ss:cs]
+        if lead.strip(" \"'\u201c\u2018(") and not _ASKED_LEAD_RE.search(lead):
+            return None
+        pos, src = ce, None
+        by = re.match(r"\s+by\s+", text[ce:se])
+        if by:
+            np = np_after(text, ce + by.end(), se)
+            if np is None:
+                return None
+            src, pos = self.source(np, cs), np[1]
+        m = _ASKED_WHAT_RE.match(text, pos, se)
+        if not m:
+            return None
+        a = m.end() if m.group(1).lower() == "about" else m.start(1)
+        stop = re.compile(r"[,;:!?\u2014\u201c\"]|\s--\s").search(text, a, se)
+        b = stop.start() if stop else se
+        a, b = _trim(text, a, b)
+        return self._make(a, b, cs, ce, word, src, False, least=1 if m.group(1).lower() == "about" else 2)
 
     def _previous_subject(self, ss: int, cs: int) -> tuple[int, int] | None:
         """'..., she said, mentioning ...': the subject of the cue verb in the clause before the comma."""
@@ -613,6 +645,14 @@ class _Reader:
         return Reported(a, b, cs, ce, word, src, strong)
 
 
+# what may stand before a passive 'asked' opening a clause: 'When asked', 'Lee, asked', 'after being asked'
+_ASKED_LEAD_RE = re.compile(r"(?:\b(?:[Ww]hen|[Aa]fter|[Ii]f|[Oo]nce|[Bb]efore|[Uu]ntil|[Ww]hile|[Aa]s)\s+(?:(?:he|she|they|I|we|"
+                            r"it)\s+)?(?:(?:was|were|is|are|being|had\s+been|has\s+been|was\s+later)\s+)?|,\s*"
+                            r"(?:(?:he|she|they|I|we|was|were|is|are|later|again|also|repeatedly)\s+)*|"
+                            r"\b(?:was|were)\s+(?:(?:also|later|again|repeatedly|then|not|never)\s+)?)$")
+_ASKED_WHAT_RE = re.compile(r"(?:\s+(?:again|later|repeatedly|directly|specifically|recently|last\s+\w+|on\s+[A-Z]\w+|"
+                            r"in\s+an?\s+(?:[\w-]+\s+){0,2}?interview))*\s+(about|whether|if|what|why|how|which|who|"
+                            r"where|when|to)\s+(?=[\w\u201c\"'])")
 _THANKS_TO_RE = re.compile(r"(?:\s+(?:in\s+(?:large\s+|no\s+small\s+)?part|largely|partly|mostly|mainly|only|"
                            r"entirely|chiefly|primarily|solely|partially))?\s+to\b")
 _SEVERAL_RE = re.compile(r"\s(?:and|nor|&|along\s+with)\s", re.I)
