@@ -168,7 +168,7 @@ _WHO_RE = re.compile(r",?\s*(?:who|which|that)\s+(?:also\s+|has\s+|had\s+|have\s
 # what may follow a say-verb closing its sentence: adverbials, then the end or a participle ('..., adding ...')
 _TAIL_SAY = frozenset("say tell add note explain argue claim insist warn state write tweet reply respond acknowledge "
                       "admit concede confirm predict recall report believe think contend assert maintain "
-                      "estimate suggest caution".split())
+                      "estimate suggest caution show find indicate reveal".split())
 _TAIL_AFTER_RE = re.compile(r"(?:\s+(?:on|last|this|in|at|during|after|before|earlier|later|recently|again|also|"
                             r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tonight|"
                             r"in\s+an?\s+[\w-]+|in\s+a\s+statement)\b[^.!?;:,\u201c\"]{0,60}?)?\s*(?:[.!?)]|,\s+[a-z]+ing\b|"
@@ -744,7 +744,11 @@ def _group_after(text: str, np: tuple[int, int], hi: int) -> tuple[int, int] | N
 
 
 # where a content read forward from its cue ends: another clause of the sentence begins
-_CLAUSE_END_RE = re.compile(r";|\s[\u2014\u2013]\s|\s--\s|,\s+(?:but|while|whereas|saying|adding|arguing|noting|"
+_CLAUSE_END_RE = re.compile(r";|\s[\u2014\u2013]\s|\s--\s|"
+                            # another source's report joined on: '..., and Ms. Lee said the costs ...'
+                            r",?\s+and\s+(?=(?:[\w.'\u2019-]+\s+){1,4}(?:said|says|told|added|noted|argued|wrote|"
+                            r"warned|insisted|claimed)\b)|"
+                            r",\s+(?:but|while|whereas|saying|adding|arguing|noting|"
                             r"according\s+to|although|though|even\s+as|[a-z]+ing)\b|"
                             # a second verb phrase of the cue's subject: '... and took the stage', '... but added'
                             r",?\s+(?:and|but)\s+(?:then\s+|also\s+|later\s+|even\s+|never\s+)?(?:(?:has|have|had)\s+"
@@ -885,7 +889,7 @@ def find_reported(text: str, attributor, links=()) -> list[Reported]:
             if found and r.content_start < found[-1].content_end:
                 continue
         found.append(r)
-    labelled = _labelled_lines(text, reader, found)
+    labelled = _labelled_lines(text, reader, found) + _in_view(text, reader, found)
     if labelled:
         found = sorted(found + labelled, key=lambda r: r.content_start)
     return found
@@ -921,6 +925,48 @@ def _labelled_lines(text: str, reader: _Reader, found: list[Reported]) -> list[R
         if src is None or not src.name or not (people or any(w.islower() for w in label.split()) or label.isupper()):
             continue   # 'Weather Report: ...': a section name, nobody speaking
         out.append(Reported(a, b, m.end(1), m.end(1) + 1, ":", src, True))
+    return out
+
+
+# 'In a CNN poll released Monday, Lee led Hale', "In Lee's view, the plan fails": an opening phrase naming a
+# poll or a person's view frames the clause after its comma (statements and interviews have verbs of their own)
+_IN_VIEW_RE = re.compile(r"(?<![\w'\u2019-])In\s+((?:[\w.'\u2019/&-]+\s+){0,8}?)(poll|survey|study|view|opinion|"
+                         r"estimation|assessment|judgment|judgement|mind)s?\b([^,.;:!?\"\u201c\u201d]{0,80}?),\s+")
+_VIEW_NOUNS = frozenset("view opinion estimation assessment judgment judgement mind".split())
+
+
+def _in_view(text: str, reader: _Reader, found: list[Reported]) -> list[Reported]:
+    out = []
+    taken = [(r.content_start, r.content_end) for r in found]
+    for m in _IN_VIEW_RE.finditer(text):
+        ss, se = reader.sentence(m.start())
+        if text[ss:m.start()].strip(" \"'\u201c\u2018(\u2014-"):
+            continue   # not opening its sentence
+        phrase = m.group(1)
+        view = m.group(2).lower() in _VIEW_NOUNS
+        src = None
+        if view:
+            pm = re.fullmatch(r"(?:the\s+)?((?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w.-]*|his|her|their|my|our)"
+                              r"(['\u2019]s?)?\s+(?:[a-z-]+\s+){0,1}", phrase)
+            if not pm or not (pm.group(2) or pm.group(1).islower()):
+                continue   # 'in the view from the top', 'in mind': no one's view
+            g = pm.group(1)
+            if g.lower() in ("his", "her", "their"):
+                src = reader._pronoun(m.start(1), m.start(1) + len(g), {"his": "he", "her": "she", "their": "they"}[g.lower()])
+            elif g[0].isupper():
+                src = reader.source((m.start(1), m.start(1) + len(g)), m.start(1))
+        elif not re.match(r"(?:a|an|the|this|that|its|their|his|her|one|[A-Z][\w.'\u2019-]*['\u2019]s?)\s", phrase):
+            continue
+        start = m.end()
+        aside = re.match(r"(?:however|though|[a-z]+ed\b[^,.;:!?]{0,60}?),\s+", text[start:se])
+        if aside:
+            start += aside.end()   # 'In a poll, conducted in May, Lee led': past the aside
+        a, b = _trim(text, start, _clause_end(text, start, se))
+        if _words(text, a, b) < MIN_CONTENT_WORDS or b - a > MAX_CONTENT_CHARS \
+                or any(x < b and a < y for x, y in taken):
+            continue
+        cue = m.start(2)
+        out.append(Reported(a, b, cue, m.end(2), m.group(2), src, False))
     return out
 
 
