@@ -1,6 +1,6 @@
 """Reported speech: attributions without quotation marks (indirect) or holding quoted words (mixed).
 
-    found = find_reported(text, attributor)      # Reported records, content spans non-overlapping
+    found = find_reported(text, attributor)      # Reported records: outermost contents apart, nested ones inside
     quotes = combine_forms(text, direct_quotes, found)
 
 A cue (a verb of saying, thinking or showing, "according to", or a noun such as "claim" before a
@@ -14,6 +14,12 @@ that-clause), its source and its content are read from the sentence the cue stan
 - "Lee denied that ..."                          negation is content too
 - "Lee's claim that ..." / "the claim by Lee that ..."   a possessor or a by-phrase is the source
 - "..., saying that ..."                         a participle's subject is the clause's subject
+- "Lee said the plan would fail, according to aides."   nested: aides report Lee's attribution, two items
+- "Most said it was fair, but a third said it would fail."  side by side: each its own content
+
+An attribution inside another's content ("Lee said the mayor had told donors that ...") is read as
+a nested item of its own only with NESTED_INNER set (off: measured on polnear-train, whose annotators
+seldom mark such inner attributions, it costs more precision than it gains recall).
 
 Only sentences holding a cue word are read (one regex over the text finds them), so the cost is
 small beside the direct-quote rules. Sources are resolved by the direct-quote Attributor (names,
@@ -201,6 +207,7 @@ class Reported:
     cue: str
     source: Source | None
     strong: bool   # a say-like verb or "according to" with a clear frame
+    nested: bool = False   # inside the content of another attribution ('Lee said [Hale told donors [...]]')
 
 
 def _lemma(word: str) -> str:
@@ -851,11 +858,13 @@ def _bare_subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
 
 
 def find_reported(text: str, attributor, links=()) -> list[Reported]:
-    """Every attribution a cue word frames, in text order, content spans not overlapping. A cue that
-    links a direct quote before it ('"...," Lee said on Tuesday') frames nothing more unless 'that' follows."""
+    """Every attribution a cue word frames, in text order: the outermost contents do not overlap, a nested
+    one (marked `nested`) follows the one holding it. A cue that links a direct quote before it ('"...,"
+    Lee said on Tuesday') frames nothing more unless 'that' follows."""
     reader = _Reader(text, attributor)
     used = {link.cue.start for link in links if link.cue is not None and link.how == "after"}
     found: list[Reported] = []
+    nested: list[Reported] = []
     spans = attributor.spans
     span_starts = [sp.start for sp in spans]
     for m in CUE_RE.finditer(text):
@@ -864,10 +873,27 @@ def find_reported(text: str, attributor, links=()) -> list[Reported]:
             continue   # inside quoted words: the quoted speaker's own reporting, not the article's
         if m.start() in used and not re.match(r"[^.;:!?]{0,40}?\bthat\s", text[m.end():m.end() + 60]):
             continue
-        if found and found[-1].strong and found[-1].content_start <= m.start() < found[-1].content_end:
-            continue   # a cue inside the content just read ('Lee said aides told her ...')
+        within = found and found[-1].strong and found[-1].content_start <= m.start() < found[-1].content_end
         r = reader.read(m)
         if r is None:
+            continue
+        if within:
+            # a cue inside the content just read: an attribution of its own when its source and content stand
+            # inside that content too
+            outer = found[-1]
+            if not (r.strong and _nests_in(r, outer)):
+                continue
+            lead = min(r.source.start, r.cue_start, r.content_start)
+            co = _COORDINATED_RE.search(text, outer.content_start, lead)
+            if co and _words(text, outer.content_start, co.start()) >= MIN_CONTENT_WORDS:
+                # 'Most said the plan was sound, but a third said it would fail': two attributions side by side,
+                # the first one's content ending where the second's clause begins
+                end = _trim(text, outer.content_start, co.start())[1]
+                found[-1] = replace(outer, content_end=end)
+                nested = [n for n in nested if n.content_end <= end or n.content_start >= lead]
+                found.append(r)
+            elif NESTED_INNER and all(_laminar(r, n) for n in nested):
+                nested.append(r)   # 'Lee said the mayor had told donors that ...': the mayor's words inside Lee's
             continue
         # overlapping readings: a say-verb or 'according to' beats a weaker verb ('will veto the budget,
         # according to Lee'); otherwise the first stands
@@ -877,12 +903,41 @@ def find_reported(text: str, attributor, links=()) -> list[Reported]:
             while found and r.content_start < found[-1].content_end and not found[-1].strong:
                 found.pop()
             if found and r.content_start < found[-1].content_end:
+                # 'Lee said the plan would fail, according to aides': the content read first lies in this one
+                if found[-1].source is not None and _nests_in(found[-1], r) \
+                        and all(_laminar(found[-1], n) for n in nested):
+                    nested.append(found.pop())
+                    found.append(r)
                 continue
         found.append(r)
     labelled = _labelled_lines(text, reader, found)
     if labelled:
         found = sorted(found + labelled, key=lambda r: r.content_start)
+    if nested:   # the outermost items stay sorted and apart; each nested one follows the item holding it
+        found = sorted(found + [replace(r, nested=True) for r in nested],
+                       key=lambda r: (r.content_start, -r.content_end, r.nested))
     return found
+
+
+# what ends a clause before a second subject and its cue, side by side with the first ('..., but Hale said')
+_COORDINATED_RE = re.compile(r"(?:,?\s+(?:and|but|while|whereas|yet|though|although)|;)\s+$")
+NESTED_INNER = False
+
+
+def _nests_in(inner: Reported, outer: Reported) -> bool:
+    """Whether `inner` is an attribution of its own inside `outer`'s content: its cue, its source (one
+    that is read, not only a clause) and its content all stand there, and its content is shorter."""
+    a, b = outer.content_start, outer.content_end
+    src = inner.source
+    return (src is not None and a <= src.start and src.end <= b and a <= inner.cue_start and inner.cue_end <= b
+            and a <= inner.content_start and inner.content_end <= b
+            and inner.content_end - inner.content_start < b - a)
+
+
+def _laminar(r: Reported, other: Reported) -> bool:
+    """Two contents either apart or one inside the other, never crossing."""
+    a, b, c, d = r.content_start, r.content_end, other.content_start, other.content_end
+    return b <= c or d <= a or (c <= a and b <= d) or (a <= c and d <= b)
 
 
 # 'Clinton camp: Trump's plan threatens security', 'TAPPER: And obviously ...': a line opening with a short
@@ -923,7 +978,8 @@ def _outer(q: Quote) -> tuple[int, int]:
 
 
 def combine_forms(text: str, quotes: list[Quote], found: list[Reported], forms=None) -> list[Quote]:
-    """Direct quotes and reported attributions as one sorted, non-overlapping list of Quote items.
+    """Direct quotes and reported attributions as one list of Quote items sorted by start: the outermost
+    do not overlap; a nested attribution's item lies inside the content of the item holding it.
 
     A reported content that is all one quote (marks, 'that' and punctuation aside) is that direct
     quote; one holding quoted words besides words of its own is mixed: one item whose start/end run
@@ -934,6 +990,10 @@ def combine_forms(text: str, quotes: list[Quote], found: list[Reported], forms=N
     qi = 0
     quotes = sorted((q if q.content_start is not None else replace(q, content_start=q.start, content_end=q.end)
                      for q in quotes), key=lambda q: q.start)
+    nested = [r for r in found if r.nested]
+    if nested:
+        found = [r for r in found if not r.nested]
+        inner = [q for r in nested for q in [_nested_item(text, r, quotes, keep)] if q is not None]
     for r in found:
         while qi < len(quotes) and _outer(quotes[qi])[1] <= r.content_start:
             out.append(quotes[qi])
@@ -985,7 +1045,30 @@ def combine_forms(text: str, quotes: list[Quote], found: list[Reported], forms=N
         out.append(replace(first, end=last.end, close_mark=last.close_mark, form="mixed", content_start=a,
                            content_end=b, confidence=max(q.confidence for q in sure), **who, **cue))
     out.extend(quotes[qi:])
+    if nested:   # each after the item holding it
+        out = sorted(out + inner, key=lambda q: q.start)
     return [q for q in out if q.form in keep]
+
+
+def _nested_item(text: str, r: Reported, quotes: list[Quote], keep) -> Quote | None:
+    """The item of an attribution nested in another's content when it is indirect (scare quotes or titles
+    aside); none when sure quoted words stand in it: those words are an item already, a direct quote or
+    the mixed item holding them."""
+    inside = [q for q in quotes if r.content_start <= _outer(q)[1] and _outer(q)[0] < r.content_end
+              and _outer(q)[1] > r.content_start]
+    if not inside:
+        return _indirect(text, r)
+    a = min(r.content_start, _outer(inside[0])[0])
+    b = max(r.content_end, _outer(inside[-1])[1])
+    own = _words(text, a, b) - sum(_words(text, q.start, q.end) for q in inside)
+    if text[a:a + 4].lower() == "that":
+        own -= 1
+    if own < 2:
+        return None
+    sure = [q for q in inside if q.confidence >= SURE_QUOTE]
+    if not sure:
+        return replace(_indirect(text, r), start=a, end=b, content_start=a, content_end=b)
+    return None   # a nested mixed one: its quoted words are an item's already (a second would count them twice)
 
 
 def _nested_in(text: str, r: Reported, q: Quote) -> bool:
