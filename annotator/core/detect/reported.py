@@ -44,6 +44,7 @@ from annotator.core.detect.speakers import (
     np_after,
     np_before,
     owned_words,
+    reads_on,
 )
 from annotator.core.resources import read_word_list
 
@@ -269,6 +270,13 @@ class _Reader:
             return replace(src, name=written, kind="organisation", role=None)   # 'Israel regards ...': its government
         if src.name is None and group == np:
             return src
+        if src.kind == "person" and src.name and src.start <= group[0] + 12 and src.end < group[1] \
+                and reads_on(self.text, src.end, group[1]):
+            return src   # 'Ann Lee goes big, ... saying': the phrase read on into her verb; the person
+        if group != np and not (src.kind == "person" and src.name):
+            people = self.att.resolver.cast.persons_between(group[0], group[1])
+            if people and people[0].start <= group[0] + 12 and reads_on(self.text, people[0].end, group[1]):
+                return self.att.resolve_phrase((people[0].start, people[0].end), pos)
         several = bool(_SEVERAL_RE.search(written))
         core = _HEAD_SPLIT_RE.split(written, 1)[0].split()
         thing = bool(core) and core[-1].isalpha() and core[-1].islower() and not _person_noun(core[-1])
