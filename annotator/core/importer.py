@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from annotator.core.ingest import ReadOptions, read_source
 from annotator.core.ingest.source import Source, iter_sources
+from annotator.core.ingest.split import read_part
 from annotator.core.parallel import batched, map_in_order, worker_pool
 from annotator.core.records import Article, ImportProblem
 
@@ -224,7 +225,7 @@ def import_paths(
     total = len(sources) + len(report.files)
     small = [s for s in sources if s.size <= POOL_MAX_BYTES]
     large = [s for s in sources if s.size > POOL_MAX_BYTES]
-    pool = _reader_pool(small, workers)  # before the writer thread starts: see _reader_pool
+    pool = _reader_pool(small, workers, large)  # before the writer thread starts: see _reader_pool
     if detect:
         from annotator.core.detection_state import set_detection_pending
 
@@ -241,7 +242,9 @@ def import_paths(
         for source in large:
             if cancelled and cancelled():
                 break
-            writer.add_stream(source.path, read_source(source, options))
+            parts = _plan_parts(source) if pool is not None else None
+            if parts is None or not writer.add_parts(source.path, map_in_order(pool, read_part, parts, options)):
+                writer.add_stream(source.path, read_source(source, options))
             done += 1
             if progress:
                 progress(done, total, source.path)
@@ -276,10 +279,29 @@ def _chunks(sources: list[Source]):
     return batched(sources, POOL_CHUNK, weight=lambda s: s.size, most=POOL_CHUNK_BYTES)
 
 
-def _reader_pool(sources: list[Source], workers: int | None) -> ProcessPoolExecutor | None:
+def _reader_pool(sources: list[Source], workers: int | None, large: list[Source] = ()) -> ProcessPoolExecutor | None:
     """Reader processes, when there is enough to read to pay for starting them (made before the
-    writer thread starts, so that they can be forked: see parallel.worker_pool)."""
-    return worker_pool(workers, worth_it=len(sources) >= 64 or sum(s.size for s in sources) >= POOL_MIN_BYTES)
+    writer thread starts, so that they can be forked: see parallel.worker_pool): many small files,
+    or a big file on disk that may be a news-database export (read in parts: see ingest.split)."""
+    return worker_pool(workers, worth_it=len(sources) >= 64 or sum(s.size for s in sources) >= POOL_MIN_BYTES
+                       or any(s.fs_path is not None and s.suffix in _MARKUP_SUFFIXES for s in large))
+
+
+_MARKUP_SUFFIXES = {".html", ".htm", ".xhtml"}
+
+
+def _plan_parts(source: Source):
+    """The parts of a big news-database export to read on all cores, or None (read it whole)."""
+    from annotator.core.ingest import _reader_for
+    from annotator.core.ingest.split import plan_parts
+
+    if source.fs_path is None or source.suffix not in _MARKUP_SUFFIXES:
+        return None
+    try:
+        name, _ = _reader_for(source)
+    except Exception:  # noqa: BLE001 (the whole file's reading says what is wrong with it)
+        return None
+    return plan_parts(source, name)
 
 
 def _read_many(sources: list[Source], options: ReadOptions, pool: ProcessPoolExecutor | None, cancelled,
@@ -378,6 +400,31 @@ class _Writer:
         if batch:
             self._send("rows", path, batch)
         self._send("end", path, (notes, reader))
+
+    def add_parts(self, path: str, results) -> bool:
+        """A big export read in parts by the reader processes (`results`: ingest.split.read_part's, in
+        file order), stored under one savepoint as a streamed file is; False (nothing of it stored)
+        when a part cannot be taken alone: then the file is to be read whole, by add_stream."""
+        self._send("begin", path, None)
+        reader, index = "", 0
+        try:
+            for got in results:
+                if got is None:
+                    self._send("abort", path, (None, reader))
+                    return False
+                articles, reader = got
+                for article in articles:
+                    article.source_index += index
+                index += len(articles)
+                for start in range(0, len(articles), 500):
+                    self._send("rows", path, [_row(a, self.now) for a in articles[start : start + 500]])
+        except BaseException:
+            self._send("abort", path, (None, reader))
+            raise
+        finally:
+            results.close()  # a part that cannot be taken: the ones in flight are not waited for
+        self._send("end", path, ([], reader))
+        return True
 
     def close(self):
         self.flush_files()
