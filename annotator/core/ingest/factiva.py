@@ -138,7 +138,9 @@ class _PageReader:
 
     def take(self, events, closed: bool) -> Iterator[Article | ImportProblem]:
         for _event, element in events:
-            cls = element.get("class") or ""
+            cls = element.get("class")
+            if not cls:  # (most blocks: the fields)
+                continue
             if _ARTICLE_CLASS.search(cls):
                 self.number += 1
                 got = self._article(element, cut_off=not closed and not self.page_ended)
@@ -206,28 +208,31 @@ def _listed_fields(article) -> dict:
     plain: list[str] = []  # attribute-less divs after the headline, in order
     before_headline: list[str] = []
     headline_seen = False
-    # (paragraphs and field blocks read in a loop each: what one finds does not depend on the other)
     body = fields["body"]
-    for child in article.iterchildren("p"):
-        cls = child.get("class")
-        if not cls:
-            found = _DOCUMENT_LINE.match(_text(child))
-            if found:
-                fields["source_id"], fields["closed"] = found.group(1), True
-        elif "articleParagraph" in cls:
-            body.append(_text(child))
-    for child in article.iterchildren("div"):
-        cls = child.get("class") or ""
-        if not headline_seen and (child.get("id") == "hd" or _has_headline(child)):
-            fields["title"] = _text(child)
-            headline_seen = True
-        elif "author" in cls:
-            fields["byline"] = _text(child)
-        elif not child.attrib:
-            (plain if headline_seen else before_headline).append(_text(child))
-    if not fields["body"]:  # paragraphs wrapped in a block of their own
-        fields["body"] = [_text(p) for p in article.iter("p") if "articleParagraph" in (p.get("class") or "")]
-    fields["body"] = [p for p in fields["body"] if p]
+    # (one pass over the children: what the paragraphs give and what the field blocks give do not
+    # depend on each other)
+    for child in article:
+        tag = child.tag
+        if tag == "p":
+            cls = child.get("class")
+            if not cls:
+                found = _DOCUMENT_LINE.match(_text(child))
+                if found:
+                    fields["source_id"], fields["closed"] = found.group(1), True
+            elif "articleParagraph" in cls:
+                body.append(_text(child))
+        elif tag == "div":
+            cls = child.get("class") or ""
+            if not headline_seen and (child.get("id") == "hd" or _has_headline(child)):
+                fields["title"] = _text(child)
+                headline_seen = True
+            elif "author" in cls:
+                fields["byline"] = _text(child)
+            elif not cls and not child.attrib:
+                (plain if headline_seen else before_headline).append(_text(child))
+    if not body:  # paragraphs wrapped in a block of their own
+        body = [_text(p) for p in article.iter("p") if "articleParagraph" in (p.get("class") or "")]
+    fields["body"] = [p for p in body if p]
     if before_headline:
         fields["section"] = before_headline[-1]
     _read_listed(plain, fields)
