@@ -66,10 +66,10 @@ def store_detection(project: Project, article_id: int, detection: Detection, now
     conn = project.conn
     now = now or utc_now()
     kept_spans = [
-        (r[0], r[1])
+        (r[0], r[1], r[2])
         for r in conn.execute(
             # a reported quote stands over its whole content
-            f"SELECT coalesce(content_start, start), coalesce(content_end, end) FROM quotes "
+            f"SELECT coalesce(content_start, start), coalesce(content_end, end), cue_start FROM quotes "
             f"WHERE article_id = ? AND (origin != 'auto' OR {_TOUCHED})",
             (article_id,),
         )
@@ -101,7 +101,8 @@ def store_detection(project: Project, article_id: int, detection: Detection, now
     for q in detection.quotes:
         cs = q.content_start if q.content_start is not None else q.start
         ce = q.content_end if q.content_end is not None else q.end
-        if any(cs < end and start < ce for start, end in kept_spans):
+        if any(cs < end and start < ce and not _nested_pair(cs, ce, q.cue_start, start, end, cue)
+               for start, end, cue in kept_spans):
             continue  # a person's quote stands here
         mention_id = mention_ids.get((q.speaker_start, q.speaker_end)) if q.speaker_start is not None else None
         rows.append(
@@ -128,6 +129,19 @@ def store_detection(project: Project, article_id: int, detection: Detection, now
         )
     _link_entities(project, article_id)
     return len(rows), new_mentions, len(kept_spans)
+
+
+def _nested_pair(a: int, b: int, cue_ab: int | None, c: int, d: int, cue_cd: int | None) -> bool:
+    """Whether two overlapping contents are two attributions, one nested in the other ('Lee said the plan
+    would fail, according to aides'), not two readings of one: one content lies inside the other and the
+    inner one's cue stands inside the outer content."""
+    if (a, b) == (c, d):
+        return False
+    if c <= a and b <= d:
+        return cue_ab is not None and c <= cue_ab < d
+    if a <= c and d <= b:
+        return cue_cd is not None and a <= cue_cd < b
+    return False
 
 
 _MENTION_COLUMNS = ("id, article_id, start, end, text, name, kind, role, entity_id, link_by, link_score, origin, "

@@ -57,7 +57,8 @@ def _within_reported(text: str, links, found) -> list[bool]:
     """For each link: whether its span, marks included, lies inside the content of a reported attribution
     whose source is named ('Lee said the plan was "dead"', 'the report found ...'), not a topic ('Lee
     asked about her "uncoupling"')."""
-    found = [r for r in found if r.source is not None and r.source.name and not _ABOUT_RE.match(text, r.cue_end)]
+    found = [r for r in found if r.source is not None and r.source.name and not _ABOUT_RE.match(text, r.cue_end)
+             and not r.nested]   # (a nested content lies inside its outer one)
     starts = [r.content_start for r in found]   # sorted, not overlapping
     out = []
     for link in links:
