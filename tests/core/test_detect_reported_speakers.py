@@ -101,3 +101,21 @@ def test_day_between_name_and_verb():
 def test_time_of_day_between_name_and_verb():
     text = "Ann Lee earlier in the day said the bill would fail in the House."
     assert by_cue(text, "said").speaker == "Ann Lee"
+
+
+def test_participle_subject_not_read_on_into_its_verb():
+    text = "Tom Berg goes big, not always worrying about whether what he\u2019s proposing is politically realistic."
+    assert by_cue(text, "worrying").speaker == "Tom Berg"
+
+
+def test_data_named_for_its_maker_stays_the_data():
+    text = "Acme County land records show that the house was sold to the company in May."
+    found = indirect(text)
+    assert found and all(q.speaker != "Acme County" for q in found)
+
+
+def test_reads_on_tells_a_verb_from_a_noun():
+    from annotator.core.detect.speakers import reads_on
+    text = "Tom Berg made no secret of it. Tom Berg data show it. Tom Berg isn\u2019t sure. Tom Berg of Ohio."
+    ends = [i + len("Tom Berg") for i in range(len(text)) if text.startswith("Tom Berg", i)]
+    assert [reads_on(text, e, len(text)) for e in ends] == [True, False, True, False]

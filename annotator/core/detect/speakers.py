@@ -370,6 +370,29 @@ _OWNED_WORDS = frozenset(DOCUMENT_WORDS - {"bill", "policy", "order", "decision"
               "arguments claim claims account answer answers reply response message messages tweets posts emails "
               "letters statements".split())
 
+_READ_ON_RE = re.compile(r"\s+(?:(?:also|then|now|still|just|even|never|often|later|once|[a-z]+ly)\s+)*"
+                         r"([a-z][a-z'\u2019]*)(?:\s+([a-z][a-z'\u2019]*))?")
+_IRREGULAR_PAST = frozenset("made took began spent struck went gave got held ran saw wrote won lost led left kept sent "
+                            "put set brought thought told found felt knew".split())
+_VERB_OBJECT_WORDS = DETERMINERS | frozenset("no much many more little to with him her them it his their its up out "
+                                             "down back off big".split())
+
+
+def reads_on(text: str, end: int, phrase_end: int) -> bool:
+    """Whether the words after a name at end (to phrase_end) are its verb and what follows it, not more of
+    a noun phrase: 'Ann Lee isn't ...', 'Tom Berg goes big', 'Ann Lee made no ...', not 'Ann Lee's aides',
+    'Ann Lee of Ohio' or 'Census data'. A verb is told by its form and the object or particle after it."""
+    m = _READ_ON_RE.match(text, end, phrase_end)
+    if not m:
+        return False
+    word, after = m.group(1), m.group(2) or ""
+    if word.endswith(("n't", "n\u2019t")):
+        return True
+    verbish = word in _IRREGULAR_PAST or word.endswith(("ed", "es")) or word.endswith("s") and not word.endswith("ss")
+    return verbish and not _nounish(word) and word not in ROLE_MODIFIERS and (after in _VERB_OBJECT_WORDS
+                                                                             or after.endswith("ing"))
+
+
 def owned_words(written: str) -> re.Match | None:
     """The match of 'his remarks', 'Ann Lee's statement' (a possessor and the words they own), else None."""
     owner = _POSSESSOR_RE.fullmatch(written)
@@ -440,7 +463,7 @@ class Resolver:
         if _is_cap(head):
             return Source(s, e, written, _strip_det(written), "unknown")
         if run is not None and run.kind == "person" and run.role_start <= s + 4 and head.islower() \
-                and not _nounish(head) and not _PP_SPLIT_RE.search(self.text, run.end, e):
+                and not _nounish(head) and reads_on(self.text, run.end, min(len(self.text), e + 40)):
             # 'Ann Lee isn't convinced', 'Tom Berg made no secret': a phrase read on into the verb; the name
             return Source(run.start, run.end, written, self.cast.resolve_run(run), "person", run.role)
         if head_base in PERSON_NOUNS or head_base.rstrip("s") in PERSON_NOUNS or head_base in TITLES:
