@@ -921,6 +921,9 @@ def find_reported(text: str, attributor, links=()) -> list[Reported]:
         if m.start() in used and not re.match(r"[^.;:!?]{0,40}?\bthat\s", text[m.end():m.end() + 60]):
             continue
         within = found and found[-1].strong and found[-1].content_start <= m.start() < found[-1].content_end
+        if within and not NESTED_INNER and not (_lemma(m.group()) in _SAY_LIKE
+                                                and _COORDINATOR_RE.search(text, found[-1].content_start, m.start())):
+            continue   # only a say-verb after a coordinator can start an attribution beside the one just read
         r = reader.read(m)
         if r is None:
             continue
@@ -968,7 +971,8 @@ def find_reported(text: str, attributor, links=()) -> list[Reported]:
 
 # what ends a clause before a second subject and its cue, side by side with the first ('..., but Hale said')
 _COORDINATED_RE = re.compile(r"(?:,?\s+(?:and|but|while|whereas|yet|though|although)|;)\s+$")
-NESTED_INNER = False
+_COORDINATOR_RE = re.compile(r"\s(?:and|but|while|whereas|yet|though|although)\s|;")
+NESTED_INNER = False   # inner attributions after a that-clause: see the module's docstring
 
 
 def _nests_in(inner: Reported, outer: Reported) -> bool:
