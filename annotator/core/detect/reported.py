@@ -137,7 +137,7 @@ _RAISING_AUX_RE = re.compile(r"(?:\b(?:had|has|have|would|will|may|might|could|d
                              r"not|[a-z]+ly)\s+)*$")
 
 CUE_RE = re.compile(
-    r"(?<![\w'\u2019-])(?:" + _trie_pattern(sorted(VERB_LEMMAS)) + r"|according\s+to|[Aa]ccording\s+to|"
+    r"(?<![\w'\u2019-])(?:" + _trie_pattern(sorted(VERB_LEMMAS)) + r"|according\s+to|[Aa]ccording\s+to|Asked|"
     + _trie_pattern(sorted(NOUN_CUES | set(NOUN_PREPS))) + r")(?![\w'\u2019-])")
 _NOUN_PREP_RE = re.compile(r"\s+([a-z]+)\s+(?=\S)")
 # before a noun cue: a determiner, a possessive or an adjective ('his', "Trump's", 'strongly worded', 'in')
@@ -1053,6 +1053,12 @@ def _in_view(text: str, reader: _Reader, found: list[Reported]) -> list[Reported
                 src = reader.source((m.start(1), m.start(1) + len(g)), m.start(1))
         elif not re.match(r"(?:a|an|the|this|that|its|their|his|her|one|[A-Z][\w.'\u2019-]*['\u2019]s?)\s", phrase):
             continue
+        else:   # the poll itself is the source, as written ('new Post-ABC poll released Monday')
+            ps, pe = m.start(1), m.end(3)
+            while pe > ps and text[pe - 1].isspace():
+                pe -= 1
+            written = text[ps:pe]
+            src = Source(ps, pe, written, _strip_det(written), "organisation")
         start = m.end()
         aside = re.match(r"(?:however|though|[a-z]+ed\b[^,.;:!?]{0,60}?),\s+", text[start:se])
         if aside:
