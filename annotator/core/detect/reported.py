@@ -273,6 +273,11 @@ class _Reader:
             people = self.att.resolver.cast.persons_between(group[0], group[1])
             if people and people[0].start <= group[0] + 12 and reads_on(self.text, people[0].end, group[1]):
                 return self.att.resolve_phrase((people[0].start, people[0].end), pos)
+        owned = _OWNED_PEOPLE_RE.fullmatch(written)
+        if owned and _person_noun(owned.group(1)) and src.kind == "person" and src.end <= group[0] + owned.start(1):
+            # "Lee's aides say", "the senator's lawyers argued": the people the name has, not the name
+            return replace(src, start=group[0], end=group[1], text=written, name=_strip_det(written),
+                           kind="organisation", role=None)
         several = bool(_SEVERAL_RE.search(written))
         core = _HEAD_SPLIT_RE.split(written, 1)[0].split()
         thing = bool(core) and core[-1].isalpha() and core[-1].islower() and not _person_noun(core[-1])
@@ -676,6 +681,8 @@ def _person_noun(word: str) -> bool:
     return any(x in PERSON_NOUNS or x in TITLES for x in (w, w[:-1] if w.endswith("s") else w, w[:-2] if w.endswith("es") else w))
 
 
+_OWNED_PEOPLE_RE = re.compile(r"(?:[Tt]he\s+)?[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*){0,3}(?:'s|\u2019s|'|\u2019)\s+"
+                              r"(?:[a-z][\w\-]*\s+){0,3}([a-z][\w\-]*)")
 _QUANTITY_RE = re.compile(r"(?:[Hh]alf|[Mm]ost|[Mm]any|[Ss]ome|[Aa]ll|[Nn]one|[Ff]ew|[Ss]everal|[Bb]oth|[Ee]ach|"
                           r"(?:[Aa]|[Tt]he)\s+(?:large\s+|slim\s+|clear\s+|narrow\s+)?(?:majority|minority|plurality|"
                           r"third|quarter|fifth|handful|number)|(?:[Ll]arge\s+)?[Mm]ajorities|(?:[Oo]nly|[Jj]ust|[Nn]early|"
