@@ -129,3 +129,13 @@ def test_possessor_ending_in_s_keeps_its_apostrophe():
 def test_people_a_name_has_are_not_the_name():
     text = "Ann Lee spoke first. Lee's closest allies believe she will win the primary."
     assert by_cue(text, "believe").speaker == "Lee's closest allies"
+
+
+def test_subject_of_a_light_verb_owns_the_cue_noun():
+    text = "Ann Lee voiced support for the plan on Wednesday."
+    assert by_cue(text, "support").speaker == "Ann Lee"
+
+
+def test_made_a_call_for():
+    text = "During the debate, Ann Lee made an unprompted call for an end to the farm subsidies."
+    assert by_cue(text, "call").speaker == "Ann Lee"

@@ -167,6 +167,10 @@ _TAIL_RE = re.compile(r"(?:[\s,]*(?:on|last|this|in|at|to|during|after|before|wh
                       r"today|in\s+a\s+statement)\b[^.!?;:]{0,80})?[\s.!?\"'\u201d\u2019)]*$")
 _DET_BEFORE_RE = re.compile(r"\b(?:the|a|an|his|her|their|its|our|this|these|those|my|your|[\w]+['\u2019]s)"
                             r"\s+$", re.I)
+_LIGHT_VERB_RE = re.compile(r"\b(?:made|makes|launched|launches|issued|issues|offered|offers|gave|gives|delivered|"
+                            r"delivers|voiced|voices|expressed|expresses|renewed|renews|repeated|repeats|reiterated|"
+                            r"reiterates|leveled|levelled|levels|lodged|lodges|stepped\s+up|steps\s+up)\s+"
+                            r"(?:(?:a|an|the|his|her|their|its|[a-z]+ly|[a-z]+(?:-[a-z]+)?)\s+){0,3}$")
 _POSSESSOR_RE = re.compile(r"((?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w.-]*|he|she|they|his|her|their)(['\u2019]s?)?\s+"
                            r"(?:[a-z-]+\s+){0,2}$")
 # 'his claim in a recent interview that ...': a short phrase may stand between the noun and its clause
@@ -614,7 +618,21 @@ class _Reader:
                 src = self._pronoun(pm.start(1), pm.end(1), {"his": "he", "her": "she", "their": "they"}[g.lower()])
             else:
                 src = self.source((pm.start(1), pm.end(1)), cs)
+        if src is None:
+            src = self._light_verb_source(ss, cs)
         return self._make(a, b, cs, ce, word, src, False, least=1)
+
+    def _light_verb_source(self, ss: int, cs: int) -> Source | None:
+        """'Lee voiced support for ...', 'Lee made an unprompted call for ...': the subject of a light verb
+        whose object is the cue noun is its source."""
+        m = _LIGHT_VERB_RE.search(self.text, max(ss, cs - 60), cs)
+        if not m:
+            return None
+        np = np_before(self.text, ss, m.start())
+        if np is None:
+            return None
+        src = self.source(np, cs)
+        return src if src is not None and src.name and src.kind in ("person", "organisation") else None
 
     def _noun(self, cs, ce, ss, se, word) -> Reported | None:
         """'Lee's claim that ...' / 'the claim by Lee that ...'."""
