@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from annotator.core.detect import DETECTOR_VERSION, Detection, detect
 from annotator.core.detection_state import set_detection_pending
 from annotator.core.parallel import batched, map_in_order, worker_pool
+from annotator.core.quote_forms import own_span, own_span_sql
 from annotator.core.store import Project, utc_now
 
 if TYPE_CHECKING:
@@ -56,6 +57,9 @@ def detect_texts(items: list[tuple[int, str]], forms=None) -> list[tuple[int, De
     return [(article_id, detect(text, forms)) for article_id, text in items]
 
 
+_OWN_START, _OWN_END = own_span_sql("")
+
+
 def store_detection(project: Project, article_id: int, detection: Detection, now: str | None = None,
                     text: str | None = None) -> tuple[int, int, int]:
     """Replace an article's untouched auto quotes and mentions by `detection`; returns (quotes, mentions, kept).
@@ -68,8 +72,8 @@ def store_detection(project: Project, article_id: int, detection: Detection, now
     kept_spans = [
         (r[0], r[1], r[2])
         for r in conn.execute(
-            # a reported quote stands over its whole content
-            f"SELECT coalesce(content_start, start), coalesce(content_end, end), cue_start FROM quotes "
+            # a reported quote stands over its whole content, a direct one over its quoted words
+            f"SELECT {_OWN_START}, {_OWN_END}, cue_start FROM quotes "
             f"WHERE article_id = ? AND (origin != 'auto' OR {_TOUCHED})",
             (article_id,),
         )
@@ -101,7 +105,8 @@ def store_detection(project: Project, article_id: int, detection: Detection, now
     for q in detection.quotes:
         cs = q.content_start if q.content_start is not None else q.start
         ce = q.content_end if q.content_end is not None else q.end
-        if any(cs < end and start < ce and not _nested_pair(cs, ce, q.cue_start, start, end, cue)
+        os_, oe = own_span(q.start, q.end, q.form, cs, ce)   # a direct quote by its quoted words
+        if any(os_ < end and start < oe and not _nested_pair(os_, oe, q.cue_start, start, end, cue)
                for start, end, cue in kept_spans):
             continue  # a person's quote stands here
         mention_id = mention_ids.get((q.speaker_start, q.speaker_end)) if q.speaker_start is not None else None

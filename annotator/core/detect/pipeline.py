@@ -8,6 +8,7 @@ import re
 from annotator.core.detect import DETECTOR_VERSION
 from annotator.core.detect.attribution import Attributor
 from annotator.core.detect.confidence import confidence, quote_kind
+from annotator.core.detect.continued import join_interrupted
 from annotator.core.detect.cues import SPEECH_CUES, CueIndex
 from annotator.core.detect.marks import LINE_RE, find_mark_spans
 from annotator.core.detect.model import Detection, Mention, Quote
@@ -49,7 +50,7 @@ def run_rules(text: str, forms=None) -> Detection:
             speaker_kind=src.kind if src and src.name else "unknown",
             confidence=confidence(text, link, kind, in_reported),
         ))
-    quotes = combine_forms(text, quotes, found if reported else [], forms)
+    quotes = join_interrupted(text, combine_forms(text, quotes, found if reported else [], forms))
     return Detection(quotes=quotes, mentions=_mentions(text, cast, links), detector=DETECTOR_VERSION)
 
 

@@ -102,8 +102,12 @@ _OBJECT_ONLY = frozenset("endorse praise attack slam blast condemn decry denounc
                          "defend dismiss reject question dispute mock ridicule thank congratulate commend hail tout "
                          "cite highlight embrace champion resist challenge favor favour prefer "
                          "fault berate castigate lambaste rebuke scold chide".split())
-_OBJECT_STOP_RE = re.compile(r"[,;:.!?()\u2014]|\s(?:during|after|before|when|while|because|"
-                             r"since|who|which|that|last|this|earlier|later)\s|"
+# a full stop ends the object, not the one of a title or an initial ('praised Mrs. Lee', 'backed J. Hale')
+_ABBREV_DOT = (r"(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bJr)(?<!\bSr)(?<!\bLt)(?<!\bMrs)(?<!\bSen)(?<!\bGov)"
+               r"(?<!\bRep)(?<!\bGen)(?<!\bCol)(?<!\bSgt)(?<!\bRev)(?<!\bAmb)(?<!\bSec)(?<!\bAtty)(?<!\b[A-Z])\.")
+_OBJECT_STOP_RE = re.compile(r"[,;:!?()\u2014]|" + _ABBREV_DOT + r"|\s(?:during|after|before|when|while|because|"
+                             r"since|who|which|that|last|this|earlier|later|Monday|Tuesday|Wednesday|Thursday|"
+                             r"Friday|Saturday|Sunday|yesterday|today|tonight)\s|"
                              r"\s(?:and|but)\s+(?!(?:the|a|an|his|her|their|its|our|other)\b|[A-Z\d])")
 # "said" and its kin are nearly always reporting; other verbs need a clearer frame (a that-clause, a subject)
 _SAY_LIKE = frozenset("say tell add note explain argue claim insist warn state declare announce assert contend "
@@ -184,7 +188,7 @@ _WHO_RE = re.compile(r",?\s*(?:who|which|that)\s+(?:also\s+|has\s+|had\s+|have\s
 # what may follow a say-verb closing its sentence: adverbials, then the end or a participle ('..., adding ...')
 _TAIL_SAY = frozenset("say tell add note explain argue claim insist warn state write tweet reply respond acknowledge "
                       "admit concede confirm predict recall report believe think contend assert maintain "
-                      "estimate suggest caution".split())
+                      "estimate suggest caution show find indicate reveal".split())
 _TAIL_AFTER_RE = re.compile(r"(?:\s+(?:on|last|this|in|at|during|after|before|earlier|later|recently|again|also|"
                             r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tonight|"
                             r"in\s+an?\s+[\w-]+|in\s+a\s+statement)\b[^.!?;:,\u201c\"]{0,60}?)?\s*(?:[.!?)]|,\s+[a-z]+ing\b|"
@@ -350,6 +354,10 @@ class _Reader:
         if low in NOUN_CUES and low not in VERB_LEMMAS:
             return self._noun(cs, ce, ss, se, word)
         lemma = _lemma(low)
+        if low == "asked":
+            found = self._asked(cs, ce, ss, se, word)
+            if found is not None:
+                return found
         if low == "thanks" and _THANKS_TO_RE.match(text, ce, se):
             return None   # 'won thanks in part to the suburbs': a preposition, nobody thanking
         lead = text[max(ss, cs - 30):cs]
@@ -498,6 +506,30 @@ class _Reader:
                 and _words(text, a, b) < 6:
             return None
         return self._make(a, b, cs, ce, word, self.source(src_np, cs), True)
+
+    def _asked(self, cs, ce, ss, se, word) -> Reported | None:
+        """'Asked whether the plan would pass, Lee ...', 'when asked about the vote', 'Lee, asked by reporters
+        why ...': a passive 'asked' opening a clause; its question (a wh-clause, the object of 'about' or an
+        infinitive) is the content, up to the clause's comma; the asker after 'by', if named, its source."""
+        text = self.text
+        lead = text[ss:cs]
+        if lead.strip(" \"'\u201c\u2018(") and not _ASKED_LEAD_RE.search(lead):
+            return None
+        pos, src = ce, None
+        by = re.match(r"\s+by\s+", text[ce:se])
+        if by:
+            np = np_after(text, ce + by.end(), se)
+            if np is None:
+                return None
+            src, pos = self.source(np, cs), np[1]
+        m = _ASKED_WHAT_RE.match(text, pos, se)
+        if not m:
+            return None
+        a = m.end() if m.group(1).lower() == "about" else m.start(1)
+        stop = re.compile(r"[,;:!?\u2014\u201c\"]|\s--\s").search(text, a, se)
+        b = stop.start() if stop else se
+        a, b = _trim(text, a, b)
+        return self._make(a, b, cs, ce, word, src, False, least=1 if m.group(1).lower() == "about" else 2)
 
     def _conjoined_subject(self, np: tuple[int, int], ss: int, cs: int) -> tuple[int, int] | None:
         """'Lee visited the dam, and said ...', 'Lee became a delegate and said ...': a phrase read back
@@ -677,6 +709,14 @@ class _Reader:
         return Reported(a, b, cs, ce, word, src, strong)
 
 
+# what may stand before a passive 'asked' opening a clause: 'When asked', 'Lee, asked', 'after being asked'
+_ASKED_LEAD_RE = re.compile(r"(?:\b(?:[Ww]hen|[Aa]fter|[Ii]f|[Oo]nce|[Bb]efore|[Uu]ntil|[Ww]hile|[Aa]s)\s+(?:(?:he|she|they|I|we|"
+                            r"it)\s+)?(?:(?:was|were|is|are|being|had\s+been|has\s+been|was\s+later)\s+)?|,\s*"
+                            r"(?:(?:he|she|they|I|we|was|were|is|are|later|again|also|repeatedly)\s+)*|"
+                            r"\b(?:was|were)\s+(?:(?:also|later|again|repeatedly|then|not|never)\s+)?)$")
+_ASKED_WHAT_RE = re.compile(r"(?:\s+(?:again|later|repeatedly|directly|specifically|recently|last\s+\w+|on\s+[A-Z]\w+|"
+                            r"in\s+an?\s+(?:[\w-]+\s+){0,2}?interview))*\s+(about|whether|if|what|why|how|which|who|"
+                            r"where|when|to)\s+(?=[\w\u201c\"'])")
 _THANKS_TO_RE = re.compile(r"(?:\s+(?:in\s+(?:large\s+|no\s+small\s+)?part|largely|partly|mostly|mainly|only|"
                            r"entirely|chiefly|primarily|solely|partially))?\s+to\b")
 _SEVERAL_RE = re.compile(r"\s(?:and|nor|&|along\s+with)\s", re.I)
@@ -770,7 +810,11 @@ def _group_after(text: str, np: tuple[int, int], hi: int) -> tuple[int, int] | N
 
 
 # where a content read forward from its cue ends: another clause of the sentence begins
-_CLAUSE_END_RE = re.compile(r";|\s[\u2014\u2013]\s|\s--\s|,\s+(?:but|while|whereas|saying|adding|arguing|noting|"
+_CLAUSE_END_RE = re.compile(r";|\s[\u2014\u2013]\s|\s--\s|"
+                            # another source's report joined on: '..., and Ms. Lee said the costs ...'
+                            r",?\s+and\s+(?=(?:[\w.'\u2019-]+\s+){1,4}(?:said|says|told|added|noted|argued|wrote|"
+                            r"warned|insisted|claimed)\b)|"
+                            r",\s+(?:but|while|whereas|saying|adding|arguing|noting|"
                             r"according\s+to|although|though|even\s+as|[a-z]+ing)\b|"
                             # a second verb phrase of the cue's subject: '... and took the stage', '... but added'
                             r",?\s+(?:and|but)\s+(?:then\s+|also\s+|later\s+|even\s+|never\s+)?(?:(?:has|have|had)\s+"
@@ -935,7 +979,7 @@ def find_reported(text: str, attributor, links=()) -> list[Reported]:
                     found.append(r)
                 continue
         found.append(r)
-    labelled = _labelled_lines(text, reader, found)
+    labelled = _labelled_lines(text, reader, found) + _in_view(text, reader, found)
     if labelled:
         found = sorted(found + labelled, key=lambda r: r.content_start)
     if nested:   # the outermost items stay sorted and apart; each nested one follows the item holding it
@@ -995,6 +1039,48 @@ def _labelled_lines(text: str, reader: _Reader, found: list[Reported]) -> list[R
         if src is None or not src.name or not (people or any(w.islower() for w in label.split()) or label.isupper()):
             continue   # 'Weather Report: ...': a section name, nobody speaking
         out.append(Reported(a, b, m.end(1), m.end(1) + 1, ":", src, True))
+    return out
+
+
+# 'In a CNN poll released Monday, Lee led Hale', "In Lee's view, the plan fails": an opening phrase naming a
+# poll or a person's view frames the clause after its comma (statements and interviews have verbs of their own)
+_IN_VIEW_RE = re.compile(r"(?<![\w'\u2019-])In\s+((?:[\w.'\u2019/&-]+\s+){0,8}?)(poll|survey|study|view|opinion|"
+                         r"estimation|assessment|judgment|judgement|mind)s?\b([^,.;:!?\"\u201c\u201d]{0,80}?),\s+")
+_VIEW_NOUNS = frozenset("view opinion estimation assessment judgment judgement mind".split())
+
+
+def _in_view(text: str, reader: _Reader, found: list[Reported]) -> list[Reported]:
+    out = []
+    taken = [(r.content_start, r.content_end) for r in found]
+    for m in _IN_VIEW_RE.finditer(text):
+        ss, se = reader.sentence(m.start())
+        if text[ss:m.start()].strip(" \"'\u201c\u2018(\u2014-"):
+            continue   # not opening its sentence
+        phrase = m.group(1)
+        view = m.group(2).lower() in _VIEW_NOUNS
+        src = None
+        if view:
+            pm = re.fullmatch(r"(?:the\s+)?((?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w.-]*|his|her|their|my|our)"
+                              r"(['\u2019]s?)?\s+(?:[a-z-]+\s+){0,1}", phrase)
+            if not pm or not (pm.group(2) or pm.group(1).islower()):
+                continue   # 'in the view from the top', 'in mind': no one's view
+            g = pm.group(1)
+            if g.lower() in ("his", "her", "their"):
+                src = reader._pronoun(m.start(1), m.start(1) + len(g), {"his": "he", "her": "she", "their": "they"}[g.lower()])
+            elif g[0].isupper():
+                src = reader.source((m.start(1), m.start(1) + len(g)), m.start(1))
+        elif not re.match(r"(?:a|an|the|this|that|its|their|his|her|one|[A-Z][\w.'\u2019-]*['\u2019]s?)\s", phrase):
+            continue
+        start = m.end()
+        aside = re.match(r"(?:however|though|[a-z]+ed\b[^,.;:!?]{0,60}?),\s+", text[start:se])
+        if aside:
+            start += aside.end()   # 'In a poll, conducted in May, Lee led': past the aside
+        a, b = _trim(text, start, _clause_end(text, start, se))
+        if _words(text, a, b) < MIN_CONTENT_WORDS or b - a > MAX_CONTENT_CHARS \
+                or any(x < b and a < y for x, y in taken):
+            continue
+        cue = m.start(2)
+        out.append(Reported(a, b, cue, m.end(2), m.group(2), src, False))
     return out
 
 
