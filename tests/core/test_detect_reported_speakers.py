@@ -119,3 +119,23 @@ def test_reads_on_tells_a_verb_from_a_noun():
     text = "Tom Berg made no secret of it. Tom Berg data show it. Tom Berg isn\u2019t sure. Tom Berg of Ohio."
     ends = [i + len("Tom Berg") for i in range(len(text)) if text.startswith("Tom Berg", i)]
     assert [reads_on(text, e, len(text)) for e in ends] == [True, False, True, False]
+
+
+def test_possessor_ending_in_s_keeps_its_apostrophe():
+    text = "The rally was loud. Jones\u2019 aides say their campaign has no desire to fight on."
+    assert by_cue(text, "say").speaker == "Jones\u2019 aides"
+
+
+def test_people_a_name_has_are_not_the_name():
+    text = "Ann Lee spoke first. Lee's closest allies believe she will win the primary."
+    assert by_cue(text, "believe").speaker == "Lee's closest allies"
+
+
+def test_subject_of_a_light_verb_owns_the_cue_noun():
+    text = "Ann Lee voiced support for the plan on Wednesday."
+    assert by_cue(text, "support").speaker == "Ann Lee"
+
+
+def test_made_a_call_for():
+    text = "During the debate, Ann Lee made an unprompted call for an end to the farm subsidies."
+    assert by_cue(text, "call").speaker == "Ann Lee"

@@ -171,6 +171,10 @@ _TAIL_RE = re.compile(r"(?:[\s,]*(?:on|last|this|in|at|to|during|after|before|wh
                       r"today|in\s+a\s+statement)\b[^.!?;:]{0,80})?[\s.!?\"'\u201d\u2019)]*$")
 _DET_BEFORE_RE = re.compile(r"\b(?:the|a|an|his|her|their|its|our|this|these|those|my|your|[\w]+['\u2019]s)"
                             r"\s+$", re.I)
+_LIGHT_VERB_RE = re.compile(r"\b(?:made|makes|launched|launches|issued|issues|offered|offers|gave|gives|delivered|"
+                            r"delivers|voiced|voices|expressed|expresses|renewed|renews|repeated|repeats|reiterated|"
+                            r"reiterates|leveled|levelled|levels|lodged|lodges|stepped\s+up|steps\s+up)\s+"
+                            r"(?:(?:a|an|the|his|her|their|its|[a-z]+ly|[a-z]+(?:-[a-z]+)?)\s+){0,3}$")
 _POSSESSOR_RE = re.compile(r"((?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w.-]*|he|she|they|his|her|their)(['\u2019]s?)?\s+"
                            r"(?:[a-z-]+\s+){0,2}$")
 # 'his claim in a recent interview that ...': a short phrase may stand between the noun and its clause
@@ -277,6 +281,11 @@ class _Reader:
             people = self.att.resolver.cast.persons_between(group[0], group[1])
             if people and people[0].start <= group[0] + 12 and reads_on(self.text, people[0].end, group[1]):
                 return self.att.resolve_phrase((people[0].start, people[0].end), pos)
+        owned = _OWNED_PEOPLE_RE.fullmatch(written)
+        if owned and _person_noun(owned.group(1)) and src.kind == "person" and src.end <= group[0] + owned.start(1):
+            # "Lee's aides say", "the senator's lawyers argued": the people the name has, not the name
+            return replace(src, start=group[0], end=group[1], text=written, name=_strip_det(written),
+                           kind="organisation", role=None)
         several = bool(_SEVERAL_RE.search(written))
         core = _HEAD_SPLIT_RE.split(written, 1)[0].split()
         thing = bool(core) and core[-1].isalpha() and core[-1].islower() and not _person_noun(core[-1])
@@ -641,7 +650,21 @@ class _Reader:
                 src = self._pronoun(pm.start(1), pm.end(1), {"his": "he", "her": "she", "their": "they"}[g.lower()])
             else:
                 src = self.source((pm.start(1), pm.end(1)), cs)
+        if src is None:
+            src = self._light_verb_source(ss, cs)
         return self._make(a, b, cs, ce, word, src, False, least=1)
+
+    def _light_verb_source(self, ss: int, cs: int) -> Source | None:
+        """'Lee voiced support for ...', 'Lee made an unprompted call for ...': the subject of a light verb
+        whose object is the cue noun is its source."""
+        m = _LIGHT_VERB_RE.search(self.text, max(ss, cs - 60), cs)
+        if not m:
+            return None
+        np = np_before(self.text, ss, m.start())
+        if np is None:
+            return None
+        src = self.source(np, cs)
+        return src if src is not None and src.name and src.kind in ("person", "organisation") else None
 
     def _noun(self, cs, ce, ss, se, word) -> Reported | None:
         """'Lee's claim that ...' / 'the claim by Lee that ...'."""
@@ -719,6 +742,8 @@ def _person_noun(word: str) -> bool:
     return any(x in PERSON_NOUNS or x in TITLES for x in (w, w[:-1] if w.endswith("s") else w, w[:-2] if w.endswith("es") else w))
 
 
+_OWNED_PEOPLE_RE = re.compile(r"(?:[Tt]he\s+)?[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*){0,3}(?:'s|\u2019s|'|\u2019)\s+"
+                              r"(?:[a-z][\w\-]*\s+){0,3}([a-z][\w\-]*)")
 _QUANTITY_RE = re.compile(r"(?:[Hh]alf|[Mm]ost|[Mm]any|[Ss]ome|[Aa]ll|[Nn]one|[Ff]ew|[Ss]everal|[Bb]oth|[Ee]ach|"
                           r"(?:[Aa]|[Tt]he)\s+(?:large\s+|slim\s+|clear\s+|narrow\s+)?(?:majority|minority|plurality|"
                           r"third|quarter|fifth|handful|number)|(?:[Ll]arge\s+)?[Mm]ajorities|(?:[Oo]nly|[Jj]ust|[Nn]early|"

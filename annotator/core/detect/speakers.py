@@ -108,6 +108,10 @@ def _collect_back(toks: list, i: int) -> int:
         if t == "of" and a - 2 >= 0 and _is_cap(toks[a - 2][2]) and _is_cap(toks[a][2]):
             a -= 1
             continue
+        if t in ("'", "\u2019") and a - 2 >= 0 and toks[a - 2][2].endswith("s") and _is_cap(toks[a - 2][2]) \
+                and toks[a - 2][1] == toks[a - 1][0]:
+            a -= 2   # "Sanders' aides": the possessor's apostrophe stands alone after an s
+            continue
         if t.isalpha() or "'" in t or "\u2019" in t or "-" in t or t.endswith("."):
             low = t.lower()
             if low in DETERMINERS:
