@@ -37,7 +37,9 @@ class Source:
     pronoun: bool = False
 
 
-_TOK_RE = re.compile(r"[\w\u00c0-\u024f](?:[\w\u00c0-\u024f\-]|[.'\u2019](?=[\w\u00c0-\u024f]))*\.?|[^\w\s]")
+# a word: letters, hyphens, and inner marks each followed by a letter ("U.S", "O'Neill", "don't"), then a full stop;
+# written as runs rather than one character at a time (the same tokens, found faster)
+_TOK_RE = re.compile(r"[\w\u00c0-\u024f][\w\u00c0-\u024f\-]*(?:[.'\u2019][\w\u00c0-\u024f][\w\u00c0-\u024f\-]*)*\.?|[^\w\s]")
 _ABBREV = frozenset("mr mrs ms dr jr sr st gov sen rep gen lt col capt sgt rev prof adm maj sens reps del atty".split())
 
 PRONOUNS = {"he": "m", "she": "f", "they": "p", "we": "p", "i": "", "it": "n"}
