@@ -1,11 +1,11 @@
 """Import throughput and peak memory per input format, beside the ceilings measured in the same run.
 
-    python benchmarks/import_bench.py [--n 10000] [--formats txt,json,jsonl,csv,nexis,html,factiva,nexis-html]
+    python benchmarks/import_bench.py [--n 10000] [--formats txt,json,jsonl,csv,nexis,html,factiva,factiva-xml,nexis-html]
         [--readers] [--small-export 262]
 
 For each format it writes N synthetic articles (txt and html: one file each; json: 100 a file;
-jsonl, csv, nexis: 1,000 a file; factiva (a Factiva HTML export saved from the article view) and
-nexis-html (a Nexis UK HTML export): all N in one export file, about 70 MB for the default N, or
+jsonl, csv, nexis: 1,000 a file; factiva (a Factiva HTML export saved from the article view),
+factiva-xml (a Factiva XML delivery) and nexis-html (a Nexis UK HTML export): all N in one export file, about 70 MB for the default N, or
 `--export-docs` a file, as the databases hand them out: 100 a download from Factiva, 500 from
 Nexis UK), runs `annotator import` in a child process, and prints
 articles/s, articles per CPU second (the importer and its reader processes: steadier than wall time
@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import article  # noqa: E402
 
 PER_FILE = {"txt": 1, "html": 1, "json": 100, "jsonl": 1000, "csv": 1000, "nexis": 1000}
-EXPORTS = {"factiva", "nexis-html"}  # one export file of all N articles, or EXPORT_DOCS a file
+EXPORTS = {"factiva", "factiva-xml", "nexis-html"}  # one export file of all N articles, or EXPORT_DOCS a file
 EXPORT_DOCS = 0
 
 
@@ -59,6 +59,29 @@ def _factiva_page(chunk: list[dict], first: int = 0) -> str:
             '<h1>Dow Jones Factiva</h1></td></tr></table></div><form name="PageBaseForm" method="post">'
             '<div id="contentWrapper"><div id="contentLeft"><span></span>\n' + "".join(blocks)
             + "</div></div></form></body></html>\n")
+
+
+def _factiva_xml(chunk: list[dict], first: int = 0) -> str:
+    """A Factiva XML delivery (PPSResponse), as the API hands it out."""
+    from xml.sax.saxutils import escape
+
+    articles = []
+    for i, a in enumerate(chunk):
+        paras = a["text"].split("\n\n")[1:]
+        tail = "".join(f"<paragraph>{escape(p)}</paragraph>" for p in paras[1:])
+        articles.append(
+            f"<ppsarticle><article><accessionNo>BNCH000020260303e{first + i:09d}</accessionNo>"
+            f"<baseLanguage>EN</baseLanguage><headline><paragraph>{escape(a['title'])}</paragraph></headline>"
+            f"<byline>By {escape(a['author'])}</byline>"
+            f"<leadParagraph><paragraph>{escape(paras[0])}</paragraph></leadParagraph>"
+            f"<publicationDate><dateTime>2026-03-03T00:00:00Z</dateTime></publicationDate>"
+            f"<sourceName>{escape(a['outlet'])}</sourceName><sourceCode>BNCH</sourceCode>"
+            f"<tailParagraphs>{tail}</tailParagraphs><wordCount>{len(a['text'].split())}</wordCount></article>"
+            "</ppsarticle>\n"
+        )
+    return ('<?xml version="1.0" encoding="utf-8"?>\n<PPSResponse><ppsArticleResponse '
+            'xmlns="http://global.factiva.com/pps/2.0"><ppsarticleResultSet count="' + str(len(chunk)) + '">\n'
+            + "".join(articles) + "</ppsarticleResultSet></ppsArticleResponse></PPSResponse>\n")
 
 
 def _nexis_page(chunk: list[dict]) -> str:
@@ -124,6 +147,8 @@ def write_corpus(fmt: str, n: int, folder: Path) -> list[dict]:
                 writer.writerows(chunk)
         elif fmt == "factiva":
             name.with_suffix(".html").write_text(_factiva_page(chunk, start), encoding="utf-8")
+        elif fmt == "factiva-xml":
+            name.with_suffix(".xml").write_text(_factiva_xml(chunk, start), encoding="utf-8")
         elif fmt == "nexis-html":
             name.with_suffix(".html").write_text(_nexis_page(chunk), encoding="utf-8")
         elif fmt == "nexis":
@@ -268,7 +293,7 @@ def small_export_seconds(fmt: str, n: int, tmp: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=10_000)
-    parser.add_argument("--formats", default="txt,json,jsonl,csv,nexis,html,factiva,nexis-html")
+    parser.add_argument("--formats", default="txt,json,jsonl,csv,nexis,html,factiva,factiva-xml,nexis-html")
     parser.add_argument("--with-detect", action="store_true",
                         help="also time each import with quote detection on (the default of `annotator import`)")
     parser.add_argument("--export-docs", type=int, default=0, metavar="N",

@@ -17,6 +17,7 @@ from itertools import combinations
 import numpy as np
 
 from annotator.core import shown
+from annotator.core.quote_forms import own_span_sql
 from annotator.core.scheme import MULTI, Task, load_scheme
 from annotator.core.store import Project
 
@@ -440,20 +441,23 @@ _ENTITY = shown.entity_sql()
 _SOURCE = (f"CASE WHEN {_ENTITY} IS NOT NULL THEN 0 WHEN {shown.corrected_sql()} THEN "
            "CASE WHEN ql.speaker != '' THEN -ql.rowid ELSE 0 END WHEN q.speaker != '' THEN q.id ELSE 0 END")
 # Every quote verdict and hand-marked quote as integers: where the speaker text lives (0: no text), who,
-# where (the content span: a reported quote is compared by its whole clause), kept (as in `quote_sets`),
+# where (a reported quote is compared by its whole clause, a direct one by its quoted words), kept (as in `quote_sets`),
 # entity (-1: none), order of precedence (hand-marked after detected), form (index into FORMS)
+# where: a reported quote's whole content, a direct quote's quoted words (pieces of one interrupted
+# quotation share a content, not their words: each is a unit of its own, as before)
+_OWN_START, _OWN_END = own_span_sql("q.")
 _FORM_CODE = "CASE q.form WHEN 'mixed' THEN 1 WHEN 'indirect' THEN 2 ELSE 0 END"
 QUOTES_SQL = f"""
     SELECT source AS c0, {{ann}} AS c1, article AS c2, start AS c3, "end" AS c4, kept AS c5, entity AS c6,
            ordinal AS c7, form AS c8 FROM (
         SELECT {_SOURCE} AS source, ql.annotator AS annotator, q.article_id AS article,
-               ifnull(q.content_start, q.start) AS start, ifnull(q.content_end, q."end") AS "end",
+               {_OWN_START} AS start, {_OWN_END} AS "end",
                ql.status IN ('confirmed', 'corrected') AND q.origin = 'auto' AS kept,
                ifnull({_ENTITY}, -1) AS entity, q.id AS ordinal, {_FORM_CODE} AS form
         FROM quote_labels ql JOIN quotes q ON q.id = ql.quote_id
         UNION ALL
-        SELECT {_SOURCE}, q.annotator, q.article_id, ifnull(q.content_start, q.start),
-               ifnull(q.content_end, q."end"), ifnull(ql.status, '') != 'rejected',
+        SELECT {_SOURCE}, q.annotator, q.article_id, {_OWN_START},
+               {_OWN_END}, ifnull(ql.status, '') != 'rejected',
                ifnull({_ENTITY}, -1), q.id + (1 << 40), {_FORM_CODE}
         FROM quotes q LEFT JOIN quote_labels ql ON ql.quote_id = q.id AND ql.annotator = q.annotator
         WHERE q.origin = 'human' AND q.annotator IS NOT NULL

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from annotator.core.ingest import ReadOptions, read_source
 from annotator.core.ingest.source import Source, iter_sources
+from annotator.core.ingest.split import read_part
 from annotator.core.parallel import batched, map_in_order, worker_pool
 from annotator.core.records import Article, ImportProblem
 
@@ -181,6 +182,16 @@ def read_whole(source: Source, options: ReadOptions) -> tuple[Source, list[Artic
     return source, articles
 
 
+def read_part_rows(part, options: ReadOptions, now: str) -> tuple[list[tuple], str] | None:
+    """Worker side: the rows of a part of a big export (ingest.split.read_part), ready to insert
+    (rows pickle faster than Articles), and the reader's name; None when the part cannot be taken alone."""
+    got = read_part(part, options)
+    if got is None:
+        return None
+    articles, reader = got
+    return [_row(a, now) for a in articles], reader
+
+
 def read_chunk(sources: list[Source], options: ReadOptions, detect: bool = False, forms=None) -> list[tuple]:
     """Worker side: (source, articles or problem, prepared detections or None) for each file; with
     `detect`, every article's quotes (of `forms`, default all) are detected here too, on the worker's core."""
@@ -224,7 +235,7 @@ def import_paths(
     total = len(sources) + len(report.files)
     small = [s for s in sources if s.size <= POOL_MAX_BYTES]
     large = [s for s in sources if s.size > POOL_MAX_BYTES]
-    pool = _reader_pool(small, workers)  # before the writer thread starts: see _reader_pool
+    pool = _reader_pool(small, workers, large)  # before the writer thread starts: see _reader_pool
     if detect:
         from annotator.core.detection_state import set_detection_pending
 
@@ -241,7 +252,11 @@ def import_paths(
         for source in large:
             if cancelled and cancelled():
                 break
-            writer.add_stream(source.path, read_source(source, options))
+            parts = _plan_parts(source) if pool is not None else None
+            if parts is None or not writer.add_parts(
+                source.path, map_in_order(pool, read_part_rows, parts, options, writer.now)
+            ):
+                writer.add_stream(source.path, read_source(source, options))
             done += 1
             if progress:
                 progress(done, total, source.path)
@@ -276,10 +291,29 @@ def _chunks(sources: list[Source]):
     return batched(sources, POOL_CHUNK, weight=lambda s: s.size, most=POOL_CHUNK_BYTES)
 
 
-def _reader_pool(sources: list[Source], workers: int | None) -> ProcessPoolExecutor | None:
+def _reader_pool(sources: list[Source], workers: int | None, large: list[Source] = ()) -> ProcessPoolExecutor | None:
     """Reader processes, when there is enough to read to pay for starting them (made before the
-    writer thread starts, so that they can be forked: see parallel.worker_pool)."""
-    return worker_pool(workers, worth_it=len(sources) >= 64 or sum(s.size for s in sources) >= POOL_MIN_BYTES)
+    writer thread starts, so that they can be forked: see parallel.worker_pool): many small files,
+    or a big file on disk that may be a news-database export (read in parts: see ingest.split)."""
+    return worker_pool(workers, worth_it=len(sources) >= 64 or sum(s.size for s in sources) >= POOL_MIN_BYTES
+                       or any(s.fs_path is not None and s.suffix in _MARKUP_SUFFIXES for s in large))
+
+
+_MARKUP_SUFFIXES = {".html", ".htm", ".xhtml"}
+
+
+def _plan_parts(source: Source):
+    """The parts of a big news-database export to read on all cores, or None (read it whole)."""
+    from annotator.core.ingest import _reader_for
+    from annotator.core.ingest.split import plan_parts
+
+    if source.fs_path is None or source.suffix not in _MARKUP_SUFFIXES:
+        return None
+    try:
+        name, _ = _reader_for(source)
+    except Exception:  # noqa: BLE001 (the whole file's reading says what is wrong with it)
+        return None
+    return plan_parts(source, name)
 
 
 def _read_many(sources: list[Source], options: ReadOptions, pool: ProcessPoolExecutor | None, cancelled,
@@ -378,6 +412,30 @@ class _Writer:
         if batch:
             self._send("rows", path, batch)
         self._send("end", path, (notes, reader))
+
+    def add_parts(self, path: str, results) -> bool:
+        """A big export read in parts by the reader processes (`results`: read_part_rows', in file
+        order), stored under one savepoint as a streamed file is; False (nothing of it stored) when a
+        part cannot be taken alone: then the file is to be read whole, by add_stream."""
+        self._send("begin", path, None)
+        reader, index = "", 0
+        try:
+            for got in results:
+                if got is None:
+                    self._send("abort", path, (None, reader))
+                    return False
+                rows, reader = got
+                if index:  # a part's articles count from 0: their place in the file
+                    rows = [row[:9] + (row[9] + index,) + row[10:] for row in rows]
+                index += len(rows)
+                self._send("rows", path, rows)
+        except BaseException:
+            self._send("abort", path, (None, reader))
+            raise
+        finally:
+            results.close()  # a part that cannot be taken: the ones in flight are not waited for
+        self._send("end", path, ([], reader))
+        return True
 
     def close(self):
         self.flush_files()

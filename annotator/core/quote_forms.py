@@ -30,10 +30,29 @@ def parse_forms(value: str | None) -> tuple[str, ...]:
 
 def content_span(start: int, end: int, form: str | None, content_start: int | None,
                  content_end: int | None) -> tuple[int, int]:
-    """The attribution's content: the stored content span, else (direct quotes of old rows) the quote's."""
+    """The attribution's content: the stored content span, else (direct quotes of old rows) the quote's.
+
+    A direct quote interrupted by its own attribution ('"A," she said. "B."') is one attribution in
+    pieces: each piece's start/end are its own quoted words, and all carry one content, from the first
+    piece's first word to the last one's last."""
+    return (content_start, content_end) if content_start is not None and content_end is not None else (start, end)
+
+
+def own_span(start: int, end: int, form: str | None, content_start: int | None,
+             content_end: int | None) -> tuple[int, int]:
+    """The stretch an item stands over by itself: a reported one's whole content, a direct quote's
+    quoted words (the pieces of one interrupted quotation share a content but not their words).
+    What highlighting, agreement on spans and re-detection compare."""
     if form in REPORTED and content_start is not None and content_end is not None:
         return content_start, content_end
-    return (content_start, content_end) if content_start is not None and content_end is not None else (start, end)
+    return start, end
+
+
+# own_span in SQL, for a table aliased q (or none: alias "")
+def own_span_sql(alias: str = "q.") -> tuple[str, str]:
+    reported = f"{alias}form IN ('mixed', 'indirect')"
+    return (f"CASE WHEN {reported} THEN ifnull({alias}content_start, {alias}start) ELSE {alias}start END",
+            f'CASE WHEN {reported} THEN ifnull({alias}content_end, {alias}"end") ELSE {alias}"end" END')
 
 
 def quoted_parts(text: str, start: int, end: int, form: str | None, open_mark: str = "",

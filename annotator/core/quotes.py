@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from annotator.core.detect import DETECTOR_VERSION, Detection, detect
 from annotator.core.detection_state import set_detection_pending
 from annotator.core.parallel import batched, map_in_order, worker_pool
+from annotator.core.quote_forms import own_span, own_span_sql
 from annotator.core.store import Project, utc_now
 
 if TYPE_CHECKING:
@@ -56,6 +57,9 @@ def detect_texts(items: list[tuple[int, str]], forms=None) -> list[tuple[int, De
     return [(article_id, detect(text, forms)) for article_id, text in items]
 
 
+_OWN_START, _OWN_END = own_span_sql("")
+
+
 def store_detection(project: Project, article_id: int, detection: Detection, now: str | None = None,
                     text: str | None = None) -> tuple[int, int, int]:
     """Replace an article's untouched auto quotes and mentions by `detection`; returns (quotes, mentions, kept).
@@ -66,10 +70,10 @@ def store_detection(project: Project, article_id: int, detection: Detection, now
     conn = project.conn
     now = now or utc_now()
     kept_spans = [
-        (r[0], r[1])
+        (r[0], r[1], r[2])
         for r in conn.execute(
-            # a reported quote stands over its whole content
-            f"SELECT coalesce(content_start, start), coalesce(content_end, end) FROM quotes "
+            # a reported quote stands over its whole content, a direct one over its quoted words
+            f"SELECT {_OWN_START}, {_OWN_END}, cue_start FROM quotes "
             f"WHERE article_id = ? AND (origin != 'auto' OR {_TOUCHED})",
             (article_id,),
         )
@@ -101,7 +105,9 @@ def store_detection(project: Project, article_id: int, detection: Detection, now
     for q in detection.quotes:
         cs = q.content_start if q.content_start is not None else q.start
         ce = q.content_end if q.content_end is not None else q.end
-        if any(cs < end and start < ce for start, end in kept_spans):
+        os_, oe = own_span(q.start, q.end, q.form, cs, ce)   # a direct quote by its quoted words
+        if any(os_ < end and start < oe and not _nested_pair(os_, oe, q.cue_start, start, end, cue)
+               for start, end, cue in kept_spans):
             continue  # a person's quote stands here
         mention_id = mention_ids.get((q.speaker_start, q.speaker_end)) if q.speaker_start is not None else None
         rows.append(
@@ -128,6 +134,19 @@ def store_detection(project: Project, article_id: int, detection: Detection, now
         )
     _link_entities(project, article_id)
     return len(rows), new_mentions, len(kept_spans)
+
+
+def _nested_pair(a: int, b: int, cue_ab: int | None, c: int, d: int, cue_cd: int | None) -> bool:
+    """Whether two overlapping contents are two attributions, one nested in the other ('Lee said the plan
+    would fail, according to aides'), not two readings of one: one content lies inside the other and the
+    inner one's cue stands inside the outer content."""
+    if (a, b) == (c, d):
+        return False
+    if c <= a and b <= d:
+        return cue_ab is not None and c <= cue_ab < d
+    if a <= c and d <= b:
+        return cue_cd is not None and a <= cue_cd < b
+    return False
 
 
 _MENTION_COLUMNS = ("id, article_id, start, end, text, name, kind, role, entity_id, link_by, link_score, origin, "

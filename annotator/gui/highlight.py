@@ -13,9 +13,10 @@ from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocu
 
 from annotator.gui import palette
 
-QUOTE, SPEAKER, CUE, REPORTED = "quote", "speaker", "cue", "reported"
-# later kinds are drawn over earlier ones where spans overlap: a mixed quote's quoted words over its clause
-KIND_ORDER = (REPORTED, QUOTE, CUE, SPEAKER)
+QUOTE, SPEAKER, CUE, REPORTED, NESTED = "quote", "speaker", "cue", "reported", "nested"
+# later kinds are drawn over earlier ones where spans overlap: a mixed quote's quoted words over its clause,
+# a nested attribution's content (inside another's content) over the content holding it
+KIND_ORDER = (REPORTED, NESTED, QUOTE, CUE, SPEAKER)
 CONFIRMED_STATES = ("confirmed", "corrected", "added")
 
 Spans = dict[tuple[str, str], list[tuple[int, int]]]  # (kind, state) -> [(start, end)] in document positions
@@ -51,7 +52,7 @@ def span_format(kind: str, state: str, current: bool = False) -> QTextCharFormat
             fmt.setBackground(palette.translucent(palette.REJECTED_HUE, 60, 90))
         return fmt
     hue = {QUOTE: palette.QUOTE_HUE, SPEAKER: palette.SPEAKER_HUE, CUE: palette.CUE_HUE,
-           REPORTED: palette.REPORTED_HUE}[kind]
+           REPORTED: palette.REPORTED_HUE, NESTED: palette.REPORTED_HUE}[kind]
     solid = state in CONFIRMED_STATES
     fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline if solid
                           else QTextCharFormat.UnderlineStyle.DashUnderline)
@@ -66,6 +67,13 @@ def span_format(kind: str, state: str, current: bool = False) -> QTextCharFormat
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline if not solid
                               else QTextCharFormat.UnderlineStyle.SingleUnderline)
         fmt.setBackground(palette.translucent(hue, *((70, 110) if current else (28, 55))))
+        return fmt
+    if kind == NESTED:
+        # an attribution inside another's content: the same green, a deeper wash and a dotted line, so where
+        # the inner content starts and ends reads inside the outer one's lighter wash
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine if not solid
+                              else QTextCharFormat.UnderlineStyle.SingleUnderline)
+        fmt.setBackground(palette.translucent(hue, *((70, 110) if current else (60, 95))))
         return fmt
     alpha = (110, 150) if current else (45, 80)
     fmt.setBackground(palette.translucent(hue, *alpha))

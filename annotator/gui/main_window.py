@@ -738,7 +738,7 @@ class MainWindow(QMainWindow):
     def mark_reported(self) -> None:
         """R: the selection is reported speech (mixed when it holds quotation marks, else indirect). With a
         detected quote selected that the selection overlaps, it corrects that quote."""
-        from annotator.core.quote_forms import form_of_selection
+        from annotator.core.quote_forms import form_of_selection, own_span
 
         span = self.reader.text.selected_span()
         if span is None or self.article is None:
@@ -747,8 +747,11 @@ class MainWindow(QMainWindow):
         start, end = span
         form = form_of_selection(self.article.text[start:end])
         current = self._current_quote()
-        replaces = current["id"] if current and current["origin"] == "auto" and current["content_start"] < end \
-            and start < current["content_end"] else None
+        if current:   # a direct quote stands over its quoted words (pieces of one quotation share a content)
+            own = own_span(current["start"], current["end"], current.get("form"), current["content_start"],
+                           current["content_end"])
+        replaces = current["id"] if current and current["origin"] == "auto" and own[0] < end \
+            and start < own[1] else None
         command = commands.MarkReported(self.project, self.annotator, self.article.id, start, end, form,
                                         self.changed, replaces_id=replaces)
         self.push(command)

@@ -27,7 +27,7 @@ from annotator.core.articles import ArticleView
 from annotator.core.quote_forms import REPORTED as REPORTED_FORMS
 from annotator.core.quote_forms import quoted_parts
 from annotator.gui import palette
-from annotator.gui.highlight import CUE, QUOTE, REPORTED, SPEAKER, OffsetMap, SpanHighlighter, Spans
+from annotator.gui.highlight import CUE, NESTED, QUOTE, REPORTED, SPEAKER, OffsetMap, SpanHighlighter, Spans
 from annotator.gui.plain import plain_label
 
 FLASH_MS = 900
@@ -192,12 +192,13 @@ def spans_for(article: ArticleView, offsets: OffsetMap) -> tuple[Spans, list[tup
     quotes = []
     reported: dict[int, list[tuple[int, int]]] = {}
     q = offsets.to_qt
+    inner = nested_reported(article.quotes)
     for quote in article.quotes:
         state = quote["status"]
         form = quote.get("form") or "direct"
         if form in REPORTED_FORMS:
             start, end = q(quote["content_start"]), q(quote["content_end"])
-            spans.setdefault((REPORTED, state), []).append((start, end))
+            spans.setdefault((NESTED if quote["id"] in inner else REPORTED, state), []).append((start, end))
             parts = [(q(a), q(b)) for a, b in quoted_parts(article.text, quote["start"], quote["end"], form,
                                                              quote.get("open_mark"), quote.get("close_mark"))]
             reported[quote["id"]] = parts
@@ -216,6 +217,22 @@ def spans_for(article: ArticleView, offsets: OffsetMap) -> tuple[Spans, list[tup
         state = "added" if mention["origin"] == "human" else "auto"
         spans.setdefault((SPEAKER, state), []).append((q(mention["start"]), q(mention["end"])))
     return spans, quotes, reported
+
+
+def nested_reported(quotes) -> set[int]:
+    """Ids of the reported-speech quotes whose content lies inside another reported quote's content
+    ('Lee said the plan would fail, according to aides': Lee's attribution inside the aides' one)."""
+    rows = sorted((r["content_start"], -r["content_end"], r["id"]) for r in quotes
+                  if (r.get("form") or "direct") in REPORTED_FORMS and r.get("content_start") is not None
+                  and r["status"] != "rejected")
+    out, open_ends = set(), []
+    for start, neg_end, quote_id in rows:
+        while open_ends and open_ends[-1] <= start:
+            open_ends.pop()
+        if open_ends and -neg_end <= open_ends[-1]:
+            out.add(quote_id)
+        open_ends.append(-neg_end)
+    return out
 
 
 def quote_tip(quote: dict) -> str:
@@ -253,7 +270,8 @@ class Legend(QWidget):
         reported = _swatch("reported speech", palette.REPORTED_HUE, True)
         reported.setStyleSheet(reported.styleSheet().replace("2px dashed", "2px dotted"))
         reported.setToolTip("said without quotation marks (indirect), or with some of its words quoted (mixed): "
-                            "the whole clause has a light green wash, its quoted words are blue")
+                            "the whole clause has a light green wash, its quoted words are blue; an attribution "
+                            "inside another's clause ('X said ..., according to Y') has a deeper green wash")
         row.addWidget(reported)
         row.addWidget(_swatch("speaker", palette.SPEAKER_HUE, False))
         cue = QLabel("cue (said, told…)")

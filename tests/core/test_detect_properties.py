@@ -14,11 +14,15 @@ NEWSY = st.lists(st.one_of(PIECES, st.text(max_size=8)), max_size=60).map("".joi
 
 def check(text):
     det = detect(text)
-    prev_end = -1
+    prev_start = -1
     for q in det.quotes:
         assert 0 <= q.start <= q.end <= len(text)
-        assert q.start >= prev_end, "quotes overlap or are unsorted"
-        prev_end = q.end
+        assert q.start >= prev_start, "quotes unsorted"
+        prev_start = q.start
+    for i, q in enumerate(det.quotes):   # contents apart or one inside the other (a nested attribution)
+        for r in det.quotes[i + 1:]:
+            a, b, c, d = q.content_start, q.content_end, r.content_start, r.content_end
+            assert b <= c or d <= a or (a <= c and d <= b) or (c <= a and b <= d), "quotes cross"
         assert 0.0 <= q.confidence <= 1.0
         assert q.kind in ("sentence", "fragment", "paragraph") if q.form != "indirect" else q.kind == "clause"
         assert q.form in ("direct", "mixed", "indirect")

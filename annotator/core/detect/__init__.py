@@ -1,6 +1,6 @@
 """Rule-based detection of direct quotes and their speakers in news text.
 
-    det = detect(text)      # never raises; det.quotes sorted, non-overlapping, inside text
+    det = detect(text)      # never raises; det.quotes sorted by start, inside text; contents apart or nested
 
 Modules: marks (quote spans), cues (speech verbs), names (name runs, roles, the cast),
 speakers (the phrase a cue points at and its resolution), attribution (linking quotes

@@ -43,6 +43,10 @@ _WHO_BEFORE_RE = re.compile(r",\s*who\s+(?:also\s+|has\s+|had\s+)?$")
 _VERB_AFTER_RE = re.compile(r"\s+(?:also\s+|then\s+|later\s+|has\s+|had\s+)?([a-z]+(?:ed|es|s))\b")
 _NOT_VERBS = frozenset("was is has does its this his as us yes was news times less ness".split())
 _COMMA_BEFORE_RE = re.compile(r"[,\u2014]\s*$")
+# a wire story's opening: 'PARIS, Aug 31 (Reuters) - ', 'Dec 29 (Reuters) - ', 'Washington (AFP) \u2013 ', 'SALEM, Ore. \u2014 '
+_DATELINE_RE = re.compile(r"\s*(?:[A-Z][A-Za-z.'\-]*(?:\s+[A-Z][A-Za-z.'\-]*){0,3}(?:,\s*[A-Z][a-z]{1,4}\.?(?:\s+\d{1,2})?)?"
+                          r"(?:\s*,\s*\d{4})?\s*(?:\([A-Za-z ]{2,30}\))?\s*(?:\u2014|\u2013|--|-)\s+)"
+                          r"(?=[A-Z])")
 _INTRO_PHRASE_RE = re.compile(r"\s*(?:(?:In|On|At|After|Before|During|Speaking|Asked|Later|Earlier|Since|While|When|"
                               r"Although|As|Though|Despite|If|Meanwhile|But|And|Still|Yet|Then|Also|However|Instead|"
                               r"Separately|Now|Today|Last|This)\b[^,.;]{0,120},\s*|(?:But|And|So|Yet|Still)\s+"
@@ -334,6 +338,9 @@ class Attributor:
 
     def _sentence_subject(self, lo: int, hi: int) -> tuple[int, int] | None:
         """The noun phrase a sentence opens with, after an introductory phrase ("In a statement, X ...")."""
+        dateline = _DATELINE_RE.match(self.text, lo, hi)
+        if dateline:
+            lo = dateline.end()   # 'PARIS, Aug 31 (Reuters) - Ann Lee ...': the place and wire open no clause
         m = _INTRO_PHRASE_RE.match(self.text, lo, hi)
         pos = m.end() if m else lo
         for _ in range(3):

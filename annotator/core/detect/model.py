@@ -64,7 +64,8 @@ class Quote:
     confidence: float = 0.0
     form: str = "direct"      # "direct" | "mixed" | "indirect"
     # the attribution's content, what the source is reported to have said: for a direct quote its
-    # quoted words; for mixed and indirect ones the whole reported clause (start/end then run over
+    # quoted words (for the pieces of one quotation interrupted by its cue, '"A," she said. "B."', all of
+    # them: the first piece's start to the last one's end, the same on every piece); for mixed and indirect ones the whole reported clause (start/end then run over
     # the quoted words of a mixed one, and equal the content for an indirect one)
     content_start: int | None = None
     content_end: int | None = None

@@ -8,6 +8,7 @@ import re
 from annotator.core.detect import DETECTOR_VERSION
 from annotator.core.detect.attribution import Attributor
 from annotator.core.detect.confidence import confidence, quote_kind
+from annotator.core.detect.continued import join_interrupted
 from annotator.core.detect.cues import SPEECH_CUES, CueIndex
 from annotator.core.detect.marks import LINE_RE, find_mark_spans
 from annotator.core.detect.model import Detection, Mention, Quote
@@ -50,7 +51,7 @@ def run_rules(text: str, forms=None) -> Detection:
             confidence=confidence(text, link, kind, in_reported),
             content_start=span.start, content_end=span.end,   # a direct quote's content: its quoted words
         ))
-    quotes = combine_forms(text, quotes, found if reported else [], forms)
+    quotes = join_interrupted(text, combine_forms(text, quotes, found if reported else [], forms))
     return Detection(quotes=quotes, mentions=_mentions(text, cast, links), detector=DETECTOR_VERSION)
 
 
@@ -58,7 +59,8 @@ def _within_reported(text: str, links, found) -> list[bool]:
     """For each link: whether its span, marks included, lies inside the content of a reported attribution
     whose source is named ('Lee said the plan was "dead"', 'the report found ...'), not a topic ('Lee
     asked about her "uncoupling"')."""
-    found = [r for r in found if r.source is not None and r.source.name and not _ABOUT_RE.match(text, r.cue_end)]
+    found = [r for r in found if r.source is not None and r.source.name and not _ABOUT_RE.match(text, r.cue_end)
+             and not r.nested]   # (a nested content lies inside its outer one)
     starts = [r.content_start for r in found]   # sorted, not overlapping
     out = []
     for link in links:

@@ -1,6 +1,6 @@
 """Reported speech: attributions without quotation marks (indirect) or holding quoted words (mixed).
 
-    found = find_reported(text, attributor)      # Reported records, content spans non-overlapping
+    found = find_reported(text, attributor)      # Reported records: outermost contents apart, nested ones inside
     quotes = combine_forms(text, direct_quotes, found)
 
 A cue (a verb of saying, thinking or showing, "according to", or a noun such as "claim" before a
@@ -14,6 +14,12 @@ that-clause), its source and its content are read from the sentence the cue stan
 - "Lee denied that ..."                          negation is content too
 - "Lee's claim that ..." / "the claim by Lee that ..."   a possessor or a by-phrase is the source
 - "..., saying that ..."                         a participle's subject is the clause's subject
+- "Lee said the plan would fail, according to aides."   nested: aides report Lee's attribution, two items
+- "Most said it was fair, but a third said it would fail."  side by side: each its own content
+
+An attribution inside another's content ("Lee said the mayor had told donors that ...") is read as
+a nested item of its own only with NESTED_INNER set (off: measured on polnear-train, whose annotators
+seldom mark such inner attributions, it costs more precision than it gains recall).
 
 Only sentences holding a cue word are read (one regex over the text finds them), so the cost is
 small beside the direct-quote rules. Sources are resolved by the direct-quote Attributor (names,
@@ -29,7 +35,17 @@ from dataclasses import dataclass, replace
 from annotator.core.detect.cues import _trie_pattern
 from annotator.core.detect.model import Quote, quick_init
 from annotator.core.detect.names import PERSON_NOUNS, TITLES
-from annotator.core.detect.speakers import DETERMINERS, PLACES, PRONOUNS, Source, _strip_det, np_after, np_before
+from annotator.core.detect.speakers import (
+    DETERMINERS,
+    PLACES,
+    PRONOUNS,
+    Source,
+    _strip_det,
+    np_after,
+    np_before,
+    owned_words,
+    reads_on,
+)
 from annotator.core.resources import read_word_list
 
 
@@ -86,8 +102,12 @@ _OBJECT_ONLY = frozenset("endorse praise attack slam blast condemn decry denounc
                          "defend dismiss reject question dispute mock ridicule thank congratulate commend hail tout "
                          "cite highlight embrace champion resist challenge favor favour prefer "
                          "fault berate castigate lambaste rebuke scold chide".split())
-_OBJECT_STOP_RE = re.compile(r"[,;:.!?()\u2014]|\s(?:during|after|before|when|while|because|"
-                             r"since|who|which|that|last|this|earlier|later)\s|"
+# a full stop ends the object, not the one of a title or an initial ('praised Mrs. Lee', 'backed J. Hale')
+_ABBREV_DOT = (r"(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bJr)(?<!\bSr)(?<!\bLt)(?<!\bMrs)(?<!\bSen)(?<!\bGov)"
+               r"(?<!\bRep)(?<!\bGen)(?<!\bCol)(?<!\bSgt)(?<!\bRev)(?<!\bAmb)(?<!\bSec)(?<!\bAtty)(?<!\b[A-Z])\.")
+_OBJECT_STOP_RE = re.compile(r"[,;:!?()\u2014]|" + _ABBREV_DOT + r"|\s(?:during|after|before|when|while|because|"
+                             r"since|who|which|that|last|this|earlier|later|Monday|Tuesday|Wednesday|Thursday|"
+                             r"Friday|Saturday|Sunday|yesterday|today|tonight)\s|"
                              r"\s(?:and|but)\s+(?!(?:the|a|an|his|her|their|its|our|other)\b|[A-Z\d])")
 # "said" and its kin are nearly always reporting; other verbs need a clearer frame (a that-clause, a subject)
 _SAY_LIKE = frozenset("say tell add note explain argue claim insist warn state declare announce assert contend "
@@ -164,7 +184,7 @@ _WHO_RE = re.compile(r",?\s*(?:who|which|that)\s+(?:also\s+|has\s+|had\s+|have\s
 # what may follow a say-verb closing its sentence: adverbials, then the end or a participle ('..., adding ...')
 _TAIL_SAY = frozenset("say tell add note explain argue claim insist warn state write tweet reply respond acknowledge "
                       "admit concede confirm predict recall report believe think contend assert maintain "
-                      "estimate suggest caution".split())
+                      "estimate suggest caution show find indicate reveal".split())
 _TAIL_AFTER_RE = re.compile(r"(?:\s+(?:on|last|this|in|at|during|after|before|earlier|later|recently|again|also|"
                             r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tonight|"
                             r"in\s+an?\s+[\w-]+|in\s+a\s+statement)\b[^.!?;:,\u201c\"]{0,60}?)?\s*(?:[.!?)]|,\s+[a-z]+ing\b|"
@@ -194,6 +214,7 @@ class Reported:
     cue: str
     source: Source | None
     strong: bool   # a say-like verb or "according to" with a clear frame
+    nested: bool = False   # inside the content of another attribution ('Lee said [Hale told donors [...]]')
 
 
 def _lemma(word: str) -> str:
@@ -241,7 +262,8 @@ class _Reader:
         src = self.att.resolve_phrase(np, pos)
         if group is None or not (group[0] <= np[0] and np[1] <= group[1]):
             group = np
-        if src.pronoun or not (group[0] <= src.start and src.end <= group[1]):
+        if src.pronoun or not (group[0] <= src.start and src.end <= group[1]) or src.start == np[0] and (
+                owned_words(self.text[np[0]:np[1]]) and src.end < np[1]):
             return src   # (a source found elsewhere: 'Lee issued a statement saying' names Lee)
         written = self.text[group[0]:group[1]]
         if _QUANTITY_RE.match(written):   # 'Half of Ohio Democrats', '58 percent of voters': that share of them
@@ -251,6 +273,13 @@ class _Reader:
             return replace(src, name=written, kind="organisation", role=None)   # 'Israel regards ...': its government
         if src.name is None and group == np:
             return src
+        if src.kind == "person" and src.name and src.start <= group[0] + 12 and src.end < group[1] \
+                and reads_on(self.text, src.end, group[1]):
+            return src   # 'Ann Lee goes big, ... saying': the phrase read on into her verb; the person
+        if group != np and not (src.kind == "person" and src.name):
+            people = self.att.resolver.cast.persons_between(group[0], group[1])
+            if people and people[0].start <= group[0] + 12 and reads_on(self.text, people[0].end, group[1]):
+                return self.att.resolve_phrase((people[0].start, people[0].end), pos)
         several = bool(_SEVERAL_RE.search(written))
         core = _HEAD_SPLIT_RE.split(written, 1)[0].split()
         thing = bool(core) and core[-1].isalpha() and core[-1].islower() and not _person_noun(core[-1])
@@ -319,6 +348,10 @@ class _Reader:
         if low in NOUN_CUES and low not in VERB_LEMMAS:
             return self._noun(cs, ce, ss, se, word)
         lemma = _lemma(low)
+        if low == "asked":
+            found = self._asked(cs, ce, ss, se, word)
+            if found is not None:
+                return found
         if low == "thanks" and _THANKS_TO_RE.match(text, ce, se):
             return None   # 'won thanks in part to the suburbs': a preposition, nobody thanking
         lead = text[max(ss, cs - 30):cs]
@@ -376,6 +409,10 @@ class _Reader:
                                                            or _OBJECT_START_RE.match(text, ce))):
                 np = None
             bare = np is not None
+        if np is not None and not (participle or infinitive or opening):
+            joined = self._conjoined_subject(np, ss, cs)
+            if joined is not None:
+                np, bare = joined, False
         share = _quantity_subject(text, ss, subj_end) if not (participle or infinitive or opening) else None
         if share is not None and (np is None or share[0] <= np[0] < share[1]):
             np, bare = share, False   # 'Most of the Senate Republicans have said': the whole share
@@ -397,7 +434,7 @@ class _Reader:
             if after_words >= MIN_CONTENT_WORDS and not _TAIL_RE.fullmatch(text, rest, se):
                 a, b = _trim(text, rest, _clause_end(text, rest, se, ss))
                 src = self.source(np, cs, group)
-                if bare and src is not None and not self.att.resolver.cast.runs_between(np[0], np[1]):
+                if bare and src is not None and not src.pronoun and not self.att.resolver.cast.runs_between(np[0], np[1]):
                     src = replace(src, name=None, kind="unknown")   # 'Six in 10 say': nobody named
                 return self._make(a, b, cs, ce, word, src, strong or bool(_THAT_RE.match(text, ce)))
             # '..., Lee said.' : the content is before the subject
@@ -463,6 +500,42 @@ class _Reader:
                 and _words(text, a, b) < 6:
             return None
         return self._make(a, b, cs, ce, word, self.source(src_np, cs), True)
+
+    def _asked(self, cs, ce, ss, se, word) -> Reported | None:
+        """'Asked whether the plan would pass, Lee ...', 'when asked about the vote', 'Lee, asked by reporters
+        why ...': a passive 'asked' opening a clause; its question (a wh-clause, the object of 'about' or an
+        infinitive) is the content, up to the clause's comma; the asker after 'by', if named, its source."""
+        text = self.text
+        lead = text[ss:cs]
+        if lead.strip(" \"'\u201c\u2018(") and not _ASKED_LEAD_RE.search(lead):
+            return None
+        pos, src = ce, None
+        by = re.match(r"\s+by\s+", text[ce:se])
+        if by:
+            np = np_after(text, ce + by.end(), se)
+            if np is None:
+                return None
+            src, pos = self.source(np, cs), np[1]
+        m = _ASKED_WHAT_RE.match(text, pos, se)
+        if not m:
+            return None
+        a = m.end() if m.group(1).lower() == "about" else m.start(1)
+        stop = re.compile(r"[,;:!?\u2014\u201c\"]|\s--\s").search(text, a, se)
+        b = stop.start() if stop else se
+        a, b = _trim(text, a, b)
+        return self._make(a, b, cs, ce, word, src, False, least=1 if m.group(1).lower() == "about" else 2)
+
+    def _conjoined_subject(self, np: tuple[int, int], ss: int, cs: int) -> tuple[int, int] | None:
+        """'Lee visited the dam, and said ...', 'Lee became a delegate and said ...': a phrase read back
+        to a joining 'and'/'but' is a second verb of the clause, not a subject; its subject opens the
+        sentence. None when the phrase is not such a tail or the sentence opens with no name."""
+        words = _WORD_RE.findall(self.text, np[0], np[1])
+        if not words or words[-1].lower() not in ("and", "but") or len(words) > 12:
+            return None
+        subject = self.att._sentence_subject(ss, np[1])
+        if subject is None or subject[1] > np[1] - len(words[-1]):
+            return None
+        return subject
 
     def _previous_subject(self, ss: int, cs: int) -> tuple[int, int] | None:
         """'..., she said, mentioning ...': the subject of the cue verb in the clause before the comma."""
@@ -616,6 +689,14 @@ class _Reader:
         return Reported(a, b, cs, ce, word, src, strong)
 
 
+# what may stand before a passive 'asked' opening a clause: 'When asked', 'Lee, asked', 'after being asked'
+_ASKED_LEAD_RE = re.compile(r"(?:\b(?:[Ww]hen|[Aa]fter|[Ii]f|[Oo]nce|[Bb]efore|[Uu]ntil|[Ww]hile|[Aa]s)\s+(?:(?:he|she|they|I|we|"
+                            r"it)\s+)?(?:(?:was|were|is|are|being|had\s+been|has\s+been|was\s+later)\s+)?|,\s*"
+                            r"(?:(?:he|she|they|I|we|was|were|is|are|later|again|also|repeatedly)\s+)*|"
+                            r"\b(?:was|were)\s+(?:(?:also|later|again|repeatedly|then|not|never)\s+)?)$")
+_ASKED_WHAT_RE = re.compile(r"(?:\s+(?:again|later|repeatedly|directly|specifically|recently|last\s+\w+|on\s+[A-Z]\w+|"
+                            r"in\s+an?\s+(?:[\w-]+\s+){0,2}?interview))*\s+(about|whether|if|what|why|how|which|who|"
+                            r"where|when|to)\s+(?=[\w\u201c\"'])")
 _THANKS_TO_RE = re.compile(r"(?:\s+(?:in\s+(?:large\s+|no\s+small\s+)?part|largely|partly|mostly|mainly|only|"
                            r"entirely|chiefly|primarily|solely|partially))?\s+to\b")
 _SEVERAL_RE = re.compile(r"\s(?:and|nor|&|along\s+with)\s", re.I)
@@ -707,7 +788,11 @@ def _group_after(text: str, np: tuple[int, int], hi: int) -> tuple[int, int] | N
 
 
 # where a content read forward from its cue ends: another clause of the sentence begins
-_CLAUSE_END_RE = re.compile(r";|\s[\u2014\u2013]\s|\s--\s|,\s+(?:but|while|whereas|saying|adding|arguing|noting|"
+_CLAUSE_END_RE = re.compile(r";|\s[\u2014\u2013]\s|\s--\s|"
+                            # another source's report joined on: '..., and Ms. Lee said the costs ...'
+                            r",?\s+and\s+(?=(?:[\w.'\u2019-]+\s+){1,4}(?:said|says|told|added|noted|argued|wrote|"
+                            r"warned|insisted|claimed)\b)|"
+                            r",\s+(?:but|while|whereas|saying|adding|arguing|noting|"
                             r"according\s+to|although|though|even\s+as|[a-z]+ing)\b|"
                             # a second verb phrase of the cue's subject: '... and took the stage', '... but added'
                             r",?\s+(?:and|but)\s+(?:then\s+|also\s+|later\s+|even\s+|never\s+)?(?:(?:has|have|had)\s+"
@@ -820,11 +905,13 @@ def _bare_subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
 
 
 def find_reported(text: str, attributor, links=()) -> list[Reported]:
-    """Every attribution a cue word frames, in text order, content spans not overlapping. A cue that
-    links a direct quote before it ('"...," Lee said on Tuesday') frames nothing more unless 'that' follows."""
+    """Every attribution a cue word frames, in text order: the outermost contents do not overlap, a nested
+    one (marked `nested`) follows the one holding it. A cue that links a direct quote before it ('"...,"
+    Lee said on Tuesday') frames nothing more unless 'that' follows."""
     reader = _Reader(text, attributor)
     used = {link.cue.start for link in links if link.cue is not None and link.how == "after"}
     found: list[Reported] = []
+    nested: list[Reported] = []
     spans = attributor.spans
     span_starts = [sp.start for sp in spans]
     for m in CUE_RE.finditer(text):
@@ -833,10 +920,27 @@ def find_reported(text: str, attributor, links=()) -> list[Reported]:
             continue   # inside quoted words: the quoted speaker's own reporting, not the article's
         if m.start() in used and not _THAT_SOON_RE.match(text[m.end():m.end() + 60]):
             continue
-        if found and found[-1].strong and found[-1].content_start <= m.start() < found[-1].content_end:
-            continue   # a cue inside the content just read ('Lee said aides told her ...')
+        within = found and found[-1].strong and found[-1].content_start <= m.start() < found[-1].content_end
         r = reader.read(m)
         if r is None:
+            continue
+        if within:
+            # a cue inside the content just read: an attribution of its own when its source and content stand
+            # inside that content too
+            outer = found[-1]
+            if not (r.strong and _nests_in(r, outer)):
+                continue
+            lead = min(r.source.start, r.cue_start, r.content_start)
+            co = _COORDINATED_RE.search(text, outer.content_start, lead)
+            if co and _words(text, outer.content_start, co.start()) >= MIN_CONTENT_WORDS:
+                # 'Most said the plan was sound, but a third said it would fail': two attributions side by side,
+                # the first one's content ending where the second's clause begins
+                end = _trim(text, outer.content_start, co.start())[1]
+                found[-1] = replace(outer, content_end=end)
+                nested = [n for n in nested if n.content_end <= end or n.content_start >= lead]
+                found.append(r)
+            elif NESTED_INNER and all(_laminar(r, n) for n in nested):
+                nested.append(r)   # 'Lee said the mayor had told donors that ...': the mayor's words inside Lee's
             continue
         # overlapping readings: a say-verb or 'according to' beats a weaker verb ('will veto the budget,
         # according to Lee'); otherwise the first stands
@@ -846,12 +950,41 @@ def find_reported(text: str, attributor, links=()) -> list[Reported]:
             while found and r.content_start < found[-1].content_end and not found[-1].strong:
                 found.pop()
             if found and r.content_start < found[-1].content_end:
+                # 'Lee said the plan would fail, according to aides': the content read first lies in this one
+                if found[-1].source is not None and _nests_in(found[-1], r) \
+                        and all(_laminar(found[-1], n) for n in nested):
+                    nested.append(found.pop())
+                    found.append(r)
                 continue
         found.append(r)
-    labelled = _labelled_lines(text, reader, found)
+    labelled = _labelled_lines(text, reader, found) + _in_view(text, reader, found)
     if labelled:
         found = sorted(found + labelled, key=lambda r: r.content_start)
+    if nested:   # the outermost items stay sorted and apart; each nested one follows the item holding it
+        found = sorted(found + [replace(r, nested=True) for r in nested],
+                       key=lambda r: (r.content_start, -r.content_end, r.nested))
     return found
+
+
+# what ends a clause before a second subject and its cue, side by side with the first ('..., but Hale said')
+_COORDINATED_RE = re.compile(r"(?:,?\s+(?:and|but|while|whereas|yet|though|although)|;)\s+$")
+NESTED_INNER = False
+
+
+def _nests_in(inner: Reported, outer: Reported) -> bool:
+    """Whether `inner` is an attribution of its own inside `outer`'s content: its cue, its source (one
+    that is read, not only a clause) and its content all stand there, and its content is shorter."""
+    a, b = outer.content_start, outer.content_end
+    src = inner.source
+    return (src is not None and a <= src.start and src.end <= b and a <= inner.cue_start and inner.cue_end <= b
+            and a <= inner.content_start and inner.content_end <= b
+            and inner.content_end - inner.content_start < b - a)
+
+
+def _laminar(r: Reported, other: Reported) -> bool:
+    """Two contents either apart or one inside the other, never crossing."""
+    a, b, c, d = r.content_start, r.content_end, other.content_start, other.content_end
+    return b <= c or d <= a or (c <= a and b <= d) or (a <= c and d <= b)
 
 
 # 'Clinton camp: Trump's plan threatens security', 'TAPPER: And obviously ...': a line opening with a short
@@ -887,12 +1020,55 @@ def _labelled_lines(text: str, reader: _Reader, found: list[Reported]) -> list[R
     return out
 
 
+# 'In a CNN poll released Monday, Lee led Hale', "In Lee's view, the plan fails": an opening phrase naming a
+# poll or a person's view frames the clause after its comma (statements and interviews have verbs of their own)
+_IN_VIEW_RE = re.compile(r"(?<![\w'\u2019-])In\s+((?:[\w.'\u2019/&-]+\s+){0,8}?)(poll|survey|study|view|opinion|"
+                         r"estimation|assessment|judgment|judgement|mind)s?\b([^,.;:!?\"\u201c\u201d]{0,80}?),\s+")
+_VIEW_NOUNS = frozenset("view opinion estimation assessment judgment judgement mind".split())
+
+
+def _in_view(text: str, reader: _Reader, found: list[Reported]) -> list[Reported]:
+    out = []
+    taken = [(r.content_start, r.content_end) for r in found]
+    for m in _IN_VIEW_RE.finditer(text):
+        ss, se = reader.sentence(m.start())
+        if text[ss:m.start()].strip(" \"'\u201c\u2018(\u2014-"):
+            continue   # not opening its sentence
+        phrase = m.group(1)
+        view = m.group(2).lower() in _VIEW_NOUNS
+        src = None
+        if view:
+            pm = re.fullmatch(r"(?:the\s+)?((?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w.-]*|his|her|their|my|our)"
+                              r"(['\u2019]s?)?\s+(?:[a-z-]+\s+){0,1}", phrase)
+            if not pm or not (pm.group(2) or pm.group(1).islower()):
+                continue   # 'in the view from the top', 'in mind': no one's view
+            g = pm.group(1)
+            if g.lower() in ("his", "her", "their"):
+                src = reader._pronoun(m.start(1), m.start(1) + len(g), {"his": "he", "her": "she", "their": "they"}[g.lower()])
+            elif g[0].isupper():
+                src = reader.source((m.start(1), m.start(1) + len(g)), m.start(1))
+        elif not re.match(r"(?:a|an|the|this|that|its|their|his|her|one|[A-Z][\w.'\u2019-]*['\u2019]s?)\s", phrase):
+            continue
+        start = m.end()
+        aside = re.match(r"(?:however|though|[a-z]+ed\b[^,.;:!?]{0,60}?),\s+", text[start:se])
+        if aside:
+            start += aside.end()   # 'In a poll, conducted in May, Lee led': past the aside
+        a, b = _trim(text, start, _clause_end(text, start, se))
+        if _words(text, a, b) < MIN_CONTENT_WORDS or b - a > MAX_CONTENT_CHARS \
+                or any(x < b and a < y for x, y in taken):
+            continue
+        cue = m.start(2)
+        out.append(Reported(a, b, cue, m.end(2), m.group(2), src, False))
+    return out
+
+
 def _outer(q: Quote) -> tuple[int, int]:
     return q.start - len(q.open_mark), q.end + len(q.close_mark)
 
 
 def combine_forms(text: str, quotes: list[Quote], found: list[Reported], forms=None) -> list[Quote]:
-    """Direct quotes and reported attributions as one sorted, non-overlapping list of Quote items.
+    """Direct quotes and reported attributions as one list of Quote items sorted by start: the outermost
+    do not overlap; a nested attribution's item lies inside the content of the item holding it.
 
     A reported content that is all one quote (marks, 'that' and punctuation aside) is that direct
     quote; one holding quoted words besides words of its own is mixed: one item whose start/end run
@@ -903,6 +1079,10 @@ def combine_forms(text: str, quotes: list[Quote], found: list[Reported], forms=N
     qi = 0
     quotes = sorted((q if q.content_start is not None else replace(q, content_start=q.start, content_end=q.end)
                      for q in quotes), key=lambda q: q.start)
+    nested = [r for r in found if r.nested]
+    if nested:
+        found = [r for r in found if not r.nested]
+        inner = [q for r in nested for q in [_nested_item(text, r, quotes, keep)] if q is not None]
     for r in found:
         while qi < len(quotes) and _outer(quotes[qi])[1] <= r.content_start:
             out.append(quotes[qi])
@@ -954,7 +1134,30 @@ def combine_forms(text: str, quotes: list[Quote], found: list[Reported], forms=N
         out.append(replace(first, end=last.end, close_mark=last.close_mark, form="mixed", content_start=a,
                            content_end=b, confidence=max(q.confidence for q in sure), **who, **cue))
     out.extend(quotes[qi:])
+    if nested:   # each after the item holding it
+        out = sorted(out + inner, key=lambda q: q.start)
     return [q for q in out if q.form in keep]
+
+
+def _nested_item(text: str, r: Reported, quotes: list[Quote], keep) -> Quote | None:
+    """The item of an attribution nested in another's content when it is indirect (scare quotes or titles
+    aside); none when sure quoted words stand in it: those words are an item already, a direct quote or
+    the mixed item holding them."""
+    inside = [q for q in quotes if r.content_start <= _outer(q)[1] and _outer(q)[0] < r.content_end
+              and _outer(q)[1] > r.content_start]
+    if not inside:
+        return _indirect(text, r)
+    a = min(r.content_start, _outer(inside[0])[0])
+    b = max(r.content_end, _outer(inside[-1])[1])
+    own = _words(text, a, b) - sum(_words(text, q.start, q.end) for q in inside)
+    if text[a:a + 4].lower() == "that":
+        own -= 1
+    if own < 2:
+        return None
+    sure = [q for q in inside if q.confidence >= SURE_QUOTE]
+    if not sure:
+        return replace(_indirect(text, r), start=a, end=b, content_start=a, content_end=b)
+    return None   # a nested mixed one: its quoted words are an item's already (a second would count them twice)
 
 
 def _nested_in(text: str, r: Reported, q: Quote) -> bool:

@@ -200,6 +200,26 @@ def _chain_subject(toks: list, end: int) -> tuple[int, int] | None:
     return toks[max(_collect_back(toks, b - 1), a)][0], toks[b - 1][1]
 
 
+_TIME_NOUNS = frozenset("week month year night weekend morning afternoon evening day days weeks months fall spring "
+                        "summer winter".split())
+_TIME_LEADS = frozenset("last this that next early late".split())
+
+
+def _time_words_before(toks: list, i: int) -> int:
+    """How many tokens ending at toks[i] say when ('on Tuesday', 'last week', 'earlier in the day'), else 0."""
+    if i < 1:
+        return 0
+    t, before = toks[i][2], toks[i - 1][2].lower()
+    if t in _DAYS and before == "on":
+        return 2
+    if t.lower() in _TIME_NOUNS:
+        if before in _TIME_LEADS:
+            return 2
+        if before == "the" and i >= 2 and toks[i - 2][2].lower() in ("in", "during"):
+            return 3
+    return 0
+
+
 @lru_cache(maxsize=1024)   # the same phrase is read again by other rules (one call in ten)
 def np_before(text: str, lo: int, hi: int) -> tuple[int, int] | None:
     """The subject noun phrase ending just before a verb at hi: (start, end) or None."""
@@ -209,9 +229,14 @@ def np_before(text: str, lo: int, hi: int) -> tuple[int, int] | None:
         if chained is not None:
             return chained
     i = len(toks) - 1
-    while i >= 0 and (toks[i][2].lower() in _SKIP_BEFORE_VERB or (toks[i][2].islower() and toks[i][2].endswith("ly"))
-                      or toks[i][2] in _DAYS):
-        i -= 1
+    while True:
+        while i >= 0 and (toks[i][2].lower() in _SKIP_BEFORE_VERB or (toks[i][2].islower() and toks[i][2].endswith("ly"))
+                          or toks[i][2] in _DAYS):
+            i -= 1
+        time_back = _time_words_before(toks, i)
+        if not time_back:
+            break
+        i -= time_back   # 'Ann Lee (D-Ore.) last week said', 'Ann Lee on Tuesday said': the name before the time
     if i < 0:
         return None
     if toks[i][2] != ",":
@@ -271,6 +296,12 @@ def np_before(text: str, lo: int, hi: int) -> tuple[int, int] | None:
     if start >= 2 and toks[start - 1][2] in _PREPOSITIONS and (_is_cap(toks[start - 2][2]) or _nounish(toks[start - 2][2])):
         inner_start = _collect_back(toks, start - 2)
         if toks[inner_start][2].lower() not in ("one",):
+            head = toks[start - 2][2]
+            if (head.islower() or inner_start == start - 2 == 0 and _nounish(head) and head.lower() not in TITLES) \
+                    and toks[start - 1][2] in ("for", "at", "of", "with", "in", "from") \
+                    and _is_cap(toks[i][2]) and toks[i][2] not in STOP_CAPS:
+                # 'A spokeswoman for the Ohio Senate said': a description keeps whom it speaks for
+                return toks[inner_start][0], toks[i][1]
             return toks[inner_start][0], toks[start - 2][1]
     return toks[start][0], toks[i][1]
 
@@ -302,6 +333,7 @@ def np_after(text: str, lo: int, hi: int) -> tuple[int, int] | None:
             j += 1
             continue
         if t.islower() and loose < 2 and t not in _FUNCTION_WORDS and t not in DETERMINERS \
+                and not (t.endswith("ed") and _is_cap(toks[j - 1][2])) \
                 and not (i == 0 and j > 0 and _is_cap(toks[j - 1][2])
                          and not (j + 1 < len(toks) and toks[j + 1][2].islower() and _nounish(toks[j + 1][2]))) and any(
                 _is_cap(x[2]) and x[2] not in STOP_CAPS or _nounish(x[2]) for x in toks[j + 1:j + 3] if x[2].isalpha()):
@@ -329,12 +361,52 @@ def np_after(text: str, lo: int, hi: int) -> tuple[int, int] | None:
     return toks[0][0], toks[j - 1][1]
 
 
+_POSSESSOR_RE = re.compile(r"(his|her|their|its|(?:[A-Z][\w.\-]*\s)*[A-Z][\w.\-]*?)(['\u2019]s?|)\s+"
+                           r"(?:(?:own|latest|new|recent|first|final|earlier|public|written|prepared|opening|closing"
+                           r"|official)\s+)?([a-z][\w\-]*)")
+_POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "their": "they", "its": "it"}
+# what someone's own words come in: "his remarks", "Lee's statement" speak for the owner
+_OWNED_WORDS = frozenset(DOCUMENT_WORDS - {"bill", "policy", "order", "decision", "ruling", "website", "sign", "video",
+                                           "book", "study", "survey", "poll", "lawsuit", "resolution", "indictment"}) | \
+    frozenset("remark remarks comment comments words speech speeches testimony interview assessment view views argument "
+              "arguments claim claims account answer answers reply response message messages tweets posts emails "
+              "letters statements".split())
+
+_READ_ON_RE = re.compile(r"\s+(?:(?:also|then|now|still|just|even|never|often|later|once|[a-z]+ly)\s+)*"
+                         r"([a-z][a-z'\u2019]*)(?:\s+([a-z][a-z'\u2019]*))?")
+_IRREGULAR_PAST = frozenset("made took began spent struck went gave got held ran saw wrote won lost led left kept sent "
+                            "put set brought thought told found felt knew".split())
+_VERB_OBJECT_WORDS = DETERMINERS | frozenset("no much many more little to with him her them it his their its up out "
+                                             "down back off big".split())
+
+
+def reads_on(text: str, end: int, phrase_end: int) -> bool:
+    """Whether the words after a name at end (to phrase_end) are its verb and what follows it, not more of
+    a noun phrase: 'Ann Lee isn't ...', 'Tom Berg goes big', 'Ann Lee made no ...', not 'Ann Lee's aides',
+    'Ann Lee of Ohio' or 'Census data'. A verb is told by its form and the object or particle after it."""
+    m = _READ_ON_RE.match(text, end, phrase_end)
+    if not m:
+        return False
+    word, after = m.group(1), m.group(2) or ""
+    if word.endswith(("n't", "n\u2019t")):
+        return True
+    verbish = word in _IRREGULAR_PAST or word.endswith(("ed", "es")) or word.endswith("s") and not word.endswith("ss")
+    return verbish and not _nounish(word) and word not in ROLE_MODIFIERS and (after in _VERB_OBJECT_WORDS
+                                                                             or after.endswith("ing"))
+
+
+def owned_words(written: str) -> re.Match | None:
+    """The match of 'his remarks', 'Ann Lee's statement' (a possessor and the words they own), else None."""
+    owner = _POSSESSOR_RE.fullmatch(written)
+    return owner if owner and _base(owner.group(3)) in _OWNED_WORDS else None
+
+
 # weights for choosing the person a he/she means (set on the PolNeAR training split)
 W = {"scale": 200, "near_chars": 250, "near": 0.5, "subject": 1.0, "speaks": 0.5, "unconfirmed": 0.3,
      "spoke": 0.5, "last": 0.2, "para": 0.3, "gender": 0.3}
 
 _OF_BEFORE_RE = re.compile(r"\s(?:of|from)\s+(?:the\s+)?$")
-_PP_SPLIT_RE = re.compile(r"\s(?:for|at|of|to|with|from)\s")
+_PP_SPLIT_RE = re.compile(r"\s(?:for|at|of|to|with|from|in)\s")
 
 
 class Resolver:
@@ -357,10 +429,21 @@ class Resolver:
         low = written.lower()
         if low in PRONOUNS:
             return self._pronoun(s, e, written, PRONOUNS[low], floor, anchor)
+        owner = owned_words(written)
+        if owner:
+            # 'Her remarks indicated', 'Ann Lee's statement said': the words are their owner's
+            pe = s + owner.end(1)
+            pronoun = _POSSESSIVE_PRONOUNS.get(owner.group(1).lower())
+            if pronoun is not None:
+                return self._pronoun(s, pe, owner.group(1), PRONOUNS[pronoun], floor, anchor)
+            found = self.resolve((s, pe), floor, anchor)
+            if found.name and found.kind in ("person", "organisation"):
+                return found
         core = _PP_SPLIT_RE.split(written, 1)[0]
         head = core.split()[-1] if core.split() else written.split()[-1]
         head_base = _base(head)
-        if core != written and head.islower() and (head_base in PERSON_NOUNS or head_base.rstrip("s") in PERSON_NOUNS
+        if core != written and (head.islower() or core.split()[0] == head and len(core.split()) == 1) and (
+                head_base in PERSON_NOUNS or head_base.rstrip("s") in PERSON_NOUNS
                                                    or head_base in TITLES):
             return Source(s, e, written, _strip_det(written), "person")
         run = self._name_in(s, e)
@@ -381,6 +464,10 @@ class Resolver:
             return Source(run.start, run.end, written, name, kind, run.role)
         if _is_cap(head):
             return Source(s, e, written, _strip_det(written), "unknown")
+        if run is not None and run.kind == "person" and run.role_start <= s + 4 and head.islower() \
+                and not _nounish(head) and reads_on(self.text, run.end, min(len(self.text), e + 40)):
+            # 'Ann Lee isn't convinced', 'Tom Berg made no secret': a phrase read on into the verb; the name
+            return Source(run.start, run.end, written, self.cast.resolve_run(run), "person", run.role)
         if head_base in PERSON_NOUNS or head_base.rstrip("s") in PERSON_NOUNS or head_base in TITLES:
             return self._description(s, e, written, head_base, floor)
         return Source(s, e, written, _strip_det(written), "unknown")

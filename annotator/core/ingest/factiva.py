@@ -22,7 +22,7 @@ from lxml import etree
 
 from annotator.core.ingest.dates import to_iso
 from annotator.core.ingest.decode import DecodeError
-from annotator.core.ingest.markup import text_pieces
+from annotator.core.ingest.markup import EncodingBreaks, text_pieces
 from annotator.core.ingest.nexis import LANGUAGE_CODES, authors_from_byline
 from annotator.core.ingest.options import MAX_ARTICLE_CHARS, ReadOptions
 from annotator.core.ingest.source import Source
@@ -71,21 +71,43 @@ _CODES = {"HD", "BY", "CR", "WC", "PD", "ET", "SN", "SC", "SE", "ED", "PG", "LA"
 
 def read(source: Source, options: ReadOptions) -> Iterator[Article | ImportProblem]:
     """The articles of a saved Factiva page, one by one as the page is parsed."""
-    reader = _PageReader(source.path)
+    with source.open_binary() as binary:
+        yield from _read_page(_PageReader(source.path), binary)
+
+
+def read_part(path: str, binary, encoding: str, first_number: int, last: bool) -> tuple[list[Article], int] | None:
+    """The articles of a part of a page that begins and (unless `last`) ends where article blocks
+    do, numbered from `first_number`, and how many article blocks it held; None when the part says
+    anything else (a block left out, another export inside it, UTF-8 that breaks): what it says is
+    said right only by reading the whole page (`read`). Their `source_index` counts from 0."""
+    reader = _PageReader(path)
+    reader.number = first_number - 1
+    reader.page_ended = not last  # the part ends where a block ends: nothing in it is cut off
+    got = []
+    try:
+        for item in _read_page(reader, binary, encoding):
+            if not isinstance(item, Article):
+                return None
+            got.append(item)
+    except EncodingBreaks:
+        return None
+    return got, reader.number - first_number + 1
+
+
+def _read_page(reader: _PageReader, binary, encoding: str | None = None) -> Iterator[Article | ImportProblem]:
     parser = etree.HTMLPullParser(events=("end",), tag="div", no_network=True, remove_comments=True)
     try:
-        with source.open_binary() as binary:
-            for piece in text_pieces(binary):
-                reader.see(piece)
-                parser.feed(piece)
-                yield from reader.take(parser.read_events(), closed=True)
-            try:
-                parser.close()
-            except etree.XMLSyntaxError:  # nothing parsable at all: said below as "no articles"
-                pass
-            yield from reader.take(parser.read_events(), closed=False)
+        for piece in text_pieces(binary, encoding):
+            reader.see(piece)
+            parser.feed(piece)
+            yield from reader.take(parser.read_events(), closed=True)
+        try:
+            parser.close()
+        except etree.XMLSyntaxError:  # nothing parsable at all: said below as "no articles"
+            pass
+        yield from reader.take(parser.read_events(), closed=False)
     except DecodeError as exc:
-        yield ImportProblem(source.path, str(exc), reader=READER)
+        yield ImportProblem(reader.path, str(exc), reader=READER)
         return
     yield from reader.finish()
 
@@ -116,7 +138,9 @@ class _PageReader:
 
     def take(self, events, closed: bool) -> Iterator[Article | ImportProblem]:
         for _event, element in events:
-            cls = element.get("class") or ""
+            cls = element.get("class")
+            if not cls:  # (most blocks: the fields)
+                continue
             if _ARTICLE_CLASS.search(cls):
                 self.number += 1
                 got = self._article(element, cut_off=not closed and not self.page_ended)
@@ -184,28 +208,31 @@ def _listed_fields(article) -> dict:
     plain: list[str] = []  # attribute-less divs after the headline, in order
     before_headline: list[str] = []
     headline_seen = False
-    # (paragraphs and field blocks read in a loop each: what one finds does not depend on the other)
     body = fields["body"]
-    for child in article.iterchildren("p"):
-        cls = child.get("class")
-        if not cls:
-            found = _DOCUMENT_LINE.match(_text(child))
-            if found:
-                fields["source_id"], fields["closed"] = found.group(1), True
-        elif "articleParagraph" in cls:
-            body.append(_text(child))
-    for child in article.iterchildren("div"):
-        cls = child.get("class") or ""
-        if not headline_seen and (child.get("id") == "hd" or _has_headline(child)):
-            fields["title"] = _text(child)
-            headline_seen = True
-        elif "author" in cls:
-            fields["byline"] = _text(child)
-        elif not child.attrib:
-            (plain if headline_seen else before_headline).append(_text(child))
-    if not fields["body"]:  # paragraphs wrapped in a block of their own
-        fields["body"] = [_text(p) for p in article.iter("p") if "articleParagraph" in (p.get("class") or "")]
-    fields["body"] = [p for p in fields["body"] if p]
+    # (one pass over the children: what the paragraphs give and what the field blocks give do not
+    # depend on each other)
+    for child in article:
+        tag = child.tag
+        if tag == "p":
+            cls = child.get("class")
+            if not cls:
+                found = _DOCUMENT_LINE.match(_text(child))
+                if found:
+                    fields["source_id"], fields["closed"] = found.group(1), True
+            elif "articleParagraph" in cls:
+                body.append(_text(child))
+        elif tag == "div":
+            cls = child.get("class") or ""
+            if not headline_seen and (child.get("id") == "hd" or _has_headline(child)):
+                fields["title"] = _text(child)
+                headline_seen = True
+            elif "author" in cls:
+                fields["byline"] = _text(child)
+            elif not cls and not child.attrib:
+                (plain if headline_seen else before_headline).append(_text(child))
+    if not body:  # paragraphs wrapped in a block of their own
+        body = [_text(p) for p in article.iter("p") if "articleParagraph" in (p.get("class") or "")]
+    fields["body"] = [p for p in body if p]
     if before_headline:
         fields["section"] = before_headline[-1]
     _read_listed(plain, fields)

@@ -21,16 +21,27 @@ READ_BYTES = 1 << 18
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]{2,40})""", re.I)
 
 
-def text_pieces(binary: BinaryIO) -> Iterator[str]:
-    """The decoded text of a binary stream, in pieces; raises DecodeError (binary data) at the start."""
+class EncodingBreaks(ValueError):
+    """A part of a file (read with the file's encoding given) holds bytes that do not decode in it."""
+
+
+def text_pieces(binary: BinaryIO, encoding: str | None = None) -> Iterator[str]:
+    """The decoded text of a binary stream, in pieces; raises DecodeError (binary data) at the start.
+
+    With `encoding` (a part of a file whose encoding was told from the file's start), the bytes are
+    decoded in it and nothing is guessed: UTF-8 that breaks raises EncodingBreaks (the whole file's
+    reading goes on in Windows-1252 from there, which a part alone cannot know)."""
     head = binary.read(SNIFF_BYTES)
-    encoding = markup_encoding(head)
+    given = encoding is not None
+    encoding = encoding or markup_encoding(head)
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict" if encoding == "utf-8" else "replace")
     data, final = head, False
     while True:
         try:
             yield decoder.decode(data, final=final)
         except UnicodeDecodeError:  # UTF-8 at the start, not further on
+            if given:
+                raise EncodingBreaks(encoding) from None
             decoder = codecs.getincrementaldecoder("cp1252")(errors="replace")
             yield decoder.decode(data, final=final)
         if final:

@@ -16,11 +16,11 @@ from __future__ import annotations
 import bisect
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from annotator.core.ingest.decode import DecodeError
-from annotator.core.ingest.markup import text_pieces
-from annotator.core.ingest.nexis import parse_nexis_lines
+from annotator.core.ingest.markup import EncodingBreaks, text_pieces
+from annotator.core.ingest.nexis import _CLASSIC_SEPARATOR, parse_nexis_lines
 from annotator.core.ingest.options import ReadOptions
 from annotator.core.ingest.source import Source
 from annotator.core.records import Article, ImportProblem
@@ -95,6 +95,43 @@ def read(source: Source, options: ReadOptions) -> Iterator[Article | ImportProbl
         )
 
 
+def read_part(path: str, binary, encoding: str, first: bool, last: bool) -> tuple[list[Article], int] | None:
+    """The articles of a part of an export that begins and (unless `last`) ends between documents,
+    and how many documents it held; None when the part says anything else (a document left out,
+    another export inside it, text between documents, UTF-8 that breaks): what it says is said
+    right only by reading the whole file (`read`). Their `source_index` counts from 0."""
+    lines = MarkupLines(text_pieces(binary, encoding))
+    got = []
+    try:
+        for item in parse_nexis_lines(_documents_first(lines) if not first else lines, path, READER,
+                                      line_of=lines.source_line, complete=lines.complete):
+            if not isinstance(item, Article):
+                return None
+            got.append(item)
+    except (DecodeError, EncodingBreaks, _NotAlone):
+        return None
+    if lines.foreign or not got:
+        return None
+    return got, lines.documents
+
+
+class _NotAlone(Exception):
+    pass
+
+
+def _documents_first(lines: Iterable[str]) -> Iterator[str]:
+    """The lines of a part after the first, which must begin with a document: text before its
+    separator would belong to the document before it, in the part before."""
+    lines = iter(lines)
+    for line in lines:
+        if _CLASSIC_SEPARATOR.match(line):
+            yield line
+            break
+        if line.strip():
+            raise _NotAlone
+    yield from lines
+
+
 class MarkupLines:
     """Iterates over the text lines of the markup; remembers where documents start in the file,
     whether the last one was closed, and where another export's articles were cut out."""
@@ -114,20 +151,35 @@ class MarkupLines:
         self.documents = 0
 
     def __iter__(self) -> Iterator[str]:
+        # Whole lines only: a piece's last, unfinished line (and the white space after it) waits for the
+        # next piece, and the white space where two pieces meet is folded as one run (as if the file
+        # were one piece), so the lines do not depend on where the pieces were cut.
+        carry = ""
         for piece in self._whole_pieces():
             text = self._convert(piece)
-            out_line, counted = self._out_line + 1, 0
-            for start in _digit_lines(text):  # (a separator line starts with a digit: few lines do)
-                end = text.find("\n", start)
-                if _SEPARATOR_LINE.match(text, start, end if end != -1 else len(text)):
-                    out_line += text.count("\n", counted, start)
-                    counted = start
-                    self.documents += 1
-                    self._marks_out.append(out_line)
-                    self._marks_file.append(self._pending_file.pop(0) if self._pending_file else self._line)
-            lines = text.split("\n")
-            self._out_line += len(lines)
-            yield from lines
+            if carry:
+                text = _joined(carry, text)
+            cut = text.rfind("\n", 0, len(text.rstrip(" \n"))) + 1  # (the white space at its end waits too)
+            carry = text[cut:]
+            if cut:
+                yield from self._lines(text[:cut])
+        yield from self._lines(carry + "\n")  # (the text after the last line break, maybe none: as str.split)
+
+    def _lines(self, text: str) -> list[str]:
+        """The lines of a text of whole lines (it ends with a line break), separators noted."""
+        out_line, counted = self._out_line + 1, 0
+        for start in _digit_lines(text):  # (a separator line starts with a digit: few lines do)
+            end = text.find("\n", start)
+            if _SEPARATOR_LINE.match(text, start, end if end != -1 else len(text)):
+                out_line += text.count("\n", counted, start)
+                counted = start
+                self.documents += 1
+                self._marks_out.append(out_line)
+                self._marks_file.append(self._pending_file.pop(0) if self._pending_file else self._line)
+        lines = text.split("\n")
+        lines.pop()  # (after the last line break: nothing)
+        self._out_line += len(lines)
+        return lines
 
     def source_line(self, out_line: int) -> int:
         """The file line of the document that handed-out line `out_line` belongs to."""
@@ -307,6 +359,17 @@ class _TagRuns(dict):
 
 _TAG_RUN = re.compile(r"(<[^>]*>(?: *<[^>]*>)*)")
 _TAG_RUNS = _TagRuns()
+
+
+def _joined(before: str, after: str) -> str:
+    """Two converted pieces as one: the run of spaces and line breaks where they meet folded as
+    `_fold_spaces` folds it (each side's run is folded already; the fold of the two is the fold of
+    the whole)."""
+    left = len(before.rstrip(" \n"))
+    right = len(after) - len(after.lstrip(" \n"))
+    if left == len(before) and not right:
+        return before + after
+    return before[:left] + _folded_run(before[left:] + after[:right]) + after[right:]
 
 
 def _digit_lines(text: str) -> Iterator[int]:
