@@ -382,9 +382,8 @@ class Cast:
         if known is None:
             # the word first, then a look back at the character before it: a pattern opening with
             # literal text is searched for quickly, one opening with a lookbehind tried at every position
-            w = re.escape(word)
-            known = self._lowercase[word] = re.search(w + r"(?<![\w'\u2019]" + w + r")(?![\w])",
-                                                      self.text) is not None
+            # (str.find, not a pattern made for the word: compiling one per word cost more than the search)
+            known = self._lowercase[word] = _written_alone(self.text, word)
         return known
 
     def capitalised_inside(self, word: str) -> bool:
@@ -503,3 +502,23 @@ def _name_runs(text: str, skip: list[tuple[int, int]]) -> list[NameRun]:
                         runs.pop()
             runs.append(run)
     return runs
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"   # what the pattern class \w matches in str patterns
+
+
+def _written_alone(text: str, word: str) -> bool:
+    """Whether word stands in text with no letter, digit, '_' or apostrophe just before it and no
+    letter, digit or '_' just after it (the word on its own, exactly as written)."""
+    if not word:
+        return re.search(r"(?<![\w'\u2019])(?![\w])", text) is not None
+    n = len(word)
+    p = text.find(word)
+    while p >= 0:
+        before = text[p - 1] if p else ""
+        after = text[p + n] if p + n < len(text) else ""
+        if not (before and (before in "'\u2019" or _is_word_char(before))) and not (after and _is_word_char(after)):
+            return True
+        p = text.find(word, p + 1)
+    return False

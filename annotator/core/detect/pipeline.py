@@ -49,6 +49,7 @@ def run_rules(text: str, forms=None) -> Detection:
             role=src.role if src else None,
             speaker_kind=src.kind if src and src.name else "unknown",
             confidence=confidence(text, link, kind, in_reported),
+            content_start=span.start, content_end=span.end,   # a direct quote's content: its quoted words
         ))
     quotes = join_interrupted(text, combine_forms(text, quotes, found if reported else [], forms))
     return Detection(quotes=quotes, mentions=_mentions(text, cast, links), detector=DETECTOR_VERSION)

@@ -193,6 +193,9 @@ _TAIL_AFTER_RE = re.compile(r"(?:\s+(?:on|last|this|in|at|during|after|before|ea
                             r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tonight|"
                             r"in\s+an?\s+[\w-]+|in\s+a\s+statement)\b[^.!?;:,\u201c\"]{0,60}?)?\s*(?:[.!?)]|,\s+[a-z]+ing\b|"
                             r",\s+(?:but|and|although|though|because|while|as)\b|$)")
+_SPACES_RE = re.compile(r"\s+")
+_THAT_LEAD_RE = re.compile(r"that\s+")
+_THAT_SOON_RE = re.compile(r"[^.;:!?]{0,40}?\bthat\s")
 _QUOTE_IN_RE = re.compile(r"[\"\u201c\u201d]")
 _COMMA_END_RE = re.compile(r"[,\u2014]\s*$")
 _WORD_RE = re.compile(r"[\w\u00c0-\u024f]+(?:['\u2019-][\w\u00c0-\u024f]+)*")
@@ -228,7 +231,7 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     while b > a and text[b - 1] in _STRIP + ".!?":
         b -= 1
     # 'that' opening the content is the cue's, not the content's
-    m = re.match(r"that\s+", text[a:b])
+    m = _THAT_LEAD_RE.match(text[a:b]) if text.startswith("that", a) else None
     if m:
         a += m.end()
     return a, b
@@ -341,7 +344,7 @@ class _Reader:
         text = self.text
         cs, ce = m.start(), m.end()
         word = m.group()
-        low = re.sub(r"\s+", " ", word.lower())
+        low = _SPACES_RE.sub(" ", word.lower())
         ss, se = self.sentence(cs)
         if se - ss > MAX_CONTENT_CHARS * 2:
             return None
@@ -943,7 +946,7 @@ def find_reported(text: str, attributor, links=()) -> list[Reported]:
         k = bisect.bisect_right(span_starts, m.start()) - 1
         if k >= 0 and m.start() < spans[k].end:
             continue   # inside quoted words: the quoted speaker's own reporting, not the article's
-        if m.start() in used and not re.match(r"[^.;:!?]{0,40}?\bthat\s", text[m.end():m.end() + 60]):
+        if m.start() in used and not _THAT_SOON_RE.match(text[m.end():m.end() + 60]):
             continue
         within = found and found[-1].strong and found[-1].content_start <= m.start() < found[-1].content_end
         if within and not NESTED_INNER and not (_lemma(m.group()) in _SAY_LIKE

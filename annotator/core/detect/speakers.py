@@ -37,7 +37,9 @@ class Source:
     pronoun: bool = False
 
 
-_TOK_RE = re.compile(r"[\w\u00c0-\u024f](?:[\w\u00c0-\u024f\-]|[.'\u2019](?=[\w\u00c0-\u024f]))*\.?|[^\w\s]")
+# a word: letters, hyphens, and inner marks each followed by a letter ("U.S", "O'Neill", "don't"), then a full stop;
+# written as runs rather than one character at a time (the same tokens, found faster)
+_TOK_RE = re.compile(r"[\w\u00c0-\u024f][\w\u00c0-\u024f\-]*(?:[.'\u2019][\w\u00c0-\u024f][\w\u00c0-\u024f\-]*)*\.?|[^\w\s]")
 _ABBREV = frozenset("mr mrs ms dr jr sr st gov sen rep gen lt col capt sgt rev prof adm maj sens reps del atty".split())
 
 PRONOUNS = {"he": "m", "she": "f", "they": "p", "we": "p", "i": "", "it": "n"}
@@ -68,7 +70,7 @@ def tokens(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
     (Tokenising each line once and handing out its tokens was tried: slower, as most ranges are
     short parts of long lines.) Cached: the direct and reported rules read the same ranges again
     (about one call in six); the list is shared, so callers must not change it."""
-    found = [(m.start(), m.end(), m.group()) for m in _TOK_RE.finditer(text, lo, hi)]
+    found = [(m.start(), m.end(), m[0]) for m in _TOK_RE.finditer(text, lo, hi)]   # m[0]: cheaper than m.group()
     # only a token ending in a full stop is tidied: most ranges (the words before a cue) hold none
     return _tidied(found) if text.find(".", lo, hi) >= 0 else found
 
