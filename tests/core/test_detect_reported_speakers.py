@@ -139,3 +139,27 @@ def test_subject_of_a_light_verb_owns_the_cue_noun():
 def test_made_a_call_for():
     text = "During the debate, Ann Lee made an unprompted call for an end to the farm subsidies."
     assert by_cue(text, "call").speaker == "Ann Lee"
+
+
+def test_described_group_keeps_its_description_with_a_determiner():
+    # the same subject with and without 'The' names the same speakers
+    with_the = by_cue("The harbour engineers warned that the repairs had cost twice the budget.", "warned")
+    without = by_cue("Harbour engineers warned that the repairs had cost twice the budget.", "warned")
+    assert with_the.speaker is not None and with_the.speaker.lower() == "harbour engineers"
+    assert without.speaker is not None and without.speaker.lower() == "harbour engineers"
+
+
+def test_described_plural_nouns_that_can_speak_are_speakers():
+    q = by_cue("Local residents warned that the new bridge would bring more lorries.", "warned")
+    assert q.speaker is not None and q.speaker.lower() == "local residents"
+    q = by_cue("The county inspectors warned that the old school roof could fall in.", "warned")
+    assert q.speaker is not None and q.speaker.lower() == "county inspectors"
+
+
+def test_share_or_count_is_no_described_source():
+    from annotator.core.detect.reported import _described_source
+    for written in ("Six in 10", "Most", "Some", "More people", "Half of them", "Thursday's memo from the panel",
+                    "The new figures", "30 engineers"):
+        assert not _described_source(written), written
+    for written in ("The city engineers", "Local residents", "An economist", "people", "the crowd"):
+        assert _described_source(written), written

@@ -444,7 +444,11 @@ class _Reader:
                 a, b = _trim(text, rest, _clause_end(text, rest, se, ss))
                 src = self.source(np, cs, group)
                 if bare and src is not None and not src.pronoun and not self.att.resolver.cast.runs_between(np[0], np[1]):
-                    src = replace(src, name=None, kind="unknown")   # 'Six in 10 say': nobody named
+                    written = text[src.start:src.end]
+                    if _described_source(written):   # 'The city engineers warned': the description speaks
+                        src = replace(src, name=src.name or written.strip(), kind="unknown")
+                    else:
+                        src = replace(src, name=None, kind="unknown")   # 'Six in 10 say': nobody named
                 return self._make(a, b, cs, ce, word, src, strong or bool(_THAT_RE.match(text, ce)))
             # '..., Lee said.' : the content is before the subject
             before = text[ss:np[0]]
@@ -913,6 +917,39 @@ def _generic_subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
     while b > a and text[b - 1].isspace():
         b -= 1
     return (a, b) if b > a else None
+
+
+# plural and group nouns that can speak, beside the person nouns ('engineers', 'people', 'the crowd')
+_SPEAKING_GROUPS = frozenset("people engineers members staff police authorities conservatives liberals progressives "
+                             "moderates protesters protestors demonstrators citizens parents children students "
+                             "teachers nurses doctors workers employees farmers residents locals villagers "
+                             "officials experts critics aides analysts economists pollsters prosecutors "
+                             "investigators regulators scientists researchers lawmakers legislators leaders "
+                             "activists advocates opponents supporters backers observers insiders delegates "
+                             "diplomats negotiators planners designers architects inspectors auditors "
+                             "bankers traders investors executives owners managers organizers organisers "
+                             "campaigners strategists consultants historians scholars "
+                             "crowd panel committee jury".split())
+# words that open a share or a count, not a description ('Six in 10', 'Most', 'Some', 'Many of them')
+_COUNT_WORDS = frozenset("most many some few several all none both each half majority minority plurality "
+                         "one two three four five six seven eight nine ten dozens hundreds thousands millions "
+                         "twenty thirty forty fifty sixty seventy eighty ninety percent more fewer less".split())
+_PREPOSITION_WORDS = frozenset("of in from for at with on by about among to".split())
+
+
+def _described_source(written: str) -> bool:
+    """'The city engineers', 'Local residents', 'An economist': a description (a determiner or not, modifiers,
+    then a common-noun head that can speak) rather than a share or a count ('Six in 10', 'Most', 'Some')."""
+    words = _WORD_RE.findall(written)
+    if not 1 <= len(words) <= 5 or any(w[0].isdigit() for w in words):
+        return False
+    low = [w.lower() for w in words]
+    if any(w in _COUNT_WORDS or w.split("-")[0] in _COUNT_WORDS or w in _PREPOSITION_WORDS for w in low):
+        return False   # a share, a count, or a phrase with a head before a preposition ('memo from the panel')
+    head = words[-1]
+    if not head.islower():
+        return False
+    return head in _SPEAKING_GROUPS or _person_noun(head)
 
 
 def _bare_subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
