@@ -141,3 +141,34 @@ def test_a_that_clause_after_a_cue_is_still_content():
     text = "Ann Lee responded that the harbour wall would be built again next spring."
     [q] = detect(text).quotes
     assert q.form == "indirect" and text[q.content_start:q.content_end].startswith("the harbour wall")
+
+
+@pytest.mark.parametrize("text", [
+    # the cue before the first paragraph
+    "Ann Lee said: \u201cThe wall is too low for the storms we see now.\n\n\u201cWe will build it again next spring.\u201d",
+    # the cue after the last paragraph
+    "\u201cThe wall is too low for the storms we see now.\n\n\u201cWe will build it again next spring,\u201d Ann Lee said.",
+    # three paragraphs
+    "Ann Lee said: \u201cThe wall is too low for the storms we see now.\n\n\u201cThe sea is rising every year.\n\n"
+    "\u201cWe will build it again next spring.\u201d",
+])
+def test_a_quotation_running_over_paragraphs_is_one_content(text):
+    pieces = _direct(text)
+    assert len(pieces) >= 2 and "spring" in _words(text, pieces[-1])
+    assert not pieces[0].close_mark    # the first paragraph ends with no closing mark
+    assert {(q.content_start, q.content_end) for q in pieces} == {(pieces[0].start, pieces[-1].end)}
+    assert {q.speaker for q in pieces} == {"Ann Lee"} and len({q.cue_start for q in pieces}) == 1
+
+
+@pytest.mark.parametrize("text", [
+    # the next paragraph's quotation has a cue and a speaker of its own
+    "Ann Lee said: \u201cThe wall is too low for the storms we see now.\n\n"
+    "\u201cWe will build it again next spring,\u201d Tom Berg replied.",
+    # the first paragraph's quotation is closed: the next one starts anew
+    "Ann Lee said: \u201cThe wall is too low for the storms we see now.\u201d\n\n"
+    "\u201cWe will build it again next spring,\u201d Tom Berg replied.",
+])
+def test_a_new_paragraph_with_a_cue_of_its_own_is_a_new_quotation(text):
+    first, second = _direct(text)
+    assert (first.content_start, first.content_end) != (second.content_start, second.content_end)
+    assert first.speaker == "Ann Lee" and second.speaker == "Tom Berg"

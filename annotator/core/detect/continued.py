@@ -9,6 +9,15 @@ piece's last one, and one speaker and cue: readers of the content (the scorer, e
 attributions) see one attribution. Pieces are joined only where the cue and its source stand between
 them, in the same paragraph, the next piece is linked to that one cue or to none, and nothing but the attribution
 ('Ann Lee said', 'said Lee, the mayor') stands between: "A," Lee said. "B," Hale replied. stays two.
+
+A quotation running over paragraphs (news style: a paragraph ends with no closing mark and the next one
+opens with a mark) is one attribution too, with the cue of whichever piece has one:
+
+    Ann Lee said: "The plan is dead.
+
+    "We will vote no."
+
+unless the next piece has a cue of its own besides the first one's ('"B," Hale replied.').
 """
 
 from __future__ import annotations
@@ -39,7 +48,7 @@ def join_interrupted(text: str, quotes: list[Quote]) -> list[Quote]:
         if k > first:
             group = out[first:k + 1]
             a, b = group[0].start, group[-1].end
-            lead = group[0]
+            lead = next((q for q in group if q.cue_start is not None), group[0])
             who = dict(speaker=lead.speaker, speaker_start=lead.speaker_start, speaker_end=lead.speaker_end,
                        role=lead.role, speaker_kind=lead.speaker_kind, cue=lead.cue, cue_start=lead.cue_start,
                        cue_end=lead.cue_end)
@@ -49,7 +58,9 @@ def join_interrupted(text: str, quotes: list[Quote]) -> list[Quote]:
 
 
 def _continues(text: str, q: Quote, nxt: Quote) -> bool:
-    """Whether nxt goes on with q's quotation across q's cue."""
+    """Whether nxt goes on with q's quotation across q's cue, or across a paragraph break."""
+    if _next_paragraph(text, q, nxt):
+        return True
     if q.form != "direct" or nxt.form != "direct" or q.cue_start is None or q.cue_end is None:
         return False
     if nxt.cue_start not in (q.cue_start, None) or not q.close_mark:
@@ -73,6 +84,17 @@ def _continues(text: str, q: Quote, nxt: Quote) -> bool:
     tail = text[q.start:q.end].rstrip().rstrip(_MARKS)[-1:] or ""
     lead = between.lstrip()[:1]
     return tail in _RUNS_ON or lead in _RUNS_ON or tail in "?!" and between[:1].isspace()
+
+
+def _next_paragraph(text: str, q: Quote, nxt: Quote) -> bool:
+    """News style: a paragraph of a quotation ends with no closing mark and the next paragraph opens
+    with a mark and goes on with it; the next piece has no cue of its own unless the first has none."""
+    if q.form != "direct" or nxt.form != "direct" or q.close_mark or not nxt.open_mark:
+        return False
+    between = text[q.end:nxt.start - len(nxt.open_mark)]
+    if between.strip() or "\n" not in between:
+        return False
+    return nxt.cue_start is None or q.cue_start is None or nxt.cue_start == q.cue_start
 
 
 def _sentence_ends(between: str) -> bool:
