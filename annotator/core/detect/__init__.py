@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from annotator.core.detect.model import Detection, Detector, Mention, Quote
 
-DETECTOR_VERSION = "rules-10"  # stored with every detected quote: a change in what is found means a new one
+DETECTOR_VERSION = "rules-11"  # stored with every detected quote: a change in what is found means a new one
 
 __all__ = ["detect", "Detection", "Detector", "Mention", "Quote", "RuleDetector", "DETECTOR_VERSION"]
 
