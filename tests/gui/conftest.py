@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from annotator.core.store import open_project
 
@@ -71,6 +71,18 @@ def shown_window(qtbot, project, settings, annotator: str = "ana"):
     qtbot.waitExposed(win)
     win.reader.text.setFocus()
     return win
+
+
+def background_at(window, offset):
+    """The background colour the highlighter gives the reader's character at a text offset (None: none)."""
+    doc = window.reader.text.document()
+    block = doc.findBlock(offset)
+    pos = offset - block.position()
+    found = None
+    for fr in block.layout().formats():
+        if fr.start <= pos < fr.start + fr.length and fr.format.background().style() != Qt.BrushStyle.NoBrush:
+            found = fr.format.background().color()
+    return found
 
 
 def wait_for_jobs(win) -> None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 
 import pytest
-from PySide6.QtCore import Qt
 
 from annotator.core.store import open_project
 from annotator.gui import palette
 from annotator.gui.reader import nested_reported
-from tests.gui.conftest import shown_window, wait_for_jobs
+from tests.gui.conftest import background_at as _background_at, shown_window, wait_for_jobs
 
 TEXT = ("Harbour tunnel costs double\n\n"
         "Mayor Ann Lee said the tunnel would open in May, according to two council aides.\n\n"
@@ -53,15 +52,6 @@ def nested_window(qtbot, tmp_path, settings):
     project.close()
 
 
-def _background_at(window, offset):
-    doc = window.reader.text.document()
-    block = doc.findBlock(offset)
-    pos = offset - block.position()
-    found = None
-    for fr in block.layout().formats():
-        if fr.start <= pos < fr.start + fr.length and fr.format.background().style() != Qt.BrushStyle.NoBrush:
-            found = fr.format.background().color()
-    return found
 
 
 def test_nested_reported_ids():

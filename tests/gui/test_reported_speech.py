@@ -10,7 +10,7 @@ from annotator.core import annotate, articles, labels
 from annotator.core.store import open_project
 from annotator.gui import palette
 from annotator.gui.quotes_model import COL_FORM, COL_SNIPPET, COL_STANCE
-from tests.gui.conftest import shown_window, wait_for_jobs
+from tests.gui.conftest import background_at as _background_at, shown_window, wait_for_jobs
 
 TEXT = ('"We were told a different story," said Tom Berg, who chairs the harbour board.\n\n'
         'Mayor Ann Lee said the tunnel would open in May.\n\n'
@@ -55,16 +55,6 @@ def reported_window(qtbot, tmp_path, settings):
     project.close()
 
 
-def _background_at(window, offset):
-    """The background colour the highlighter gives the character at a text offset (None: none)."""
-    doc = window.reader.text.document()
-    block = doc.findBlock(offset)
-    pos = offset - block.position()
-    found = None
-    for fr in block.layout().formats():
-        if fr.start <= pos < fr.start + fr.length and fr.format.background().style() != Qt.BrushStyle.NoBrush:
-            found = fr.format.background().color()
-    return found
 
 
 def _same_hue(color, hue):
